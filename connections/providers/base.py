@@ -1,0 +1,108 @@
+"""The interface every provider client implements, and the plain records it returns.
+
+A provider is a thin, typed client of one real API plus a translation to
+plain records. It knows nothing of Django models: the caller hands it the
+account id, the decrypted credentials and the base URL, and stores what it
+returns. See DESIGN.md, "Providers".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .errors import ProviderError
+from .fields import FieldSpec
+
+
+@dataclass
+class Record:
+    """One record as the sync engine sees it.
+
+    ``values`` maps a catalog field id to a typed value: text as ``str``,
+    dates as :class:`datetime.date`, datetimes as aware UTC
+    :class:`datetime.datetime`, select/reference values as ``{"id", "name"}``,
+    multi selects as lists of those. ``meta`` carries provider details the
+    engine must hand back on writes (a Google etag, a NetSuite externalId).
+    """
+
+    id: str
+    modified_at: datetime | None = None
+    deleted: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ChangePage:
+    """One page of changes. ``cursor`` is set on the last page only: the
+    position to store once everything read up to here has been written."""
+
+    records: list[Record]
+    cursor: str | None = None
+    last: bool = False
+    full_read: bool = False  # True when the cursor was missing or expired
+
+
+@dataclass
+class WriteRequest:
+    """One record to create, update or delete.
+
+    ``key`` is our own idempotency key (a NetSuite externalId we own, a
+    Google clientData value), stable across retries; ``record_id`` is the
+    provider's id for updates and deletes; ``fields`` limits an update to the
+    mapped fields; ``meta`` is what the provider returned for the record.
+    """
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    record_id: str | None = None
+    fields: list[str] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WriteResult:
+    """What happened to one :class:`WriteRequest`; ``error`` is None on success."""
+
+    key: str
+    record_id: str | None = None
+    error: ProviderError | None = None
+    record: Record | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Provider:
+    """Base class of the provider clients. Subclasses implement every method
+    that their API supports; the others raise :class:`NotImplementedError`."""
+
+    key: str = ""
+
+    def verify(self) -> dict[str, Any]:
+        """Check the credentials against the API; return facts about the account."""
+        raise NotImplementedError
+
+    def field_catalog(self, object_type: str) -> list[FieldSpec]:
+        """Standard and custom fields of ``object_type``, typed."""
+        raise NotImplementedError
+
+    def read_changes(self, object_type: str, cursor: str | None, **scope: Any) -> Iterator[ChangePage]:
+        """Pages of records changed since ``cursor`` (everything when None)."""
+        raise NotImplementedError
+
+    def get_many(self, object_type: str, ids: list[str], **scope: Any) -> list[Record]:
+        raise NotImplementedError
+
+    def create_many(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        raise NotImplementedError
+
+    def update_many(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        raise NotImplementedError
+
+    def delete_many(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        raise NotImplementedError

@@ -1,0 +1,88 @@
+"""The field vocabulary every provider speaks.
+
+Providers describe their fields (standard and custom) with :class:`FieldSpec`,
+typed with one of the shared :class:`FieldType` values. The mappings app builds
+its compatibility table and converters on these types; this module lives in
+``connections`` because providers sit below mappings and must not import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    """Provider-neutral field types (values are stored in the database)."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    SELECT = "select"  # one of a fixed set of options, value {"id", "name"}
+    MULTI_SELECT = "multi_select"  # list of {"id", "name"}
+    REFERENCE = "reference"  # a link to another record, value {"id", "name"}
+    ADDRESS = "address"  # {"street", "city", "region", "postal_code", "country"}
+    GROUPS = "groups"  # membership of contact groups (Google), list of {"id", "name"}
+
+
+@dataclass(frozen=True)
+class FieldOption:
+    """One allowed value of a select, multi select or reference field."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a provider's object type, as its catalog describes it.
+
+    ``id`` is the provider's own name for the field (``firstName``,
+    ``custentity_vip``, ``phoneNumbers.mobile``, ``userDefined.Tier``);
+    ``options`` is filled for select, multi select and reference fields whose
+    values come from a known list; ``max_length`` is the longest text the
+    provider accepts, when it has a limit.
+    """
+
+    id: str
+    label: str
+    type: FieldType
+    writable: bool = True
+    custom: bool = False
+    options: tuple[FieldOption, ...] = field(default_factory=tuple)
+    max_length: int | None = None
+    help: str = ""
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable form, for caching the catalog in the database."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": str(self.type),
+            "writable": self.writable,
+            "custom": self.custom,
+            "options": [{"id": o.id, "name": o.name} for o in self.options],
+            "max_length": self.max_length,
+            "help": self.help,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FieldSpec:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            id=data["id"],
+            label=data["label"],
+            type=FieldType(data["type"]),
+            writable=data.get("writable", True),
+            custom=data.get("custom", False),
+            options=tuple(FieldOption(o["id"], o["name"]) for o in data.get("options", [])),
+            max_length=data.get("max_length"),
+            help=data.get("help", ""),
+        )

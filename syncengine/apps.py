@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SyncengineConfig(AppConfig):
+    """Sync runs, record links and per-record outcomes."""
+
+    name = "syncengine"
+    verbose_name = "Sync engine"
