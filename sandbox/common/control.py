@@ -176,7 +176,9 @@ class SandboxApp:
             if fault == "malformed" and response.status < 300:
                 # Cut the body short: valid headers, invalid JSON.
                 body = response.encoded()
-                response = Response(status=response.status, body=body[: max(1, len(body) // 2)] or b"{", headers=response.headers)
+                response = Response(
+                    status=response.status, body=body[: max(1, len(body) // 2)] or b"{", headers=response.headers
+                )
             return response, fault
         finally:
             with self._log_lock:
