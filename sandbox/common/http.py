@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 
 @dataclass
@@ -14,7 +14,9 @@ class Request:
 
     ``raw_query`` is the query string exactly as the client sent it, which
     signature checks need; ``query`` is the decoded list of pairs (repeated
-    keys kept); ``url_base`` is scheme://host[:port] as the client addressed it.
+    keys kept); ``url_base`` is scheme://host[:port] as the client addressed it;
+    ``raw_path`` is the path still percent-encoded as sent (from the server's
+    ``REQUEST_URI``), or re-encoded from ``path`` when the server gives none.
     """
 
     method: str
@@ -24,6 +26,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     url_base: str
+    raw_path: str = ""
 
     @classmethod
     def from_environ(cls, environ: dict) -> Request:
@@ -42,6 +45,12 @@ class Request:
         host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
         # PATH_INFO is already percent-decoded by the WSGI server (as latin-1).
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI") or ""
+        raw_path = raw_uri.split("?", 1)[0]
+        if "://" in raw_path:  # absolute-form request target (a proxy request)
+            raw_path = "/" + raw_path.split("://", 1)[1].partition("/")[2]
+        if not raw_path.startswith("/"):
+            raw_path = quote(path, safe="/:@!$&'()*+,;=-._~")
         return cls(
             method=environ["REQUEST_METHOD"].upper(),
             path=path,
@@ -50,6 +59,7 @@ class Request:
             headers=headers,
             body=body,
             url_base=f"{scheme}://{host}",
+            raw_path=raw_path,
         )
 
     def header(self, name: str, default: str | None = None) -> str | None:

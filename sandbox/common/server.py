@@ -26,6 +26,9 @@ class _QuietHandler(WSGIRequestHandler):
                 pass
 
         environ["sandbox.drop"] = drop
+        # The request target exactly as the client sent it (still percent-encoded):
+        # OAuth 1.0a signatures cover the path in that form (waitress sets the same key).
+        environ.setdefault("REQUEST_URI", self.path)
         return environ
 
     def handle(self):
