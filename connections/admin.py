@@ -1,0 +1,170 @@
+"""Admin of connected accounts, subsidiaries and connections."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from .forms import CREDENTIAL_FIELD_NAMES, ConnectedAccountForm
+from .models import ConnectedAccount, Connection, Subsidiary
+from .providers.registry import NETSUITE
+
+
+@admin.register(ConnectedAccount)
+class ConnectedAccountAdmin(admin.ModelAdmin):
+    """Accounts: credentials are write-only, and hidden from whoever may not change them."""
+
+    form = ConnectedAccountForm
+    list_display = ("label", "provider", "account_id", "status", "verified_at", "concurrency_limit", "updated_at")
+    list_filter = ("provider", "status")
+    search_fields = ("label", "account_id")
+    readonly_fields = (
+        "status",
+        "status_message",
+        "verified_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ("provider", "label", "account_id", "api_base_url", "concurrency_limit")}),
+            ("Status", {"fields": ("status", "status_message", "verified_at")}),
+            ("History", {"fields": ("created_at", "created_by", "updated_at", "updated_by")}),
+        ]
+        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+            fieldsets.insert(
+                1,
+                (
+                    "Credentials (write-only)",
+                    {
+                        "fields": CREDENTIAL_FIELD_NAMES,
+                        "description": "Credentials are stored encrypted and never shown again. "
+                        "Type a value only to replace the stored one.",
+                    },
+                ),
+            )
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Subsidiary)
+class SubsidiaryAdmin(admin.ModelAdmin):
+    """Subsidiaries are read from NetSuite ("Verify and fetch subsidiaries"), not typed in."""
+
+    list_display = ("name", "internal_id", "account", "parent", "is_inactive", "is_elimination", "fetched_at")
+    list_filter = ("account", "is_inactive", "is_elimination")
+    search_fields = ("name", "internal_id")
+    list_select_related = ("account", "parent")
+    readonly_fields = ("account", "internal_id", "name", "parent", "is_inactive", "is_elimination", "fetched_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    """Connections, with pause / resume for whoever may run them."""
+
+    change_form_template = "admin/connections/connection/change_form.html"
+    list_display = (
+        "name",
+        "netsuite_account",
+        "subsidiary",
+        "contact_type",
+        "app_account",
+        "state",
+        "interval_minutes",
+    )
+    list_filter = ("paused", "contact_type", "netsuite_account", "app_account")
+    search_fields = ("name",)
+    list_select_related = ("netsuite_account", "subsidiary", "app_account")
+    filter_horizontal = ("owners",)
+    readonly_fields = ("created_at", "updated_at", "created_by")
+    actions = ("pause_connections", "resume_connections")
+
+    @admin.display(description="state", boolean=False)
+    def state(self, obj: Connection) -> str:
+        return "paused" if obj.paused else "active"
+
+    def has_run_permission(self, request) -> bool:
+        return request.user.has_perm("connections.run_connection")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "netsuite_account":
+            kwargs["queryset"] = ConnectedAccount.objects.filter(provider=NETSUITE)
+        elif db_field.name == "app_account":
+            kwargs["queryset"] = ConnectedAccount.objects.exclude(provider=NETSUITE)
+        elif db_field.name == "subsidiary":
+            kwargs["queryset"] = Subsidiary.objects.filter(is_inactive=False, is_elimination=False).select_related(
+                "account"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # --- pause / resume --------------------------------------------------------
+    def _set_paused(self, request, queryset, paused: bool) -> None:
+        count = 0
+        for connection in queryset:
+            connection.paused = paused
+            connection.paused_reason = f"Paused by {request.user.get_username()}" if paused else ""
+            connection.save(update_fields=["paused", "paused_reason", "updated_at"])
+            count += 1
+        verb = "paused" if paused else "resumed"
+        self.message_user(request, f"{count} connection(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Pause the selected connections", permissions=["run"])
+    def pause_connections(self, request, queryset):
+        self._set_paused(request, queryset, True)
+
+    @admin.action(description="Resume the selected connections", permissions=["run"])
+    def resume_connections(self, request, queryset):
+        self._set_paused(request, queryset, False)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        own = [
+            path(
+                "<int:pk>/pause/",
+                self.admin_site.admin_view(require_POST(self.pause_view)),
+                name="connections_connection_pause",
+            ),
+            path(
+                "<int:pk>/resume/",
+                self.admin_site.admin_view(require_POST(self.resume_view)),
+                name="connections_connection_resume",
+            ),
+        ]
+        return own + urls
+
+    def _object_action(self, request, pk: int, paused: bool):
+        if not self.has_run_permission(request):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=pk)
+        self._set_paused(request, Connection.objects.filter(pk=connection.pk), paused)
+        return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
+
+    def pause_view(self, request, pk: int):
+        return self._object_action(request, pk, True)
+
+    def resume_view(self, request, pk: int):
+        return self._object_action(request, pk, False)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_run"] = self.has_run_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)

@@ -1,0 +1,26 @@
+"""Named choices of the connections app (compare with these, never bare strings)."""
+
+from django.db import models
+
+
+class AccountStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Not verified yet"
+    VERIFIED = "verified", "Verified"
+    ERROR = "error", "Error"
+    NEEDS_REAUTH = "needs_reauth", "Needs re-authorization"
+
+
+class NetSuiteContactType(models.TextChoices):
+    """Which NetSuite records a connection syncs (the values are the providers' object types)."""
+
+    COMPANY_CUSTOMERS = "company_customers", "Company Customers"
+    INDIVIDUAL_CUSTOMERS = "individual_customers", "Individual Customers"
+    CONTACTS = "contacts", "Contacts"
+
+
+class ConflictPolicy(models.TextChoices):
+    """How a field changed on both sides since the last sync is resolved."""
+
+    MOST_RECENT = "most_recent", "Most recent change wins"
+    NETSUITE_WINS = "netsuite_wins", "NetSuite wins"
+    APP_WINS = "app_wins", "The other app wins"

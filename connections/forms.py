@@ -1,0 +1,99 @@
+"""Admin forms of the connections app."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import ConnectedAccount
+from .providers.registry import NETSUITE, PROVIDERS
+
+
+class SecretInput(forms.PasswordInput):
+    """A password box that never renders a value back."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False)
+
+
+def _credential_form_fields() -> dict[str, forms.Field]:
+    """One write-only field per credential of every provider (names are unique across providers)."""
+    fields = {}
+    for info in PROVIDERS.values():
+        for cred in info.credential_fields:
+            fields[cred.name] = forms.CharField(
+                label=cred.label, required=False, strip=True, widget=SecretInput(), help_text=cred.help
+            )
+    return fields
+
+
+CREDENTIAL_FIELD_NAMES = tuple(_credential_form_fields())
+
+
+class _ConnectedAccountFormBase(forms.ModelForm):
+    """Account form with write-only, provider-specific credential fields.
+
+    Each credential field is empty on display; leaving it empty on save keeps
+    the stored value, typing a value replaces it. The help text shows a
+    masked hint of what is stored (last 4 characters at most).
+    """
+
+    class Meta:
+        model = ConnectedAccount
+        fields = ["provider", "label", "account_id", "api_base_url", "concurrency_limit"]
+
+    api_base_url = forms.URLField(
+        label="API base URL override",
+        required=False,
+        assume_scheme="https",
+        help_text=ConnectedAccount._meta.get_field("api_base_url").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and instance.credentials_encrypted:
+            for name in self.credential_field_names(instance.provider):
+                hint = instance.credential_hint(name)
+                if hint and name in self.fields:
+                    self.fields[name].help_text += f" Stored: {hint}. Leave empty to keep it."
+
+    def credential_field_names(self, provider: str) -> list[str]:
+        return [c.name for c in PROVIDERS[provider].credential_fields] if provider in PROVIDERS else []
+
+    def clean(self):
+        cleaned = super().clean()
+        provider = cleaned.get("provider")
+        if provider == NETSUITE:
+            stored = self.instance.get_credentials() if self.instance.pk and self.instance.credentials_encrypted else {}
+            missing = [
+                self.fields[name].label
+                for name in self.credential_field_names(provider)
+                if not cleaned.get(name) and not stored.get(name)
+            ]
+            if missing:
+                raise forms.ValidationError(
+                    "NetSuite Token-Based Authentication needs all four credentials. Missing: "
+                    + ", ".join(missing)
+                    + "."
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        account = super().save(commit=False)
+        provider = self.cleaned_data.get("provider")
+        typed = {name: self.cleaned_data.get(name) for name in self.credential_field_names(provider)}
+        if any(typed.values()):
+            account.update_credentials(**typed)
+            # New credentials have not been checked against the API yet.
+            account.status = "unverified"
+            account.status_message = ""
+        if commit:
+            account.save()
+        return account
+
+
+ConnectedAccountForm = type(
+    "ConnectedAccountForm",
+    (_ConnectedAccountFormBase,),
+    {"__module__": __name__, **_credential_form_fields()},
+)

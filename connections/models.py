@@ -1,0 +1,206 @@
+"""Connected accounts, NetSuite subsidiaries and connections."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from . import crypto
+from .choices import AccountStatus, ConflictPolicy, NetSuiteContactType
+from .providers.registry import NETSUITE, get_provider, provider_choices
+from .validators import validate_api_base_url, validate_netsuite_account_id
+
+
+class ConnectedAccount(models.Model):
+    """An account of one provider (a NetSuite account, a Google account) with
+    its credentials, verified once and then reused by any number of connections.
+
+    Credentials are one JSON object encrypted with Fernet
+    (``FIELD_ENCRYPTION_KEYS``); they are never rendered back, anywhere.
+    """
+
+    provider = models.CharField(max_length=40, choices=provider_choices())
+    label = models.CharField(max_length=200, help_text="A name ops staff recognise, e.g. 'ACME production'.")
+    account_id = models.CharField(
+        "account ID", max_length=254, help_text="NetSuite: 1234567 or 1234567_SB1. Google: the account's email."
+    )
+    credentials_encrypted = models.TextField(blank=True, default="", editable=False)
+    api_base_url = models.URLField(
+        "API base URL override",
+        blank=True,
+        default="",
+        validators=[validate_api_base_url],
+        help_text="Leave empty for the real API. Set it to a sandbox's address for demos and tests.",
+    )
+    status = models.CharField(max_length=20, choices=AccountStatus.choices, default=AccountStatus.UNVERIFIED)
+    status_message = models.TextField(blank=True, default="")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    concurrency_limit = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="NetSuite: concurrent requests the account allows (5 on the standard tier, +10 per SuiteCloud Plus).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "account_id"], name="unique_account_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_provider_display()})"
+
+    # --- credentials ---------------------------------------------------------
+    def get_credentials(self) -> dict:
+        """The decrypted credentials (never log or render them)."""
+        return crypto.decrypt_json(self.credentials_encrypted)
+
+    def set_credentials(self, credentials: dict) -> None:
+        """Encrypt and store ``credentials`` (call save() afterwards)."""
+        self.credentials_encrypted = crypto.encrypt_json({k: v for k, v in credentials.items() if v})
+
+    def update_credentials(self, **changes: str) -> None:
+        """Replace some credentials, keeping the others (blank values keep the stored one)."""
+        current = self.get_credentials() if self.credentials_encrypted else {}
+        current.update({k: v for k, v in changes.items() if v})
+        self.set_credentials(current)
+
+    def credential_hint(self, name: str) -> str:
+        """A masked hint of a stored credential: its last 4 characters at most."""
+        value = self.get_credentials().get(name) if self.credentials_encrypted else None
+        if not value:
+            return ""
+        return "••••" + (value[-4:] if len(value) >= 12 else "")
+
+    @property
+    def provider_info(self):
+        return get_provider(self.provider)
+
+    @property
+    def is_netsuite(self) -> bool:
+        return self.provider == NETSUITE
+
+    def mark_status(self, status: str, message: str = "") -> None:
+        """Record the outcome of a verification (saved at once)."""
+        self.status = status
+        self.status_message = message
+        if status == AccountStatus.VERIFIED:
+            self.verified_at = timezone.now()
+        self.save(update_fields=["status", "status_message", "verified_at", "updated_at"])
+
+    def clean(self) -> None:
+        if self.provider == NETSUITE and self.account_id:
+            validate_netsuite_account_id(self.account_id)
+            # NetSuite's own form: upper case with an underscore (the realm).
+            self.account_id = self.account_id.strip().upper().replace("-", "_")
+
+
+class Subsidiary(models.Model):
+    """A NetSuite subsidiary of a connected account, as last read from NetSuite."""
+
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="subsidiaries")
+    internal_id = models.CharField("internal ID", max_length=40)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    is_inactive = models.BooleanField("inactive", default=False)
+    is_elimination = models.BooleanField("elimination", default=False)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "subsidiaries"
+        ordering = ["account", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "internal_id"], name="unique_subsidiary_per_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.internal_id})"
+
+    @property
+    def can_sync(self) -> bool:
+        return not (self.is_inactive or self.is_elimination)
+
+
+class Connection(models.Model):
+    """A two-way sync between one NetSuite subsidiary's records of one contact
+    type and one account of another app (first: Google Contacts)."""
+
+    name = models.CharField(max_length=200)
+    netsuite_account = models.ForeignKey(
+        ConnectedAccount,
+        on_delete=models.PROTECT,
+        related_name="netsuite_connections",
+        verbose_name="NetSuite account",
+    )
+    subsidiary = models.ForeignKey(Subsidiary, on_delete=models.PROTECT, related_name="connections")
+    contact_type = models.CharField("NetSuite contact type", max_length=30, choices=NetSuiteContactType.choices)
+    app_account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.PROTECT, related_name="app_connections", verbose_name="app account"
+    )
+    app_scope = models.CharField(
+        "app scope",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="Google Contacts: a contact group to limit the sync to (empty: all contacts).",
+    )
+    paused = models.BooleanField(default=False, help_text="A paused connection is not scheduled.")
+    paused_reason = models.CharField(max_length=500, blank=True, default="")
+    interval_minutes = models.PositiveIntegerField(
+        "interval (minutes)", default=15, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    conflict_policy = models.CharField(
+        max_length=20, choices=ConflictPolicy.choices, default=ConflictPolicy.MOST_RECENT
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="owned_connections", help_text="Notified on trouble."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("run_connection", "Can run, pause and resume connections")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        ns = self.netsuite_account if self.netsuite_account_id else None
+        app = self.app_account if self.app_account_id else None
+        if ns and ns.provider != NETSUITE:
+            errors["netsuite_account"] = f"{ns} is a {ns.get_provider_display()} account, not a NetSuite account."
+        if app and app.provider == NETSUITE:
+            errors["app_account"] = (
+                f"{app} is a NetSuite account. Choose the account of the app to sync with (e.g. Google Contacts)."
+            )
+        if self.subsidiary_id:
+            sub = self.subsidiary
+            if ns and sub.account_id != ns.pk:
+                errors["subsidiary"] = (
+                    f"The subsidiary {sub.name} belongs to the NetSuite account {sub.account}, not to {ns}."
+                )
+            elif sub.is_elimination:
+                errors["subsidiary"] = (
+                    f"{sub.name} is an elimination subsidiary: NetSuite does not let customers or contacts "
+                    "belong to it. Choose another subsidiary."
+                )
+            elif sub.is_inactive:
+                errors["subsidiary"] = f"{sub.name} is inactive in NetSuite. Choose an active subsidiary."
+        if errors:
+            raise ValidationError(errors)

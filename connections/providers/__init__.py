@@ -1,0 +1,1 @@
+"""API clients of the apps the product connects ("providers"), one package each."""

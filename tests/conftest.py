@@ -1,0 +1,41 @@
+"""Fixtures shared by the whole suite: users in each role, and accounts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from connections.roles import ADMINISTRATORS, OPERATORS
+
+NETSUITE_SECRETS = {
+    "consumer_key": "ck-7f3a9c1e5b2d4f6a8c0e",
+    "consumer_secret": "cs-SECRET-2b4d6f8a0c1e3a5c",
+    "token_id": "tid-9e8d7c6b5a4f3e2d1c0b",
+    "token_secret": "ts-SECRET-1a2b3c4d5e6f7a8b",
+}
+
+
+def _staff_user(django_user_model, username: str, group: str):
+    user = django_user_model.objects.create_user(username=username, password="pw-" + username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def operator_user(db, django_user_model):
+    return _staff_user(django_user_model, "olivia-operator", OPERATORS)
+
+
+@pytest.fixture
+def administrator_user(db, django_user_model):
+    return _staff_user(django_user_model, "adam-administrator", ADMINISTRATORS)
+
+
+@pytest.fixture
+def netsuite_account(db):
+    from connections.models import ConnectedAccount
+
+    account = ConnectedAccount(provider="netsuite", label="ACME sandbox", account_id="1234567_SB1")
+    account.set_credentials(NETSUITE_SECRETS)
+    account.save()
+    return account
