@@ -69,7 +69,8 @@ def _text_rows():
 
 
 def _option_rows():
-    for field_id, one, other, third in (("salesRep", ANN, BOB, CID), ("globalSubscriptionStatus", OPT_IN, OPT_OUT, None)):
+    cases = (("salesRep", ANN, BOB, CID), ("globalSubscriptionStatus", OPT_IN, OPT_OUT, None))
+    for field_id, one, other, third in cases:
         renamed = {"id": one["id"], "name": "Renamed since"}  # ids compare, names are only shown
         yield from [
             (field_id, Op.IS, one, renamed, True),
