@@ -1,0 +1,172 @@
+"""The field catalog of a contact type, from NetSuite's JSON Schema metadata.
+
+``GET /record/v1/metadata-catalog/<record>`` with ``Accept:
+application/schema+json`` describes every field this account and role can see
+(reference, 2.6). Standard fields take their type from
+:mod:`.standard_fields` (the schema says "string" for an email and a phone
+alike); custom fields (``x-ns-custom-field: true``, named by script id) take
+theirs from the schema's ``type`` and ``format``. The schema's shape for
+custom fields is partly UNCERTAIN in the reference, so the parser accepts the
+plausible variants, and types anything it cannot read as free text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..fields import FieldOption, FieldSpec, FieldType
+from .standard_fields import STANDARD_FIELDS
+
+# NetSuite's Free-Form Text holds 300 characters; longer ones are Text Areas.
+_FREE_FORM_TEXT_MAX = 300
+
+
+def parse_catalog(
+    schema: Mapping[str, Any], options: Mapping[str, tuple[FieldOption, ...]] | None = None
+) -> list[FieldSpec]:
+    """Field specs of one record type: the known standard fields it has, then its custom fields.
+
+    ``options`` supplies the option lists of reference fields whose values
+    come from another record type (salesRep, partner, leadSource).
+    """
+    options = options or {}
+    properties = schema.get("properties") or {}
+    by_lower_name = {name.lower(): name for name in properties}
+    specs: list[FieldSpec] = []
+    for standard in STANDARD_FIELDS.values():
+        name = standard.id if standard.id in properties else by_lower_name.get(standard.id.lower())
+        if name is None:
+            continue
+        prop = properties[name] or {}
+        specs.append(
+            FieldSpec(
+                id=standard.id,
+                label=str(prop.get("title") or standard.label),
+                type=standard.type,
+                writable=standard.writable and not prop.get("readOnly", False),
+                custom=False,
+                options=tuple(options.get(standard.id) or schema_options(prop)),
+                max_length=_max_length(prop),
+            )
+        )
+    for name in sorted(properties):
+        prop = properties[name] or {}
+        if not _is_custom(name, prop):
+            continue
+        field_options = tuple(schema_options(prop))
+        specs.append(
+            FieldSpec(
+                id=name,
+                label=str(prop.get("title") or name),
+                type=custom_field_type(prop, has_options=bool(field_options)),
+                writable=not prop.get("readOnly", False),
+                custom=True,
+                options=field_options,
+                max_length=_max_length(prop),
+                help=str(prop.get("description") or ""),
+            )
+        )
+    return specs
+
+
+def _is_custom(name: str, prop: Mapping[str, Any]) -> bool:
+    flag = prop.get("x-ns-custom-field")
+    return flag is True or str(flag).lower() == "true"
+
+
+def _max_length(prop: Mapping[str, Any]) -> int | None:
+    value = prop.get("maxLength")
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+
+
+def custom_field_type(prop: Mapping[str, Any], *, has_options: bool = False) -> FieldType:
+    """The :class:`FieldType` of a custom field from its JSON Schema property."""
+    kind = prop.get("type")
+    if isinstance(kind, list):  # ["string", "null"]
+        kind = next((k for k in kind if k != "null"), None)
+    fmt = str(prop.get("format") or "").lower()
+    if kind == "boolean":
+        return FieldType.BOOLEAN
+    if kind == "integer" or (kind == "number" and fmt in ("int32", "int64", "integer")):
+        return FieldType.INTEGER
+    if kind == "number":
+        return FieldType.DECIMAL
+    if kind == "array" or _is_multi_select(prop):
+        return FieldType.MULTI_SELECT
+    if kind == "object" or "$ref" in prop:
+        return FieldType.SELECT if has_options else FieldType.REFERENCE
+    if fmt == "date":
+        return FieldType.DATE
+    if fmt in ("date-time", "datetime"):
+        return FieldType.DATETIME
+    if fmt == "email":
+        return FieldType.EMAIL
+    if fmt in ("phone", "tel", "telephone"):
+        return FieldType.PHONE
+    if fmt in ("uri", "url"):
+        return FieldType.URL
+    length = _max_length(prop)
+    if length is not None and length > _FREE_FORM_TEXT_MAX:
+        return FieldType.LONG_TEXT
+    return FieldType.TEXT
+
+
+def _is_multi_select(prop: Mapping[str, Any]) -> bool:
+    """A multi select is a collection: ``{"items": [...]}`` in REST (reference, 2.3)."""
+    items = (prop.get("properties") or {}).get("items")
+    if isinstance(items, Mapping) and items.get("type") == "array":
+        return True
+    ref = str(prop.get("$ref") or "")
+    return ref.rsplit("/", 1)[-1].lower() in ("nsresourcecollection", "multiselect")
+
+
+def schema_options(prop: Mapping[str, Any]) -> list[FieldOption]:
+    """The options a schema property lists, in any of the shapes seen or plausible.
+
+    ``enum`` (ids) with ``x-enumNames``/``x-ns-enum-names``; ``oneOf``/``anyOf``
+    entries with ``const``/``enum`` and ``title``; an ``x-ns-options`` or
+    ``options`` list of ``{id, name|refName|text}``; the same on the ``id``
+    sub-property of a reference object, or on an ``items`` collection.
+    """
+    found = _options_here(prop)
+    if found:
+        return found
+    nested = prop.get("properties") or {}
+    for key in ("id", "items"):
+        sub = nested.get(key)
+        if isinstance(sub, Mapping):
+            found = _options_here(sub) or _options_here(sub.get("items") or {})
+            if found:
+                return found
+    return []
+
+
+def _options_here(prop: Mapping[str, Any]) -> list[FieldOption]:
+    for key in ("x-ns-options", "options", "x-options"):
+        listed = prop.get(key)
+        if isinstance(listed, list) and listed:
+            return [_option(item) for item in listed]
+    for key in ("oneOf", "anyOf"):
+        listed = prop.get(key)
+        if isinstance(listed, list) and listed and all(isinstance(i, Mapping) for i in listed):
+            options = []
+            for item in listed:
+                value = item.get("const", (item.get("enum") or [None])[0])
+                if value is not None:
+                    options.append(FieldOption(str(value), str(item.get("title") or value)))
+            if options:
+                return options
+    enum = prop.get("enum")
+    if isinstance(enum, list) and enum:
+        names = prop.get("x-enumNames") or prop.get("x-ns-enum-names") or prop.get("x-enum-names") or []
+        return [FieldOption(str(v), str(names[i]) if i < len(names) else str(v)) for i, v in enumerate(enum)]
+    return []
+
+
+def _option(item: Any) -> FieldOption:
+    if isinstance(item, Mapping):
+        option_id = item.get("id", item.get("value"))
+        name = item.get("name") or item.get("refName") or item.get("text") or item.get("title") or option_id
+        return FieldOption(str(option_id), str(name))
+    return FieldOption(str(item), str(item))

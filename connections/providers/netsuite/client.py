@@ -1,0 +1,482 @@
+"""The NetSuite provider: SuiteTalk REST with Token-Based Authentication.
+
+Reads go through SuiteQL (one request per page of up to 1000 whole records,
+keyset-paged); writes through the record API, one record per request (REST
+has no bulk create), run concurrently up to the account's concurrency limit.
+See :mod:`.cursor` for the change cursor, :mod:`.transport` for signing,
+retries and the concurrency cap.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from config.redaction import redact
+
+from ..base import ChangePage, Provider, Record, WriteRequest, WriteResult
+from ..errors import MalformedResponse, NotFound, ProviderError, ValidationError
+from ..fields import FieldOption, FieldSpec
+from . import suiteql as ql
+from .catalog import parse_catalog
+from .contact_types import ContactType, contact_type
+from .cursor import ChangeCursor, CursorBuilder, scope_key
+from .record_rows import RecordQuery
+from .reference_lists import (
+    LEAD_SOURCES,
+    PARTNERS,
+    SALES_REPS,
+    SUBSIDIARIES,
+    OptionList,
+    SubsidiaryInfo,
+    subsidiary_from_row,
+)
+from .standard_fields import READ_ONLY_FIELDS
+from .transport import ApiResponse, Transport
+from .values import parse_utc, rest_value
+
+log = logging.getLogger(__name__)
+
+# An externalId we own: letters, digits, "_" and "-" (a "|" would even be read
+# as a multiselect delimiter; reference, 2.1).
+_EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+_TRAILING_ID = re.compile(r"/(\d+)/?$")
+_WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # refuse unknown field names, never drop them
+_SUITEQL_HEADERS = {"Prefer": "transient"}
+
+# The casing of DeletedRecord.type is UNCERTAIN in the reference; asking for
+# the plausible spellings costs nothing and misses no deletion.
+_DELETED_TYPE_SPELLINGS = {
+    "customer": ("customer", "Customer", "CUSTOMER"),
+    "contact": ("contact", "Contact", "CONTACT"),
+}
+
+# Fields whose options come from another record type's list, not from the schema.
+_OPTION_LISTS: dict[str, OptionList] = {"salesRep": SALES_REPS, "partner": PARTNERS, "leadSource": LEAD_SOURCES}
+
+
+class NetSuiteClient(Provider):
+    """A client of one NetSuite account.
+
+    ``credentials`` holds ``consumer_key``, ``consumer_secret``, ``token_id``
+    and ``token_secret``; ``base_url`` replaces the host derived from the
+    account id (the sandbox: ``http://127.0.0.1:PORT``), while the realm is
+    always derived from the account id. ``concurrency_limit`` caps the
+    requests this client has in flight, ``timeout`` applies to every call,
+    ``max_retries`` to every retryable failure; ``backoff_base`` and
+    ``backoff_max`` (seconds) shape the exponential backoff.
+    """
+
+    key = "netsuite"
+
+    def __init__(
+        self,
+        account_id: str,
+        credentials: Mapping[str, str],
+        base_url: str | None = None,
+        concurrency_limit: int = 5,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        *,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+    ):
+        self.transport = Transport(
+            account_id,
+            credentials,
+            base_url,
+            concurrency_limit=concurrency_limit,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+        )
+        self.account_id = self.transport.realm
+        self.base_url = self.transport.base_url
+        self.concurrency_limit = concurrency_limit
+        self._schemas: dict[str, Mapping[str, Any]] = {}
+        self._schema_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<NetSuiteClient account={self.account_id} base_url={self.base_url}>"
+
+    def close(self) -> None:
+        """Close the HTTP connection pool."""
+        self.transport.close()
+
+    # --- SuiteQL -------------------------------------------------------------
+    def suiteql(self, sql: str, *, limit: int = ql.MAX_PAGE_SIZE, offset: int = 0) -> ApiResponse:
+        """Run one page of a SuiteQL query (``Prefer: transient`` is required)."""
+        response = self.transport.request(
+            "POST",
+            "/query/v1/suiteql",
+            params={"limit": min(limit, ql.MAX_PAGE_SIZE), "offset": offset},
+            json_body={"q": sql},
+            headers=_SUITEQL_HEADERS,
+        )
+        if not isinstance(response.data, Mapping) or not isinstance(response.data.get("items", []), list):
+            raise MalformedResponse("NetSuite answered a SuiteQL query without an items list")
+        return response
+
+    def _keyset_pages(
+        self, select: ql.Select, page_size: int = ql.MAX_PAGE_SIZE
+    ) -> Iterator[tuple[list[Mapping[str, Any]], ApiResponse]]:
+        """Every row of ``select``, page by page (``key > last ORDER BY key``); at least one page."""
+        page_size = max(1, min(page_size, ql.MAX_PAGE_SIZE))
+        after: int | None = None
+        while True:
+            response = self.suiteql(select.page_sql(after), limit=page_size)
+            items = response.data.get("items") or []
+            yield items, response
+            if not items or not response.data.get("hasMore", len(items) >= page_size):
+                return
+            try:
+                last = int(items[-1][select.key])
+            except (KeyError, TypeError, ValueError):
+                raise MalformedResponse(f"NetSuite SuiteQL rows of {select.table} lack a usable {select.key}") from None
+            if after is not None and last <= after:
+                raise MalformedResponse(f"NetSuite SuiteQL paging of {select.table} did not advance past {after}")
+            after = last
+
+    def _rows(self, select: ql.Select) -> list[Mapping[str, Any]]:
+        return [row for rows, _ in self._keyset_pages(select) for row in rows]
+
+    # --- account --------------------------------------------------------------
+    def verify(self) -> dict[str, Any]:
+        """Prove that the credentials work, with one cheap SuiteQL query.
+
+        Returns ``account_id`` (realm form), ``base_url``, ``subsidiary_count``
+        and ``server_time`` (ISO UTC, from the response's Date header).
+        Raises :class:`AuthenticationError` or :class:`PermissionDenied` with
+        a message that says what to check.
+        """
+        response = self.suiteql("SELECT id FROM subsidiary ORDER BY id", limit=1)
+        server_time = response.server_time
+        return {
+            "account_id": self.account_id,
+            "base_url": self.base_url,
+            "subsidiary_count": response.data.get("totalResults"),
+            "server_time": server_time.astimezone(UTC).isoformat() if server_time else None,
+        }
+
+    def subsidiaries(self) -> list[SubsidiaryInfo]:
+        """Every subsidiary, inactive and elimination ones included (flagged)."""
+        return [subsidiary_from_row(row) for row in self._rows(SUBSIDIARIES)]
+
+    def sales_reps(self) -> list[FieldOption]:
+        """Active employees marked as sales reps: the options of Sales Rep."""
+        return self._options(SALES_REPS)
+
+    def partners(self) -> list[FieldOption]:
+        """Active partners: the options of Partner."""
+        return self._options(PARTNERS)
+
+    def lead_sources(self) -> list[FieldOption]:
+        """Active campaigns: the options of Initial Lead Source."""
+        return self._options(LEAD_SOURCES)
+
+    def _options(self, option_list: OptionList) -> list[FieldOption]:
+        return [option_list.option(row) for row in self._rows(option_list.select)]
+
+    # --- catalog --------------------------------------------------------------
+    def _schema(self, record_type: str, refresh: bool = False) -> Mapping[str, Any]:
+        with self._schema_lock:
+            cached = None if refresh else self._schemas.get(record_type)
+        if cached is not None:
+            return cached
+        response = self.transport.request(
+            "GET", f"/record/v1/metadata-catalog/{record_type}", headers={"Accept": "application/schema+json"}
+        )
+        if not isinstance(response.data, Mapping) or not isinstance(response.data.get("properties"), Mapping):
+            raise MalformedResponse(f"NetSuite's metadata of {record_type} has no properties")
+        with self._schema_lock:
+            self._schemas[record_type] = response.data
+        return response.data
+
+    def field_catalog(self, object_type: str, refresh: bool = False) -> list[FieldSpec]:
+        """The syncable fields of a contact type: known standard fields, then custom fields, typed.
+
+        Sales Rep, Partner and Initial Lead Source carry their option lists.
+        The metadata is cached per client; ``refresh`` fetches it again.
+        """
+        kind = contact_type(object_type)
+        schema = self._schema(kind.record_type, refresh)
+        properties = {name.lower() for name in schema.get("properties", {})}
+        options = {
+            field_id: tuple(self._options(option_list))
+            for field_id, option_list in _OPTION_LISTS.items()
+            if field_id.lower() in properties
+        }
+        return parse_catalog(schema, options)
+
+    def _record_query(self, kind: ContactType) -> RecordQuery:
+        # Option lists are not needed to read: references carry their display text.
+        return RecordQuery(kind, parse_catalog(self._schema(kind.record_type)))
+
+    # --- reads ----------------------------------------------------------------
+    def read_changes(
+        self, object_type: str, cursor: str | None, *, subsidiary_id: str, page_size: int = 1000, **_: Any
+    ) -> Iterator[ChangePage]:
+        """Pages of the records of one contact type in one subsidiary changed since ``cursor``.
+
+        A None (or unusable) cursor gives a full read (``full_read=True``) and
+        no deletions. Otherwise the pages hold the records changed since the
+        previous read, then a last page with the deletions recorded in
+        NetSuite's DeletedRecord table since then. Deletions cannot be scoped:
+        DeletedRecord knows neither isPerson nor the subsidiary, so the
+        deletions of every customer (or contact) are reported and callers
+        ignore ids they do not know. Only the last page carries the new cursor
+        (format: :mod:`.cursor`). ``defaultAddress`` is not read (see
+        :mod:`.standard_fields`).
+        """
+        kind = contact_type(object_type)
+        scope = scope_key(kind.key, str(subsidiary_id))
+        previous = ChangeCursor.decode(cursor, scope)
+        full = previous is None
+        query = self._record_query(kind)
+        started = datetime.now(UTC).replace(microsecond=0)
+        where = query.type_conditions(subsidiary_id)
+        if previous is not None:
+            where.append(f"lastmodifieddate >= {ql.to_date(previous.query_floor)}")
+        builder: CursorBuilder | None = None
+        for rows, response in self._keyset_pages(query.select(where), page_size):
+            if builder is None:
+                # Start the next window at the earlier of our clock and NetSuite's,
+                # so that a NetSuite clock running behind ours loses nothing.
+                server_time = response.server_time
+                since = min(started, server_time.astimezone(UTC)) if server_time else started
+                builder = CursorBuilder(scope, since)
+            records = []
+            for row in rows:
+                record = query.record(row)
+                builder.observe(record.id, record.modified_at)
+                if previous is None or previous.is_new_change(record.id, record.modified_at):
+                    records.append(record)
+            if records:
+                yield ChangePage(records=records, full_read=full)
+        assert builder is not None  # _keyset_pages yields at least one page
+        deletions = [] if previous is None else self._deletions(kind, previous, builder)
+        yield ChangePage(records=deletions, cursor=builder.cursor.encode(), last=True, full_read=full)
+
+    def _deletions(self, kind: ContactType, previous: ChangeCursor, builder: CursorBuilder) -> list[Record]:
+        spellings = _DELETED_TYPE_SPELLINGS[kind.record_type]
+        select = ql.Select(
+            "deletedrecord",
+            ["recordid", f"{ql.utc_text('deleteddate')} AS deleteddate"],
+            [f"type IN {ql.in_list(spellings)}", f"deleteddate >= {ql.to_date(previous.query_floor)}"],
+            key="recordid",
+        )
+        deletions = []
+        for rows, _ in self._keyset_pages(select):
+            for row in rows:
+                record_id = str(row["recordid"])
+                deleted_at = parse_utc(row.get("deleteddate"))
+                builder.observe_deletion(record_id, deleted_at)
+                if previous.is_new_deletion(record_id, deleted_at):
+                    deletions.append(
+                        Record(record_id, modified_at=deleted_at, deleted=True, meta={"recordType": kind.record_type})
+                    )
+        return deletions
+
+    def get_many(self, object_type: str, ids: list[str], *, subsidiary_id: str | None = None, **_: Any) -> list[Record]:
+        """The records with these internal ids, of this contact type (and subsidiary when given).
+
+        Ids that do not exist (or are of another type) are left out.
+        """
+        kind = contact_type(object_type)
+        wanted = sorted({ql.integer(i) for i in ids}, key=int)
+        return self._records_where(kind, "id", wanted, numeric=True, subsidiary_id=subsidiary_id)
+
+    def find_by_emails(
+        self, object_type: str, emails: Iterable[str], *, subsidiary_id: str | None, **_: Any
+    ) -> list[Record]:
+        """Records whose email equals one of ``emails`` (trimmed, case-insensitive); several per email may match."""
+        kind = contact_type(object_type)
+        wanted = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        return self._records_where(kind, "LOWER(email)", wanted, subsidiary_id=subsidiary_id)
+
+    def _records_where(
+        self,
+        kind: ContactType,
+        expression: str,
+        values: list[str],
+        *,
+        numeric: bool = False,
+        subsidiary_id: str | None = None,
+        scoped: bool = True,
+    ) -> list[Record]:
+        query = self._record_query(kind)
+        records = []
+        for chunk in ql.chunks(values):
+            where = query.type_conditions(subsidiary_id) if scoped else []
+            where.append(f"{expression} IN {ql.in_list(chunk, numeric=numeric)}")
+            for rows, _ in self._keyset_pages(query.select(where)):
+                records.extend(query.record(row) for row in rows)
+        return records
+
+    # --- writes ---------------------------------------------------------------
+    def create_many(
+        self, object_type: str, requests: list[WriteRequest], *, subsidiary_id: str, **_: Any
+    ) -> list[WriteResult]:
+        """Create (or find again) one record per request, idempotently: ``PUT /record/v1/<type>/eid:<key>``.
+
+        The key is an externalId we own, so a retried or repeated create
+        updates the record it created before instead of duplicating it. The
+        body is the request's values (read-only fields left out) plus the
+        subsidiary and, for customers, isPerson. NetSuite's answer to a PUT
+        carries no body (and a Location header is UNCERTAIN), so the new
+        internal ids, and the records as NetSuite stored them, are read back
+        with one SuiteQL query per 500 keys.
+        """
+        kind = contact_type(object_type)
+        fixed: dict[str, Any] = {"subsidiary": {"id": str(subsidiary_id)}}
+        if kind.is_person is not None:
+            fixed["isPerson"] = kind.is_person
+
+        def upsert(request: WriteRequest) -> WriteResult:
+            if not _EXTERNAL_ID.match(request.key or ""):
+                raise ValidationError(
+                    f"{request.key!r} is not a usable NetSuite externalId (letters, digits, _ and - only)",
+                    path="externalId",
+                )
+            body = _body(request.values, request.values.keys(), keep_nulls=False) | fixed
+            response = self.transport.request(
+                "PUT",
+                f"/record/v1/{kind.record_type}/eid:{request.key}",
+                json_body=body,
+                headers=_WRITE_HEADERS,
+                expect_json=False,
+            )
+            match = _TRAILING_ID.search(response.headers.get("Location", "") or "")
+            return WriteResult(key=request.key, record_id=match.group(1) if match else None)
+
+        results = self._concurrently(requests, upsert)
+        written = [r for r in results if r.ok]
+        if not written:
+            return results
+        try:
+            stored = self._records_where(kind, "externalid", [r.key for r in written], scoped=False)
+        except ProviderError as exc:
+            stored, read_error = [], exc
+        else:
+            read_error = None
+        by_key = {record.meta.get("externalId"): record for record in stored}
+        for result in written:
+            result.record = by_key.get(result.key)
+            if result.record is not None:
+                result.record_id = result.record.id
+            elif result.record_id is None:
+                # Written, but its id is unknown: report it failed; retrying the
+                # create is safe (it is an upsert on the same externalId).
+                result.error = read_error or NotFound(
+                    f"NetSuite accepted {kind.record_type} eid:{result.key} but SuiteQL cannot find it"
+                )
+        return results
+
+    def update_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """PATCH each record with only ``request.fields`` (all of ``values`` when None); a None value clears the field.
+
+        Read-only fields are left out. ``WriteResult.record`` is the record
+        read back after the writes (one SuiteQL query per 500 records), since
+        NetSuite may accept a PATCH and still drop a field the role cannot write.
+        """
+        kind = contact_type(object_type)
+
+        def patch(request: WriteRequest) -> WriteResult:
+            record_id = _record_id(request)
+            names = request.fields if request.fields is not None else list(request.values)
+            body = _body(request.values, names, keep_nulls=True)
+            if body:
+                self.transport.request(
+                    "PATCH",
+                    f"/record/v1/{kind.record_type}/{record_id}",
+                    json_body=body,
+                    headers=_WRITE_HEADERS,
+                    expect_json=False,
+                )
+            return WriteResult(key=request.key, record_id=record_id)
+
+        results = self._concurrently(requests, patch)
+        written = [r for r in results if r.ok]
+        if written:
+            try:
+                stored = self._records_where(kind, "id", [r.record_id for r in written], numeric=True, scoped=False)
+            except ProviderError as exc:  # the writes landed; only the read-back is missing
+                log.warning(
+                    "NetSuite %s: reading back %d updated records failed: %s", self.account_id, len(written), exc
+                )
+                stored = []
+            by_id = {record.id: record for record in stored}
+            for result in written:
+                result.record = by_id.get(result.record_id)
+        return results
+
+    def delete_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """DELETE each ``request.record_id``; a record that is already gone counts as deleted."""
+        kind = contact_type(object_type)
+
+        def delete(request: WriteRequest) -> WriteResult:
+            record_id = _record_id(request)
+            try:
+                self.transport.request("DELETE", f"/record/v1/{kind.record_type}/{record_id}", expect_json=False)
+            except NotFound:
+                pass  # deleted before, possibly by our own earlier attempt whose answer was lost
+            return WriteResult(key=request.key, record_id=record_id)
+
+        return self._concurrently(requests, delete)
+
+    def _concurrently(
+        self, requests: list[WriteRequest], write: Callable[[WriteRequest], WriteResult]
+    ) -> list[WriteResult]:
+        """Run ``write`` for each request on ``concurrency_limit`` threads; one result per request, in order.
+
+        A failure becomes that request's ``WriteResult.error``; it never
+        aborts the others.
+        """
+
+        def guarded(request: WriteRequest) -> WriteResult:
+            try:
+                return write(request)
+            except ProviderError as exc:
+                return WriteResult(key=request.key, record_id=request.record_id, error=exc)
+            except (TypeError, ValueError) as exc:  # a value we cannot express in NetSuite's JSON
+                return WriteResult(
+                    key=request.key, record_id=request.record_id, error=ValidationError(redact(str(exc)))
+                )
+            except Exception as exc:  # noqa: BLE001 - one record's bug must not lose the other results
+                log.exception("NetSuite %s: unexpected error writing %s", self.account_id, request.key)
+                error = ProviderError(redact(f"unexpected {type(exc).__name__}: {exc}"))
+                return WriteResult(key=request.key, record_id=request.record_id, error=error)
+
+        if not requests:
+            return []
+        workers = min(self.concurrency_limit, len(requests))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="netsuite-write") as pool:
+            return list(pool.map(guarded, requests))
+
+
+def _body(values: Mapping[str, Any], names: Iterable[str], *, keep_nulls: bool) -> dict[str, Any]:
+    """The REST JSON body for ``names`` out of ``values``; read-only fields are never sent."""
+    body = {}
+    for name in names:
+        if name in READ_ONLY_FIELDS:
+            continue
+        value = values.get(name)
+        if value is None and not keep_nulls:
+            continue
+        body[name] = rest_value(value)
+    return body
+
+
+def _record_id(request: WriteRequest) -> str:
+    if not request.record_id:
+        raise ValidationError(f"no NetSuite internal id to write record {request.key!r}")
+    try:
+        return ql.integer(request.record_id)
+    except ValueError:
+        raise ValidationError(f"{request.record_id!r} is not a NetSuite internal id") from None

@@ -1,0 +1,81 @@
+"""Subsidiaries and the option lists rules need (Sales Rep, Partner, Initial Lead Source), via SuiteQL.
+
+Each list is one keyset-paged SuiteQL query; each row becomes a
+:class:`SubsidiaryInfo` or a :class:`FieldOption`. Option lists hold active
+entries only: they are what a rule action may assign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..fields import FieldOption
+from . import suiteql
+from .values import parse_boolean
+
+
+@dataclass(frozen=True)
+class SubsidiaryInfo:
+    """One subsidiary. Customers and contacts cannot be created in an inactive or elimination subsidiary."""
+
+    id: str
+    name: str
+    parent_id: str | None
+    is_inactive: bool
+    is_elimination: bool
+
+    @property
+    def can_hold_records(self) -> bool:
+        return not (self.is_inactive or self.is_elimination)
+
+
+SUBSIDIARIES = suiteql.Select("subsidiary", ["id", "name", "parent", "isinactive", "iselimination"])
+
+
+def subsidiary_from_row(row: Mapping[str, Any]) -> SubsidiaryInfo:
+    parent = row.get("parent")
+    return SubsidiaryInfo(
+        id=str(row["id"]),
+        name=str(row.get("name") or ""),
+        parent_id=str(parent) if parent not in (None, "") else None,
+        is_inactive=bool(parse_boolean(row.get("isinactive"))),
+        is_elimination=bool(parse_boolean(row.get("iselimination"))),
+    )
+
+
+def _person_name(row: Mapping[str, Any]) -> str:
+    return " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part)
+
+
+def _first(*values: Any) -> str:
+    return next((str(v) for v in values if v), "")
+
+
+@dataclass(frozen=True)
+class OptionList:
+    """The query of one option list and how a row is named."""
+
+    select: suiteql.Select
+    name: Callable[[Mapping[str, Any]], str]
+
+    def option(self, row: Mapping[str, Any]) -> FieldOption:
+        return FieldOption(str(row["id"]), self.name(row) or str(row["id"]))
+
+
+_ACTIVE = "isinactive = 'F'"
+
+SALES_REPS = OptionList(
+    suiteql.Select("employee", ["id", "entityid", "firstname", "lastname"], ["issalesrep = 'T'", _ACTIVE]),
+    lambda row: _first(_person_name(row), row.get("entityid")),
+)
+PARTNERS = OptionList(
+    suiteql.Select("partner", ["id", "entityid", "companyname", "firstname", "lastname"], [_ACTIVE]),
+    lambda row: _first(row.get("companyname"), _person_name(row), row.get("entityid")),
+)
+# Initial Lead Source values are marketing campaigns.
+LEAD_SOURCES = OptionList(
+    suiteql.Select("campaign", ["id", "title"], [_ACTIVE]),
+    lambda row: _first(row.get("title")),
+)

@@ -1,0 +1,71 @@
+"""The standard NetSuite fields the product syncs, with their canonical ids and types.
+
+Field ids are the REST (camelCase) names shared with mappings and rules; the
+SuiteQL column is the same name in lower case. NetSuite's metadata catalog
+describes far more fields, and cannot tell an email from a phone number (both
+are plain strings), so this table is the authority for the type of a standard
+field, and the catalog decides which of them this account and role expose.
+
+``defaultAddress`` (the default entry of the addressBook sublist) is not in
+this table: it is a sublist, not a SuiteQL column of customer or contact, and
+reading it would take one GET per record (or joins on the address tables), so
+the client neither reads nor writes it yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..fields import FieldType
+
+
+@dataclass(frozen=True)
+class StandardField:
+    """One standard field: canonical id, default label, type, and whether a sync may write it."""
+
+    id: str
+    label: str
+    type: FieldType
+    writable: bool = True
+
+    @property
+    def column(self) -> str:
+        """The SuiteQL column: SuiteQL names are the REST names in lower case."""
+        return self.id.lower()
+
+
+STANDARD_FIELDS: dict[str, StandardField] = {
+    f.id: f
+    for f in (
+        StandardField("firstName", "First Name", FieldType.TEXT),
+        StandardField("lastName", "Last Name", FieldType.TEXT),
+        StandardField("companyName", "Company Name", FieldType.TEXT),
+        StandardField("title", "Job Title", FieldType.TEXT),
+        StandardField("email", "Email", FieldType.EMAIL),
+        StandardField("phone", "Phone", FieldType.PHONE),
+        StandardField("altPhone", "Alt. Phone", FieldType.PHONE),
+        StandardField("mobilePhone", "Mobile Phone", FieldType.PHONE),
+        StandardField("homePhone", "Home Phone", FieldType.PHONE),
+        StandardField("comments", "Comments", FieldType.LONG_TEXT),
+        StandardField("leadSource", "Initial Lead Source", FieldType.REFERENCE),
+        StandardField("partner", "Partner", FieldType.REFERENCE),
+        StandardField("salesRep", "Sales Rep", FieldType.REFERENCE),
+        StandardField("entityStatus", "Status", FieldType.REFERENCE),
+        StandardField("category", "Category", FieldType.REFERENCE),
+        StandardField("company", "Company", FieldType.REFERENCE),
+        StandardField("globalSubscriptionStatus", "Global Subscription Status", FieldType.SELECT),
+        StandardField("isInactive", "Inactive", FieldType.BOOLEAN),
+        # Read-only for mapping purposes: the client sets subsidiary and
+        # externalId itself on create, and NetSuite maintains the dates.
+        StandardField("subsidiary", "Primary Subsidiary", FieldType.REFERENCE, writable=False),
+        StandardField("externalId", "External ID", FieldType.TEXT, writable=False),
+        StandardField("dateCreated", "Date Created", FieldType.DATETIME, writable=False),
+        StandardField("lastModifiedDate", "Last Modified", FieldType.DATETIME, writable=False),
+    )
+}
+
+READ_ONLY_FIELDS = frozenset(f.id for f in STANDARD_FIELDS.values() if not f.writable)
+
+# Columns every record query selects, whatever the catalog says: the keyset
+# and the change detection depend on them.
+REQUIRED_FIELDS = ("externalId", "lastModifiedDate")
