@@ -1,0 +1,243 @@
+"""HTTP to the People API: bearer tokens kept fresh, retries, typed errors.
+
+One :class:`GoogleApiTransport` per client. It refreshes the access token
+shortly before it expires and once more when Google answers 401, hands new
+credentials to ``token_updater`` (the caller stores them encrypted), retries
+429, 5xx, timeouts and dropped connections with exponential backoff and jitter
+(honouring ``Retry-After`` when present, which Google does not document), and
+turns every other answer into a typed error.
+
+Creates are not idempotent: when one fails in a way that leaves its outcome
+unknown, the transport raises :class:`WriteOutcomeUnknown` instead of sending
+it again, and the client looks the records up by their idempotency key.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from config.redaction import register_secret
+
+from ..errors import AuthenticationError, ProviderError, RateLimited, Unavailable
+from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
+from .oauth import GoogleOAuthEndpoints, refresh_access_token
+
+REFRESH_MARGIN_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 64.0  # Google's guidance for exponential backoff caps at about a minute
+
+TokenUpdater = Callable[[dict[str, Any]], None]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def backoff_delay(attempt: int, base: float, *, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: ``base * 2**attempt`` capped, then scaled by 0.5-1.0."""
+    rng = rng or random
+    ceiling = min(MAX_BACKOFF_SECONDS, base * (2**attempt))
+    return ceiling * (0.5 + rng.random() / 2)
+
+
+def _connection_never_made(exc: requests.RequestException) -> bool:
+    """True when the request surely never reached the server (so even a create may be resent)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError):
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            current = reason
+            continue
+        args = getattr(current, "args", ())
+        current = next((a for a in args if isinstance(a, BaseException)), None) or current.__cause__
+    return False
+
+
+class GoogleApiTransport:
+    """Authenticated JSON requests to the People API with retries (see the module docstring)."""
+
+    def __init__(
+        self,
+        endpoints: GoogleOAuthEndpoints,
+        *,
+        client_id: str,
+        client_secret: str,
+        credentials: dict[str, Any],
+        token_updater: TokenUpdater | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        backoff_base: float = 1.0,
+    ):
+        if not credentials.get("refresh_token"):
+            raise AuthenticationError("This Google connection has no refresh token; reconnect the Google account.")
+        self.endpoints = endpoints
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._credentials = dict(credentials)
+        self._token_updater = token_updater
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self._margin = REFRESH_MARGIN_SECONDS
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        for secret in (client_secret, credentials.get("refresh_token"), credentials.get("access_token")):
+            register_secret(secret)
+
+    def __repr__(self) -> str:
+        return f"<GoogleApiTransport {self.endpoints.api_base_url}>"
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """A copy of the current credentials (the caller stores them encrypted)."""
+        with self._lock:
+            return dict(self._credentials)
+
+    def close(self) -> None:
+        self._session.close()
+
+    # --- tokens -------------------------------------------------------------
+    def _access_token(self) -> str:
+        with self._lock:
+            token = self._credentials.get("access_token")
+            expires_at = self._credentials.get("expires_at")
+            fresh = token and expires_at is not None and float(expires_at) - self._margin > time.time()
+        if fresh:
+            return token
+        return self.refresh()
+
+    def refresh(self, *, stale_token: str | None = None) -> str:
+        """Get a new access token (retrying transient failures) and hand the credentials to ``token_updater``.
+
+        ``stale_token`` is the token a 401 was answered for: when another thread
+        already replaced it, that newer token is used instead of refreshing twice.
+        """
+        with self._lock:
+            current = self._credentials.get("access_token")
+            if stale_token is not None and current and current != stale_token:
+                return current
+            refresh_token = self._credentials["refresh_token"]
+        attempt = 0
+        while True:
+            try:
+                new = refresh_access_token(
+                    self.endpoints, self._client_id, self._client_secret, refresh_token, timeout=self.timeout
+                )
+                break
+            except (Unavailable, RateLimited) as exc:
+                if attempt >= self.max_retries:
+                    raise exc
+                time.sleep(backoff_delay(attempt, self.backoff_base))
+                attempt += 1
+        lifetime = float(new["expires_at"]) - time.time()
+        with self._lock:
+            self._credentials.update(new)
+            # A short-lived token (a sandbox set to seconds) would otherwise be
+            # "about to expire" from birth and be refreshed before every call.
+            self._margin = max(0.0, min(REFRESH_MARGIN_SECONDS, lifetime / 2))
+            snapshot = dict(self._credentials)
+        if self._token_updater is not None:
+            self._token_updater(snapshot)
+        return new["access_token"]
+
+    # --- requests -------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        idempotent: bool = True,
+    ) -> dict[str, Any]:
+        """Send one API call (``path`` relative to the API root, e.g. ``v1/people:batchGet``) and
+        return its JSON object. Retries what may succeed later; raises typed errors."""
+        url = f"{self.endpoints.api_base_url}/{path.lstrip('/')}"
+        attempt = 0
+        refreshed_for_401 = False
+        while True:
+            token = self._access_token()
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    timeout=self.timeout,
+                    headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                )
+            except requests.RequestException as exc:
+                error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
+                if not idempotent and not _connection_never_made(exc):
+                    raise WriteOutcomeUnknown(error.message) from None
+                attempt = self._wait_or_raise(error, attempt)
+                continue
+            status = response.status_code
+            if status == 401 and not refreshed_for_401:
+                # The token may have been revoked or expired early: one refresh, then one more try.
+                refreshed_for_401 = True
+                self.refresh(stale_token=token)
+                continue
+            if status >= 400:
+                error = error_from_http(
+                    status, response.content, parse_retry_after(response.headers.get("Retry-After"))
+                )
+                if status == 401:
+                    raise AuthenticationError(
+                        f"{API_NAME} refused a freshly refreshed access token; reconnect the Google account.",
+                        status=401,
+                        code=error.code,
+                    )
+                if not error.retryable:
+                    raise error
+                if not idempotent and not isinstance(error, RateLimited):
+                    # A 5xx may come after the write was applied; 429 means it was refused.
+                    raise WriteOutcomeUnknown(error.message, status=status, code=error.code)
+                attempt = self._wait_or_raise(error, attempt)
+                continue
+            try:
+                data = json.loads(response.content) if response.content.strip() else {}
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                error = malformed(f"{method} {path} answered HTTP {status} with a body that is not a JSON object")
+                if not idempotent:
+                    raise WriteOutcomeUnknown(error.message, status=status, code="MALFORMED")
+                attempt = self._wait_or_raise(error, attempt)
+                continue
+            return data
+
+    def _wait_or_raise(self, error: ProviderError, attempt: int) -> int:
+        """Sleep before the next attempt, or raise ``error`` when the retries are spent."""
+        if attempt >= self.max_retries:
+            raise error
+        retry_after = getattr(error, "retry_after", None)
+        delay = retry_after if retry_after is not None else backoff_delay(attempt, self.backoff_base)
+        time.sleep(min(delay, MAX_BACKOFF_SECONDS))
+        return attempt + 1
