@@ -42,6 +42,7 @@ other side, the field catalog and the current time are all arguments.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -254,7 +255,7 @@ def _apply_action(
         if action.field_id in actions:
             earlier = format_value(actions[action.field_id])
             replaced = f" (replaces {earlier} from rule «{action_rules[action.field_id]}»)"
-        actions[action.field_id] = action.value
+        actions[action.field_id] = copy.deepcopy(action.value)  # the caller may edit its decision
         action_rules[action.field_id] = rule
         trace.append(f"{prefix} {what}{replaced}")
         return

@@ -9,7 +9,7 @@ from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
 from .choices import Operator
 from .operators import operator_label
-from .values import ADDRESS_KEYS, is_empty
+from .values import ADDRESS_KEYS, as_utc, is_empty
 
 _MAX_SHOWN = 80  # long notes would drown the audit log; the record itself holds the full text
 
@@ -35,7 +35,9 @@ def format_value(value: Any) -> str:
         return _quote(", ".join(parts))
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(format_value(item) for item in value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return as_utc(value).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
         return _quote(value)

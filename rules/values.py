@@ -115,6 +115,8 @@ def option_not_found_message(field: FieldSpec, raw: Any, app: str) -> str:
         )
     if field.type == FieldType.GROUPS:
         return f"{shown} is not a contact group in this {app} account"
+    if field.type == FieldType.MULTI_SELECT:  # labels of multi selects are plural ("Interests")
+        return f"{shown} is not one of the {field.label} choices in this {app} account"
     noun = field.label.lower()
     return f"{field.label} {shown} is not {_article(noun)} {noun} in this {app} account"
 
