@@ -1,0 +1,166 @@
+"""The standard field catalogs, as static data: NetSuite per contact type, Google Contacts.
+
+The providers read the live catalogs at run time (custom fields, option
+lists, length limits); these static lists carry the *standard* fields with
+the same canonical ids, types and writability, and are the fallback the
+default mappings and the tests are checked against. They have no options and
+no length limits on purpose: those come from the live account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from connections.choices import NetSuiteContactType
+from connections.providers.fields import FieldSpec, FieldType
+from connections.providers.registry import GOOGLE_CONTACTS
+
+T = FieldType
+
+# Google Contacts has one object type: contacts.
+GOOGLE_CONTACTS_OBJECT = "contacts"
+
+
+def _spec(field_id: str, label: str, field_type: FieldType, help_text: str = "", *, writable: bool = True) -> FieldSpec:
+    return FieldSpec(id=field_id, label=label, type=field_type, writable=writable, help=help_text)
+
+
+# --- NetSuite ----------------------------------------------------------------------------------------------------
+
+_NAMES = (
+    _spec("firstName", "First Name", T.TEXT),
+    _spec("lastName", "Last Name", T.TEXT),
+)
+_COMPANY_NAME = _spec("companyName", "Company Name", T.TEXT)
+_TITLE = _spec("title", "Job Title", T.TEXT)
+_EMAIL = _spec("email", "Email", T.EMAIL)
+_PHONE = _spec("phone", "Phone", T.PHONE)
+_ALT_PHONE = _spec("altPhone", "Alt. Phone", T.PHONE)
+_MOBILE_PHONE = _spec("mobilePhone", "Mobile Phone", T.PHONE)
+_HOME_PHONE = _spec("homePhone", "Home Phone", T.PHONE)
+_COMMENTS = _spec("comments", "Comments", T.LONG_TEXT)
+_DEFAULT_ADDRESS = _spec(
+    "defaultAddress", "Default Address", T.ADDRESS, "The default address of the record's address book."
+)
+_COMPANY = _spec("company", "Company", T.REFERENCE, "The customer (or other entity) the contact works for.")
+_SALES_FIELDS = (
+    _spec("leadSource", "Initial Lead Source", T.REFERENCE),
+    _spec("partner", "Partner", T.REFERENCE),
+    _spec("salesRep", "Sales Rep", T.REFERENCE),
+)
+_CUSTOMER_FIELDS = (
+    _spec("entityStatus", "Status", T.REFERENCE, "The customer's status (LEAD-..., PROSPECT-..., CUSTOMER-...)."),
+    _spec("category", "Category", T.REFERENCE),
+)
+_COMMON_TAIL = (
+    _spec(
+        "subsidiary",
+        "Subsidiary",
+        T.REFERENCE,
+        "Set by the connection's subsidiary; never written by a mapping.",
+        writable=False,
+    ),
+    _spec("globalSubscriptionStatus", "Global Subscription Status", T.SELECT),
+    _spec("isInactive", "Inactive", T.BOOLEAN),
+    _spec(
+        "externalId",
+        "External ID",
+        T.TEXT,
+        "Owned by the sync (idempotent creates); never written by a mapping.",
+        writable=False,
+    ),
+    _spec("dateCreated", "Date Created", T.DATETIME, writable=False),
+    _spec("lastModifiedDate", "Last Modified", T.DATETIME, writable=False),
+)
+
+NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
+    {
+        NetSuiteContactType.COMPANY_CUSTOMERS: (
+            _COMPANY_NAME,
+            _EMAIL,
+            _PHONE,
+            _ALT_PHONE,
+            _MOBILE_PHONE,
+            _COMMENTS,
+            _DEFAULT_ADDRESS,
+            *_SALES_FIELDS,
+            *_CUSTOMER_FIELDS,
+            *_COMMON_TAIL,
+        ),
+        NetSuiteContactType.INDIVIDUAL_CUSTOMERS: (
+            *_NAMES,
+            _TITLE,
+            _EMAIL,
+            _PHONE,
+            _ALT_PHONE,
+            _MOBILE_PHONE,
+            _HOME_PHONE,
+            _COMMENTS,
+            _DEFAULT_ADDRESS,
+            *_SALES_FIELDS,
+            *_CUSTOMER_FIELDS,
+            *_COMMON_TAIL,
+        ),
+        NetSuiteContactType.CONTACTS: (
+            *_NAMES,
+            _TITLE,
+            _COMPANY,
+            _EMAIL,
+            _PHONE,
+            _MOBILE_PHONE,
+            _HOME_PHONE,
+            _COMMENTS,
+            _DEFAULT_ADDRESS,
+            *_SALES_FIELDS,
+            *_COMMON_TAIL,
+        ),
+    }
+)
+
+# --- Google Contacts ---------------------------------------------------------------------------------------------
+
+GOOGLE_CONTACTS_CATALOG: tuple[FieldSpec, ...] = (
+    _spec("givenName", "Given name", T.TEXT),
+    _spec("familyName", "Family name", T.TEXT),
+    _spec("email", "Email (primary)", T.EMAIL),
+    _spec("phone.work", "Phone (work)", T.PHONE),
+    _spec("phone.mobile", "Phone (mobile)", T.PHONE),
+    _spec("phone.home", "Phone (home)", T.PHONE),
+    _spec("phone.other", "Phone (other)", T.PHONE),
+    _spec("organization.name", "Organization name", T.TEXT),
+    _spec("organization.title", "Organization title", T.TEXT),
+    _spec("address", "Address (primary)", T.ADDRESS),
+    _spec("notes", "Notes", T.LONG_TEXT, "The contact's biography."),
+    _spec("birthday", "Birthday", T.DATE),
+    _spec("url", "Website (primary)", T.URL),
+    _spec("memberships", "Contact groups", T.GROUPS),
+)
+
+APP_CATALOGS: Mapping[tuple[str, str], tuple[FieldSpec, ...]] = MappingProxyType(
+    {(GOOGLE_CONTACTS, GOOGLE_CONTACTS_OBJECT): GOOGLE_CONTACTS_CATALOG}
+)
+
+
+def netsuite_catalog(contact_type: str) -> tuple[FieldSpec, ...]:
+    """The standard NetSuite fields of a contact type (``company_customers``, ``individual_customers``...)."""
+    try:
+        return NETSUITE_CATALOGS[contact_type]
+    except KeyError:
+        raise LookupError(f"no NetSuite catalog for contact type {contact_type!r}")
+
+
+def app_catalog(provider: str, object_type: str = GOOGLE_CONTACTS_OBJECT) -> tuple[FieldSpec, ...]:
+    """The standard fields of an app's object type (``("google_contacts", "contacts")``)."""
+    try:
+        return APP_CATALOGS[(provider, object_type)]
+    except KeyError:
+        raise LookupError(f"no catalog for {provider!r} object type {object_type!r}")
+
+
+def field_by_id(catalog: Iterable[FieldSpec], field_id: str) -> FieldSpec:
+    """The field of ``catalog`` whose id is ``field_id``; ``LookupError`` when there is none."""
+    for spec in catalog:
+        if spec.id == field_id:
+            return spec
+    raise LookupError(f"no field {field_id!r} in the catalog")
