@@ -1,0 +1,204 @@
+"""Converters on the values that matter: cut text, phone numbers, emails, bad values, and equality for the merge."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connections.providers.fields import FieldOption, FieldSpec, FieldType
+from mappings.compatibility import convert
+from mappings.converters import ConversionError, ConversionOptions, normalize_email, normalize_phone, values_equal
+
+T = FieldType
+
+
+def field(field_type: FieldType, label: str = "Field", **kwargs) -> FieldSpec:
+    return FieldSpec(id=label.lower().replace(" ", "_"), label=label, type=field_type, **kwargs)
+
+
+TIER = field(T.SELECT, "Tier", options=(FieldOption("1", "Gold"), FieldOption("2", "Silver")))
+
+
+def test_text_longer_than_the_target_holds_is_cut_with_a_warning_not_an_error():
+    result = convert("x" * 40, field(T.LONG_TEXT, "Notes"), field(T.TEXT, "First Name", max_length=32))
+    assert result.value == "x" * 32
+    assert result.warnings == ["First Name (first_name): cut from 40 to 32 characters to fit"]
+
+
+def test_text_that_fits_is_not_cut_and_warns_nothing():
+    result = convert("Ada", field(T.TEXT), field(T.TEXT, max_length=3))
+    assert (result.value, result.warnings) == ("Ada", [])
+
+
+def test_an_email_too_long_for_its_target_is_an_error_because_a_cut_address_is_wrong():
+    with pytest.raises(ConversionError, match="more than the 10 that Email"):
+        convert("someone@example.com", field(T.EMAIL), field(T.EMAIL, "Email", max_length=10))
+
+
+def test_emails_are_trimmed_and_stored_as_given_but_compared_case_insensitively():
+    assert convert("  Ada.Lovelace@Example.COM\n", field(T.EMAIL), field(T.EMAIL)).value == "Ada.Lovelace@Example.COM"
+    assert normalize_email("  Ada.Lovelace@Example.COM ") == "ada.lovelace@example.com"
+    assert normalize_email("   ") is None
+    assert values_equal("ADA@example.com", " ada@EXAMPLE.com", T.EMAIL)
+    assert not values_equal("ada@example.com", "bob@example.com", T.EMAIL)
+
+
+@pytest.mark.parametrize(
+    ("given", "e164"),
+    [
+        ("(650) 253-0000", "+16502530000"),
+        ("+1 650-253-0000", "+16502530000"),
+        ("650.253.0000", "+16502530000"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("+33 1 42 68 53 00", "+33142685300"),
+    ],
+)
+def test_phone_numbers_are_normalised_to_e164(given, e164):
+    result = convert(given, field(T.PHONE), field(T.PHONE))
+    assert (result.value, result.warnings) == (e164, [])
+
+
+def test_the_default_region_decides_numbers_without_a_country_code():
+    uk = ConversionOptions(phone_region="GB")
+    assert convert("020 7946 0958", field(T.PHONE), field(T.PHONE), options=uk).value == "+442079460958"
+    assert normalize_phone("020 7946 0958", "GB") == "+442079460958"
+    assert normalize_phone("(650) 253-0000") == "+16502530000"  # US unless told otherwise
+
+
+@pytest.mark.parametrize("given", ["ask reception", "555-01", "+1 650 253 0000 0000 0000"])
+def test_a_phone_number_that_cannot_be_read_is_kept_as_given_with_a_warning(given):
+    result = convert(f"  {given} ", field(T.PHONE), field(T.PHONE, "Work Phone"))
+    assert result.value == given
+    assert result.warnings == [
+        f"Work Phone (work_phone): {given!r} is not a recognisable phone number (region US); kept as given"
+    ]
+    assert normalize_phone(given) is None
+
+
+def test_a_phone_number_with_an_extension_is_kept_whole_since_e164_cannot_hold_it():
+    result = convert("+1 650-253-0000 ext. 42", field(T.PHONE), field(T.PHONE))
+    assert (result.value, result.warnings) == ("+1 650-253-0000 ext. 42", [])
+    assert values_equal("+1 650-253-0000 ext. 42", "(650) 253 0000 x42", T.PHONE)
+    assert not values_equal("+1 650-253-0000 ext. 42", "+16502530000", T.PHONE)
+
+
+def test_phone_numbers_compare_by_e164_and_unreadable_ones_by_text():
+    assert values_equal("(650) 253-0000", "+16502530000", T.PHONE)
+    assert values_equal("020 7946 0958", "+44 20 7946 0958", T.PHONE, phone_region="GB")
+    assert not values_equal("(650) 253-0000", "(650) 253-0001", T.PHONE)
+    assert values_equal(" ask reception", "ask reception ", T.PHONE)
+
+
+def test_text_into_a_select_matches_the_option_name_in_any_case():
+    assert convert("  sILVER ", field(T.TEXT), TIER).value == {"id": "2", "name": "Silver"}
+
+
+def test_text_that_names_no_option_is_a_conversion_error_naming_the_field():
+    with pytest.raises(ConversionError, match=r"'Platinum' is not one of the options of Tier \(tier\)"):
+        convert("Platinum", field(T.TEXT), TIER)
+
+
+def test_option_names_that_differ_only_by_case_need_an_exact_match():
+    clashing = field(T.SELECT, "Tier", options=(FieldOption("1", "VIP"), FieldOption("2", "vip")))
+    assert convert("vip", field(T.TEXT), clashing).value == {"id": "2", "name": "vip"}
+    with pytest.raises(ConversionError, match="matches 2 options"):
+        convert("Vip", field(T.TEXT), clashing)
+
+
+def test_a_choice_without_a_name_cannot_be_copied_as_text():
+    with pytest.raises(ConversionError, match="has no name to copy"):
+        convert({"id": "17", "name": ""}, field(T.REFERENCE, "Sales Rep"), field(T.TEXT))
+
+
+@pytest.mark.parametrize(
+    ("source_type", "target_type", "value", "message"),
+    [
+        (T.DATE, T.DATE, "31/12/2024", "is not a date"),
+        (T.DATE, T.TEXT, 20240101, "is not a date"),
+        (T.DATETIME, T.DATETIME, datetime(2024, 1, 1, 9, 0), "has no time zone"),
+        (T.DATETIME, T.DATE, "yesterday", "is not a date and time"),
+        (T.INTEGER, T.INTEGER, Decimal("1.5"), "is not a whole number"),
+        (T.DECIMAL, T.DECIMAL, "12,5", "is not a number"),
+        (T.DECIMAL, T.TEXT, Decimal("NaN"), "is not a finite number"),
+        (T.BOOLEAN, T.BOOLEAN, "T", "expected true or false"),
+        (T.TEXT, T.TEXT, 12, "expected text"),
+        (T.SELECT, T.TEXT, "Gold", "expected a choice"),
+        (T.MULTI_SELECT, T.MULTI_SELECT, {"id": "1", "name": "Gold"}, "expected a list of choices"),
+        (T.ADDRESS, T.ADDRESS, "1 Main St", "expected an address"),
+        (T.ADDRESS, T.TEXT, {"street": 12}, "address part 'street' is not text"),
+    ],
+)
+def test_values_that_cannot_be_converted_raise_a_clear_conversion_error(source_type, target_type, value, message):
+    with pytest.raises(ConversionError, match=message):
+        convert(value, field(source_type, "Source"), field(target_type, "Target"))
+
+
+def test_iso_strings_are_read_as_dates_and_moments():
+    assert convert("2024-02-29", field(T.DATE), field(T.DATE)).value == date(2024, 2, 29)
+    moment = convert("2024-05-01T11:30:00+02:00", field(T.DATETIME), field(T.DATETIME)).value
+    assert moment == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    assert moment.tzinfo is UTC
+
+
+def test_false_and_zero_are_values_not_emptiness():
+    assert convert(False, field(T.BOOLEAN), field(T.BOOLEAN)).value is False
+    assert convert(0, field(T.INTEGER), field(T.TEXT)).value == "0"
+    assert convert(Decimal("0.00"), field(T.DECIMAL), field(T.DECIMAL)).value == Decimal("0.00")
+
+
+def test_multi_value_choices_are_deduplicated_in_order():
+    source = [{"id": "a", "name": "gold"}, {"id": "b", "name": "Silver"}, {"id": "c", "name": "GOLD"}]
+    target = field(T.MULTI_SELECT, options=TIER.options)
+    assert convert(source, field(T.MULTI_SELECT), target).value == [
+        {"id": "1", "name": "Gold"},
+        {"id": "2", "name": "Silver"},
+    ]
+
+
+def test_the_primary_value_warning_says_how_many_values_were_left_behind():
+    result = convert(
+        [{"id": "g1", "name": "VIP"}, {"id": "g2", "name": "Friends"}, {"id": "g3", "name": "Golf"}],
+        field(T.GROUPS, "Contact groups"),
+        field(T.TEXT, "Segment"),
+    )
+    assert result.value == "VIP"
+    assert result.warnings == [
+        "Segment (segment): only the first of 3 values of Contact groups (contact_groups) was copied"
+    ]
+
+
+def test_a_partial_address_formats_without_empty_parts():
+    address = {"city": "Springfield", "postal_code": "62701", "street": "  "}
+    assert convert(address, field(T.ADDRESS), field(T.TEXT)).value == "Springfield 62701"
+    multi_line_street = {"street": "Unit 4\n1 Main St", "country": "US"}
+    assert convert(multi_line_street, field(T.ADDRESS), field(T.TEXT)).value == "Unit 4 1 Main St, US"
+    assert convert(multi_line_street, field(T.ADDRESS), field(T.LONG_TEXT)).value == "Unit 4\n1 Main St\nUS"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "field_type", "equal"),
+    [
+        (Decimal("1.50"), Decimal("1.5"), T.DECIMAL, True),
+        (Decimal("1.50"), Decimal("1.51"), T.DECIMAL, False),
+        (2, Decimal("2.0"), T.INTEGER, True),
+        ({"id": "7", "name": "Gold"}, {"id": "7", "name": "Gold (renamed)"}, T.SELECT, True),
+        ({"id": "7", "name": "Gold"}, {"id": "8", "name": "Gold"}, T.SELECT, False),
+        ({"id": "c-1", "name": "Acme"}, {"id": "c-2", "name": "Acme"}, T.REFERENCE, False),
+        ([{"id": "1"}, {"id": "2"}], [{"id": "2"}, {"id": "1"}], T.MULTI_SELECT, True),
+        ([{"id": "1"}], [{"id": "1"}, {"id": "2"}], T.GROUPS, False),
+        (None, "", T.TEXT, True),
+        (None, [], T.MULTI_SELECT, True),
+        ("  Ada\r\nLovelace ", "Ada\nLovelace", T.LONG_TEXT, True),
+        ("Ada", "ada", T.TEXT, False),
+        ({"street": " 1 Main St", "region": ""}, {"street": "1 Main St"}, T.ADDRESS, True),
+        ({"street": "1 Main St"}, {"street": "2 Main St"}, T.ADDRESS, False),
+        (datetime(2024, 1, 1, 10, tzinfo=UTC), datetime(2024, 1, 1, 10, 0, 1, tzinfo=UTC), T.DATETIME, False),
+        (False, None, T.BOOLEAN, False),
+        (False, False, T.BOOLEAN, True),
+    ],
+)
+def test_values_equal_compares_what_matters_for_each_type(a, b, field_type, equal):
+    assert values_equal(a, b, field_type) is equal
+    assert values_equal(b, a, field_type) is equal
