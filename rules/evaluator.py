@@ -27,7 +27,7 @@ conditions, THEN sync it and apply its actions.
   the trace says why. (Validation refuses such conditions when they are
   saved; this covers a field deleted in the app afterwards.)
 - A record that synced before and no longer matches is left as it is in the
-  target (not deleted) and logged as excluded by rules.
+  target (not deleted) and logged as excluded by rules (the sync engine's part).
 - Comparisons: selects, references and groups compare by option id; text is
   case-insensitive; a negative operator ("is not", "does not contain", "is
   none of") is the exact opposite of its positive one, so an empty value "is
@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -78,11 +79,11 @@ class Decision:
     """
 
     sync: bool
-    matched: list[str] = field(default_factory=list)
-    actions: dict[str, Any] = field(default_factory=dict)
-    action_rules: dict[str, str] = field(default_factory=dict)
-    group_actions: list[GroupAction] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
+    matched: list[str] = dataclass_field(default_factory=list)
+    actions: dict[str, Any] = dataclass_field(default_factory=dict)
+    action_rules: dict[str, str] = dataclass_field(default_factory=dict)
+    group_actions: list[GroupAction] = dataclass_field(default_factory=list)
+    trace: list[str] = dataclass_field(default_factory=list)
 
     @property
     def groups_to_add(self) -> list[dict[str, str]]:
@@ -191,20 +192,20 @@ def _condition_matches(
         fact = "it does" if exists else "it does not"
         return ok, f"{describe_condition('', operator, None)} → {_verdict(ok)} ({fact})"
 
-    spec = catalog.get(condition.field_id) if condition.field_id else None
-    if spec is None:
+    field = catalog.get(condition.field_id) if condition.field_id else None
+    if field is None:
         shown = f"«{condition.field_id}»" if condition.field_id else "(none)"
         return False, f"field {shown} {operator_label(operator)} → failed (the field is not in the field list)"
-    subject = field_name(spec)
-    if operator not in operators_for(spec.type):
-        why = f"“{operator_label(operator)}” does not apply to {type_name(spec.type)} fields"
+    subject = field_name(field)
+    if operator not in operators_for(field.type):
+        why = f"“{operator_label(operator)}” does not apply to {type_name(field.type)} fields"
         return False, f"{subject} {operator_label(operator)} → failed ({why})"
     try:
-        operand = parse_operand(operand_kind(operator, spec.type), spec, condition.value)
+        operand = parse_operand(operand_kind(operator, field.type), field, condition.value)
     except ValueProblem as problem:
         return False, f"{subject} {operator_label(operator)} → failed (the condition's value is unusable: {problem})"
-    value = values.get(spec.id)
-    ok = apply_operator(operator, spec.type, value, operand, now=now)
+    value = values.get(field.id)
+    ok = apply_operator(operator, field.type, value, operand, now=now)
     return ok, f"{describe_condition(subject, operator, operand)} → {_verdict(ok)} (record: {format_value(value)})"
 
 

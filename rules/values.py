@@ -210,12 +210,10 @@ def as_utc(moment: datetime) -> datetime:
 
 def to_date_or_datetime(value: Any, field_type: FieldType) -> date | datetime | None:
     """A record's date (for DATE) or aware UTC datetime (for DATETIME), or ``None``."""
-    if isinstance(value, str):
+    if isinstance(value, str):  # a provider that left it as ISO text
         try:
-            value = datetime.fromisoformat(value.strip()) if field_type == FieldType.DATETIME else None
+            value = datetime.fromisoformat(value.strip())
         except ValueError:
-            value = None
-        if value is None:
             return None
     if isinstance(value, datetime):
         return as_utc(value) if field_type == FieldType.DATETIME else as_utc(value).date()
@@ -229,7 +227,7 @@ def to_date_or_datetime(value: Any, field_type: FieldType) -> date | datetime | 
 def parse_date(field: FieldSpec, raw: Any) -> date | datetime:
     """A date operand: a ``date`` (compared by calendar day), or for DATETIME fields also an aware datetime."""
     if isinstance(raw, datetime):
-        return as_utc(raw) if field.type == FieldType.DATETIME else raw.date()
+        return as_utc(raw) if field.type == FieldType.DATETIME else as_utc(raw).date()
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str) and raw.strip():

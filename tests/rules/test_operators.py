@@ -163,6 +163,9 @@ DATE_ROWS = [
     ("custentity_renewal", Op.WITHIN_LAST_DAYS, 30, date(2025, 5, 15), False),
     ("custentity_renewal", Op.WITHIN_LAST_DAYS, 30, date(2025, 6, 16), False),  # the future is not the last N days
     ("custentity_renewal", Op.WITHIN_LAST_DAYS, 30, None, False),
+    ("custentity_renewal", Op.WITHIN_LAST_DAYS, 30, "2025-06-10", True),  # untyped by a provider
+    ("custentity_renewal", Op.BEFORE, "2025-01-01", "not a date", False),
+    ("custentity_renewal", Op.AFTER, "2025-01-01", "not a date", False),
     ("custentity_renewal", Op.IS_EMPTY, None, None, True),
     ("custentity_renewal", Op.IS_EMPTY, None, date(2025, 1, 1), False),
     ("custentity_renewal", Op.IS_NOT_EMPTY, None, date(2025, 1, 1), True),
