@@ -3,7 +3,8 @@
 The providers read the live catalogs at run time (custom fields, option
 lists, length limits); these static lists carry the *standard* fields with
 the same canonical ids, types and writability, and are the fallback the
-default mappings and the tests are checked against. They have no options and
+default mappings and the tests are checked against. Labels follow the
+providers' own catalogs, so the README reads like the admin. They have no options and
 no length limits on purpose: those come from the live account.
 """
 
@@ -56,7 +57,7 @@ _CUSTOMER_FIELDS = (
 _COMMON_TAIL = (
     _spec(
         "subsidiary",
-        "Subsidiary",
+        "Primary Subsidiary",
         T.REFERENCE,
         "Set by the connection's subsidiary; never written by a mapping.",
         writable=False,
@@ -121,20 +122,20 @@ NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
 # --- Google Contacts ---------------------------------------------------------------------------------------------
 
 GOOGLE_CONTACTS_CATALOG: tuple[FieldSpec, ...] = (
-    _spec("givenName", "Given name", T.TEXT),
-    _spec("familyName", "Family name", T.TEXT),
+    _spec("givenName", "First name", T.TEXT),
+    _spec("familyName", "Last name", T.TEXT),
     _spec("email", "Email (primary)", T.EMAIL),
-    _spec("phone.work", "Phone (work)", T.PHONE),
-    _spec("phone.mobile", "Phone (mobile)", T.PHONE),
-    _spec("phone.home", "Phone (home)", T.PHONE),
-    _spec("phone.other", "Phone (other)", T.PHONE),
-    _spec("organization.name", "Organization name", T.TEXT),
-    _spec("organization.title", "Organization title", T.TEXT),
+    _spec("phone.work", "Work phone", T.PHONE),
+    _spec("phone.mobile", "Mobile phone", T.PHONE),
+    _spec("phone.home", "Home phone", T.PHONE),
+    _spec("phone.other", "Other phone", T.PHONE),
+    _spec("organization.name", "Company", T.TEXT),
+    _spec("organization.title", "Job title", T.TEXT),
     _spec("address", "Address (primary)", T.ADDRESS),
     _spec("notes", "Notes", T.LONG_TEXT, "The contact's biography."),
     _spec("birthday", "Birthday", T.DATE),
     _spec("url", "Website (primary)", T.URL),
-    _spec("memberships", "Contact groups", T.GROUPS),
+    _spec("memberships", "Contact groups (labels)", T.GROUPS),
 )
 
 APP_CATALOGS: Mapping[tuple[str, str], tuple[FieldSpec, ...]] = MappingProxyType(

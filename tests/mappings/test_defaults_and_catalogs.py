@@ -94,11 +94,11 @@ def test_the_readme_table_lists_each_contact_type_with_its_rows():
     sections = markdown.split("#### ")[1:]
     assert [s.splitlines()[0] for s in sections] == ["Company Customers", "Individual Customers", "Contacts"]
     company, individual, contacts = sections
-    assert "| Company Name (`companyName`) | ⇄ | Organization name (`organization.name`) |" in company
+    assert "| Company Name (`companyName`) | ⇄ | Company (`organization.name`) |" in company
     assert "givenName" not in company
-    assert "| First Name (`firstName`) | ⇄ | Given name (`givenName`) |" in individual
-    assert "| Company (`company`) | → | Organization name (`organization.name`) | its name is copied |" in contacts
-    assert "| Home Phone (`homePhone`) | ⇄ | Phone (home) (`phone.home`) |" in contacts
+    assert "| First Name (`firstName`) | ⇄ | First name (`givenName`) |" in individual
+    assert "| Company (`company`) | → | Company (`organization.name`) | its name is copied |" in contacts
+    assert "| Home Phone (`homePhone`) | ⇄ | Home phone (`phone.home`) |" in contacts
     for section, contact_type in zip(sections, CT, strict=True):
         rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
         assert len(rows) == len(default_mappings("google_contacts", contact_type))
