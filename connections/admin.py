@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from . import google_connect
 from .forms import CREDENTIAL_FIELD_NAMES, ConnectedAccountForm
 from .models import ConnectedAccount, Connection, Subsidiary
 from .providers.registry import NETSUITE
+from .services import verify_account
 
 
 @admin.register(ConnectedAccount)
@@ -31,6 +33,29 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         "updated_at",
         "updated_by",
     )
+    actions = ("verify_and_fetch",)
+
+    @admin.action(description="Verify and fetch subsidiaries", permissions=["change"])
+    def verify_and_fetch(self, request, queryset):
+        for account in queryset:
+            result = verify_account(account)
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{account}: {result.message}", level)
+
+    def get_urls(self):
+        own = [
+            path(
+                "google/connect/",
+                self.admin_site.admin_view(lambda request: google_connect.connect_view(self, request)),
+                name="connections_google_connect",
+            ),
+            path(
+                "google/callback/",
+                self.admin_site.admin_view(lambda request: google_connect.callback_view(self, request)),
+                name="connections_google_callback",
+            ),
+        ]
+        return own + super().get_urls()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

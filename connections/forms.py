@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import ConnectedAccount
-from .providers.registry import NETSUITE, PROVIDERS
+from .providers.registry import GOOGLE_CONTACTS, NETSUITE, PROVIDERS
 
 
 class SecretInput(forms.PasswordInput):
@@ -63,6 +63,11 @@ class _ConnectedAccountFormBase(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         provider = cleaned.get("provider")
+        if provider == GOOGLE_CONTACTS and not self.instance.pk:
+            raise forms.ValidationError(
+                "Google accounts are connected through Google sign-in: use “Connect a Google account” "
+                "on the accounts list."
+            )
         if provider == NETSUITE:
             stored = self.instance.get_credentials() if self.instance.pk and self.instance.credentials_encrypted else {}
             missing = [

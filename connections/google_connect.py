@@ -1,0 +1,120 @@
+""" "Connect a Google account" in the admin: the OAuth 2.0 web-server flow.
+
+Start: the person names the account (and, for demos and tests, a sandbox base
+URL); we remember a random ``state`` in their session and send them to
+Google's consent page (contacts scope, offline access). Callback: the
+``state`` must match; the code is exchanged for tokens; the refresh token is
+stored encrypted; the Google account's email becomes the account id.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .choices import AccountStatus
+from .clients import client_for, google_oauth_client
+from .models import ConnectedAccount
+from .providers.errors import ProviderError
+from .providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
+from .providers.registry import GOOGLE_CONTACTS
+from .validators import validate_api_base_url
+
+SESSION_KEY = "google_oauth_pending"
+
+
+class ConnectGoogleForm(forms.Form):
+    label = forms.CharField(
+        max_length=200, required=False, help_text="A name ops staff recognise; defaults to the account's email."
+    )
+    api_base_url = forms.URLField(
+        label="API base URL override",
+        required=False,
+        assume_scheme="https",
+        validators=[validate_api_base_url],
+        help_text="Leave empty for the real Google. For the local sandbox: http://127.0.0.1:8802",
+    )
+
+
+def _callback_url(request) -> str:
+    return request.build_absolute_uri(reverse("admin:connections_google_callback"))
+
+
+def connect_view(model_admin, request):
+    """Show the form, then redirect to Google's consent page."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    client_id, _ = google_oauth_client()
+    form = ConnectGoogleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not client_id:
+            form.add_error(None, "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are not set; see the README.")
+        else:
+            state = secrets.token_urlsafe(24)
+            request.session[SESSION_KEY] = {
+                "state": state,
+                "label": form.cleaned_data["label"],
+                "api_base_url": form.cleaned_data["api_base_url"],
+            }
+            endpoints = GoogleOAuthEndpoints.for_base_url(form.cleaned_data["api_base_url"] or None)
+            return HttpResponseRedirect(authorization_url(endpoints, client_id, _callback_url(request), state))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Connect a Google account",
+        "form": form,
+        "opts": model_admin.model._meta,
+        "callback_url": _callback_url(request),
+    }
+    return TemplateResponse(request, "admin/connections/connectedaccount/connect_google.html", context)
+
+
+def callback_view(model_admin, request):
+    """Check ``state``, exchange the code, store the account with its refresh token encrypted."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    pending = request.session.pop(SESSION_KEY, None)
+    connect_url = reverse("admin:connections_google_connect")
+    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+        messages.error(request, "The Google sign-in did not match this session (state mismatch); please start again.")
+        return HttpResponseRedirect(connect_url)
+    if request.GET.get("error"):
+        messages.error(request, f"Google did not grant access ({request.GET['error']}).")
+        return HttpResponseRedirect(connect_url)
+    client_id, client_secret = google_oauth_client()
+    endpoints = GoogleOAuthEndpoints.for_base_url(pending["api_base_url"] or None)
+    try:
+        tokens = exchange_code(endpoints, client_id, client_secret, request.GET.get("code", ""), _callback_url(request))
+        probe = ConnectedAccount(provider=GOOGLE_CONTACTS, account_id="", api_base_url=pending["api_base_url"])
+        probe.set_credentials(tokens)
+        facts = client_for(probe).verify()
+    except ProviderError as exc:
+        messages.error(request, f"Connecting the Google account failed: {exc}")
+        return HttpResponseRedirect(connect_url)
+    email = facts.get("email") or ""
+    if not email:
+        messages.error(request, "Google did not tell which account was connected (no email); please try again.")
+        return HttpResponseRedirect(connect_url)
+    account, created = ConnectedAccount.objects.get_or_create(
+        provider=GOOGLE_CONTACTS,
+        account_id=email,
+        defaults={"label": pending["label"] or email, "created_by": request.user},
+    )
+    account.api_base_url = pending["api_base_url"]
+    account.set_credentials(tokens)
+    account.updated_by = request.user
+    try:
+        account.full_clean()
+    except ValidationError as exc:
+        messages.error(request, f"The account could not be saved: {'; '.join(exc.messages)}")
+        return HttpResponseRedirect(connect_url)
+    account.save()
+    account.mark_status(AccountStatus.VERIFIED, "Connected through Google sign-in.")
+    verb = "connected" if created else "re-authorized"
+    messages.success(request, f"Google account {email} {verb}.")
+    return HttpResponseRedirect(reverse("admin:connections_connectedaccount_change", args=[account.pk]))

@@ -1,0 +1,56 @@
+"""Serve the local API sandboxes (NetSuite on 8801, Google on 8802 by default)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the NetSuite and Google Contacts sandboxes (local simulators of the real APIs). "
+        "--print-config prints their base URLs and demo credentials as JSON and exits."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--netsuite-port", type=int, default=8801)
+        parser.add_argument("--google-port", type=int, default=8802)
+        parser.add_argument("--latency-ms", type=float, default=0.0, help="Added to every API request.")
+        parser.add_argument("--print-config", action="store_true", help="Print the sandboxes' settings as JSON.")
+
+    def handle(self, *args, host, netsuite_port, google_port, latency_ms, print_config, **options):
+        from sandbox.common.server import SandboxServer
+        from sandbox.google import GoogleSandbox
+        from sandbox.google import default_config as google_default
+        from sandbox.netsuite import NetSuiteSandbox
+        from sandbox.netsuite import default_config as netsuite_default
+
+        netsuite_cfg, google_cfg = netsuite_default(), google_default()
+        netsuite_cfg.faults.latency_ms = google_cfg.faults.latency_ms = latency_ms
+        netsuite, google = NetSuiteSandbox(netsuite_cfg), GoogleSandbox(google_cfg)
+        if print_config:
+            config = {
+                "netsuite": netsuite.print_config(f"http://{host}:{netsuite_port}"),
+                "google": google.print_config(f"http://{host}:{google_port}"),
+            }
+            self.stdout.write(json.dumps(config, indent=2))
+            return
+
+        servers = [SandboxServer(netsuite, host, netsuite_port), SandboxServer(google, host, google_port)]
+        for server in servers:
+            server.start()
+        self.stdout.write(f"NetSuite sandbox on {servers[0].base_url} (account {netsuite_cfg.account_id})")
+        self.stdout.write(f"Google sandbox on {servers[1].base_url} (user {google_cfg.user_email})")
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for server in servers:
+                server.stop()

@@ -1,0 +1,81 @@
+"""Account operations that talk to an API and store what they learn."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import AccountStatus
+from .clients import client_for
+from .models import ConnectedAccount, Subsidiary
+from .providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class VerifyResult:
+    """What :func:`verify_account` found: ``ok`` and a message for ops staff."""
+
+    ok: bool
+    message: str
+    subsidiaries: int = 0
+
+
+def verify_account(account: ConnectedAccount) -> VerifyResult:
+    """Check the account's credentials against the API and record the outcome on
+    the account; for NetSuite, also fetch and store its subsidiaries."""
+    try:
+        client = client_for(account)
+        client.verify()
+        count = store_subsidiaries(account, client.subsidiaries()) if account.is_netsuite else 0
+    except ReauthorizationRequired as exc:
+        account.mark_status(AccountStatus.NEEDS_REAUTH, str(exc))
+        return VerifyResult(False, str(exc))
+    except AuthenticationError as exc:
+        account.mark_status(AccountStatus.ERROR, str(exc))
+        return VerifyResult(False, str(exc))
+    except ProviderError as exc:
+        message = f"{account.get_provider_display()} could not be checked: {exc}"
+        account.mark_status(AccountStatus.ERROR, message)
+        return VerifyResult(False, message)
+    message = "Credentials verified."
+    if account.is_netsuite:
+        message += f" {count} subsidiaries fetched."
+    account.mark_status(AccountStatus.VERIFIED, message)
+    logger.info("verified account %s (%s)", account.pk, account.provider)
+    return VerifyResult(True, message, count)
+
+
+@transaction.atomic
+def store_subsidiaries(account: ConnectedAccount, subsidiaries: list) -> int:
+    """Upsert the account's subsidiaries (by internal id) and link parents.
+
+    Subsidiaries that NetSuite no longer lists are kept (connections may use
+    them) but marked inactive, so they cannot be chosen again.
+    """
+    now = timezone.now()
+    by_id: dict[str, Subsidiary] = {}
+    for info in subsidiaries:
+        sub, _ = Subsidiary.objects.update_or_create(
+            account=account,
+            internal_id=str(info.id),
+            defaults={
+                "name": info.name,
+                "is_inactive": bool(info.is_inactive),
+                "is_elimination": bool(info.is_elimination),
+                "fetched_at": now,
+            },
+        )
+        by_id[str(info.id)] = sub
+    for info in subsidiaries:
+        parent = by_id.get(str(info.parent_id)) if info.parent_id else None
+        sub = by_id[str(info.id)]
+        if sub.parent_id != (parent.pk if parent else None):
+            sub.parent = parent
+            sub.save(update_fields=["parent"])
+    account.subsidiaries.exclude(internal_id__in=by_id).update(is_inactive=True)
+    return len(by_id)
