@@ -511,12 +511,12 @@ class GoogleContactsClient(Provider):
         for index, request in enumerate(chunk):
             fields = list(dict.fromkeys(request.fields if request.fields is not None else request.values))
             try:
+                for field_id in fields:
+                    person_field_for(field_id)
                 if not request.record_id:
                     raise ValidationError("An update needs the contact's resource name.", path="record_id")
                 if request.record_id in seen_ids:
                     raise ValidationError(f"{request.record_id} is updated twice in one batch.", path="record_id")
-                for field_id in fields:
-                    person_field_for(field_id)
             except ValidationError as exc:
                 results[index] = WriteResult(request.key, record_id=request.record_id, error=exc)
                 continue
@@ -570,8 +570,9 @@ class GoogleContactsClient(Provider):
         try:
             outcome = send(plans)
         except Conflict as exc:
-            # A stale etag somewhere in the batch (400 FAILED_PRECONDITION); which one is not said.
-            outcome = fail(plans, exc)
+            # A stale etag somewhere in the batch (400 FAILED_PRECONDITION); Google does not
+            # document which one. First time: re-read them all. After that: isolate the culprits.
+            outcome = fail(plans, exc) if retry_stale else _isolate(plans, exc, send, fail)
         except _RECORD_LEVEL_ERRORS as exc:
             outcome = _isolate(plans, exc, send, fail)
         stale = [p for p in plans if isinstance(outcome[p.index].error, Conflict)]

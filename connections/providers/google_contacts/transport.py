@@ -106,7 +106,8 @@ class GoogleApiTransport:
         self.backoff_base = backoff_base
         self._margin = REFRESH_MARGIN_SECONDS
         self._lock = threading.Lock()
-        self._session = requests.Session()
+        # Public so that a caller may add hooks or proxies; the bearer header is set per request.
+        self.session = requests.Session()
         for secret in (client_secret, credentials.get("refresh_token"), credentials.get("access_token")):
             register_secret(secret)
 
@@ -120,7 +121,7 @@ class GoogleApiTransport:
             return dict(self._credentials)
 
     def close(self) -> None:
-        self._session.close()
+        self.session.close()
 
     # --- tokens -------------------------------------------------------------
     def _access_token(self) -> str:
@@ -184,7 +185,7 @@ class GoogleApiTransport:
         while True:
             token = self._access_token()
             try:
-                response = self._session.request(
+                response = self.session.request(
                     method,
                     url,
                     params=params,
