@@ -231,6 +231,7 @@ class GoogleContactsClient(Provider):
         self._check(object_type)
         if not 1 <= page_size <= 1000:
             raise ValueError("page_size must be between 1 and 1000")
+        self._list_groups()  # fresh group names for memberships (labels made by hand since the last read)
         group_names = self._group_name_map()
         params: dict[str, Any] = {
             "personFields": READ_MASK,
