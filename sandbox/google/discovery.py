@@ -237,42 +237,76 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
-def _proto_path(root: str, path) -> str:
-    text = root
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{_snake(part)}" if text else _snake(part)
-    return text
-
-
 _PROTO_TYPES = {"string": "TYPE_STRING", "integer": "TYPE_INT32", "boolean": "TYPE_BOOL", "number": "TYPE_DOUBLE"}
 
 
 def request_body_problems(body: object, ref: str, root: str = "") -> list[tuple[str, str]]:
     """Why Google's JSON parser would refuse ``body`` as a ``ref`` message:
     a list of ``(field path, message)``, empty when the body binds. ``root``
-    names the body in messages (``person`` for a Person request body)."""
-    problems = []
-    for error in validator(ref).iter_errors(body):
-        where = _proto_path(root, error.absolute_path)
-        if error.validator == "additionalProperties":
-            allowed = set(error.schema.get("properties", {}))
-            extras = [key for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []
-            for key in extras:
+    names the body in messages (``person`` for a Person request body).
+
+    A direct walk of the discovery schemas rather than jsonschema, which is
+    about ten times slower (a batch of 200 contacts must bind in milliseconds).
+    Unknown names, wrong JSON types (``null`` included: the sandbox refuses it
+    where proto3 JSON would read it as unset) and values outside an enum are
+    refused."""
+    problems: list[tuple[str, str]] = []
+    _bind(body, {"$ref": ref}, (root,) if root else (), problems, load_document()["schemas"])
+    return problems
+
+
+def _where(path: tuple) -> str:
+    # Google's messages name fields the proto way: snake_case, [index], [map key].
+    text = ""
+    for part in path:
+        if isinstance(part, int) or (isinstance(part, str) and part.startswith("[")):
+            text += f"[{part}]" if isinstance(part, int) else part
+        else:
+            text += f".{_snake(part)}" if text else _snake(part)
+    return text
+
+
+_FITS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def _bind(value, node: dict, path: tuple, problems: list, schemas: dict) -> None:
+    while "$ref" in node:
+        node = schemas[node["$ref"]]
+    kind = node.get("type")
+    if kind == "any" or kind is None:
+        return
+    if kind == "object":
+        if not isinstance(value, dict):
+            where = _where(path)
+            problems.append((where, f"Invalid JSON payload received. Expected an object for '{where}'."))
+            return
+        properties = node.get("properties", {})
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            if key in properties:
+                _bind(item, properties[key], (*path, key), problems, schemas)
+            elif extra is not None:
+                _bind(item, extra, (*path, f"[{key}]"), problems, schemas)
+            else:
+                where = _where(path)
                 at = f" at '{where}'" if where else ""
                 problems.append((where, f'Invalid JSON payload received. Unknown name "{key}"{at}: Cannot find field.'))
-        elif error.validator == "type":
-            expected = error.validator_value
-            if expected in ("object", "array"):
-                message = f"Invalid JSON payload received. Expected {'an object' if expected == 'object' else 'a list'}"
-                problems.append((where, f"{message} for '{where or root}'."))
-            else:
-                proto = _PROTO_TYPES.get(expected, expected)
-                problems.append((where, f"Invalid value at '{where}' ({proto}), {json.dumps(error.instance)}"))
-        elif error.validator == "enum":
-            problems.append((where, f"Invalid value at '{where}' (TYPE_ENUM), {json.dumps(error.instance)}"))
-        else:  # pragma: no cover - the translation emits no other keywords
-            problems.append((where, error.message))
-    return problems
+    elif kind == "array":
+        if not isinstance(value, list):
+            where = _where(path)
+            problems.append((where, f"Invalid JSON payload received. Expected a list for '{where}'."))
+            return
+        items = node.get("items", {})
+        for index, item in enumerate(value):
+            _bind(item, items, (*path, index), problems, schemas)
+    elif not _FITS.get(kind, lambda v: True)(value):
+        where = _where(path)
+        problems.append((where, f"Invalid value at '{where}' ({_PROTO_TYPES.get(kind, kind)}), {json.dumps(value)}"))
+    elif "enum" in node and value not in node["enum"]:
+        where = _where(path)
+        problems.append((where, f"Invalid value at '{where}' (TYPE_ENUM), {json.dumps(value)}"))
