@@ -24,3 +24,11 @@ class ConflictPolicy(models.TextChoices):
     MOST_RECENT = "most_recent", "Most recent change wins"
     NETSUITE_WINS = "netsuite_wins", "NetSuite wins"
     APP_WINS = "app_wins", "The other app wins"
+
+
+class DeletionPolicy(models.TextChoices):
+    """What happens on the other side when a linked record is deleted on one side."""
+
+    IGNORE = "ignore", "Ignore (keep the other side as it is)"
+    MARK = "mark", "Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)"
+    DELETE = "delete", "Delete on the other side too"

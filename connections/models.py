@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import crypto
-from .choices import AccountStatus, ConflictPolicy, NetSuiteContactType
+from .choices import AccountStatus, ConflictPolicy, DeletionPolicy, NetSuiteContactType
 from .providers.registry import NETSUITE, get_provider, provider_choices
 from .validators import validate_api_base_url, validate_netsuite_account_id
 
@@ -162,6 +162,27 @@ class Connection(models.Model):
     )
     conflict_policy = models.CharField(
         max_length=20, choices=ConflictPolicy.choices, default=ConflictPolicy.MOST_RECENT
+    )
+    netsuite_deletions = models.CharField(
+        "when deleted in NetSuite",
+        max_length=10,
+        choices=DeletionPolicy.choices,
+        default=DeletionPolicy.IGNORE,
+        help_text="What happens to the linked contact in the other app when a record is deleted in NetSuite.",
+    )
+    app_deletions = models.CharField(
+        "when deleted in the app",
+        max_length=10,
+        choices=DeletionPolicy.choices,
+        default=DeletionPolicy.IGNORE,
+        help_text="What happens to the linked NetSuite record when a contact is deleted in the other app.",
+    )
+    deletion_safety_percent = models.PositiveSmallIntegerField(
+        "deletion safety valve (%)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A run that would delete or mark more than this share of the linked records touches none "
+        "and waits for an operator's confirmation.",
     )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="owned_connections", help_text="Notified on trouble."

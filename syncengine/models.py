@@ -1,8 +1,14 @@
-"""Models of the sync engine."""
+"""Models of the sync engine: per-connection state, the mirror of both sides,
+links between records, runs and per-record outcomes."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+
+from connections.models import Connection
+
+from .choices import LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
 
 
 class WorkerHeartbeat(models.Model):
@@ -19,3 +25,147 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster} @ {self.host}"
+
+
+class ConnectionState(models.Model):
+    """The engine's state of one connection: the lease (one run at a time,
+    across workers and machines), both sides' cursors, and a pending
+    confirmation of mass deletions."""
+
+    connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="sync_state")
+    lease_holder = models.CharField(max_length=200, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    netsuite_cursor = models.TextField(blank=True, default="")
+    app_cursor = models.TextField(blank=True, default="")
+    deletions_awaiting_confirmation = models.PositiveIntegerField(default=0)
+    deletions_confirmed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"state of {self.connection}"
+
+
+class MirrorRecord(models.Model):
+    """The latest known version of one record of one side, as read from its API.
+
+    The mirror is the index the engine matches emails against (never one API
+    search per record), and the place a change waits in until it is synced:
+    ``pending`` stays true until the change was written (or decided).
+    Values are stored encoded by :mod:`syncengine.codec`.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    record_id = models.CharField(max_length=255)
+    email_key = models.CharField(max_length=320, blank=True, default="", db_index=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    deleted = models.BooleanField(default=False)
+    values = models.JSONField(default=dict)
+    meta = models.JSONField(default=dict)
+    sync_key = models.CharField(max_length=64, blank=True, default="", help_text="Our idempotency key, if ours.")
+    pending = models.BooleanField(default=True)
+    read_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "side", "record_id"], name="unique_mirror_record"),
+        ]
+        indexes = [
+            models.Index(fields=["connection", "side", "email_key"], name="mirror_email"),
+            models.Index(fields=["connection", "side", "pending"], name="mirror_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side}:{self.record_id}"
+
+
+class RecordLink(models.Model):
+    """A NetSuite record and an app record known to be the same person (the binding).
+
+    ``key`` is ours: NetSuite's externalId and the Google contact's clientData
+    carry it, so a create that was sent but not recorded (a crash) is found
+    again instead of duplicated. Snapshots are the mapped values of each side
+    as last synced (the base of the three-way merge); hashes are of what we
+    last wrote, to recognise our own writes coming back (echoes).
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="links")
+    key = models.CharField(max_length=64, unique=True)
+    netsuite_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - NULL = not created yet (unique when set)
+    app_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - as netsuite_id
+    match_key = models.CharField("email", max_length=320, blank=True, default="", db_index=True)
+    netsuite_snapshot = models.JSONField(default=dict)
+    app_snapshot = models.JSONField(default=dict)
+    netsuite_hash = models.CharField(max_length=64, blank=True, default="")
+    app_hash = models.CharField(max_length=64, blank=True, default="")
+    state = models.CharField(max_length=30, choices=LinkState.choices, default=LinkState.LINKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "netsuite_id"], condition=Q(netsuite_id__isnull=False), name="unique_link_ns"
+            ),
+            models.UniqueConstraint(
+                fields=["connection", "app_id"], condition=Q(app_id__isnull=False), name="unique_link_app"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_key or self.key}: NetSuite {self.netsuite_id or '—'} ⇄ app {self.app_id or '—'}"
+
+
+class SyncRun(models.Model):
+    """One run of one connection: the source of truth (the django-q2 task is plumbing)."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.MANUAL)
+    dry_run = models.BooleanField(default=False)
+    full = models.BooleanField("full resync", default=False)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counters = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    worker = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["connection", "-queued_at"], name="run_connection_recent")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of {self.connection} ({self.get_status_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class RecordOutcome(models.Model):
+    """What happened to one record in one direction in one run."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="outcomes")
+    link = models.ForeignKey(RecordLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes")
+    direction = models.CharField(max_length=20, choices=SyncDirection.choices)
+    netsuite_id = models.CharField(max_length=255, blank=True, default="")
+    app_id = models.CharField(max_length=255, blank=True, default="")
+    email = models.CharField(max_length=320, blank=True, default="")
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    diff = models.JSONField("field diff", default=dict, blank=True)
+    message = models.TextField(blank=True, default="")
+    rules = models.JSONField("rules that matched", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["run", "outcome"], name="outcome_run"),
+            models.Index(fields=["email"], name="outcome_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.email or self.netsuite_id or self.app_id}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from .choices import RunStatus, Trigger
+from .models import ConnectionState, SyncRun, WorkerHeartbeat
 
 
 def heartbeat() -> str:
@@ -19,3 +21,52 @@ def heartbeat() -> str:
         defaults={"host": socket.gethostname(), "pid": os.getpid(), "last_seen": timezone.now()},
     )
     return name
+
+
+def execute_run(run_id: int) -> str:
+    """Run a queued :class:`SyncRun` (enqueued by "Run now" or the scheduler)."""
+    from .runner import run_sync
+
+    return run_sync(run_id).status
+
+
+def scheduled_run(connection_id: int) -> str | None:
+    """The schedule's entry point: queue and run one sync of the connection,
+    unless it is paused or a run of it is already queued or running."""
+    from connections.models import Connection
+
+    from .runner import run_sync
+
+    connection = Connection.objects.filter(pk=connection_id, paused=False).first()
+    if connection is None:
+        return None
+    if SyncRun.objects.filter(connection=connection, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        return "already queued or running"
+    run = SyncRun.objects.create(connection=connection, trigger=Trigger.SCHEDULE)
+    return run_sync(run.pk).status
+
+
+def reap_stale_runs() -> int:
+    """Mark as failed the runs whose worker died: running, but the lease lapsed
+    (or another worker holds it); queued runs whose task never started in an hour."""
+    now = timezone.now()
+    reaped = 0
+    for run in SyncRun.objects.filter(status=RunStatus.RUNNING).select_related("connection"):
+        state = ConnectionState.objects.filter(connection=run.connection).first()
+        lease_alive = (
+            state and state.lease_holder == run.worker and state.lease_expires_at and state.lease_expires_at > now
+        )
+        if not lease_alive:
+            run.status, run.finished_at = RunStatus.FAILED, now
+            run.error = (
+                "The worker stopped (its lease lapsed) before the run finished; the next run picks up from there."
+            )
+            run.save(update_fields=["status", "finished_at", "error"])
+            reaped += 1
+    stale_queued = SyncRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=now - timedelta(hours=1))
+    reaped += stale_queued.update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        error="The run was never picked up by a worker (is qcluster running?).",
+    )
+    return reaped

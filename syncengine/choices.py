@@ -1,0 +1,54 @@
+"""Named choices of the sync engine."""
+
+from django.db import models
+
+
+class Side(models.TextChoices):
+    NETSUITE = "netsuite", "NetSuite"
+    APP = "app", "App"
+
+
+class SyncDirection(models.TextChoices):
+    """The direction a record's change flows (same values as mappings.Direction's one-way ones)."""
+
+    TO_APP = "to_app", "NetSuite → app"
+    TO_NETSUITE = "to_netsuite", "app → NetSuite"
+
+
+class Trigger(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule"
+    MANUAL = "manual", "Manual (Run now)"
+    INITIAL = "initial", "Initial sync"
+    COMMAND = "command", "Command line"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIALLY_FAILED = "partially_failed", "Partially failed"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (another run was in progress)"
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    UNCHANGED = "unchanged", "Unchanged"
+    LINKED = "linked", "Linked (matched by email)"
+    SKIPPED_BY_RULES = "skipped_by_rules", "Skipped by rules"
+    EXCLUDED_BY_RULES = "excluded_by_rules", "Excluded by rules (synced before, left as is)"
+    EXCLUDED_NO_EMAIL = "excluded_no_email", "Excluded: no email"
+    DUPLICATE = "duplicate", "Duplicate email"
+    CONFLICT_RESOLVED = "conflict_resolved", "Conflict resolved"
+    DELETED = "deleted", "Deleted"
+    MARKED_DELETED = "marked_deleted", "Marked deleted"
+    DELETION_IGNORED = "deletion_ignored", "Deletion ignored (policy)"
+    FAILED = "failed", "Failed"
+
+
+class LinkState(models.TextChoices):
+    LINKED = "linked", "Linked"
+    CREATING = "creating", "Create sent, not yet confirmed"
+    DELETED_IN_NETSUITE = "deleted_in_netsuite", "Deleted in NetSuite"
+    DELETED_IN_APP = "deleted_in_app", "Deleted in the app"

@@ -1,0 +1,60 @@
+"""Typed record values ⇄ JSON, for the mirror, snapshots and diffs.
+
+Provider values are typed (dates, datetimes, decimals); JSON columns are not.
+Each non-JSON value is wrapped in a one-key dict that says its type, so the
+round trip is exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def encode(value: Any) -> Any:
+    """A JSON-serialisable form of a typed value (recursively)."""
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value: Any) -> Any:
+    """Inverse of :func:`encode`."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((tag, raw),) = value.items()
+            if tag == "$dt":
+                return datetime.fromisoformat(raw)
+            if tag == "$date":
+                return date.fromisoformat(raw)
+            if tag == "$dec":
+                return Decimal(raw)
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def encode_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: encode(v) for k, v in values.items()}
+
+
+def decode_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: decode(v) for k, v in (values or {}).items()}
+
+
+def values_hash(values: dict[str, Any]) -> str:
+    """A stable hash of typed values (order-independent), to recognise echoes."""
+    payload = json.dumps(encode_values(values), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

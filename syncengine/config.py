@@ -1,0 +1,69 @@
+"""A connection's sync configuration, loaded once per run: the active field
+mappings resolved against both catalogs (slots), the rules per direction, and
+the policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from connections.choices import ConflictPolicy, DeletionPolicy
+from connections.models import Connection
+from connections.providers.fields import FieldSpec
+from rules.specs import RuleSpec
+
+from .merge import Slot
+
+APP_OBJECT_TYPE = "contacts"
+
+
+@dataclass
+class SyncConfig:
+    """Everything the planner needs about a connection (plain data)."""
+
+    slots: list[Slot]
+    netsuite_catalog: dict[str, FieldSpec]
+    app_catalog: dict[str, FieldSpec]
+    rules_to_app: list[RuleSpec] = field(default_factory=list)
+    rules_to_netsuite: list[RuleSpec] = field(default_factory=list)
+    conflict_policy: str = ConflictPolicy.MOST_RECENT
+    netsuite_deletions: str = DeletionPolicy.IGNORE
+    app_deletions: str = DeletionPolicy.IGNORE
+    deletion_safety_percent: int = 10
+    problems: list[str] = field(default_factory=list)  # mappings skipped, and why
+
+
+def load_config(connection: Connection) -> SyncConfig:
+    """Load the connection's mappings, catalogs and rules (a fixed number of queries)."""
+    from mappings.catalog_cache import catalog_for
+    from mappings.choices import Direction
+    from mappings.models import FieldMapping
+    from rules.loading import rule_specs
+
+    ns_catalog = {f.id: f for f in catalog_for(connection.netsuite_account, connection.contact_type)}
+    app_catalog = {f.id: f for f in catalog_for(connection.app_account, APP_OBJECT_TYPE)}
+    slots, problems = [], []
+    for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
+        ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
+        if ns_field is None or app_field is None:
+            problems.append(f"mapping {mapping.netsuite_field} ⇄ {mapping.app_field} skipped: unknown field")
+            continue
+        slots.append(
+            Slot(
+                ns_field,
+                app_field,
+                to_app=mapping.direction in (Direction.TWO_WAY, Direction.TO_APP) and app_field.writable,
+                to_netsuite=mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable,
+            )
+        )
+    return SyncConfig(
+        slots=slots,
+        netsuite_catalog=ns_catalog,
+        app_catalog=app_catalog,
+        rules_to_app=rule_specs(connection, Direction.TO_APP),
+        rules_to_netsuite=rule_specs(connection, Direction.TO_NETSUITE),
+        conflict_policy=connection.conflict_policy,
+        netsuite_deletions=connection.netsuite_deletions,
+        app_deletions=connection.app_deletions,
+        deletion_safety_percent=connection.deletion_safety_percent,
+        problems=problems,
+    )

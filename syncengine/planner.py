@@ -1,0 +1,154 @@
+"""Plan what to do with one pair of records (pure: no ORM, no HTTP).
+
+The fixed per-record pipeline of the classic two-way sync, as named steps:
+skip? (no email, duplicate, deleted) → up to date? (an echo of our own write)
+→ rules (per direction) → map + merge (three-way, per field) → actions →
+the writes to make. Executing them, binding and logging is the runner's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rules.evaluator import evaluate
+
+from .choices import Outcome, SyncDirection
+from .config import SyncConfig
+from .merge import MergeResult, merge
+
+
+@dataclass
+class Side:
+    """One side of a pair as the planner sees it: current values (None when the
+    record does not exist there), last synced snapshot (None when never
+    synced), and modification time."""
+
+    record_id: str | None
+    values: dict[str, Any] | None
+    snapshot: dict[str, Any] | None
+    modified_at: datetime | None = None
+    changed: bool = False  # the side was read as changed in this run
+
+
+@dataclass
+class DirectionPlan:
+    """What happens in one direction: an outcome, and the writes behind it."""
+
+    direction: str
+    outcome: str
+    create: bool = False
+    writes: dict[str, Any] = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)
+    groups_add: list[str] = field(default_factory=list)
+    groups_remove: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self.writes or self.create or self.groups_add or self.groups_remove)
+
+    def diff(self) -> dict[str, list]:
+        return {k: [self.before.get(k), v] for k, v in self.writes.items()}
+
+
+@dataclass
+class PairPlan:
+    """The plan for one pair: at most one :class:`DirectionPlan` per direction."""
+
+    plans: list[DirectionPlan] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    def for_direction(self, direction: str) -> DirectionPlan | None:
+        return next((p for p in self.plans if p.direction == direction), None)
+
+
+def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, is_create: bool) -> None:
+    """Rule actions override mapped values; group actions become membership changes."""
+    current = target_values or {}
+    for field_id, value in decision.actions.items():
+        if is_create or current.get(field_id) != value:
+            plan.before.setdefault(field_id, current.get(field_id))
+            plan.writes[field_id] = value
+    plan.groups_add = [g["id"] for g in decision.groups_to_add]
+    plan.groups_remove = [g["id"] for g in decision.groups_to_remove]
+
+
+def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, exists_before: bool) -> PairPlan:
+    """Plan a pair whose sides are both known (either may be missing a record).
+
+    ``exists_before`` says whether the pair was linked before this run (a
+    record that no longer matches the rules is then "excluded", not "skipped").
+    """
+    result: MergeResult = merge(
+        config.slots,
+        netsuite.values,
+        app.values,
+        netsuite.snapshot,
+        app.snapshot,
+        policy=config.conflict_policy,
+        netsuite_modified=netsuite.modified_at,
+        app_modified=app.modified_at,
+    )
+    pair = PairPlan(
+        conflicts=[
+            f"{c.slot}: NetSuite {c.netsuite_value!r} vs app {c.app_value!r} → {c.winner}" for c in result.conflicts
+        ]
+    )
+    conflict_outcome = Outcome.CONFLICT_RESOLVED if result.conflicts else None
+    specs = (
+        (
+            SyncDirection.TO_APP,
+            netsuite,
+            app,
+            result.to_app,
+            result.app_before,
+            config.rules_to_app,
+            config.netsuite_catalog,
+        ),
+        (
+            SyncDirection.TO_NETSUITE,
+            app,
+            netsuite,
+            result.to_netsuite,
+            result.netsuite_before,
+            config.rules_to_netsuite,
+            config.app_catalog,
+        ),
+    )
+    for direction, source, target, writes, before, rules, catalog in specs:
+        if source.values is None or not (source.changed or writes):
+            continue
+        is_create = target.values is None
+        decision = evaluate(rules, source.values, not is_create, catalog=catalog, now=now, is_create=is_create)
+        plan = DirectionPlan(direction=direction, outcome=Outcome.UNCHANGED, rules=list(decision.matched))
+        if not decision.sync:
+            plan.outcome = Outcome.EXCLUDED_BY_RULES if exists_before or not is_create else Outcome.SKIPPED_BY_RULES
+            plan.message = "; ".join(decision.trace[-3:])
+            pair.plans.append(plan)
+            continue
+        plan.writes, plan.before = dict(writes), dict(before)
+        _apply_decision(plan, decision, target.values, is_create)
+        if is_create:
+            plan.create = True
+            plan.outcome = Outcome.CREATED
+        elif plan.has_writes:
+            plan.outcome = conflict_outcome or Outcome.UPDATED
+        errors = [e for e in result.errors]
+        if errors:
+            plan.message = "; ".join(errors)
+        if result.warnings:
+            plan.message = "; ".join(filter(None, [plan.message, *result.warnings]))
+        pair.plans.append(plan)
+    if conflict_outcome and not any(p.outcome == conflict_outcome for p in pair.plans):
+        # The conflict was resolved in favour of the side that needs no write: still log it.
+        for p in pair.plans:
+            if p.outcome == Outcome.UNCHANGED:
+                p.outcome = conflict_outcome
+                break
+    for p in pair.plans:
+        if p.outcome == Outcome.CONFLICT_RESOLVED:
+            p.message = "; ".join(filter(None, [p.message, *pair.conflicts]))
+    return pair

@@ -1,0 +1,710 @@
+"""One sync run of one connection, from lease to cursor (the I/O edge of the engine).
+
+1. take the connection's lease (:mod:`syncengine.lease`);
+2. read both sides' changes since their cursors into the mirror (pending);
+3. bind records we created before a crash (our key on them) to their links;
+4. check the deletion safety valve;
+5. process pending records a chunk at a time: pair (link → key → email → new),
+   plan (:mod:`syncengine.planner`), write in batches through the providers,
+   then bind, update snapshots and log every record's outcome in bulk;
+6. advance the cursors, only after everything they cover was processed.
+
+A record that failed stays pending in the mirror and is retried next run; a
+create is journaled (a link in state ``creating`` carrying our key) before it
+is sent, so a crash between "sent" and "recorded" never duplicates it.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from config.redaction import redact
+from connections.choices import DeletionPolicy
+from connections.clients import client_for
+from connections.providers.base import WriteRequest, WriteResult
+from connections.providers.errors import AuthenticationError, ProviderError
+
+from . import codec, lease
+from .choices import LinkState, Outcome, RunStatus, SyncDirection
+from .choices import Side as SideName
+from .config import APP_OBJECT_TYPE, SyncConfig, load_config
+from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from .mirror import store_page
+from .planner import DirectionPlan, PairPlan, Side, plan_pair
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1000
+DELETED_GROUP_NAME = "Deleted in NetSuite"
+NS, APP = SideName.NETSUITE.value, SideName.APP.value
+OTHER = {NS: APP, APP: NS}
+DIRECTION_FROM = {NS: SyncDirection.TO_APP.value, APP: SyncDirection.TO_NETSUITE.value}
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _natural(record_id: str) -> tuple[int, str]:
+    """Sort key for "oldest": NetSuite ids grow, so shorter then smaller is older."""
+    return (len(record_id), record_id)
+
+
+def new_key() -> str:
+    """Our idempotency key: NetSuite externalId and Google clientData carry it."""
+    return "cs-" + uuid.uuid4().hex
+
+
+@dataclass
+class Op:
+    """One pair being processed in a chunk: what we know, and what we plan."""
+
+    row: MirrorRecord  # the pending record that brought the pair up
+    other: MirrorRecord | None
+    link: RecordLink | None
+    new_link: bool = False
+    plan: PairPlan = field(default_factory=PairPlan)
+    outcomes: list[tuple[str, str, str, dict]] = field(default_factory=list)  # direction, outcome, message, diff
+    done: bool = True  # the pending rows may be cleared
+    deletion: str | None = None  # "delete" | "mark" toward the other side
+    ns_values: dict | None = None
+    app_values: dict | None = None
+    results: dict[str, WriteResult] = field(default_factory=dict)  # direction → result
+
+
+class Runner:
+    """Runs one :class:`SyncRun` whose lease is held by ``holder``."""
+
+    def __init__(self, run: SyncRun, holder: str, progress: Progress | None = None):
+        self.run = run
+        self.connection = run.connection
+        self.holder = holder
+        self.dry = run.dry_run
+        self.progress = progress or (lambda stage, done, total: None)
+        self.counters: dict[str, Any] = defaultdict(lambda: defaultdict(int))
+        self.now = timezone.now()
+        self._deleted_group: str | None = None
+
+    # --- orchestration ----------------------------------------------------------
+    def execute(self) -> None:
+        connection = self.connection
+        self.config: SyncConfig = load_config(connection)
+        self.ns_client = client_for(connection.netsuite_account)
+        self.app_client = client_for(connection.app_account)
+        self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
+        self.app_scope = {"group": connection.app_scope or None}
+        state = lease.ensure_state(connection.pk)
+        ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
+        app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
+        if self.run.full:
+            MirrorRecord.objects.filter(connection=connection).update(pending=True)
+        if not self.dry:
+            self._bind_by_key()
+        self.deletions_blocked = self._deletion_valve(state)
+        for side in (NS, APP):
+            self._process_side(side)
+        if not self.dry:
+            ConnectionState.objects.filter(pk=state.pk).update(
+                netsuite_cursor=ns_cursor or state.netsuite_cursor,
+                app_cursor=app_cursor or state.app_cursor,
+                **({"deletions_confirmed": False} if self.deletions_used_confirmation else {}),
+            )
+
+    # --- reading -------------------------------------------------------------------
+    def _read(self, side: str, cursor: str | None) -> str | None:
+        client = self.ns_client if side == NS else self.app_client
+        object_type = self.connection.contact_type if side == NS else APP_OBJECT_TYPE
+        scope = self.ns_scope if side == NS else self.app_scope
+        new_cursor, count = None, 0
+        for page in client.read_changes(object_type, cursor, **scope):
+            count += store_page(self.connection.pk, side, page.records)
+            if page.cursor:
+                new_cursor = page.cursor
+            self.counters["read"][side] += len(page.records)
+            self.progress(f"reading {side}", count, None)
+            lease.renew(self.connection.pk, self.holder)
+        return new_cursor
+
+    def _bind_by_key(self) -> None:
+        """Records we created (our key on them) whose create was never recorded: bind them."""
+        creating = {
+            link.key: link for link in RecordLink.objects.filter(connection=self.connection, state=LinkState.CREATING)
+        }
+        if not creating:
+            return
+        rows = MirrorRecord.objects.filter(connection=self.connection, sync_key__in=list(creating), deleted=False)
+        for row in rows:
+            link = creating[row.sync_key]
+            if row.side == NS and not link.netsuite_id:
+                link.netsuite_id = row.record_id
+            elif row.side == APP and not link.app_id:
+                link.app_id = row.record_id
+            else:
+                continue
+            if link.netsuite_id and link.app_id:
+                link.state = LinkState.LINKED
+            link.save(update_fields=["netsuite_id", "app_id", "state", "updated_at"])
+
+    def _deletion_valve(self, state: ConnectionState) -> bool:
+        """True when this run must not delete or mark anything (too many at once)."""
+        self.deletions_used_confirmation = False
+        policies = {NS: self.config.netsuite_deletions, APP: self.config.app_deletions}
+        acting = [side for side, policy in policies.items() if policy != DeletionPolicy.IGNORE]
+        if not acting:
+            return False
+        links = RecordLink.objects.filter(connection=self.connection, state=LinkState.LINKED)
+        linked = links.count()
+        pending = 0
+        for side in acting:
+            deleted_ids = MirrorRecord.objects.filter(
+                connection=self.connection, side=side, deleted=True, pending=True
+            ).values_list("record_id", flat=True)
+            pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
+        limit = linked * self.config.deletion_safety_percent / 100
+        if pending == 0 or pending <= limit:
+            return False
+        if state.deletions_confirmed:
+            self.deletions_used_confirmation = True
+            return False
+        if not self.dry:
+            ConnectionState.objects.filter(pk=state.pk).update(deletions_awaiting_confirmation=pending)
+        self.valve_message = (
+            f"Deletion safety valve: this run would delete or mark {pending} of {linked} linked records "
+            f"(more than {self.config.deletion_safety_percent}%). Nothing was deleted; confirm the deletions "
+            "on the connection in the admin to let the next run go ahead."
+        )
+        return True
+
+    # --- processing ------------------------------------------------------------------
+    def _process_side(self, side: str) -> None:
+        total = MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True).count()
+        done, last_id = 0, 0
+        self.handled: set[int] = getattr(self, "handled", set())
+        while True:
+            rows = list(
+                MirrorRecord.objects.filter(
+                    connection=self.connection, side=side, pending=True, id__gt=last_id
+                ).order_by("id")[:CHUNK_SIZE]
+            )
+            if not rows:
+                break
+            last_id = rows[-1].id
+            rows = [r for r in rows if r.id not in self.handled]
+            if rows:
+                self._process_chunk(side, rows)
+            done += len(rows)
+            self.progress(f"syncing {side} changes", done, total)
+            lease.renew(self.connection.pk, self.holder)
+
+    def _process_chunk(self, side: str, rows: list[MirrorRecord]) -> None:
+        other_side = OTHER[side]
+        conn = self.connection
+        ids = [r.record_id for r in rows]
+        links = {
+            getattr(link, f"{side}_id"): link
+            for link in RecordLink.objects.filter(connection=conn, **{f"{side}_id__in": ids})
+        }
+        emails = {r.email_key for r in rows if r.email_key and r.record_id not in links and not r.deleted}
+        same_side = defaultdict(list)
+        other_by_email = defaultdict(list)
+        if emails:
+            for m in MirrorRecord.objects.filter(connection=conn, email_key__in=emails, deleted=False):
+                (same_side if m.side == side else other_by_email)[m.email_key].append(m)
+        candidate_ids = {NS: set(), APP: set()}
+        for group in same_side.values():
+            candidate_ids[side].update(m.record_id for m in group)
+        for group in other_by_email.values():
+            candidate_ids[other_side].update(m.record_id for m in group)
+        linked_ids = {NS: set(), APP: set()}
+        if candidate_ids[NS] or candidate_ids[APP]:
+            for link in RecordLink.objects.filter(connection=conn).filter(
+                Q(netsuite_id__in=candidate_ids[NS]) | Q(app_id__in=candidate_ids[APP])
+            ):
+                linked_ids[NS].add(link.netsuite_id)
+                linked_ids[APP].add(link.app_id)
+        other_ids = [getattr(link, f"{other_side}_id") for link in links.values() if getattr(link, f"{other_side}_id")]
+        others = {
+            m.record_id: m
+            for m in MirrorRecord.objects.filter(connection=conn, side=other_side, record_id__in=other_ids)
+        }
+
+        ops: list[Op] = []
+        claimed: set[str] = set()  # other-side records matched in this chunk
+        for row in rows:
+            link = links.get(row.record_id)
+            op = Op(row=row, other=None, link=link)
+            ops.append(op)
+            if row.deleted:
+                self._plan_deletion(op, side)
+                continue
+            if link is None:
+                if not row.email_key:
+                    op.outcomes.append(
+                        (
+                            DIRECTION_FROM[side],
+                            Outcome.EXCLUDED_NO_EMAIL,
+                            "The record has no email, so it is not synced (to avoid duplicates).",
+                            {},
+                        )
+                    )
+                    continue
+                owners = sorted(
+                    same_side.get(row.email_key, []),
+                    key=lambda m: (m.record_id not in linked_ids[side], _natural(m.record_id)),
+                )
+                owner = owners[0] if owners else row
+                if owner.record_id != row.record_id:
+                    op.outcomes.append(
+                        (
+                            DIRECTION_FROM[side],
+                            Outcome.DUPLICATE,
+                            f"Same email as {'NetSuite' if side == NS else 'app'} record {owner.record_id}, which is the one synced.",
+                            {},
+                        )
+                    )
+                    continue
+                candidates = sorted(
+                    (
+                        m
+                        for m in other_by_email.get(row.email_key, [])
+                        if m.record_id not in linked_ids[other_side] and m.record_id not in claimed
+                    ),
+                    key=lambda m: _natural(m.record_id),
+                )
+                op.link = RecordLink(connection=conn, key=new_key(), match_key=row.email_key, state=LinkState.CREATING)
+                setattr(op.link, f"{side}_id", row.record_id)
+                op.new_link = True
+                if candidates:
+                    op.other = candidates[0]
+                    claimed.add(op.other.record_id)
+                    setattr(op.link, f"{other_side}_id", op.other.record_id)
+                    op.link.state = LinkState.LINKED
+                elif any(m.record_id in linked_ids[other_side] for m in other_by_email.get(row.email_key, [])):
+                    op.outcomes.append(
+                        (
+                            DIRECTION_FROM[side],
+                            Outcome.DUPLICATE,
+                            "A record with this email on the other side is already linked to another record.",
+                            {},
+                        )
+                    )
+                    op.link = None
+                    op.new_link = False
+                    continue
+            else:
+                other_id = getattr(link, f"{other_side}_id")
+                op.other = others.get(other_id) if other_id else None
+                if link.state in (LinkState.DELETED_IN_NETSUITE, LinkState.DELETED_IN_APP):
+                    op.outcomes.append(
+                        (
+                            DIRECTION_FROM[side],
+                            Outcome.UNCHANGED,
+                            "The linked record was deleted on the other side; it is not re-created.",
+                            {},
+                        )
+                    )
+                    continue
+                if row.email_key and row.email_key != link.match_key:
+                    link.match_key = row.email_key  # the link holds when an email changes
+            self._plan_pair(op, side)
+
+        self._execute(ops)
+        self._record(ops)
+
+    def _plan_pair(self, op: Op, side: str) -> None:
+        link = op.link
+        other_side = OTHER[side]
+        row_values = codec.decode_values(op.row.values)
+        other_values = codec.decode_values(op.other.values) if op.other and not op.other.deleted else None
+        other_id = getattr(link, f"{other_side}_id")
+        snapshot = {
+            NS: codec.decode_values(link.netsuite_snapshot) if link.netsuite_snapshot else None,
+            APP: codec.decode_values(link.app_snapshot) if link.app_snapshot else None,
+        }
+        if other_values is None and other_id and not op.new_link:
+            # Linked, but the other record is not in the mirror (created by us, not read back yet).
+            other_values = snapshot[other_side] or {}
+        values = {side: row_values, other_side: other_values}
+        # Up to date? An echo of our own write comes back with the hash we stored.
+        if not op.new_link and link.state == LinkState.LINKED and (op.other is None or not op.other.pending):
+            mapped = self._mapped(side, row_values)
+            if mapped and codec.values_hash(mapped) == getattr(link, f"{side}_hash"):
+                self.counters["echo"][side] += 1
+                return
+        ns, app = (
+            Side(
+                link.netsuite_id,
+                values[NS],
+                snapshot[NS],
+                self._modified(op, NS),
+                changed=True if side == NS else bool(op.other and op.other.pending),
+            ),
+            Side(
+                link.app_id,
+                values[APP],
+                snapshot[APP],
+                self._modified(op, APP),
+                changed=True if side == APP else bool(op.other and op.other.pending),
+            ),
+        )
+        op.ns_values, op.app_values = values[NS], values[APP]
+        op.plan = plan_pair(self.config, ns, app, now=self.now, exists_before=not op.new_link)
+        if op.other is not None and op.other.pending:
+            self.handled.add(op.other.id)
+
+    def _modified(self, op: Op, side: str):
+        row = op.row if op.row.side == side else op.other
+        return row.modified_at if row else None
+
+    def _mapped(self, side: str, values: dict) -> dict:
+        return {
+            (s.netsuite.id if side == NS else s.app.id): values.get(s.netsuite.id if side == NS else s.app.id)
+            for s in self.config.slots
+        }
+
+    def _plan_deletion(self, op: Op, side: str) -> None:
+        link = op.link
+        direction = DIRECTION_FROM[side]
+        other_side = OTHER[side]
+        if link is None or link.state != LinkState.LINKED or not getattr(link, f"{other_side}_id"):
+            return  # a deletion of a record that is not linked: nothing to do
+        policy = self.config.netsuite_deletions if side == NS else self.config.app_deletions
+        if policy == DeletionPolicy.IGNORE:
+            op.outcomes.append(
+                (direction, Outcome.DELETION_IGNORED, "Deleted on this side; the policy keeps the other side.", {})
+            )
+            link.state = LinkState.DELETED_IN_NETSUITE if side == NS else LinkState.DELETED_IN_APP
+            return
+        if self.deletions_blocked:
+            op.done = False
+            op.outcomes.append((direction, Outcome.FAILED, self.valve_message, {}))
+            self.counters["deletions_blocked"][side] += 1
+            return
+        op.deletion = "delete" if policy == DeletionPolicy.DELETE else "mark"
+
+    # --- writing -------------------------------------------------------------------------
+    def _execute(self, ops: list[Op]) -> None:
+        if self.dry:
+            return
+        new_links = [op.link for op in ops if op.new_link and op.link is not None and op.plan.plans]
+        if new_links:
+            # Journal before sending: a crash after the API accepted a create
+            # leaves a link with our key, found again on the next run.
+            RecordLink.objects.bulk_create(new_links)
+            for op in ops:
+                if op.new_link and op.link is not None and op.link.pk is None:
+                    op.new_link = False  # nothing planned: the unsaved link is dropped
+        writers = {
+            SyncDirection.TO_APP: (self.app_client, APP_OBJECT_TYPE, self.app_scope, "app_id"),
+            SyncDirection.TO_NETSUITE: (self.ns_client, self.connection.contact_type, self.ns_scope, "netsuite_id"),
+        }
+        for direction, (client, object_type, scope, id_field) in writers.items():
+            creates, updates = [], []
+            for op in ops:
+                plan = op.plan.for_direction(direction)
+                if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
+                    continue
+                if plan.create:
+                    creates.append((op, WriteRequest(key=op.link.key, values=plan.writes)))
+                elif plan.writes:
+                    other = (
+                        op.other
+                        if op.other and op.other.side == (APP if direction == SyncDirection.TO_APP else NS)
+                        else op.row
+                    )
+                    meta = codec.decode_values(other.meta) if other is not None else {}
+                    updates.append(
+                        (
+                            op,
+                            WriteRequest(
+                                key=op.link.key,
+                                values=plan.writes,
+                                record_id=getattr(op.link, id_field),
+                                fields=list(plan.writes),
+                                meta=meta,
+                            ),
+                        )
+                    )
+            for batch, method in ((creates, client.create_many), (updates, client.update_many)):
+                if batch:
+                    self._send(method, object_type, scope, batch, direction)
+            self._apply_groups(ops, direction)
+        self._execute_deletions(ops)
+
+    def _send(
+        self, method, object_type: str, scope: dict, batch: list[tuple[Op, WriteRequest]], direction: str
+    ) -> None:
+        try:
+            results = method(object_type, [request for _, request in batch], **scope)
+        except ProviderError as exc:
+            results = [WriteResult(key=request.key, error=exc) for _, request in batch]
+        by_key = {result.key: result for result in results}
+        for op, request in batch:
+            op.results[direction] = by_key.get(request.key) or WriteResult(
+                key=request.key, error=ProviderError("The API returned no result for this record.")
+            )
+
+    def _apply_groups(self, ops: list[Op], direction: str) -> None:
+        if direction != SyncDirection.TO_APP:
+            return
+        changes: dict[str, dict[str, list]] = defaultdict(lambda: {"add": [], "remove": []})
+        for op in ops:
+            plan = op.plan.for_direction(direction)
+            result = op.results.get(direction)
+            if plan is None or (result is not None and not result.ok):
+                continue
+            app_id = (result.record_id if result and result.record_id else None) or op.link.app_id
+            if not app_id:
+                continue
+            for group in plan.groups_add:
+                changes[group]["add"].append(app_id)
+            for group in plan.groups_remove:
+                changes[group]["remove"].append(app_id)
+        for group, members in changes.items():
+            try:
+                self.app_client.modify_group_members(group, add=members["add"], remove=members["remove"])
+            except ProviderError as exc:
+                logger.warning("contact group %s not updated: %s", group, exc)
+                self.counters["group_errors"][group] += 1
+
+    def _execute_deletions(self, ops: list[Op]) -> None:
+        for side in (NS, APP):
+            target = OTHER[side]
+            todo = [op for op in ops if op.deletion and op.row.side == side]
+            if not todo:
+                continue
+            client = self.app_client if target == APP else self.ns_client
+            object_type = APP_OBJECT_TYPE if target == APP else self.connection.contact_type
+            direction = DIRECTION_FROM[side]
+            target_id = (lambda op: op.link.app_id) if target == APP else (lambda op: op.link.netsuite_id)
+            deletes = [
+                (op, WriteRequest(key=op.link.key, record_id=target_id(op))) for op in todo if op.deletion == "delete"
+            ]
+            marks = [op for op in todo if op.deletion == "mark"]
+            if deletes:
+                self._send(client.delete_many, object_type, {}, deletes, direction)
+            if marks and target == NS:
+                self._send(
+                    client.update_many,
+                    object_type,
+                    {},
+                    [
+                        (
+                            op,
+                            WriteRequest(
+                                key=op.link.key,
+                                record_id=op.link.netsuite_id,
+                                values={"isInactive": True},
+                                fields=["isInactive"],
+                            ),
+                        )
+                        for op in marks
+                    ],
+                    direction,
+                )
+            elif marks:
+                try:
+                    group = self._deleted_group or self.app_client.create_contact_group(DELETED_GROUP_NAME).id
+                    self._deleted_group = group
+                    self.app_client.modify_group_members(group, add=[op.link.app_id for op in marks])
+                    for op in marks:
+                        op.results[direction] = WriteResult(key=op.link.key, record_id=op.link.app_id)
+                except ProviderError as exc:
+                    for op in marks:
+                        op.results[direction] = WriteResult(key=op.link.key, error=exc)
+
+    # --- recording -----------------------------------------------------------------------
+    def _record(self, ops: list[Op]) -> None:
+        outcomes: list[RecordOutcome] = []
+        cleared: list[int] = []
+        links_to_save: list[RecordLink] = []
+        for op in ops:
+            link = op.link
+            for direction, outcome, message, diff in op.outcomes:
+                outcomes.append(self._outcome(op, direction, outcome, message, diff))
+            if op.deletion:
+                direction = DIRECTION_FROM[op.row.side]
+                result = op.results.get(direction)
+                if self.dry:
+                    outcomes.append(
+                        self._outcome(
+                            op,
+                            direction,
+                            Outcome.DELETED if op.deletion == "delete" else Outcome.MARKED_DELETED,
+                            "",
+                            {},
+                        )
+                    )
+                elif result and result.ok:
+                    outcomes.append(
+                        self._outcome(
+                            op,
+                            direction,
+                            Outcome.DELETED if op.deletion == "delete" else Outcome.MARKED_DELETED,
+                            "",
+                            {},
+                        )
+                    )
+                    link.state = LinkState.DELETED_IN_NETSUITE if op.row.side == NS else LinkState.DELETED_IN_APP
+                else:
+                    op.done = False
+                    outcomes.append(
+                        self._outcome(op, direction, Outcome.FAILED, str(result.error) if result else "not sent", {})
+                    )
+            elif op.row.deleted and link is not None and link.state != LinkState.LINKED and not self.dry:
+                links_to_save.append(link)
+            failed = False
+            consumed = {NS: True, APP: True}
+            written = {NS: {}, APP: {}}
+            for plan in op.plan.plans:
+                target = APP if plan.direction == SyncDirection.TO_APP else NS
+                source = OTHER[target]
+                result = op.results.get(plan.direction)
+                if plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
+                    consumed[source] = False
+                    outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, {}, plan))
+                    continue
+                if self.dry or result is None:
+                    outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
+                    continue
+                if not result.ok:
+                    failed = True
+                    consumed[source] = False
+                    outcomes.append(
+                        self._outcome(op, plan.direction, Outcome.FAILED, str(result.error), plan.diff(), plan)
+                    )
+                    continue
+                if plan.create and result.record_id:
+                    setattr(link, f"{target}_id", result.record_id)
+                written[target] = plan.writes
+                outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
+            if self.dry or link is None or link.pk is None:
+                if not failed and op.done and not self.dry:
+                    cleared.append(op.row.id)
+                continue
+            if op.plan.plans:
+                self._update_snapshots(op, consumed, written)
+            if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
+                link.state = LinkState.LINKED
+            links_to_save.append(link)
+            if not failed and op.done:
+                cleared.append(op.row.id)
+                if op.other is not None and op.other.id in self.handled:
+                    cleared.append(op.other.id)
+            elif op.other is not None:
+                self.handled.discard(op.other.id)
+        if self.dry:
+            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            for outcome in outcomes:
+                self.counters[outcome.direction][outcome.outcome] += 1
+            return
+        with transaction.atomic():
+            if links_to_save:
+                RecordLink.objects.bulk_update(
+                    links_to_save,
+                    [
+                        "netsuite_id",
+                        "app_id",
+                        "match_key",
+                        "netsuite_snapshot",
+                        "app_snapshot",
+                        "netsuite_hash",
+                        "app_hash",
+                        "state",
+                        "updated_at",
+                    ],
+                    batch_size=500,
+                )
+            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            for start in range(0, len(cleared), 500):
+                MirrorRecord.objects.filter(id__in=cleared[start : start + 500]).update(pending=False)
+        for outcome in outcomes:
+            self.counters[outcome.direction][outcome.outcome] += 1
+
+    def _update_snapshots(self, op: Op, consumed: dict[str, bool], written: dict[str, dict]) -> None:
+        link = op.link
+        link.updated_at = timezone.now()
+        for side in (NS, APP):
+            old = codec.decode_values(getattr(link, f"{side}_snapshot") or {})
+            current = op.ns_values if side == NS else op.app_values
+            base = self._mapped(side, current or {}) if consumed[side] and current is not None else dict(old)
+            base.update(written[side])
+            setattr(link, f"{side}_snapshot", codec.encode_values(base))
+            setattr(link, f"{side}_hash", codec.values_hash(base))
+
+    def _outcome(
+        self, op: Op, direction: str, outcome: str, message: str, diff: dict, plan: DirectionPlan | None = None
+    ) -> RecordOutcome:
+        link = op.link if op.link is not None and op.link.pk else None
+        ns_id = (op.link.netsuite_id if op.link else None) or (op.row.record_id if op.row.side == NS else "")
+        app_id = (op.link.app_id if op.link else None) or (op.row.record_id if op.row.side == APP else "")
+        if self.dry and outcome not in (Outcome.FAILED,):
+            message = f"Dry run: would be {Outcome(outcome).label.lower()}. {message}".strip()
+        return RecordOutcome(
+            run=self.run,
+            link=link,
+            direction=direction,
+            netsuite_id=ns_id or "",
+            app_id=app_id or "",
+            email=op.row.email_key or (op.link.match_key if op.link else ""),
+            outcome=outcome,
+            diff=codec.encode_values({k: [codec.encode(v[0]), codec.encode(v[1])] for k, v in diff.items()}),
+            message=redact(message)[:4000],
+            rules=plan.rules if plan else [],
+        )
+
+
+def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
+    """Run the :class:`SyncRun` ``run_id`` to its end; never raises for sync problems
+    (they end in the run's status and error), so a worker can call it blindly."""
+    run = SyncRun.objects.select_related(
+        "connection__netsuite_account", "connection__app_account", "connection__subsidiary"
+    ).get(pk=run_id)
+    holder = lease.new_holder()
+    try:
+        lease.acquire(run.connection_id, holder)
+    except lease.LeaseHeld as exc:
+        run.status, run.error, run.finished_at = RunStatus.SKIPPED, f"Not run: {exc}.", timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        return run
+    run.status, run.started_at, run.worker = RunStatus.RUNNING, timezone.now(), holder
+    run.save(update_fields=["status", "started_at", "worker"])
+    runner = Runner(run, holder, progress)
+    try:
+        runner.execute()
+        failed = sum(
+            v.get(Outcome.FAILED, 0)
+            for k, v in runner.counters.items()
+            if k in (SyncDirection.TO_APP, SyncDirection.TO_NETSUITE)
+        )
+        if getattr(runner, "deletions_blocked", False):
+            run.status, run.error = RunStatus.FAILED, runner.valve_message
+        elif failed:
+            run.status = RunStatus.PARTIALLY_FAILED
+            run.error = f"{failed} record(s) failed; they are retried on the next run."
+        else:
+            run.status = RunStatus.SUCCEEDED
+    except lease.LeaseLost as exc:
+        run.status, run.error = RunStatus.FAILED, str(exc)
+    except AuthenticationError as exc:
+        run.status, run.error = RunStatus.FAILED, f"Authentication failed: {exc}"
+    except ProviderError as exc:
+        run.status, run.error = RunStatus.FAILED, f"The run stopped: {exc}"
+    except Exception as exc:  # a bug: keep the traceback for the ops team, redacted
+        logger.exception("sync run %s crashed", run.pk)
+        run.status = RunStatus.FAILED
+        run.error = redact(f"Unexpected error: {exc!r}\n{traceback.format_exc()}")[:20000]
+    finally:
+        lease.release(run.connection_id, holder)
+    run.counters = {k: dict(v) for k, v in runner.counters.items()}
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "counters", "finished_at"])
+    return run
