@@ -38,8 +38,8 @@ from . import codec, lease
 from .choices import LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
 from .config import APP_OBJECT_TYPE, SyncConfig, load_config
-from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .mirror import store_page
+from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
 
 logger = logging.getLogger(__name__)
@@ -266,7 +266,8 @@ class Runner:
                         (
                             DIRECTION_FROM[side],
                             Outcome.DUPLICATE,
-                            f"Same email as {'NetSuite' if side == NS else 'app'} record {owner.record_id}, which is the one synced.",
+                            f"Same email as {'NetSuite' if side == NS else 'app'} record {owner.record_id}, "
+                            "which is the one synced.",
                             {},
                         )
                     )
