@@ -778,7 +778,8 @@ def run(store: Store, text: str, limit: int, offset: int, zone: str, now: float 
         # Ties (or no ORDER BY at all) come back in an order that changes per page.
         rowid = "rowid" if query.table == "deletedrecord" else "id"
         order_terms.append(f"(({rowid} * 2654435761 + ?) % 4294967296)")
-        order_params.append(offset * 40503 + 7)
+        # A per-page rotation of a multiplicative hash: a different arbitrary order for each offset.
+        order_params.append((offset * 2654435761 + 0x9E3779B9) % 4294967296)
     order_sql = f" ORDER BY {', '.join(order_terms)}"
     count = max(0, min(limit, MAX_ROWS - offset))
     cursor = store.db.execute(
