@@ -33,6 +33,7 @@ from connections.choices import DeletionPolicy
 from connections.clients import client_for
 from connections.providers.base import WriteRequest, WriteResult
 from connections.providers.errors import AuthenticationError, ProviderError
+from mappings.converters import is_empty
 
 from . import codec, lease
 from .choices import LinkState, Outcome, RunStatus, SyncDirection
@@ -366,10 +367,10 @@ class Runner:
         return row.modified_at if row else None
 
     def _mapped(self, side: str, values: dict) -> dict:
-        return {
-            (s.netsuite.id if side == NS else s.app.id): values.get(s.netsuite.id if side == NS else s.app.id)
-            for s in self.config.slots
-        }
+        """The values of the mapped fields of one side, empty ones left out (the
+        form of snapshots and hashes, so that "no value" has one spelling)."""
+        ids = [s.netsuite.id if side == NS else s.app.id for s in self.config.slots]
+        return {field_id: values[field_id] for field_id in ids if not is_empty(values.get(field_id))}
 
     def _plan_deletion(self, op: Op, side: str) -> None:
         link = op.link
@@ -636,8 +637,9 @@ class Runner:
         for side in (NS, APP):
             old = codec.decode_values(getattr(link, f"{side}_snapshot") or {})
             current = op.ns_values if side == NS else op.app_values
-            base = self._mapped(side, current or {}) if consumed[side] and current is not None else dict(old)
+            base = self._mapped(side, current or {}) if consumed[side] else dict(old)
             base.update(written[side])
+            base = {k: v for k, v in base.items() if not is_empty(v)}
             setattr(link, f"{side}_snapshot", codec.encode_values(base))
             setattr(link, f"{side}_hash", codec.values_hash(base))
 
