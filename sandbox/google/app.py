@@ -62,6 +62,8 @@ RPC_NAMES = {
 }
 # How Google's parser names the body in its messages.
 BODY_ROOTS = {"Person": "person"}
+SEED_KEYS = frozenset({"reset", "contactGroups", "persons", "generate", "client_id"})
+GENERATE_KEYS = frozenset({"contacts", "seed", "groups", "missing_email_rate", "shared_email_rate"})
 _FAULTS = {
     500: ("INTERNAL", "Internal error encountered."),
     502: ("UNAVAILABLE", "Bad gateway."),
@@ -248,6 +250,9 @@ class GoogleSandbox(SandboxApp):
             contact = self.store.get(resource_name)
             if contact is None:
                 raise KeyError(resource_name)
+            problems = discovery.request_body_problems(changes, "Person", "person")
+            if problems:
+                raise ValueError("; ".join(message for _, message in problems))
             if "memberships" in changes and not changes["memberships"]:
                 raise ValueError("A contact must always have at least one contact group membership.")
             self.store.touch(contact, changes)
@@ -268,6 +273,12 @@ class GoogleSandbox(SandboxApp):
         "shared_email_rate": 0.02}, "reset": false}``. Explicit persons are checked
         as createContact checks them (ValueError otherwise); clientData in them
         belongs to the demo client unless ``client_id`` is given."""
+        unknown = set(payload) - SEED_KEYS
+        if unknown:
+            raise ValueError(f"unknown seed keys {sorted(unknown)}; expected some of {sorted(SEED_KEYS)}")
+        unknown = set(payload.get("generate") or {}) - GENERATE_KEYS
+        if unknown:
+            raise ValueError(f"unknown generate keys {sorted(unknown)}; expected some of {sorted(GENERATE_KEYS)}")
         with self.lock:
             if payload.get("reset"):
                 self.reset_state()

@@ -168,7 +168,7 @@ def _value_problem(name: str, value: str, spec: dict) -> str | None:
         return f"Invalid value at '{name}' (TYPE_BOOL), \"{value}\""
     enum = spec.get("enum")
     if enum and value not in enum:
-        return f"Invalid value at '{name}' (type.googleapis.com/{name}), \"{value}\""
+        return f"Invalid value at '{name}' (TYPE_ENUM), \"{value}\""
     return None
 
 

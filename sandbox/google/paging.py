@@ -29,7 +29,9 @@ SYSTEM_PARAMETERS = frozenset(
     {"$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser"}
 )
 EXPIRED_MESSAGE = "Sync token is expired. Clear local cache and retry call without the sync token."
-MAX_PAGE_TOKENS = 2000
+# Page tokens kept (least recently issued dropped first). Each prepared listing
+# holds its resource names (about 8 bytes each), so this bounds memory too.
+MAX_PAGE_TOKENS = 1000
 
 
 def parameters_key(query: list[tuple[str, str]], leave_out: tuple[str, ...]) -> str:

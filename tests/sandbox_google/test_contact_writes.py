@@ -3,6 +3,8 @@ and the batch methods with their limits."""
 
 from __future__ import annotations
 
+import pytest
+
 from .helpers import PeopleApiClient, person, seed_people
 
 ALL = (
@@ -243,5 +245,11 @@ def test_touch_and_delete_helpers_act_like_the_user(api, sandbox):
     before = sandbox.person(name)
     after = sandbox.touch(name, emailAddresses=[{"value": "new@example.com"}])
     assert after["etag"] != before["etag"] and after["emailAddresses"][0]["value"] == "new@example.com"
+    with pytest.raises(ValueError):
+        sandbox.touch(name, names=[{"given": "typo"}])
+    with pytest.raises(ValueError):
+        sandbox.touch(name, memberships=[])
     sandbox.delete(name)
     assert sandbox.person(name) is None
+    with pytest.raises(KeyError):
+        sandbox.delete(name)

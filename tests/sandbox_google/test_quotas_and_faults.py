@@ -92,8 +92,12 @@ def test_control_api_seed_state_requests_and_reset(api, sandbox, base_url):
     api.get("/v1/people/me/connections", personFields="names")
     log = requests.get(f"{base_url}/_sandbox/requests", timeout=5).json()
     assert log[-1]["path"] == "/v1/people/me/connections" and log[-1]["status"] == 200
-    bad = requests.post(f"{base_url}/_sandbox/seed", json={"persons": [{"names": [{"bogus": 1}]}]}, timeout=5)
-    assert bad.status_code == 400
+    for bad_seed in (
+        {"persons": [{"names": [{"bogus": 1}]}]},
+        {"people": []},
+        {"generate": {"contact": 5}},
+    ):
+        assert requests.post(f"{base_url}/_sandbox/seed", json=bad_seed, timeout=5).status_code == 400, bad_seed
     requests.post(f"{base_url}/_sandbox/reset", timeout=5)
     assert requests.get(f"{base_url}/_sandbox/state", timeout=5).json()["contacts"] == 0
 
