@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class MappingsConfig(AppConfig):
@@ -6,3 +7,10 @@ class MappingsConfig(AppConfig):
 
     name = "mappings"
     verbose_name = "Field mappings"
+
+    def ready(self) -> None:
+        from connections.models import Connection
+
+        from .signals import create_default_mappings
+
+        post_save.connect(create_default_mappings, sender=Connection, dispatch_uid="mappings.default_mappings")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from mappings.choices import Direction
+
 
 class Operator(models.TextChoices):
     """How a condition compares a field's value. Which operator fits which
@@ -68,3 +70,10 @@ class ActionKind(models.TextChoices):
     SET_FIELD = "set_field", "set field"
     ADD_TO_GROUP = "add_to_group", "add to group"
     REMOVE_FROM_GROUP = "remove_from_group", "remove from group"
+
+
+class RuleDirection(models.TextChoices):
+    """Which way a rule filters: the values are the mappings' one-way directions, so both apps agree on them."""
+
+    TO_APP = Direction.TO_APP.value, "NetSuite → the app"
+    TO_NETSUITE = Direction.TO_NETSUITE.value, "The app → NetSuite"

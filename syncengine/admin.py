@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from . import connection_admin  # noqa: F401  (the connection page with its mappings and rules)
 from .models import WorkerHeartbeat
 
 

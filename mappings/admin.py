@@ -1,0 +1,198 @@
+"""Admin of field mappings and cached field catalogs.
+
+The mappings are edited inline on the connection page
+(:class:`FieldMappingInline`, composed into the connection admin by
+``syncengine/connection_admin.py``, since ``connections`` may not import this
+app); they are also listed on their own, for a view across connections.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from connections.models import Connection
+
+from .catalog_cache import ConnectionSides, connection_sides, refresh_catalog_of
+from .compatibility import TYPE_WORDS
+from .forms import FieldMappingForm, FieldMappingFormSet
+from .mapping_checks import ARROWS, unknown_field_message, verdict_summary
+from .models import FieldCatalog, FieldMapping
+
+REFRESH_PERMISSION = "mappings.change_fieldcatalog"
+
+
+def can_refresh_catalogs(request) -> bool:
+    """Refreshing writes the catalog cache: administrators only (operators view)."""
+    return request.user.has_perm(REFRESH_PERMISSION)
+
+
+def report_refresh(model_admin: admin.ModelAdmin, request, outcomes) -> None:
+    """One message per refreshed catalog: success, or the provider's error in words."""
+    for outcome in outcomes:
+        model_admin.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)
+
+
+def directions_html(mapping: FieldMapping, sides: ConnectionSides):
+    """Beside a saved pair: the directions it may take (with their caveats) and why the others are refused."""
+    netsuite_spec = sides.netsuite.fields.get(mapping.netsuite_field)
+    app_spec = sides.app.fields.get(mapping.app_field)
+    missing = []
+    if netsuite_spec is None:
+        missing.append(unknown_field_message(mapping.netsuite_field, sides.netsuite.description))
+    if app_spec is None:
+        missing.append(unknown_field_message(mapping.app_field, sides.app.description))
+    if missing:
+        return format_html('<span class="errornote-inline">{}</span>', " ".join(missing))
+    allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
+    parts = []
+    if allowed:
+        parts.append(format_html("<strong>Allowed:</strong> {}", "; ".join(allowed)))
+    else:
+        parts.append(format_html("<strong>Not compatible.</strong>"))
+    if refused:
+        parts.append(
+            format_html(
+                " <strong>Not allowed:</strong> {}",
+                format_html_join(" ", "<span class=\"refused\">{}</span>", ((reason,) for reason in refused)),
+            )
+        )
+    return format_html('<span class="mapping-directions">{}</span>', format_html_join("", "{}", ((p,) for p in parts)))
+
+
+class _SidesCache:
+    """The connection's catalogs, read once per request (inline and model admins are built per request)."""
+
+    _sides: dict[int, ConnectionSides]
+
+    def sides_for(self, connection: Connection) -> ConnectionSides:
+        cache = self.__dict__.setdefault("_sides", {})
+        if connection.pk not in cache:
+            cache[connection.pk] = connection_sides(connection)
+        return cache[connection.pk]
+
+
+class FieldMappingInline(_SidesCache, admin.TabularInline):
+    """The mappings of a connection, on its page: fields picked from the cached catalogs."""
+
+    model = FieldMapping
+    form = FieldMappingForm
+    formset = FieldMappingFormSet
+    extra = 1
+    fields = ("netsuite_field", "app_field", "direction", "enabled", "order", "kind", "allowed_directions")
+    readonly_fields = ("kind", "allowed_directions")
+    verbose_name = "field mapping"
+    verbose_name_plural = "field mappings"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        sides = self.sides_for(obj) if obj is not None and obj.pk else None
+        return type(formset.__name__, (formset,), {"sides": sides})
+
+    @admin.display(description="kind")
+    def kind(self, obj: FieldMapping) -> str:
+        if not obj.pk:
+            return ""
+        return "default" if obj.is_default else "custom"
+
+    @admin.display(description="allowed directions")
+    def allowed_directions(self, obj: FieldMapping):
+        if not obj.pk:
+            return "Shown once saved."
+        return directions_html(obj, self.sides_for(obj.connection))
+
+
+@admin.register(FieldMapping)
+class FieldMappingAdmin(_SidesCache, admin.ModelAdmin):
+    """All mappings across connections; they are added on their connection's page."""
+
+    form = FieldMappingForm
+    list_display = ("__str__", "connection", "direction_arrow", "enabled", "is_default", "order")
+    list_filter = ("connection", "enabled", "is_default", "direction")
+    list_select_related = ("connection",)
+    search_fields = ("netsuite_field", "app_field", "connection__name")
+    fields = ("connection", "netsuite_field", "app_field", "direction", "enabled", "order", "is_default", "allowed")
+    readonly_fields = ("connection", "is_default", "allowed")
+
+    @admin.display(description="direction")
+    def direction_arrow(self, obj: FieldMapping) -> str:
+        return f"{ARROWS.get(obj.direction, '?')} {obj.get_direction_display()}"
+
+    @admin.display(description="allowed directions")
+    def allowed(self, obj: FieldMapping):
+        return directions_html(obj, self.sides_for(obj.connection)) if obj.pk else ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        sides = self.sides_for(obj.connection)
+
+        class MappingFormWithSides(form):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs.setdefault("sides", sides)
+                super().__init__(*args, **form_kwargs)
+
+        return MappingFormWithSides
+
+    def has_add_permission(self, request):
+        return False  # added inline on the connection page, where the catalogs of both sides are known
+
+
+@admin.register(FieldCatalog)
+class FieldCatalogAdmin(admin.ModelAdmin):
+    """The cached catalogs: what each provider last said its fields are. Refreshed, never typed in."""
+
+    list_display = ("account", "object_type", "fetched_at", "field_count", "custom_field_count")
+    list_filter = ("account__provider", "object_type")
+    list_select_related = ("account",)
+    fields = ("account", "object_type", "fetched_at", "field_table")
+    readonly_fields = fields
+    actions = ("refresh_catalogs",)
+
+    @admin.display(description="fields")
+    def field_count(self, obj: FieldCatalog) -> int:
+        return obj.field_count
+
+    @admin.display(description="custom fields")
+    def custom_field_count(self, obj: FieldCatalog) -> int:
+        return obj.custom_field_count
+
+    @admin.display(description="fields")
+    def field_table(self, obj: FieldCatalog):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    spec.label,
+                    spec.id,
+                    TYPE_WORDS.get(spec.type, spec.type),
+                    "custom" if spec.custom else "standard",
+                    "yes" if spec.writable else "read-only",
+                    ", ".join(option.name for option in spec.options[:20])
+                    + (f" … ({len(spec.options)} in all)" if len(spec.options) > 20 else ""),
+                )
+                for spec in obj.specs()
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>label</th><th>id</th><th>type</th><th>kind</th><th>writable</th>"
+            "<th>options</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a catalog is what the provider says: refresh it instead
+
+    def has_refresh_permission(self, request) -> bool:
+        return can_refresh_catalogs(request)
+
+    @admin.action(description="Refresh the selected field catalogs", permissions=["refresh"])
+    def refresh_catalogs(self, request, queryset):
+        catalogs = queryset.select_related("account")
+        outcomes = [refresh_catalog_of(catalog.account, catalog.object_type) for catalog in catalogs]
+        report_refresh(self, request, outcomes)

@@ -1,0 +1,194 @@
+"""The field catalogs the admin and the engine work with: cached from the providers, else the static standard ones.
+
+A provider's live catalog (custom fields, option lists of Sales Rep, Partner,
+Initial Lead Source, Google contact groups, length limits) is fetched on
+demand by :func:`refresh_catalog` and kept in :class:`~mappings.models.FieldCatalog`,
+one row per (account, object type). :func:`catalog_for` reads that row, and
+falls back to the static standard catalog of :mod:`mappings.catalogs` for an
+account never refreshed, so a new connection works before anyone refreshes.
+
+A refresh that fails (bad credentials, NetSuite down, an empty answer)
+changes nothing: the previous catalog stays, and the error says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from django.utils import timezone
+
+from connections.choices import NetSuiteContactType
+from connections.clients import client_for
+from connections.models import ConnectedAccount, Connection
+from connections.providers.errors import ProviderError
+from connections.providers.fields import FieldSpec
+from connections.providers.registry import GOOGLE_CONTACTS, NETSUITE, get_provider
+
+from .catalogs import GOOGLE_CONTACTS_OBJECT, app_catalog, netsuite_catalog
+from .models import FieldCatalog
+
+logger = logging.getLogger(__name__)
+
+# The object type of the records each app provider syncs with NetSuite.
+APP_OBJECT_TYPES: Mapping[str, str] = MappingProxyType({GOOGLE_CONTACTS: GOOGLE_CONTACTS_OBJECT})
+DEFAULT_APP_OBJECT_TYPE = "contacts"
+
+
+class CatalogRefreshFailed(Exception):
+    """A catalog could not be refreshed; ``str()`` is a message for ops staff (never holds a secret)."""
+
+
+def app_object_type(provider: str) -> str:
+    """The object type an app provider's records are read and written as (Google Contacts: ``contacts``)."""
+    return APP_OBJECT_TYPES.get(provider, DEFAULT_APP_OBJECT_TYPE)
+
+
+def object_type_label(provider: str, object_type: str) -> str:
+    """An object type as ops staff name it: ``Company Customers``, ``contacts``."""
+    if provider == NETSUITE and object_type in NetSuiteContactType.values:
+        return str(NetSuiteContactType(object_type).label)
+    return object_type
+
+
+def catalog_description(account: ConnectedAccount, object_type: str) -> str:
+    """``the NetSuite field catalog (Contacts) of ACME sandbox``, for messages."""
+    provider = get_provider(account.provider).label
+    return f"the {provider} field catalog ({object_type_label(account.provider, object_type)}) of {account.label}"
+
+
+def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
+    """The standard fields the product knows without asking the provider; empty for an app without them."""
+    try:
+        if provider == NETSUITE:
+            return netsuite_catalog(object_type)
+        return app_catalog(provider, object_type)
+    except LookupError:
+        return ()
+
+
+def catalog_for(account: ConnectedAccount, object_type: str) -> list[FieldSpec]:
+    """The fields of ``object_type`` in ``account``: the cached catalog, else the static standard one."""
+    cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
+    if cached is not None:
+        return cached.specs()
+    return list(static_catalog(account.provider, object_type))
+
+
+def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog:
+    """Fetch ``object_type``'s catalog from the provider and cache it (replacing the previous one).
+
+    Raises :class:`CatalogRefreshFailed` when the provider fails or answers
+    with no field at all; the cached catalog is then left as it was.
+    """
+    description = catalog_description(account, object_type)
+    try:
+        specs = client_for(account).field_catalog(object_type)
+    except ProviderError as exc:
+        raise CatalogRefreshFailed(f"Could not refresh {description}: {exc}") from exc
+    if not specs:
+        # An empty catalog would make every mapping and rule look broken: keep the one we have.
+        raise CatalogRefreshFailed(
+            f"Could not refresh {description}: {get_provider(account.provider).label} returned no field at all; "
+            "the previous catalog was kept."
+        )
+    catalog, _ = FieldCatalog.objects.update_or_create(
+        account=account,
+        object_type=object_type,
+        defaults={"fields": [spec.to_dict() for spec in specs], "fetched_at": timezone.now()},
+    )
+    logger.info(
+        "refreshed field catalog %s/%s of account %s: %d fields", account.provider, object_type, account.pk, len(specs)
+    )
+    return catalog
+
+
+@dataclass(frozen=True)
+class CatalogSide:
+    """One side of a connection, with its field catalog.
+
+    ``app_label`` names the app in messages ("NetSuite", "Google Contacts");
+    ``fields`` maps field ids to specs, in catalog order; ``fetched_at`` is
+    None while the catalog is the static fallback (never refreshed).
+    """
+
+    account: ConnectedAccount
+    object_type: str
+    app_label: str
+    fields: Mapping[str, FieldSpec]
+    fetched_at: datetime | None = None
+
+    @property
+    def cached(self) -> bool:
+        """True when the fields come from the provider (refreshed), not from the static standard catalog."""
+        return self.fetched_at is not None
+
+    @property
+    def description(self) -> str:
+        """``NetSuite (Contacts) of ACME sandbox``."""
+        object_type = object_type_label(self.account.provider, self.object_type)
+        return f"{self.app_label} ({object_type}) of {self.account.label}"
+
+
+@dataclass(frozen=True)
+class ConnectionSides:
+    """Both sides of a connection: ``netsuite`` and ``app`` (Google Contacts...)."""
+
+    netsuite: CatalogSide
+    app: CatalogSide
+
+
+def catalog_side(account: ConnectedAccount, object_type: str) -> CatalogSide:
+    """One side: the account's catalog of ``object_type`` (one query)."""
+    cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
+    specs = cached.specs() if cached is not None else static_catalog(account.provider, object_type)
+    return CatalogSide(
+        account=account,
+        object_type=object_type,
+        app_label=get_provider(account.provider).label,
+        fields=MappingProxyType({spec.id: spec for spec in specs}),
+        fetched_at=cached.fetched_at if cached is not None else None,
+    )
+
+
+def connection_sides(connection: Connection) -> ConnectionSides:
+    """The NetSuite side (the connection's contact type) and the app side of ``connection``."""
+    app_account = connection.app_account
+    return ConnectionSides(
+        netsuite=catalog_side(connection.netsuite_account, connection.contact_type),
+        app=catalog_side(app_account, app_object_type(app_account.provider)),
+    )
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What refreshing one catalog gave: ``ok`` and a message for ops staff."""
+
+    ok: bool
+    message: str
+
+
+def refresh_catalog_of(account: ConnectedAccount, object_type: str) -> RefreshOutcome:
+    """Refresh one catalog and say how it went (never raises for a provider's failure)."""
+    try:
+        catalog = refresh_catalog(account, object_type)
+    except CatalogRefreshFailed as exc:
+        return RefreshOutcome(False, str(exc))
+    return RefreshOutcome(
+        True,
+        f"Refreshed {catalog_description(account, object_type)}: "
+        f"{catalog.field_count} fields, {catalog.custom_field_count} custom.",
+    )
+
+
+def refresh_connection_catalogs(connections: list[Connection]) -> list[RefreshOutcome]:
+    """Refresh the catalogs both sides of ``connections`` use, each (account, object type) once."""
+    wanted: dict[tuple[int, str], ConnectedAccount] = {}
+    for connection in connections:
+        wanted.setdefault((connection.netsuite_account_id, connection.contact_type), connection.netsuite_account)
+        app = connection.app_account
+        wanted.setdefault((app.pk, app_object_type(app.provider)), app)
+    return [refresh_catalog_of(account, object_type) for (_, object_type), account in wanted.items()]

@@ -1,0 +1,174 @@
+"""The checks a field mapping must pass, as pure functions over the two catalogs.
+
+:func:`pair_problems` says what is wrong with one mapping on its own (an
+unknown field id, an incompatible pair, a direction the pair does not allow);
+:func:`target_clashes` says which of a set of mappings write the same target
+field in the same direction. ``FieldMapping.clean()`` and the admin's
+formset call them; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from connections.providers.fields import FieldSpec
+
+from .choices import Direction
+from .compatibility import Verdict, allowed_directions
+from .converters import describe
+
+NETSUITE_SIDE = "netsuite"
+APP_SIDE = "app"
+
+ARROWS: Mapping[str, str] = {Direction.TWO_WAY: "⇄", Direction.TO_APP: "→", Direction.TO_NETSUITE: "←"}
+
+
+@dataclass(frozen=True)
+class MappingState:
+    """The parts of one mapping the checks need; ``label`` names it in messages."""
+
+    netsuite_field: str
+    app_field: str
+    direction: str
+    enabled: bool = True
+    label: str = ""
+
+    def name(self) -> str:
+        """``firstName ⇄ givenName``."""
+        return self.label or f"{self.netsuite_field} {ARROWS.get(self.direction, '?')} {self.app_field}"
+
+
+def written_targets(direction: str, netsuite_field: str, app_field: str) -> set[tuple[str, str]]:
+    """The (side, field id) pairs a mapping writes: the app field, the NetSuite field, or both (two-way)."""
+    targets: set[tuple[str, str]] = set()
+    if direction in (Direction.TO_APP, Direction.TWO_WAY):
+        targets.add((APP_SIDE, app_field))
+    if direction in (Direction.TO_NETSUITE, Direction.TWO_WAY):
+        targets.add((NETSUITE_SIDE, netsuite_field))
+    return targets
+
+
+def target_clashes(
+    mapping: MappingState, others: Iterable[MappingState], *, side_labels: Mapping[str, str]
+) -> list[str]:
+    """Messages for each target field ``mapping`` writes that an enabled mapping of ``others`` writes too.
+
+    A disabled mapping writes nothing, so it clashes with nothing.
+    ``side_labels`` names each side in the message ({"netsuite": "NetSuite", "app": "Google Contacts"}).
+    """
+    if not mapping.enabled:
+        return []
+    mine = written_targets(mapping.direction, mapping.netsuite_field, mapping.app_field)
+    problems = []
+    for other in others:
+        if not other.enabled:
+            continue
+        for side, field_id in sorted(mine & written_targets(other.direction, other.netsuite_field, other.app_field)):
+            problems.append(
+                f"The {side_labels.get(side, side)} field «{field_id}» is already written by the mapping "
+                f"{other.name()}: a field can be written by one enabled mapping only. Switch one of them off."
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class PairProblems:
+    """What is wrong with one mapping, by the form field it belongs to (empty when nothing is)."""
+
+    netsuite_field: list[str]
+    app_field: list[str]
+    direction: list[str]
+    pair: list[str]  # the two fields cannot be mapped at all
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """Non-empty lists by field name; the pair's problems under ``None`` (the whole row)."""
+        found = {
+            "netsuite_field": self.netsuite_field,
+            "app_field": self.app_field,
+            "direction": self.direction,
+            None: self.pair,
+        }
+        return {key: value for key, value in found.items() if value}
+
+
+def unknown_field_message(field_id: str, side_description: str) -> str:
+    """``«custentity_gone» is not a field of NetSuite (Contacts) of ACME; refresh the field catalogs``."""
+    return f"«{field_id}» is not a field of {side_description}; refresh the field catalogs"
+
+
+def direction_words(direction: str, app_label: str) -> str:
+    """A direction in words: ``two-way``, ``NetSuite → Google Contacts``, ``Google Contacts → NetSuite``."""
+    if direction == Direction.TWO_WAY:
+        return "two-way"
+    if direction == Direction.TO_APP:
+        return f"NetSuite → {app_label}"
+    return f"{app_label} → NetSuite"
+
+
+def incompatibility_message(verdict: Verdict) -> str:
+    """Why two fields cannot be mapped in any direction."""
+    reasons = [verdict.reasons[d] for d in (Direction.TO_APP, Direction.TO_NETSUITE) if d in verdict.reasons]
+    return "These two fields cannot be mapped in either direction. " + " ".join(reasons)
+
+
+def direction_refusal_message(direction: str, verdict: Verdict, app_label: str) -> str:
+    """Why ``direction`` is not allowed for the pair, and which directions are."""
+    allowed = [direction_words(d, app_label) for d in Direction.values if d in verdict.allowed]
+    words = direction_words(direction, app_label)
+    return (
+        f"{words[:1].upper()}{words[1:]} is not allowed for these fields: "
+        f"{verdict.reasons.get(direction, '')} Allowed: {', '.join(allowed)}."
+    )
+
+
+def pair_problems(
+    netsuite_field: str,
+    app_field: str,
+    direction: str,
+    *,
+    netsuite_fields: Mapping[str, FieldSpec],
+    app_fields: Mapping[str, FieldSpec],
+    netsuite_description: str,
+    app_description: str,
+    app_label: str,
+) -> PairProblems:
+    """Check one mapping against both catalogs and the compatibility table."""
+    problems = PairProblems([], [], [], [])
+    netsuite_spec = netsuite_fields.get(netsuite_field)
+    app_spec = app_fields.get(app_field)
+    if netsuite_field and netsuite_spec is None:
+        problems.netsuite_field.append(unknown_field_message(netsuite_field, netsuite_description))
+    if app_field and app_spec is None:
+        problems.app_field.append(unknown_field_message(app_field, app_description))
+    if netsuite_spec is None or app_spec is None:
+        return problems
+    verdict = allowed_directions(netsuite_spec, app_spec, app_label=app_label)
+    if not verdict.compatible:
+        problems.pair.append(incompatibility_message(verdict))
+    elif direction in Direction.values and not verdict.allows(direction):
+        problems.direction.append(direction_refusal_message(direction, verdict, app_label))
+    return problems
+
+
+def verdict_summary(netsuite_spec: FieldSpec, app_spec: FieldSpec, app_label: str) -> tuple[list[str], list[str]]:
+    """For display beside a pair: the allowed directions (with their notes) and the refused ones (with why)."""
+    verdict = allowed_directions(netsuite_spec, app_spec, app_label=app_label)
+    allowed, refused = [], []
+    for direction in Direction.values:
+        words = direction_words(direction, app_label)
+        if verdict.allows(direction):
+            note = verdict.notes.get(direction)
+            allowed.append(f"{words} ({note})" if note else words)
+        else:
+            refused.append(f"{words}: {verdict.reasons.get(direction, '')}")
+    return allowed, refused
+
+
+def field_choice_label(spec: FieldSpec, type_words: Mapping[str, str]) -> str:
+    """A field as offered in a dropdown: ``VIP (custentity_vip) · check box (yes/no)``, read-only marked."""
+    words = type_words.get(spec.type, str(spec.type))
+    for article in ("a ", "an "):
+        words = words.removeprefix(article)
+    text = f"{describe(spec)} · {words}"
+    return text if spec.writable else f"{text} · read-only"

@@ -1,0 +1,144 @@
+"""Admin forms of rules: conditions and actions whose values are typed, or picked by name, never as ids."""
+
+from __future__ import annotations
+
+from django import forms
+
+from connections.providers.fields import FieldType
+from mappings.forms import CatalogFieldChoiceField, catalog_field_choices
+
+from .choices import ActionKind, Operator, RuleDirection
+from .models import Action, Condition, Rule
+from .operators import SPECIAL_OPERATORS, operand_kind, operators_for
+from .sides import RuleSides
+from .value_entry import SEPARATOR, EntryProblem, action_value, condition_value, entry_text
+
+SOURCE_DATALIST = "rule-source-options"
+TARGET_DATALIST = "rule-target-options"
+
+WHOLE_RECORD = "— none: the whole record (“already exists in the app you sync with”) —"
+VALUE_HELP = (
+    "Lists (Sales Rep, Partner, Initial Lead Source, contact groups…): pick a name from the suggestions; "
+    f"several names are separated by “{SEPARATOR}”. Dates: YYYY-MM-DD. “within the last N days”: N. "
+    f"An address: street{SEPARATOR} city{SEPARATOR} region{SEPARATOR} postal code{SEPARATOR} country."
+)
+
+
+def _value_widget(datalist_id: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"list": datalist_id, "size": 32, "autocomplete": "off"})
+
+
+class ConditionForm(forms.ModelForm):
+    """One condition: a field of the source side, an operator, and a value typed or picked by name."""
+
+    field_id = CatalogFieldChoiceField(label="Field", required=False)
+    operator = forms.ChoiceField(choices=[("", "---------"), *Operator.choices])
+    value = forms.CharField(required=False, widget=_value_widget(SOURCE_DATALIST), help_text=VALUE_HELP)
+
+    class Meta:
+        model = Condition
+        fields = ("field_id", "operator", "value")
+
+    def __init__(self, *args, sides: RuleSides | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sides = sides
+        if sides is None:
+            return
+        source = sides.source
+        if "field_id" in self.fields:
+            self.fields["field_id"].label = f"{source.app_label} field"
+            self.fields["field_id"].choices = catalog_field_choices(
+                source, current=self.instance.field_id, blank_label=WHOLE_RECORD
+            )
+        if self.instance.pk:
+            self.initial["value"] = entry_text(self.instance.value, source.fields.get(self.instance.field_id))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sides is None or "value" not in cleaned:
+            return cleaned
+        source = self.sides.source
+        operator = cleaned.get("operator") or ""
+        spec = source.fields.get(cleaned.get("field_id") or "")
+        text = cleaned["value"]
+        if operator in SPECIAL_OPERATORS or spec is None or operator not in operators_for(spec.type):
+            cleaned["value"] = text or None  # the model names what is wrong with the field or the operator
+            return cleaned
+        try:
+            cleaned["value"] = condition_value(operand_kind(operator, spec.type), spec, text, source.app_label)
+        except EntryProblem as problem:
+            self.add_error("value", str(problem))
+        return cleaned
+
+
+class ActionForm(forms.ModelForm):
+    """One action: set a field of the target side, or add to / remove from a contact group (picked by name)."""
+
+    field_id = CatalogFieldChoiceField(label="Field", required=False)
+    value = forms.CharField(required=False, widget=_value_widget(TARGET_DATALIST), help_text=VALUE_HELP)
+
+    class Meta:
+        model = Action
+        fields = ("kind", "field_id", "value", "apply_on")
+
+    def __init__(self, *args, sides: RuleSides | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sides = sides
+        if sides is None:
+            return
+        target = sides.target
+        if "field_id" in self.fields:
+            self.fields["field_id"].label = f"{target.app_label} field"
+            self.fields["field_id"].help_text = "For a group action, leave empty to use the contact groups."
+            self.fields["field_id"].choices = catalog_field_choices(
+                target, current=self.instance.field_id, read_only_apart=True
+            )
+        if self.instance.pk:
+            self.initial["value"] = entry_text(self.instance.value, target.fields.get(self.instance.field_id))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sides is None or "value" not in cleaned:
+            return cleaned
+        target = self.sides.target
+        kind = cleaned.get("kind") or ""
+        group = kind in (ActionKind.ADD_TO_GROUP, ActionKind.REMOVE_FROM_GROUP)
+        field_id = cleaned.get("field_id") or ""
+        if group and not field_id:
+            groups = [spec.id for spec in target.fields.values() if spec.type == FieldType.GROUPS]
+            if len(groups) == 1:
+                field_id = cleaned["field_id"] = groups[0]
+        spec = target.fields.get(field_id)
+        text = cleaned["value"]
+        if spec is None or not spec.writable or group != (spec.type == FieldType.GROUPS):
+            cleaned["value"] = text or None  # the model names what is wrong with the field or the kind
+            return cleaned
+        try:
+            cleaned["value"] = action_value(spec, text, target.app_label, group=group)
+        except EntryProblem as problem:
+            self.add_error("value", str(problem))
+        return cleaned
+
+
+class SidesFormSet(forms.BaseInlineFormSet):
+    """Hands each form the catalogs of its rule's sides (set by the admin on a subclass)."""
+
+    sides: RuleSides | None = None
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "sides": self.sides}
+
+
+class DirectionRuleForm(forms.ModelForm):
+    """A rule edited inline on its connection's page, in the list of one direction."""
+
+    direction_value: str = RuleDirection.TO_APP
+
+    class Meta:
+        model = Rule
+        fields = ("name", "order", "match", "enabled")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.direction = self.direction_value
