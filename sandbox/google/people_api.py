@@ -31,7 +31,6 @@ from .errors import (
 from .oauth import AccessToken
 from .paging import Listing, PageTokens, SyncTokens, parameters_key
 from .person_fields import READ_FIELDS, UPDATABLE_FIELDS, parse_mask, read_mask_from
-from .quotas import QuotaMeter
 
 PROFILE_ID = "100000000000000000001"
 PROFILE_RESOURCE = f"people/{PROFILE_ID}"
@@ -73,14 +72,12 @@ class PeopleApi:
         self,
         store: ContactStore,
         config: GoogleSandboxConfig,
-        quotas: QuotaMeter,
         page_tokens: PageTokens,
         sync_tokens: SyncTokens,
         clock: Callable[[], float],
     ):
         self.store = store
         self.config = config
-        self.quotas = quotas
         self.page_tokens = page_tokens
         self.sync_tokens = sync_tokens
         self.clock = clock
@@ -181,7 +178,7 @@ class PeopleApi:
         if page_token:
             listing, offset = self.page_tokens.resolve(page_token, "connections", page_params)
         else:
-            listing, offset = self._new_listing(request, sync_token, want_sync_token, page_params), 0
+            listing, offset = self._new_listing(request, sync_token, page_params), 0
         page = listing.items[offset : offset + size]
         contacts = self.store.contacts
         shown = []
@@ -210,7 +207,7 @@ class PeopleApi:
         # sandbox lets a client page an incremental sync differently.
         return parameters_key(request.query, ("pageToken", "syncToken", "pageSize"))
 
-    def _new_listing(self, request: Request, sync_token: str | None, want_sync_token: bool, params: str) -> Listing:
+    def _new_listing(self, request: Request, sync_token: str | None, params: str) -> Listing:
         now = self.clock()
         until = self.store.seq
         if sync_token:
@@ -219,8 +216,6 @@ class PeopleApi:
             )
             items = self.store.changes_since(since, until)
         else:
-            if want_sync_token:
-                self.quotas.charge({"full_sync": 1})  # the extra quota of a full sync's first page
             full_sync_time = now
             items = self.store.ordered(request.arg("sortOrder") or "LAST_MODIFIED_ASCENDING")
         return Listing("connections", params, items, len(items), until, full_sync_time)

@@ -106,3 +106,15 @@ def test_unknown_routes_and_unsimulated_methods(api):
     assert api.get("/v1/people:searchContacts", query="a", readMask="names").status_code == 501
     assert api.get("/v1/nothing/here").status_code == 404
     assert api.request("PUT", "/v1/people/me/connections").status_code == 404
+
+
+def test_first_page_of_a_full_sync_draws_on_its_own_quota(make_server):
+    app, api = make_server(full_sync_quota_per_minute=1)
+    app.seed({"generate": {"contacts": 3}})
+    connections = "/v1/people/me/connections"
+    first = api.get(connections, personFields="names", pageSize=2, requestSyncToken="true").json()
+    api.get(connections, personFields="names", pageSize=2, requestSyncToken="true", pageToken=first["nextPageToken"])
+    again = api.get(connections, personFields="names", pageSize=2, requestSyncToken="true")
+    assert again.status_code == 429
+    assert "Full sync" in again.json()["error"]["message"]
+    assert api.get(connections, personFields="names").status_code == 200  # no sync token asked: a plain read

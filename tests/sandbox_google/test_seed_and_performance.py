@@ -4,6 +4,7 @@ speed of a page of 1000 and a batch of 200 writes."""
 from __future__ import annotations
 
 import time
+import weakref
 from collections import Counter
 
 from sandbox.google import GoogleSandbox
@@ -47,6 +48,10 @@ def test_seeding_100000_contacts_takes_seconds():
     elapsed = time.perf_counter() - started
     assert result["created"] == 100_000 and app.state()["contacts"] == 100_000
     assert elapsed < 20, f"seeding 100,000 contacts took {elapsed:.1f} s"
+    # Dropped, it is freed at once (no reference cycle left for a long collector pause later).
+    store = weakref.ref(app.store)
+    del app
+    assert store() is None
 
 
 def test_a_page_of_1000_and_a_batch_of_200_are_served_in_milliseconds(sandbox, api, base_url):
