@@ -13,6 +13,8 @@ Python-level helpers for tests and benchmarks (no HTTP): :meth:`NetSuiteSandbox.
 from __future__ import annotations
 
 import functools
+import logging
+import sqlite3
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -30,6 +32,7 @@ from .render import render_record
 from .store import DELETED_TABLE, Store
 from .tba import Credentials, TbaVerifier
 
+logger = logging.getLogger(__name__)
 _AUDIT_KEEP = 200
 _FAULT_CODES = {
     500: ("UNEXPECTED_ERROR", "An unexpected error occurred. Please try again later."),
@@ -130,6 +133,10 @@ class NetSuiteSandbox(SandboxApp):
             return api.handle(self, request)
         except NetSuiteError as exc:
             return exc.response()
+        except Exception:
+            # A sandbox bug: answer like NetSuite's unexpected error, and say where it broke.
+            logger.exception("NetSuite sandbox failed on %s %s", request.method, request.path)
+            return self.fault_response(500, "bug")
 
     def fault_response(self, status: int, reason: str) -> Response:
         if status == 429:
@@ -169,29 +176,35 @@ class NetSuiteSandbox(SandboxApp):
         unknown = set(payload) - {"records", "generate", "customLists", "customFields"}
         if unknown:
             raise ValueError(f"unknown seed keys: {sorted(unknown)}")
+        try:
+            with self.store_lock:
+                return self._seed(payload)
+        except (AttributeError, sqlite3.Error) as exc:
+            raise ValueError(f"bad seed payload: {exc}") from exc
+
+    def _seed(self, payload: dict) -> dict:
         result: dict = {}
-        with self.store_lock:
-            for entry in payload.get("customLists", []):
-                options = {int(k): str(v) for k, v in dict(entry["options"]).items()}
-                self.store.add_list(SelectList(str(entry["name"]), options, str(entry["name"])))
-            for entry in payload.get("customFields", []):
-                self.store.add_custom_field(
-                    CustomFieldDef(
-                        str(entry["scriptId"]),
-                        str(entry.get("label") or entry["scriptId"]),
-                        Kind(entry["type"]),
-                        tuple(entry.get("appliesTo", ("customer", "contact"))),
-                        entry.get("list"),
-                        entry.get("recordType"),
-                    )
+        for entry in payload.get("customLists", []):
+            options = {int(k): str(v) for k, v in dict(entry["options"]).items()}
+            self.store.add_list(SelectList(str(entry["name"]), options, str(entry["name"])))
+        for entry in payload.get("customFields", []):
+            self.store.add_custom_field(
+                CustomFieldDef(
+                    str(entry["scriptId"]),
+                    str(entry.get("label") or entry["scriptId"]),
+                    Kind(entry["type"]),
+                    tuple(entry.get("appliesTo", ("customer", "contact"))),
+                    entry.get("list"),
+                    entry.get("recordType"),
                 )
-            if "generate" in payload:
-                settings = payload["generate"]
-                if not isinstance(settings, dict):
-                    raise ValueError("generate takes an object of settings")
-                result.update(generate(self.store, self.now(), settings))
-            if "records" in payload:
-                result["created"] = self._seed_records(payload["records"])
+            )
+        if "generate" in payload:
+            settings = payload["generate"]
+            if not isinstance(settings, dict):
+                raise ValueError("generate takes an object of settings")
+            result.update(generate(self.store, self.now(), settings))
+        if "records" in payload:
+            result["created"] = self._seed_records(payload["records"])
         return result
 
     def _seed_records(self, records: dict) -> dict:
@@ -260,13 +273,14 @@ class NetSuiteSandbox(SandboxApp):
         Returns the record as GET would render it (links relative to no host).
         """
         with self.store_lock:
-            self.service.update(record_type, record_id, fields)
+            # Strict names: a misspelt field in a test should fail loudly, not be ignored.
+            self.service.update(record_type, record_id, fields, strict_names=True)
             return self.get_record(record_type, record_id)
 
     def create_record(self, record_type: str, body: dict) -> int:
         """Create a record as a NetSuite user would (same validation as the API)."""
         with self.store_lock:
-            return self.service.create(record_type, body)
+            return self.service.create(record_type, body, strict_names=True)
 
     def delete_record(self, record_type: str, record_id: int) -> None:
         """Delete a record as a NetSuite user would; it shows up in DeletedRecord."""

@@ -175,9 +175,19 @@ class Store:
             raise ValueError(f"custom entity field ids look like custentity_name, not {custom.script_id!r}")
         if custom.list_name and custom.list_name not in self.lists:
             raise ValueError(f"unknown list {custom.list_name}")
+        if custom.record_type and custom.record_type not in RECORD_TYPES:
+            raise ValueError(f"unknown record type {custom.record_type}")
+        if custom.kind == Kind.REF and not (custom.list_name or custom.record_type):
+            raise ValueError("a list/record field needs a list or a record type")
+        if custom.kind == Kind.MULTI and not custom.list_name:
+            raise ValueError("a multiple select field needs a list")
+        if custom.kind in (Kind.ID, Kind.DATETIME, Kind.ADDRESS_BOOK):
+            raise ValueError(f"custom fields cannot be of type {custom.kind.value}")
+        if not custom.applies_to or any(
+            name not in RECORD_TYPES or not RECORD_TYPES[name].takes_custom_fields for name in custom.applies_to
+        ):
+            raise ValueError("custom entity fields apply to customer and/or contact")
         for name in custom.applies_to:
-            if not RECORD_TYPES[name].takes_custom_fields:
-                raise ValueError(f"custom entity fields do not apply to {name}")
             column_type = _SQL_TYPES.get(custom.kind, "TEXT").replace(" NOT NULL DEFAULT 'F'", " DEFAULT 'F'")
             self.db.execute(f"ALTER TABLE t_{name} ADD COLUMN {q(custom.script_id)} {column_type}")
         self.custom_fields[custom.script_id] = custom

@@ -671,12 +671,15 @@ class _Translator:
             return left, self._as_date(right)
         if left.kind in ("dtlit", "sysdate") or right.kind in ("dtlit", "sysdate"):
             raise search_error("ORA-00932: inconsistent datatypes: a date is compared with a non-date.")
-        if left.kind == "number" and right.kind == "text" and right.value is not None:
-            return left, Sql("?", [self._number(right.value)], "number")
-        if right.kind == "number" and left.kind == "text" and left.value is not None:
-            return Sql("?", [self._number(left.value)], "number"), right
-        if left.kind in ("text", "bool", "multi") and right.kind == "number" and right.value is not None:
-            return left, Sql("?", [str(right.value)], "text")
+        textual = ("text", "bool", "multi")
+        if left.kind == "number" and right.kind in textual or right.kind == "number" and left.kind in textual:
+            # Oracle converts the text side to a number: fine for a literal like '5',
+            # ORA-01722 for any text that is not a number (so refused for columns).
+            text_side = right if left.kind == "number" else left
+            if text_side.column is not None or text_side.value is None or text_side.text != "?":
+                raise search_error("ORA-01722: invalid number.")
+            number = Sql("?", [self._number(text_side.value)], "number")
+            return (left, number) if left.kind == "number" else (number, right)
         return left, right
 
     @staticmethod

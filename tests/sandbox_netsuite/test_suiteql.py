@@ -257,6 +257,7 @@ def test_suiteql_requires_prefer_transient_and_a_q_body(client, error_of):
         "SELECT shoesize FROM customer",
         "SELECT id FROM customer WHERE lastmodifieddate >= '2026-11-27'",
         "SELECT id FROM customer WHERE id = 'abc'",
+        "SELECT id FROM customer WHERE email = 5",
         "SELECT TO_CHAR(lastmodifieddate, 'DS TS') FROM customer",
         "SELECT id FROM customer WHERE lastmodifieddate >= TO_DATE('27/11/2026', 'YYYY-MM-DD')",
         "SELECT id FROM customer x WHERE y.id = 1",
