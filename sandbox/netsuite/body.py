@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import NetSuiteError, user_error
-from .fields import COUNTRIES, TEXT_KINDS, FieldDef, Kind
+from .fields import COUNTRIES, RECORD_TYPES, TEXT_KINDS, FieldDef, Kind
 from .store import Store
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -178,8 +178,6 @@ def _id_by_name(store: Store, target: str, name: str) -> int | None:
             if label == name:
                 return option_id
         return None
-    from .fields import RECORD_TYPES
-
     column = RECORD_TYPES[target].name_column
     found = store.db.execute(f'SELECT id FROM t_{target} WHERE "{column}" = ? LIMIT 1', (name,)).fetchone()  # noqa: S608
     return found[0] if found else None

@@ -61,9 +61,6 @@ class RecordType:
     entity: bool = True
     takes_custom_fields: bool = False
 
-    def field(self, name: str) -> FieldDef | None:
-        return _FIELD_INDEX[self.name].get(name.lower())
-
 
 def _f(name, label, kind, target=None, max_length=None, **kw) -> FieldDef:
     return FieldDef(name, label, kind, target, max_length, **kw)
@@ -216,9 +213,6 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 # Seeding and generation order: a record only references types seeded before it.
 SEED_ORDER = ("subsidiary", "campaign", "employee", "partner", "customer", "contact")
-_FIELD_INDEX: dict[str, dict[str, FieldDef]] = {
-    rt.name: {f.name.lower(): f for f in rt.fields} for rt in RECORD_TYPES.values()
-}
 
 
 @dataclass

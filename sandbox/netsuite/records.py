@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from .body import ParsedBody, parse_body
 from .datetimes import FormatError, parse_iso_datetime
-from .errors import NetSuiteError, not_found, user_error
+from .errors import not_found, user_error
 from .fields import DEFAULT_ENTITY_STATUS, DEFAULT_SUBSCRIPTION_STATUS, RECORD_TYPES, Kind
 from .render import address_text
 from .store import Store
@@ -102,8 +102,9 @@ class RecordService:
             raise user_error(f"Please enter value(s) for: {', '.join(missing)}.")
         now = self.now()
         values["id"] = record_id if record_id is not None else self.store.next_id(record_type)
-        values["datecreated"] = system.get("datecreated", now)
-        values["lastmodifieddate"] = system.get("lastmodifieddate", max(now, values["datecreated"]))
+        modified = system.get("lastmodifieddate")
+        values["datecreated"] = system.get("datecreated", now if modified is None else min(now, modified))
+        values["lastmodifieddate"] = modified if modified is not None else max(now, values["datecreated"])
         self.store.insert(record_type, values)
         return values["id"]
 
@@ -227,6 +228,3 @@ def _system_fields(body: object) -> dict:
             except FormatError:
                 raise ValueError(f"{key} must be an ISO datetime with a zone, not {lowered[key]!r}")
     return out
-
-
-__all__ = ["RecordService", "NetSuiteError", "derived_entity_id", "missing_required"]
