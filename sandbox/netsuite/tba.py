@@ -167,7 +167,8 @@ class TbaVerifier:
         if abs(int(timestamp) - now) > self.skew_seconds:
             return "InvalidTimestamp"
         nonce = params["oauth_nonce"]
-        if len(nonce) < 6 or len(nonce) > 64:
+        # Oracle: a random string of 6 to 64 alphanumeric characters.
+        if not (6 <= len(nonce) <= 64 and nonce.isascii() and nonce.isalnum()):
             return "InvalidNonce"
         signed = [(k, v) for k, v in params.items() if k not in ("realm", "oauth_signature")]
         expected = hmac_sha256_signature(

@@ -15,7 +15,7 @@ def _control(base_url: str, action: str, payload: dict | None = None, method: st
 
 def test_requests_beyond_the_concurrency_limit_get_429(client, sandbox, base_url, error_of):
     assert sandbox.faults.concurrency_limit == 5  # the default: a shared-tier account
-    _control(base_url, "faults", {"latency_ms": 400})
+    _control(base_url, "faults", {"latency_ms": 1000})
     with ThreadPoolExecutor(max_workers=12) as pool:
         responses = list(pool.map(lambda _: client.get(LIST), range(12)))
     statuses = sorted(r.status_code for r in responses)
@@ -30,7 +30,7 @@ def test_requests_beyond_the_concurrency_limit_get_429(client, sandbox, base_url
 
 
 def test_the_limit_is_configurable(client, sandbox, base_url):
-    _control(base_url, "faults", {"latency_ms": 300, "concurrency_limit": 2})
+    _control(base_url, "faults", {"latency_ms": 800, "concurrency_limit": 2})
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = [r.status_code for r in pool.map(lambda _: client.get(LIST), range(6))]
     assert statuses.count(200) == 2

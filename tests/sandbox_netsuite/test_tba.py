@@ -153,6 +153,15 @@ def test_a_timestamp_more_than_300_seconds_away_is_refused(sandbox, base_url, sk
     assert _last_refusal(sandbox) == "InvalidTimestamp"
 
 
+@pytest.mark.parametrize("nonce", ["abc12", "x" * 65, "has space1", "dash-nonce"])
+def test_a_malformed_nonce_is_refused(sandbox, base_url, nonce):
+    url = base_url + LIST
+    _assert_invalid_login(
+        requests.get(url, headers={"Authorization": _signed_header(sandbox, url, nonce=nonce)}, timeout=10)
+    )
+    assert _last_refusal(sandbox) == "InvalidNonce"
+
+
 def test_a_timestamp_within_the_window_is_accepted(sandbox, base_url):
     url = base_url + LIST
     header = _signed_header(sandbox, url, timestamp=str(int(time.time()) - 200))
