@@ -61,7 +61,7 @@ def directions_html(mapping: FieldMapping, sides: ConnectionSides):
 
 
 class _SidesCache:
-    """The connection's catalogs, read once per request (inline and model admins are built per request)."""
+    """The connection's catalogs, read once per page: for inline admins only, which are built per request."""
 
     _sides: dict[int, ConnectionSides]
 
@@ -103,7 +103,7 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
 
 
 @admin.register(FieldMapping)
-class FieldMappingAdmin(_SidesCache, admin.ModelAdmin):
+class FieldMappingAdmin(admin.ModelAdmin):
     """All mappings across connections; they are added on their connection's page."""
 
     form = FieldMappingForm
@@ -120,13 +120,14 @@ class FieldMappingAdmin(_SidesCache, admin.ModelAdmin):
 
     @admin.display(description="allowed directions")
     def allowed(self, obj: FieldMapping):
-        return directions_html(obj, self.sides_for(obj.connection)) if obj.pk else ""
+        # A model admin lives as long as the process: the catalogs are read per call, never kept on it.
+        return directions_html(obj, connection_sides(obj.connection)) if obj.pk else ""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        sides = self.sides_for(obj.connection)
+        sides = connection_sides(obj.connection)
 
         class MappingFormWithSides(form):
             def __init__(self, *args, **form_kwargs):
