@@ -62,6 +62,17 @@ def test_the_builder_keeps_only_what_falls_in_the_next_overlap_window():
     builder = CursorBuilder(SCOPE, SINCE)
     builder.observe("old", SINCE - OVERLAP - timedelta(seconds=1))
     builder.observe("edge", SINCE - OVERLAP)
-    builder.observe("late", SINCE + timedelta(seconds=30))
+    builder.observe("just-before", SINCE - timedelta(seconds=1))
     builder.observe("unknown", None)
-    assert set(builder.cursor.seen) == {"edge", "late"}
+    assert set(builder.cursor.seen) == {"edge", "just-before"}
+
+
+def test_a_record_stamped_in_the_second_the_read_started_is_delivered_again():
+    # It may be saved again within that second, under the same timestamp.
+    builder = CursorBuilder(SCOPE, SINCE)
+    builder.observe("same-second", SINCE)
+    builder.observe("later", SINCE + timedelta(seconds=30))
+    assert builder.cursor.seen == {}
+    assert builder.cursor.is_new_change("same-second", SINCE)
+    builder.observe_deletion("gone", SINCE)  # a deletion cannot happen twice
+    assert not builder.cursor.is_new_deletion("gone", SINCE)

@@ -59,7 +59,7 @@ def parse_catalog(
             FieldSpec(
                 id=name,
                 label=str(prop.get("title") or name),
-                type=custom_field_type(prop, has_options=bool(field_options)),
+                type=custom_field_type(prop),
                 writable=not prop.get("readOnly", False),
                 custom=True,
                 options=field_options,
@@ -80,7 +80,7 @@ def _max_length(prop: Mapping[str, Any]) -> int | None:
     return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
 
 
-def custom_field_type(prop: Mapping[str, Any], *, has_options: bool = False) -> FieldType:
+def custom_field_type(prop: Mapping[str, Any]) -> FieldType:
     """The :class:`FieldType` of a custom field from its JSON Schema property."""
     kind = prop.get("type")
     if isinstance(kind, list):  # ["string", "null"]
@@ -95,7 +95,10 @@ def custom_field_type(prop: Mapping[str, Any], *, has_options: bool = False) -> 
     if kind == "array" or _is_multi_select(prop):
         return FieldType.MULTI_SELECT
     if kind == "object" or "$ref" in prop:
-        return FieldType.SELECT if has_options else FieldType.REFERENCE
+        # A List/Record field (SOAP's SelectCustomFieldRef) is a select whether
+        # it lists a custom list or records: the type must not depend on
+        # whether the account happens to hold any option yet.
+        return FieldType.SELECT
     if fmt == "date":
         return FieldType.DATE
     if fmt in ("date-time", "datetime"):
@@ -124,10 +127,11 @@ def _is_multi_select(prop: Mapping[str, Any]) -> bool:
 def schema_options(prop: Mapping[str, Any]) -> list[FieldOption]:
     """The options a schema property lists, in any of the shapes seen or plausible.
 
-    ``enum`` (ids) with ``x-enumNames``/``x-ns-enum-names``; ``oneOf``/``anyOf``
-    entries with ``const``/``enum`` and ``title``; an ``x-ns-options`` or
-    ``options`` list of ``{id, name|refName|text}``; the same on the ``id``
-    sub-property of a reference object, or on an ``items`` collection.
+    An ``x-ns-select-options`` (or ``x-ns-options``, ``options``) list of
+    ``{id, refName|name|text}``; ``oneOf``/``anyOf`` entries with
+    ``const``/``enum`` and ``title``; ``enum`` (ids) with ``x-enumNames``;
+    the same on the ``id`` sub-property of a reference object, or on an
+    ``items`` collection.
     """
     found = _options_here(prop)
     if found:
@@ -143,7 +147,7 @@ def schema_options(prop: Mapping[str, Any]) -> list[FieldOption]:
 
 
 def _options_here(prop: Mapping[str, Any]) -> list[FieldOption]:
-    for key in ("x-ns-options", "options", "x-options"):
+    for key in ("x-ns-select-options", "x-ns-options", "options", "x-options"):
         listed = prop.get(key)
         if isinstance(listed, list) and listed:
             return [_option(item) for item in listed]

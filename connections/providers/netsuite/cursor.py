@@ -22,6 +22,12 @@ Why this shape:
   in ``seen`` with that same timestamp. ``OVERLAP`` absorbs clock skew between
   us and NetSuite and the time between a save and its commit; ``seen`` keeps
   the overlap from delivering the same change twice.
+- ``seen`` only holds timestamps strictly before ``since``. NetSuite's
+  timestamps have whole seconds: a record stamped in the second the read
+  started (or later) may be saved again within that second under the same
+  timestamp, so it is delivered once more by the next read rather than risk
+  losing that second save. Deletions cannot repeat, so every deletion in the
+  window is remembered.
 - A cursor that cannot be read, has another version, or belongs to another
   scope is treated as missing: the read becomes a full read.
 """
@@ -112,7 +118,7 @@ class CursorBuilder:
         self.cursor = ChangeCursor(scope=scope, since=since)
 
     def observe(self, record_id: str, modified: datetime | None) -> None:
-        if modified is not None and modified >= self.cursor.window_start:
+        if modified is not None and self.cursor.window_start <= modified < self.cursor.since:
             self.cursor.seen[record_id] = iso(modified)
 
     def observe_deletion(self, record_id: str, deleted_at: datetime | None) -> None:

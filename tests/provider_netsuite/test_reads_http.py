@@ -1,0 +1,200 @@
+"""Reading records from the sandbox over real HTTP: scope, paging, incremental changes, deletions, lookups."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connections.providers.netsuite import NetSuiteClient
+from sandbox.common.server import SandboxServer
+from sandbox.netsuite import NetSuiteSandbox, default_config
+
+from .conftest import CREDENTIAL_KEYS, id_range, sandbox_requests
+
+SCOPES = {
+    "company_customers": ("customer", False),
+    "individual_customers": ("customer", True),
+    "contacts": ("contact", None),
+}
+
+
+def expected_ids(sandbox, account, contact_type: str, subsidiary_id: str) -> set[str]:
+    """The ids the sandbox holds for a contact type in a subsidiary, from its own view of the records."""
+    record_type, is_person = SCOPES[contact_type]
+    ids = set()
+    for record_id in id_range(account, record_type):
+        record = sandbox.get_record(record_type, record_id)
+        if record is None or record["subsidiary"]["id"] != subsidiary_id:
+            continue
+        if is_person is None or record["isPerson"] is is_person:
+            ids.add(record["id"])
+    return ids
+
+
+def read_all(client, contact_type, cursor, subsidiary_id, **kwargs):
+    pages = list(client.read_changes(contact_type, cursor, subsidiary_id=subsidiary_id, **kwargs))
+    assert pages and pages[-1].last and pages[-1].cursor
+    assert all(page.cursor is None and not page.last for page in pages[:-1])
+    records = [record for page in pages for record in page.records]
+    return pages, records
+
+
+@pytest.mark.parametrize("contact_type", list(SCOPES))
+def test_each_contact_type_reads_exactly_its_own_records_in_the_subsidiary(client, sandbox, account, contact_type):
+    for subsidiary_id in ("2", "3"):
+        expected = expected_ids(sandbox, account, contact_type, subsidiary_id)
+        assert expected  # the generated account has some of each
+        pages, records = read_all(client, contact_type, None, subsidiary_id)
+        ids = [r.id for r in records]
+        assert sorted(ids) == sorted(expected)  # and no record twice
+        assert all(page.full_read for page in pages)
+        assert not any(r.deleted for r in records)
+
+
+def test_records_carry_typed_values_equal_to_what_netsuite_stores(client, sandbox, account):
+    _, records = read_all(client, "company_customers", None, "2")
+    for record in records:
+        stored = sandbox.get_record("customer", int(record.id))
+        values = record.values
+        assert values["companyName"] == stored["companyName"]
+        assert values["email"] == stored.get("email")
+        assert values["subsidiary"] == {"id": "2", "name": stored["subsidiary"]["refName"]}
+        for ref in ("salesRep", "partner", "leadSource", "entityStatus", "globalSubscriptionStatus"):
+            if ref in stored:
+                assert values[ref] == {"id": stored[ref]["id"], "name": stored[ref]["refName"]}, ref
+            else:
+                assert values[ref] is None, ref
+        assert record.modified_at == datetime.fromisoformat(stored["lastModifiedDate"].replace("Z", "+00:00"))
+        assert record.modified_at.tzinfo == UTC
+        assert values["isInactive"] is bool(stored.get("isInactive"))
+        if "custentity_renewal_date" in stored:
+            assert values["custentity_renewal_date"] == date.fromisoformat(stored["custentity_renewal_date"])
+        if "custentity_discount_rate" in stored:
+            assert values["custentity_discount_rate"] == Decimal(str(stored["custentity_discount_rate"]))
+        if "custentity_interests" in stored:
+            assert [v["id"] for v in values["custentity_interests"]] == [
+                i["id"] for i in stored["custentity_interests"]["items"]
+            ]
+            assert all(v["name"] for v in values["custentity_interests"])
+        assert record.meta["externalId"] == stored.get("externalId")
+
+
+def test_paging_is_one_suiteql_request_per_page_without_per_record_gets(client, sandbox, base_url, account):
+    client.field_catalog("individual_customers")  # the metadata, fetched once and cached
+    before = len(sandbox_requests(base_url))
+    pages, records = read_all(client, "individual_customers", None, "2", page_size=5)
+    calls = sandbox_requests(base_url)[before:]
+    assert len(records) > 10
+    assert len(set(r.id for r in records)) == len(records)
+    assert {(c["method"], c["path"]) for c in calls} == {("POST", "/services/rest/query/v1/suiteql")}
+    assert len(calls) == -(-len(records) // 5) + (1 if len(records) % 5 == 0 else 0)
+    assert len(pages) == len([p for p in pages if p.records]) + 1  # record pages, then the closing page
+
+
+def test_incremental_read_returns_only_changes_and_deletions(client, sandbox, account):
+    scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)
+    doomed = sandbox.create_record("customer", {"companyName": "Doomed Co", "subsidiary": {"id": "2"}})
+    _, first = read_all(client, "company_customers", None, "2")
+    assert str(doomed) in [r.id for r in first]
+    cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
+
+    # Users edit in NetSuite a few seconds before the next sync (record clock shifted back,
+    # so that these edits are not stamped in the very second the next read starts).
+    sandbox.set_clock_offset(-3)
+    touched = scope[:2]
+    for record_id in touched:
+        sandbox.touch("customer", int(record_id), comments="changed in the NetSuite UI")
+    other = next(iter(expected_ids(sandbox, account, "company_customers", "3")))
+    sandbox.touch("customer", int(other), comments="another subsidiary")
+    individual = next(iter(expected_ids(sandbox, account, "individual_customers", "2")))
+    sandbox.touch("customer", int(individual), comments="another contact type")
+    new_id = sandbox.create_record("customer", {"companyName": "New Co", "subsidiary": {"id": "2"}})
+    sandbox.delete_record("customer", doomed)
+    sandbox.set_clock_offset(0)
+
+    pages, records = read_all(client, "company_customers", cursor, "2")
+    assert not any(page.full_read for page in pages)
+    changed = sorted(r.id for r in records if not r.deleted)
+    assert changed == sorted([*touched, str(new_id)])
+    assert all(r.values["comments"] == "changed in the NetSuite UI" for r in records if r.id in touched)
+    deletions = [r for r in records if r.deleted]
+    assert [r.id for r in deletions] == [str(doomed)]
+    assert deletions[0].modified_at is not None
+
+    # Nothing new since: the overlap window does not deliver the same changes twice.
+    _, again = read_all(client, "company_customers", pages[-1].cursor, "2")
+    assert again == []
+
+
+def test_a_change_saved_behind_the_keyset_during_a_read_is_not_lost(client, sandbox, account):
+    cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
+    scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)
+    sandbox.touch("customer", int(scope[-1]), comments="before the read")
+    reader = client.read_changes("company_customers", cursor, subsidiary_id="2", page_size=1)
+    first_page = next(reader)
+    assert [r.id for r in first_page.records] == [scope[-1]]
+    # While the read goes on, someone edits a record the keyset has already passed... well, the
+    # lowest id, which this read will not see again since pages only move forward.
+    sandbox.touch("customer", int(scope[0]), comments="during the read")
+    rest = list(reader)
+    cursor = rest[-1].cursor
+    _, later = read_all(client, "company_customers", cursor, "2")
+    assert scope[0] in [r.id for r in later]
+
+
+def test_a_cursor_of_another_scope_gives_a_full_read(client, account):
+    cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
+    pages, records = read_all(client, "company_customers", cursor, "3")
+    assert pages[-1].full_read and records
+    assert json.loads(pages[-1].cursor)["scope"] == "company_customers@3"
+    pages, _ = read_all(client, "company_customers", "not a cursor", "2")
+    assert pages[-1].full_read
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "America/Los_Angeles", "UTC"])
+def test_incremental_reads_are_safe_in_any_account_time_zone(zone):
+    # NetSuite reads SuiteQL date literals in the account's time zone (UTC-12 to UTC+14).
+    config = default_config()
+    config.account_time_zone = zone
+    sandbox = NetSuiteSandbox(config)
+    with SandboxServer(sandbox) as server:
+        client = NetSuiteClient(
+            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
+        )
+        record_id = sandbox.create_record("customer", {"companyName": "Zone Co", "subsidiary": {"id": "1"}})
+        cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
+        sandbox.touch("customer", record_id, comments="edited")
+        _, records = read_all(client, "company_customers", cursor, "1")
+        assert [r.id for r in records] == [str(record_id)]
+        client.close()
+
+
+def test_get_many_returns_the_records_of_that_type_only(client, sandbox, account):
+    companies = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)[:3]
+    person = next(iter(expected_ids(sandbox, account, "individual_customers", "2")))
+    records = client.get_many("company_customers", [*companies, person, "999999"])
+    assert sorted(r.id for r in records) == sorted(companies)
+    assert client.get_many("individual_customers", [person])[0].id == person
+    assert client.get_many("company_customers", companies, subsidiary_id="3") == []
+
+
+def test_find_by_emails_is_case_insensitive_and_returns_every_match(client, sandbox, account):
+    _, records = read_all(client, "contacts", None, "2")
+    with_email = [r for r in records if r.values["email"]]
+    target = with_email[0]
+    email = target.values["email"]
+    found = client.find_by_emails("contacts", [f"  {email.upper()} ", "nobody@example.com"], subsidiary_id="2")
+    assert target.id in [r.id for r in found]
+    assert all(r.values["email"].lower() == email.lower() for r in found)
+
+    # Two records sharing one email are both found.
+    twin = sandbox.create_record(
+        "contact", {"firstName": "Twin", "lastName": "Record", "email": email.title(), "subsidiary": {"id": "2"}}
+    )
+    found = client.find_by_emails("contacts", [email], subsidiary_id="2")
+    assert {target.id, str(twin)} <= {r.id for r in found}
+    assert client.find_by_emails("contacts", [email], subsidiary_id="3") == [] or all(
+        r.values["subsidiary"]["id"] == "3" for r in client.find_by_emails("contacts", [email], subsidiary_id="3")
+    )
+    assert client.find_by_emails("contacts", ["", "  "], subsidiary_id="2") == []
