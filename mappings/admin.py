@@ -54,7 +54,7 @@ def directions_html(mapping: FieldMapping, sides: ConnectionSides):
         parts.append(
             format_html(
                 " <strong>Not allowed:</strong> {}",
-                format_html_join(" ", "<span class=\"refused\">{}</span>", ((reason,) for reason in refused)),
+                format_html_join(" ", '<span class="refused">{}</span>', ((reason,) for reason in refused)),
             )
         )
     return format_html('<span class="mapping-directions">{}</span>', format_html_join("", "{}", ((p,) for p in parts)))
