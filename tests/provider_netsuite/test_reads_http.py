@@ -130,17 +130,19 @@ def test_incremental_read_returns_only_changes_and_deletions(client, sandbox, ac
 def test_a_change_saved_behind_the_keyset_during_a_read_is_not_lost(client, sandbox, account):
     cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
     scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)
-    sandbox.touch("customer", int(scope[-1]), comments="before the read")
+    # A record stamped 20 minutes ahead of our clock: the next window must start at the
+    # read's own start, not at the newest timestamp the read happens to see.
+    sandbox.set_clock_offset(20 * 60)
+    sandbox.touch("customer", int(scope[-1]), comments="stamped ahead")
+    sandbox.set_clock_offset(0)
     reader = client.read_changes("company_customers", cursor, subsidiary_id="2", page_size=1)
-    first_page = next(reader)
-    assert [r.id for r in first_page.records] == [scope[-1]]
-    # While the read goes on, someone edits a record the keyset has already passed... well, the
-    # lowest id, which this read will not see again since pages only move forward.
+    assert [r.id for r in next(reader).records] == [scope[-1]]
+    # Saved while the read goes on, on a record the keyset has passed: this read misses it.
     sandbox.touch("customer", int(scope[0]), comments="during the read")
     rest = list(reader)
-    cursor = rest[-1].cursor
-    _, later = read_all(client, "company_customers", cursor, "2")
-    assert scope[0] in [r.id for r in later]
+    assert scope[0] not in [r.id for page in rest for r in page.records]
+    _, later = read_all(client, "company_customers", rest[-1].cursor, "2")
+    assert [r.values["comments"] for r in later if r.id == scope[0]] == ["during the read"]
 
 
 def test_a_cursor_of_another_scope_gives_a_full_read(client, account):
