@@ -6,6 +6,7 @@ import pytest
 
 from connections.providers.base import WriteRequest
 from connections.providers.errors import MalformedResponse, Unavailable
+from sandbox.common.server import SandboxServer
 
 from .conftest import max_overlap, sandbox_requests, set_faults
 
@@ -91,3 +92,23 @@ def test_transient_errors_on_reads_are_retried_transparently(make_client, sandbo
     set_faults(base_url, burst_429=3, error_rate=0.3, seed=5)
     pages = list(make_client().read_changes("company_customers", None, subsidiary_id="2", page_size=3))
     assert sorted(r.id for p in pages for r in p.records) == expected
+
+
+def test_retry_after_is_honoured_when_the_server_sends_it(make_client):
+    # The sandbox sends no Retry-After (whether NetSuite does is UNCERTAIN), so a minimal
+    # server stands in for a NetSuite that does: one 429 asking for 0.4 s, then an answer.
+    calls = []
+
+    def app(environ, start_response):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            start_response("429 Too Many Requests", [("Retry-After", "0.4"), ("Content-Type", "application/json")])
+            return [b'{"status": 429, "o:errorDetails": [{"detail": "Request limit exceeded."}]}']
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"count": 1, "hasMore": false, "totalResults": 1, "items": [{"id": "1"}]}']
+
+    with SandboxServer(app) as server:
+        facts = make_client(base_url=server.base_url).verify()
+    assert facts["subsidiary_count"] == 1
+    assert len(calls) == 2
+    assert calls[1] - calls[0] >= 0.4
