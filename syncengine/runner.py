@@ -335,11 +335,18 @@ class Runner:
             # Linked, but the other record is not in the mirror (created by us, not read back yet).
             other_values = snapshot[other_side] or {}
         values = {side: row_values, other_side: other_values}
-        # Up to date? An echo of our own write comes back with the hash we stored.
-        if not op.new_link and link.state == LinkState.LINKED and (op.other is None or not op.other.pending):
-            mapped = self._mapped(side, row_values)
-            if mapped and codec.values_hash(mapped) == getattr(link, f"{side}_hash"):
+        # Up to date? Our own writes come back with the hashes we stored (echoes);
+        # when every pending side of the pair is an echo, there is nothing to do.
+        if not op.new_link and link.state == LinkState.LINKED:
+            other_pending = op.other is not None and op.other.pending
+            echo = self._is_echo(side, row_values, link)
+            if echo and other_pending:
+                echo = self._is_echo(other_side, other_values or {}, link)
+            if echo:
                 self.counters["echo"][side] += 1
+                if other_pending:
+                    self.counters["echo"][other_side] += 1
+                    self.handled.add(op.other.id)
                 return
         ns, app = (
             Side(
@@ -361,6 +368,9 @@ class Runner:
         op.plan = plan_pair(self.config, ns, app, now=self.now, exists_before=not op.new_link)
         if op.other is not None and op.other.pending:
             self.handled.add(op.other.id)
+
+    def _is_echo(self, side: str, values: dict, link: RecordLink) -> bool:
+        return codec.values_hash(self._mapped(side, values)) == getattr(link, f"{side}_hash")
 
     def _modified(self, op: Op, side: str):
         row = op.row if op.row.side == side else op.other

@@ -65,6 +65,8 @@ class SandboxServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> SandboxServer:
+        if self._thread is not None:  # already serving (e.g. `with SandboxServer(app).start():`)
+            return self
         self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sandbox:{self.port}", daemon=True)
         self._thread.start()
         return self
