@@ -37,7 +37,10 @@ def _m(netsuite_field: str, app_field: str, direction: Direction = Direction.TWO
 _EMAIL = _m("email", "email")
 _WORK_PHONE = _m("phone", "phone.work")
 _MOBILE_PHONE = _m("mobilePhone", "phone.mobile")
-_ADDRESS = _m("defaultAddress", "address")
+# Not in the defaults (yet): defaultAddress ⇄ address. NetSuite keeps addresses in
+# the addressBook sublist, which the NetSuite provider does not read or write yet
+# (it would need one GET per record, or SuiteQL joins on the address tables). It can
+# be added as a custom mapping once the provider supports it.
 _NOTES = _m("comments", "notes")
 _NAMES = (_m("firstName", "givenName"), _m("lastName", "familyName"))
 _TITLE = _m("title", "organization.title")
@@ -50,7 +53,6 @@ DEFAULT_MAPPINGS: Mapping[tuple[str, str], tuple[DefaultMapping, ...]] = Mapping
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("altPhone", "phone.other"),
-            _ADDRESS,
             _NOTES,
         ),
         (GOOGLE_CONTACTS, NetSuiteContactType.INDIVIDUAL_CUSTOMERS): (
@@ -60,7 +62,6 @@ DEFAULT_MAPPINGS: Mapping[tuple[str, str], tuple[DefaultMapping, ...]] = Mapping
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("altPhone", "phone.other"),
-            _ADDRESS,
             _NOTES,
         ),
         (GOOGLE_CONTACTS, NetSuiteContactType.CONTACTS): (
@@ -73,7 +74,6 @@ DEFAULT_MAPPINGS: Mapping[tuple[str, str], tuple[DefaultMapping, ...]] = Mapping
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("homePhone", "phone.home"),
-            _ADDRESS,
             _NOTES,
         ),
     }

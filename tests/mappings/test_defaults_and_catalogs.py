@@ -39,7 +39,6 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     },
     CT.INDIVIDUAL_CUSTOMERS: {
@@ -50,7 +49,6 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     },
     CT.CONTACTS: {
@@ -62,7 +60,6 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("homePhone", "phone.home", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     },
 }

@@ -15,7 +15,6 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     ],
     "individual_customers": [
@@ -26,7 +25,6 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     ],
     "contacts": [
@@ -38,7 +36,6 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("homePhone", "phone.home", TWO),
-        ("defaultAddress", "address", TWO),
         ("comments", "notes", TWO),
     ],
 }
