@@ -8,11 +8,14 @@ mapping and rule inlines and a "Refresh field catalogs" action and button.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from connections.admin import ConnectionAdmin
@@ -21,6 +24,18 @@ from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refr
 from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 
+from .choices import RunStatus
+from .models import ConnectionState, SyncRun
+from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
+
+STATUS_COLOURS = {
+    "active": "#2e7d32",
+    "syncing": "#1565c0",
+    "scanning": "#1565c0",
+    "paused": "#757575",
+    "attention": "#c62828",
+}
+
 admin.site.unregister(Connection)
 
 
@@ -28,7 +43,8 @@ admin.site.unregister(Connection)
 class SyncConnectionAdmin(ConnectionAdmin):
     """Connections with their field mappings and rules (added with the connection's defaults, edited here)."""
 
-    change_form_template = "admin/mappings/connection/change_form.html"
+    change_form_template = "admin/syncengine/connection/change_form.html"
+    list_display = (*ConnectionAdmin.list_display[:-2], "sync_status", "last_run_at", "interval_minutes")
     inlines = (FieldMappingInline, RulesToAppInline, RulesToNetSuiteInline)
     actions = (*ConnectionAdmin.actions, "refresh_field_catalogs")
 
@@ -51,13 +67,91 @@ class SyncConnectionAdmin(ConnectionAdmin):
         report_refresh(self, request, refresh_connection_catalogs([connection]))
         return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
 
-    def get_urls(self):
-        own = [
-            path(
-                "<int:pk>/refresh-catalogs/",
-                self.admin_site.admin_view(require_POST(self.refresh_catalogs_view)),
-                name="connections_connection_refresh_catalogs",
+    # --- status in the list (annotated: a fixed number of queries) -------------------------
+    def get_queryset(self, request):
+        runs = SyncRun.objects.filter(connection=OuterRef("pk"))
+        finished = runs.exclude(status__in=ACTIVE).order_by("-queued_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("netsuite_account", "app_account", "subsidiary", "sync_state")
+            .annotate(
+                last_status=Subquery(finished.values("status")[:1]),
+                last_run_at=Subquery(finished.values("finished_at")[:1]),
+                running=Exists(runs.filter(status__in=ACTIVE)),
             )
+        )
+
+    @admin.display(description="status")
+    def sync_status(self, obj):
+        state = getattr(obj, "sync_state", None) if hasattr(obj, "sync_state") else None
+        broken = any(a.status in ("error", "needs_reauth") for a in (obj.netsuite_account, obj.app_account))
+        if obj.paused:
+            code, label = "paused", "Paused"
+        elif broken or (state and state.deletions_awaiting_confirmation) or obj.last_status == RunStatus.FAILED:
+            code, label = "attention", "Needs attention"
+        elif obj.running:
+            code, label = ("syncing", "Syncing") if obj.last_status else ("scanning", "Scanning")
+        else:
+            code, label = "active", "Active"
+        return format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS[code], label)
+
+    @admin.display(description="last run", ordering="last_run_at")
+    def last_run_at(self, obj):
+        return obj.last_run_at or "—"
+
+    # --- run now, dry run, full resync, confirm deletions -------------------------------------
+    def _run_view(self, request, pk: int, *, dry_run: bool = False, full: bool = False):
+        if not self.has_run_permission(request):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=pk)
+        change_url = reverse("admin:connections_connection_change", args=[pk])
+        if full and request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Full resync of {connection}",
+                "opts": self.model._meta,
+                "original": connection,
+                "change_url": change_url,
+            }
+            return TemplateResponse(request, "admin/syncengine/connection/confirm_full_resync.html", context)
+        run, created = enqueue_run(connection, dry_run=dry_run, full=full)
+        kind = "Full resync" if full else "Dry run" if dry_run else "Run"
+        if created:
+            messages.success(request, f"{kind} {run.pk} queued; the background worker starts it shortly.")
+        else:
+            messages.warning(request, f"Run {run.pk} of this connection is already {run.get_status_display().lower()}.")
+        return HttpResponseRedirect(change_url)
+
+    def run_now_view(self, request, pk: int):
+        return self._run_view(request, pk)
+
+    def dry_run_view(self, request, pk: int):
+        return self._run_view(request, pk, dry_run=True)
+
+    def full_resync_view(self, request, pk: int):
+        return self._run_view(request, pk, full=True)
+
+    def confirm_deletions_view(self, request, pk: int):
+        if not request.user.has_perm("connections.change_connection"):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=pk)
+        count = confirm_deletions(connection)
+        messages.success(request, f"{count} held deletions confirmed: the next run carries them out.")
+        return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
+
+    def get_urls(self):
+        def post(route, view, name):
+            return path(route, self.admin_site.admin_view(require_POST(view)), name=name)
+
+        own = [
+            post("<int:pk>/refresh-catalogs/", self.refresh_catalogs_view, "connections_connection_refresh_catalogs"),
+            post("<int:pk>/run/", self.run_now_view, "connections_connection_run"),
+            post("<int:pk>/dry-run/", self.dry_run_view, "connections_connection_dry_run"),
+            post("<int:pk>/full-resync/", self.full_resync_view, "connections_connection_full_resync"),
+            post(
+                "<int:pk>/confirm-deletions/", self.confirm_deletions_view, "connections_connection_confirm_deletions"
+            ),
         ]
         return own + super().get_urls()
 
@@ -66,4 +160,9 @@ class SyncConnectionAdmin(ConnectionAdmin):
         if obj is not None and obj.pk:
             sides = connection_sides(obj)
             context["catalog_sides"] = [sides.netsuite, sides.app]
+            status = connection_status(obj)
+            context["sync_status"] = status
+            context["status_colour"] = STATUS_COLOURS[status.code]
+            context["recent_runs"] = SyncRun.objects.filter(connection=obj).order_by("-queued_at")[:5]
+            context["sync_state"] = ConnectionState.objects.filter(connection=obj).first()
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
