@@ -1,0 +1,150 @@
+"""Seed the running sandboxes and create the demo connection (idempotent).
+
+The sandboxes keep their data in memory, so every start of ``scripts/run``
+seeds them again; the demo connection's sync state (links, mirror, cursors)
+is reset with them, so the first run re-links everything from scratch
+(run history is kept). Accounts and the connection are found again by their
+stable account ids and name, never duplicated.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from connections.choices import AccountStatus
+from connections.models import ConnectedAccount, Connection
+from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
+from connections.services import verify_account
+from syncengine.choices import Trigger
+from syncengine.models import ConnectionState, MirrorRecord, RecordLink
+from syncengine.services import enqueue_run
+
+DEMO_CONNECTION = "Demo: NetSuite sandbox ⇄ Google Contacts sandbox"
+REDIRECT_URI = "http://127.0.0.1:8000/admin/connections/connectedaccount/google/callback/"
+
+# People on both sides with the same email but different details: the first
+# sync links them and resolves the differences (most recent change wins).
+OVERLAP = [
+    ("Maria", "Garcia", "maria.garcia@demo.example", "Head of Sales", "+1 415 555 0101"),
+    ("Chen", "Wei", "chen.wei@demo.example", "Buyer", "+1 415 555 0102"),
+    ("Amara", "Okafor", "amara.okafor@demo.example", "CFO", "+1 415 555 0103"),
+    ("Lars", "Nielsen", "lars.nielsen@demo.example", "Engineer", "+1 415 555 0104"),
+    ("Sofia", "Rossi", "sofia.rossi@demo.example", "Office Manager", "+1 415 555 0105"),
+]
+
+
+class Command(BaseCommand):
+    help = "Seed the running sandboxes (manage.py runsandbox) and create the demo connection; queue its first sync."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--netsuite-url", default="http://127.0.0.1:8801")
+        parser.add_argument("--google-url", default="http://127.0.0.1:8802")
+        parser.add_argument("--no-run", action="store_true", help="Do not queue the first sync.")
+
+    def handle(self, *args, netsuite_url, google_url, no_run, **options):
+        from sandbox.google import GoogleSandbox
+        from sandbox.netsuite import NetSuiteSandbox
+
+        ns_info = NetSuiteSandbox().print_config(netsuite_url)
+        g_info = GoogleSandbox().print_config(google_url)
+        session = requests.Session()
+        try:
+            fresh = session.get(f"{netsuite_url}/_sandbox/state", timeout=10).json()["counts"]["customer"] == 0
+        except (requests.RequestException, ValueError, KeyError) as exc:
+            raise CommandError(f"The NetSuite sandbox does not answer at {netsuite_url} ({exc}); start runsandbox.")
+        if fresh:
+            self._seed(session, netsuite_url, google_url)
+        netsuite = self._netsuite_account(ns_info)
+        google = self._google_account(session, g_info)
+        subsidiary = netsuite.subsidiaries.filter(internal_id="1").first()
+        connection, created = Connection.objects.get_or_create(
+            name=DEMO_CONNECTION,
+            defaults={
+                "netsuite_account": netsuite,
+                "subsidiary": subsidiary,
+                "contact_type": "individual_customers",
+                "app_account": google,
+                "interval_minutes": 5,
+            },
+        )
+        if fresh and not created:
+            self._forget_sync_state(connection)
+        self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
+        if not no_run:
+            run, queued = enqueue_run(connection, trigger=Trigger.INITIAL)
+            self.stdout.write(f"First sync {'queued' if queued else 'already queued'}: run {run.pk}")
+
+    def _seed(self, session, netsuite_url: str, google_url: str) -> None:
+        customers = [
+            {
+                "isPerson": True,
+                "firstName": f,
+                "lastName": last,
+                "email": e,
+                "title": t,
+                "phone": p,
+                "subsidiary": {"id": "1"},
+            }
+            for f, last, e, t, p in OVERLAP
+        ]
+        persons = [
+            {
+                "names": [{"givenName": f, "familyName": last}],
+                "emailAddresses": [{"value": e.upper()}],
+                "organizations": [{"title": t + " (Google)"}],
+                "phoneNumbers": [{"value": p.replace(" ", "-"), "type": "work"}],
+            }
+            for f, last, e, t, p in OVERLAP
+        ]
+        for url, payload in (
+            (f"{netsuite_url}/_sandbox/seed", {"generate": {"customers": 240, "contacts": 60, "seed": 7}}),
+            (f"{netsuite_url}/_sandbox/seed", {"records": {"customer": customers}}),
+            (f"{google_url}/_sandbox/seed", {"generate": {"contacts": 150, "seed": 7}, "persons": persons}),
+        ):
+            response = session.post(url, json=payload, timeout=60)
+            if response.status_code != 200:
+                raise CommandError(f"Seeding {url} failed: {response.text[:500]}")
+        self.stdout.write("Seeded the sandboxes: 300 NetSuite records, 155 Google contacts (5 on both sides).")
+
+    def _netsuite_account(self, info: dict) -> ConnectedAccount:
+        account, _ = ConnectedAccount.objects.get_or_create(
+            provider="netsuite", account_id=info["account_id"], defaults={"label": "Demo NetSuite (sandbox)"}
+        )
+        account.api_base_url = info["base_url"]
+        account.set_credentials({k: info[k] for k in ("consumer_key", "consumer_secret", "token_id", "token_secret")})
+        account.save()
+        result = verify_account(account)
+        if not result.ok:
+            raise CommandError(f"The demo NetSuite account could not be verified: {result.message}")
+        return account
+
+    def _google_account(self, session, info: dict) -> ConnectedAccount:
+        # The OAuth dance, as a browser would do it (the sandbox consents at once).
+        endpoints = GoogleOAuthEndpoints.for_base_url(info["base_url"])
+        consent = session.get(
+            authorization_url(endpoints, info["client_id"], REDIRECT_URI, "demo"), allow_redirects=False, timeout=10
+        )
+        code = parse_qs(urlsplit(consent.headers.get("Location", "")).query).get("code", [""])[0]
+        if not code:
+            raise CommandError(f"The Google sandbox did not grant a code (HTTP {consent.status_code}).")
+        tokens = exchange_code(endpoints, info["client_id"], info["client_secret"], code, REDIRECT_URI)
+        account, _ = ConnectedAccount.objects.get_or_create(
+            provider="google_contacts", account_id=info["user_email"], defaults={"label": "Demo Google (sandbox)"}
+        )
+        account.api_base_url = info["base_url"]
+        account.set_credentials(tokens)
+        account.save()
+        account.mark_status(AccountStatus.VERIFIED, "Connected to the Google sandbox by seed_demo.")
+        return account
+
+    @transaction.atomic
+    def _forget_sync_state(self, connection: Connection) -> None:
+        """The sandboxes were restarted empty: start the demo sync from scratch."""
+        RecordLink.objects.filter(connection=connection).delete()
+        MirrorRecord.objects.filter(connection=connection).delete()
+        ConnectionState.objects.filter(connection=connection).delete()
+        self.stdout.write("The sandboxes were fresh: the demo connection's links and cursors were reset.")
