@@ -1,0 +1,289 @@
+"""Deletions in both directions under each policy (ignore, mark, delete), and the deletion safety valve,
+over real HTTP against both sandboxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from connections.choices import DeletionPolicy
+from syncengine.choices import LinkState, Outcome, RunStatus
+from syncengine.models import ConnectionState, RecordLink
+
+from .harness import sync
+from .helpers import g_by_email, google_people, ns_by_email, ns_customers, writes
+from .linked_pairs import group_members, link_pairs, outcome_set
+
+DELETED_GROUP = "Deleted in NetSuite"
+# Ten linked pairs and one deletion: 10% of the links, exactly the default safety valve's limit (not above it).
+PAIRS = 10
+
+
+def _set_policy(connection, **policies) -> None:
+    for name, value in policies.items():
+        setattr(connection, name, value)
+    connection.save()
+
+
+# --- deleted in NetSuite ----------------------------------------------------------------------------------------
+
+
+def test_deleted_in_netsuite_under_ignore_keeps_the_google_contact(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    assert connection.netsuite_deletions == DeletionPolicy.IGNORE  # the default
+    gone = pairs[3]
+    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_app", Outcome.DELETION_IGNORED, gone.email)}
+    assert not sandboxes.google.store.contacts[gone.resource_name].deleted
+    assert len(google_people(sandboxes)) == PAIRS
+    assert group_members(sandboxes, DELETED_GROUP) == set()
+    link = RecordLink.objects.get(connection=connection, netsuite_id=str(gone.netsuite_id))
+    assert link.state == LinkState.DELETED_IN_NETSUITE
+
+
+def test_deleted_in_netsuite_under_mark_moves_the_contact_to_the_deleted_group(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, netsuite_deletions=DeletionPolicy.MARK)
+    gone = pairs[0]
+    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_app", Outcome.MARKED_DELETED, gone.email)}
+    assert group_members(sandboxes, DELETED_GROUP) == {gone.resource_name}
+    assert len(google_people(sandboxes)) == PAIRS  # marked, not deleted
+    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs[1:])
+
+
+def test_marks_in_later_runs_join_the_same_deleted_group(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, 20)  # one deletion per run: 5%, under the safety valve
+    _set_policy(connection, netsuite_deletions=DeletionPolicy.MARK)
+    sandboxes.netsuite.delete_record("customer", pairs[0].netsuite_id)
+    assert sync(connection).status == RunStatus.SUCCEEDED
+    sandboxes.netsuite.delete_record("customer", pairs[1].netsuite_id)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert ("to_app", Outcome.MARKED_DELETED, pairs[1].email) in outcome_set(run)
+    assert group_members(sandboxes, DELETED_GROUP) == {pairs[0].resource_name, pairs[1].resource_name}
+    groups = [g for g in sandboxes.google.store.groups.values() if g.name == DELETED_GROUP and not g.deleted]
+    assert len(groups) == 1
+
+
+def test_deleted_in_netsuite_under_delete_deletes_the_google_contact(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
+    gone = pairs[5]
+    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_app", Outcome.DELETED, gone.email)}
+    assert sandboxes.google.store.contacts[gone.resource_name].deleted
+    assert sorted(g_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+
+
+# --- deleted in Google --------------------------------------------------------------------------------------------
+
+
+def test_deleted_in_google_under_ignore_keeps_the_netsuite_record_active(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    assert connection.app_deletions == DeletionPolicy.IGNORE  # the default
+    gone = pairs[2]
+    sandboxes.google.delete(gone.resource_name)
+    sandboxes.clear_logs()
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_netsuite", Outcome.DELETION_IGNORED, gone.email)}
+    record = sandboxes.netsuite.get_record("customer", gone.netsuite_id)
+    assert record is not None and record["isInactive"] is False
+    assert writes(sandboxes.requests()["netsuite"]) == []
+    link = RecordLink.objects.get(connection=connection, app_id=gone.resource_name)
+    assert link.state == LinkState.DELETED_IN_APP
+
+
+def test_deleted_in_google_under_mark_makes_the_netsuite_record_inactive(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, app_deletions=DeletionPolicy.MARK)
+    gone = pairs[7]
+    sandboxes.google.delete(gone.resource_name)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_netsuite", Outcome.MARKED_DELETED, gone.email)}
+    inactive = {r["email"] for r in ns_customers(sandboxes) if r["isInactive"]}
+    assert inactive == {gone.email}
+    assert len(ns_customers(sandboxes)) == PAIRS  # marked, not deleted
+
+
+def test_deleted_in_google_under_delete_deletes_the_netsuite_record(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, app_deletions=DeletionPolicy.DELETE)
+    gone = pairs[9]
+    sandboxes.google.delete(gone.resource_name)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert outcome_set(run) == {("to_netsuite", Outcome.DELETED, gone.email)}
+    assert sandboxes.netsuite.get_record("customer", gone.netsuite_id) is None
+    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: Runner._plan_pair treats a pair whose NetSuite side is pending as an echo even when the "
+    "pending Google counterpart is a deletion (the deleted row's values are replaced by the snapshot), adds the "
+    "deleted row to `handled`, and _record clears it: the deletion is never decided (no outcome, link stays linked)",
+)
+@pytest.mark.parametrize("policy", DeletionPolicy.values)
+def test_a_google_deletion_is_not_lost_when_the_netsuite_record_changed_in_an_unmapped_field(
+    sandboxes, connection, policy
+):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, app_deletions=policy)
+    gone = pairs[7]
+    sandboxes.netsuite.touch("customer", gone.netsuite_id, fax="+1 555 0100")  # fax is not mapped
+    sandboxes.google.delete(gone.resource_name)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    expected = {
+        DeletionPolicy.IGNORE: Outcome.DELETION_IGNORED,
+        DeletionPolicy.MARK: Outcome.MARKED_DELETED,
+        DeletionPolicy.DELETE: Outcome.DELETED,
+    }[policy]
+    assert ("to_netsuite", expected, gone.email) in outcome_set(run)
+    assert RecordLink.objects.get(connection=connection, netsuite_id=str(gone.netsuite_id)).state == (
+        LinkState.DELETED_IN_APP
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: when a linked NetSuite record changed and its Google contact was deleted since the last "
+    "run, Runner._process_chunk plans the NetSuite side first (_plan_pair uses the snapshot for the deleted "
+    "contact) and sends the update to the deleted contact: a 404, a failed outcome, a partially failed run",
+)
+def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    gone = pairs[7]
+    sandboxes.netsuite.touch("customer", gone.netsuite_id, title="CFO")
+    sandboxes.google.delete(gone.resource_name)
+    sandboxes.clear_logs()
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert ("to_netsuite", Outcome.DELETION_IGNORED, gone.email) in outcome_set(run)
+    assert writes(sandboxes.requests()["google"]) == []
+    assert sorted(g_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+
+
+@pytest.mark.parametrize(
+    ("policy", "side"),
+    [(policy, side) for policy in DeletionPolicy.values for side in ("netsuite", "google")],
+)
+def test_a_deleted_record_is_never_re_created_by_later_runs(sandboxes, connection, policy, side):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    _set_policy(connection, netsuite_deletions=policy, app_deletions=policy)
+    gone = pairs[4]
+    if side == "netsuite":
+        sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+    else:
+        sandboxes.google.delete(gone.resource_name)
+    assert sync(connection).status == RunStatus.SUCCEEDED
+
+    # The marked record changes again (Google: a new membership; NetSuite: isInactive); then two more runs.
+    first, second = sync(connection), sync(connection)
+
+    assert first.status == second.status == RunStatus.SUCCEEDED, first.error or second.error
+    remaining = [p.email for p in pairs if p != gone]
+    ns_emails, g_emails = ns_by_email(sandboxes), g_by_email(sandboxes)
+    deleted_side, other_side = (ns_emails, g_emails) if side == "netsuite" else (g_emails, ns_emails)
+    assert sorted(deleted_side) == remaining
+    expected_other = remaining if policy == DeletionPolicy.DELETE else [p.email for p in pairs]
+    assert sorted(other_side) == sorted(expected_other)
+    assert all(len(found) == 1 for found in [*ns_emails.values(), *g_emails.values()])
+    assert not {o for o in outcome_set(second) if o[1] in (Outcome.CREATED, Outcome.FAILED)}
+
+
+# --- the safety valve ---------------------------------------------------------------------------------------------
+
+
+def test_safety_valve_blocks_mass_deletions_until_an_operator_confirms(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, 20)
+    _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
+    assert connection.deletion_safety_percent == 10  # the default
+    gone = pairs[:5]
+    for pair in gone:
+        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+    sandboxes.clear_logs()
+
+    blocked = sync(connection)
+
+    assert blocked.status == RunStatus.FAILED
+    assert "safety valve" in blocked.error and "5 of 20" in blocked.error and "confirm" in blocked.error
+    assert writes(sandboxes.requests()["google"]) == []
+    assert len(google_people(sandboxes)) == 20
+    state = ConnectionState.objects.get(connection=connection)
+    assert state.deletions_awaiting_confirmation == 5 and not state.deletions_confirmed
+    assert not {o for o in outcome_set(blocked) if o[1] in (Outcome.DELETED, Outcome.MARKED_DELETED)}
+
+    still_blocked = sync(connection)  # nothing confirmed yet: the next run is held back too
+    assert still_blocked.status == RunStatus.FAILED and "safety valve" in still_blocked.error
+    assert len(google_people(sandboxes)) == 20
+
+    state.deletions_confirmed = True
+    state.save(update_fields=["deletions_confirmed"])
+    confirmed = sync(connection)
+
+    assert confirmed.status == RunStatus.SUCCEEDED, confirmed.error
+    assert sorted(g_by_email(sandboxes)) == sorted(p.email for p in pairs[5:])
+    assert {o for o in outcome_set(confirmed) if o[1] == Outcome.DELETED} == {
+        ("to_app", Outcome.DELETED, p.email) for p in gone
+    }
+    state.refresh_from_db()
+    assert not state.deletions_confirmed  # a confirmation is good for one run
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: Runner.execute resets deletions_confirmed after the confirmed run but never resets "
+    "ConnectionState.deletions_awaiting_confirmation (it stays 5 after the deletions were made), so the "
+    "connection still reads as waiting for a confirmation",
+)
+def test_after_the_confirmed_deletions_nothing_awaits_confirmation(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, 20)
+    _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
+    for pair in pairs[:5]:
+        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+    assert sync(connection).status == RunStatus.FAILED
+    ConnectionState.objects.filter(connection=connection).update(deletions_confirmed=True)
+
+    assert sync(connection).status == RunStatus.SUCCEEDED
+
+    state = ConnectionState.objects.get(connection=connection)
+    assert (state.deletions_awaiting_confirmation, state.deletions_confirmed) == (0, False)
+
+
+def test_safety_valve_is_not_tripped_by_deletions_under_ignore(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, 20)
+    for pair in pairs[:5]:
+        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert {o[1] for o in outcome_set(run)} == {Outcome.DELETION_IGNORED}
+    assert ConnectionState.objects.get(connection=connection).deletions_awaiting_confirmation == 0
