@@ -19,9 +19,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .choices import AccountStatus
-from .clients import client_for, google_oauth_client
+from .clients import google_oauth_client
 from .models import ConnectedAccount
 from .providers.errors import ProviderError
+from .providers.google_contacts import GoogleContactsClient
 from .providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
 from .providers.registry import GOOGLE_CONTACTS
 from .validators import validate_api_base_url
@@ -50,10 +51,10 @@ def connect_view(model_admin, request):
     """Show the form, then redirect to Google's consent page."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    client_id, _ = google_oauth_client()
+    client_id, client_secret = google_oauth_client()
     form = ConnectGoogleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not client_id:
+        if not (client_id and client_secret):
             form.add_error(None, "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are not set; see the README.")
         else:
             state = secrets.token_urlsafe(24)
@@ -74,6 +75,21 @@ def connect_view(model_admin, request):
     return TemplateResponse(request, "admin/connections/connectedaccount/connect_google.html", context)
 
 
+def _verify_grant(tokens: dict, client_id: str, client_secret: str, base_url: str | None) -> dict:
+    """Ask Google which account granted ``tokens`` (and that its contacts can be read).
+
+    The account is not stored yet, so a token refreshed during the check is
+    kept in ``tokens`` (saved with the account) rather than written to a row.
+    """
+    client = GoogleContactsClient(
+        "", tokens, client_id=client_id, client_secret=client_secret, base_url=base_url, token_updater=tokens.update
+    )
+    try:
+        return client.verify()
+    finally:
+        client.close()
+
+
 def callback_view(model_admin, request):
     """Check ``state``, exchange the code, store the account with its refresh token encrypted."""
     if not model_admin.has_add_permission(request):
@@ -90,9 +106,7 @@ def callback_view(model_admin, request):
     endpoints = GoogleOAuthEndpoints.for_base_url(pending["api_base_url"] or None)
     try:
         tokens = exchange_code(endpoints, client_id, client_secret, request.GET.get("code", ""), _callback_url(request))
-        probe = ConnectedAccount(provider=GOOGLE_CONTACTS, account_id="", api_base_url=pending["api_base_url"])
-        probe.set_credentials(tokens)
-        facts = client_for(probe).verify()
+        facts = _verify_grant(tokens, client_id, client_secret, pending["api_base_url"] or None)
     except ProviderError as exc:
         messages.error(request, f"Connecting the Google account failed: {exc}")
         return HttpResponseRedirect(connect_url)
@@ -100,11 +114,13 @@ def callback_view(model_admin, request):
     if not email:
         messages.error(request, "Google did not tell which account was connected (no email); please try again.")
         return HttpResponseRedirect(connect_url)
-    account, created = ConnectedAccount.objects.get_or_create(
-        provider=GOOGLE_CONTACTS,
-        account_id=email,
-        defaults={"label": pending["label"] or email, "created_by": request.user},
-    )
+    # Nothing is written before the account validates: a refused callback leaves no half-made row.
+    account = ConnectedAccount.objects.filter(provider=GOOGLE_CONTACTS, account_id__iexact=email).first()
+    created = account is None
+    if created:
+        account = ConnectedAccount(
+            provider=GOOGLE_CONTACTS, account_id=email, label=pending["label"] or email, created_by=request.user
+        )
     account.api_base_url = pending["api_base_url"]
     account.set_credentials(tokens)
     account.updated_by = request.user

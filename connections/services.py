@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .choices import AccountStatus
 from .clients import client_for
+from .crypto import DecryptionError
 from .models import ConnectedAccount, Subsidiary
 from .providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
 
@@ -27,9 +28,20 @@ class VerifyResult:
 
 def verify_account(account: ConnectedAccount) -> VerifyResult:
     """Check the account's credentials against the API and record the outcome on
-    the account; for NetSuite, also fetch and store its subsidiaries."""
+    the account; for NetSuite, also fetch and store its subsidiaries.
+
+    Never raises for what ops staff can fix (credentials, permissions, an API
+    that is down, credentials that can no longer be decrypted): the outcome is
+    in the result and on the account (status and message), worded for them and
+    free of secrets.
+    """
     try:
         client = client_for(account)
+    except DecryptionError as exc:
+        message = f"{exc} Type the credentials again."
+        account.mark_status(AccountStatus.ERROR, message)
+        return VerifyResult(False, message)
+    try:
         client.verify()
         count = store_subsidiaries(account, client.subsidiaries()) if account.is_netsuite else 0
     except ReauthorizationRequired as exc:
@@ -42,6 +54,10 @@ def verify_account(account: ConnectedAccount) -> VerifyResult:
         message = f"{account.get_provider_display()} could not be checked: {exc}"
         account.mark_status(AccountStatus.ERROR, message)
         return VerifyResult(False, message)
+    finally:
+        close = getattr(client, "close", None)  # release the HTTP pool (not every provider has one)
+        if close is not None:
+            close()
     message = "Credentials verified."
     if account.is_netsuite:
         message += f" {count} subsidiaries fetched."
