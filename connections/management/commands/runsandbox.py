@@ -6,7 +6,7 @@ import json
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -40,9 +40,17 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(config, indent=2))
             return
 
-        servers = [SandboxServer(netsuite, host, netsuite_port), SandboxServer(google, host, google_port)]
-        for server in servers:
-            server.start()
+        servers = []
+        for name, app, port in (("NetSuite", netsuite, netsuite_port), ("Google", google, google_port)):
+            try:
+                servers.append(SandboxServer(app, host, port).start())
+            except OSError as exc:
+                for server in servers:
+                    server.stop()
+                raise CommandError(
+                    f"The {name} sandbox cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                    f"is another runsandbox running? Choose another port with --{name.lower()}-port."
+                ) from None
         self.stdout.write(f"NetSuite sandbox on {servers[0].base_url} (account {netsuite_cfg.account_id})")
         self.stdout.write(f"Google sandbox on {servers[1].base_url} (user {google_cfg.user_email})")
         stop = threading.Event()
