@@ -125,32 +125,57 @@ def _is_multi_select(prop: Mapping[str, Any]) -> bool:
 
 
 def schema_options(prop: Mapping[str, Any]) -> list[FieldOption]:
-    """The options a schema property lists, in any of the shapes seen or plausible.
+    """The options a schema property lists, with their names, in any of the shapes seen or plausible.
 
-    An ``x-ns-select-options`` (or ``x-ns-options``, ``options``) list of
-    ``{id, refName|name|text}``; ``oneOf``/``anyOf`` entries with
-    ``const``/``enum`` and ``title``; ``enum`` (ids) with ``x-enumNames``;
-    the same on the ``id`` sub-property of a reference object, or on an
-    ``items`` collection.
+    The reference is UNCERTAIN about the shape, so every plausible place is
+    read: an ``x-ns-select-options`` (or ``x-ns-options``, ``options``) list
+    of ``{id, refName|name|text}`` (how the sandbox renders NetSuite's
+    selectOptions answer); ``oneOf``/``anyOf`` entries with ``const``/``enum``
+    and ``title``; ``enum`` (ids) with ``x-enumNames``; each of them on the
+    property itself, on the ``id`` sub-property of a reference object, or on
+    the references of an ``items`` collection (multiple select).
+
+    A bare ``enum`` gives ids only (NetSuite's usual rendering), so a list
+    that names its options wins over it, wherever either sits; names found
+    elsewhere are matched to the ids by id. Only when no name is known at all
+    does an option's name fall back to its id.
     """
-    found = _options_here(prop)
-    if found:
-        return found
+    found = [options for options in map(_options_here, _option_places(prop)) if options]
+    if not found:
+        return []
+    named = next((options for options in found if _has_names(options)), None)
+    primary = named or found[0]
+    names = {o.id: o.name for options in found for o in options if o.name != o.id}
+    return [FieldOption(o.id, names.get(o.id, o.name)) for o in primary]
+
+
+def _option_places(prop: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The property, its reference's ``id``, and the same inside an ``items`` collection."""
+    places = [prop]
     nested = prop.get("properties") or {}
-    for key in ("id", "items"):
-        sub = nested.get(key)
-        if isinstance(sub, Mapping):
-            found = _options_here(sub) or _options_here(sub.get("items") or {})
-            if found:
-                return found
-    return []
+    if isinstance(nested.get("id"), Mapping):
+        places.append(nested["id"])
+    collection = nested.get("items")
+    if isinstance(collection, Mapping):
+        places.append(collection)
+        reference = collection.get("items")
+        if isinstance(reference, Mapping):
+            places.append(reference)
+            ref_id = (reference.get("properties") or {}).get("id")
+            if isinstance(ref_id, Mapping):
+                places.append(ref_id)
+    return places
+
+
+def _has_names(options: list[FieldOption]) -> bool:
+    return any(o.name != o.id for o in options)
 
 
 def _options_here(prop: Mapping[str, Any]) -> list[FieldOption]:
     for key in ("x-ns-select-options", "x-ns-options", "options", "x-options"):
         listed = prop.get(key)
         if isinstance(listed, list) and listed:
-            return [_option(item) for item in listed]
+            return [option for option in map(_option, listed) if option is not None]
     for key in ("oneOf", "anyOf"):
         listed = prop.get(key)
         if isinstance(listed, list) and listed and all(isinstance(i, Mapping) for i in listed):
@@ -164,13 +189,26 @@ def _options_here(prop: Mapping[str, Any]) -> list[FieldOption]:
     enum = prop.get("enum")
     if isinstance(enum, list) and enum:
         names = prop.get("x-enumNames") or prop.get("x-ns-enum-names") or prop.get("x-enum-names") or []
-        return [FieldOption(str(v), str(names[i]) if i < len(names) else str(v)) for i, v in enumerate(enum)]
+        return [
+            FieldOption(str(v), str(names[i]) if i < len(names) and names[i] not in (None, "") else str(v))
+            for i, v in enumerate(enum)
+            if v is not None
+        ]
     return []
 
 
-def _option(item: Any) -> FieldOption:
+_OPTION_ID_KEYS = ("id", "value", "internalId", "key")
+_OPTION_NAME_KEYS = ("refName", "name", "text", "title", "label")
+
+
+def _option(item: Any) -> FieldOption | None:
+    """One option from ``{id, refName}`` and its plausible spellings, or a bare id; None without an id."""
     if isinstance(item, Mapping):
-        option_id = item.get("id", item.get("value"))
-        name = item.get("name") or item.get("refName") or item.get("text") or item.get("title") or option_id
+        option_id = next((item[k] for k in _OPTION_ID_KEYS if item.get(k) not in (None, "")), None)
+        if option_id is None:
+            return None
+        name = next((item[k] for k in _OPTION_NAME_KEYS if item.get(k) not in (None, "")), option_id)
         return FieldOption(str(option_id), str(name))
+    if item in (None, ""):
+        return None
     return FieldOption(str(item), str(item))

@@ -29,10 +29,12 @@ from .cursor import ChangeCursor, CursorBuilder, scope_key
 from .record_rows import RecordQuery
 from .reference_lists import (
     LEAD_SOURCES,
+    OPTION_LISTS_BY_FIELD,
     PARTNERS,
     SALES_REPS,
     SUBSIDIARIES,
     OptionList,
+    OptionListCache,
     SubsidiaryInfo,
     subsidiary_from_row,
 )
@@ -55,9 +57,6 @@ _DELETED_TYPE_SPELLINGS = {
     "customer": ("customer", "Customer", "CUSTOMER"),
     "contact": ("contact", "Contact", "CONTACT"),
 }
-
-# Fields whose options come from another record type's list, not from the schema.
-_OPTION_LISTS: dict[str, OptionList] = {"salesRep": SALES_REPS, "partner": PARTNERS, "leadSource": LEAD_SOURCES}
 
 
 class NetSuiteClient(Provider):
@@ -101,6 +100,7 @@ class NetSuiteClient(Provider):
         self.concurrency_limit = concurrency_limit
         self._schemas: dict[str, Mapping[str, Any]] = {}
         self._schema_lock = threading.Lock()
+        self._option_lists = OptionListCache()
 
     def __repr__(self) -> str:
         return f"<NetSuiteClient account={self.account_id} base_url={self.base_url}>"
@@ -168,20 +168,22 @@ class NetSuiteClient(Provider):
         """Every subsidiary, inactive and elimination ones included (flagged)."""
         return [subsidiary_from_row(row) for row in self._rows(SUBSIDIARIES)]
 
-    def sales_reps(self) -> list[FieldOption]:
-        """Active employees marked as sales reps: the options of Sales Rep."""
-        return self._options(SALES_REPS)
+    def sales_reps(self, refresh: bool = False) -> list[FieldOption]:
+        """Active employees marked as sales reps: the options of Sales Rep (read once per client)."""
+        return self._options(SALES_REPS, refresh)
 
-    def partners(self) -> list[FieldOption]:
-        """Active partners: the options of Partner."""
-        return self._options(PARTNERS)
+    def partners(self, refresh: bool = False) -> list[FieldOption]:
+        """Active partners: the options of Partner (read once per client)."""
+        return self._options(PARTNERS, refresh)
 
-    def lead_sources(self) -> list[FieldOption]:
-        """Active campaigns: the options of Initial Lead Source."""
-        return self._options(LEAD_SOURCES)
+    def lead_sources(self, refresh: bool = False) -> list[FieldOption]:
+        """Active campaigns: the options of Initial Lead Source (read once per client)."""
+        return self._options(LEAD_SOURCES, refresh)
 
-    def _options(self, option_list: OptionList) -> list[FieldOption]:
-        return [option_list.option(row) for row in self._rows(option_list.select)]
+    def _options(self, option_list: OptionList, refresh: bool = False) -> list[FieldOption]:
+        return self._option_lists.get(
+            option_list, lambda ol: [ol.option(row) for row in self._rows(ol.select)], refresh=refresh
+        )
 
     # --- catalog --------------------------------------------------------------
     def _schema(self, record_type: str, refresh: bool = False) -> Mapping[str, Any]:
@@ -201,15 +203,18 @@ class NetSuiteClient(Provider):
     def field_catalog(self, object_type: str, refresh: bool = False) -> list[FieldSpec]:
         """The syncable fields of a contact type: known standard fields, then custom fields, typed.
 
-        Sales Rep, Partner and Initial Lead Source carry their option lists.
-        The metadata is cached per client; ``refresh`` fetches it again.
+        Sales Rep, Partner and Initial Lead Source carry their option lists,
+        read with SuiteQL (the schema lists record options partially at
+        best); other selects take their options, with names, from the schema.
+        The metadata and the option lists are cached per client; ``refresh``
+        fetches them again.
         """
         kind = contact_type(object_type)
         schema = self._schema(kind.record_type, refresh)
         properties = {name.lower() for name in schema.get("properties", {})}
         options = {
-            field_id: tuple(self._options(option_list))
-            for field_id, option_list in _OPTION_LISTS.items()
+            field_id: tuple(self._options(option_list, refresh))
+            for field_id, option_list in OPTION_LISTS_BY_FIELD.items()
             if field_id.lower() in properties
         }
         return parse_catalog(schema, options)

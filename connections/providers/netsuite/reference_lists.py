@@ -1,12 +1,19 @@
 """Subsidiaries and the option lists rules need (Sales Rep, Partner, Initial Lead Source), via SuiteQL.
 
-Each list is one keyset-paged SuiteQL query; each row becomes a
-:class:`SubsidiaryInfo` or a :class:`FieldOption`. Option lists hold active
-entries only: they are what a rule action may assign.
+Each list is one keyset-paged SuiteQL query (pages of up to 1000 rows); each
+row becomes a :class:`SubsidiaryInfo` or a :class:`FieldOption`. Option lists
+hold active entries only: they are what a rule action may assign.
+
+The metadata catalog cannot be trusted for these three fields: a select
+over records lists its options only while the record set is small (the
+sandbox stops at 200, NetSuite's own limit is UNCERTAIN), and then by id
+alone. So their options always come from SuiteQL, read once per client
+(:class:`OptionListCache`) however many catalogs the client builds.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -79,3 +86,40 @@ LEAD_SOURCES = OptionList(
     suiteql.Select("campaign", ["id", "title"], [_ACTIVE]),
     lambda row: _first(row.get("title")),
 )
+
+# Reference fields whose options come from another record type's list, not from the schema.
+OPTION_LISTS_BY_FIELD: dict[str, OptionList] = {"salesRep": SALES_REPS, "partner": PARTNERS, "leadSource": LEAD_SOURCES}
+
+
+class OptionListCache:
+    """The option lists one client has read, by table, so that they are queried once per client.
+
+    Thread-safe; a list is fetched again only when asked to ``refresh``. Two
+    threads asking for the same missing list at once may both fetch it: the
+    answer is the same, and holding a lock over an HTTP call is worse.
+    """
+
+    def __init__(self) -> None:
+        self._lists: dict[str, tuple[FieldOption, ...]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        option_list: OptionList,
+        fetch: Callable[[OptionList], list[FieldOption]],
+        *,
+        refresh: bool = False,
+    ) -> list[FieldOption]:
+        """The options of ``option_list``: cached, or read with ``fetch`` (and cached)."""
+        key = option_list.select.table
+        with self._lock:
+            cached = None if refresh else self._lists.get(key)
+        if cached is None:
+            cached = tuple(fetch(option_list))
+            with self._lock:
+                self._lists[key] = cached
+        return list(cached)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lists.clear()
