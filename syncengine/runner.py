@@ -36,6 +36,7 @@ from connections.providers.errors import AuthenticationError, ProviderError
 from mappings.converters import is_empty
 
 from . import codec, lease
+from .bulk import update_rows
 from .choices import LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
 from .config import APP_OBJECT_TYPE, SyncConfig, load_config
@@ -79,6 +80,14 @@ class Op:
     ns_values: dict | None = None
     app_values: dict | None = None
     results: dict[str, WriteResult] = field(default_factory=dict)  # direction → result
+    link_before: tuple | None = None  # the link's identity fields when loaded (to save only changed links)
+
+    def link_changed(self) -> bool:
+        return self.link is not None and _identity(self.link) != self.link_before
+
+
+def _identity(link: RecordLink) -> tuple:
+    return (link.netsuite_id, link.app_id, link.match_key, link.state)
 
 
 class Runner:
@@ -241,7 +250,7 @@ class Runner:
         claimed: set[str] = set()  # other-side records matched in this chunk
         for row in rows:
             link = links.get(row.record_id)
-            op = Op(row=row, other=None, link=link)
+            op = Op(row=row, other=None, link=link, link_before=_identity(link) if link else None)
             ops.append(op)
             if row.deleted:
                 self._plan_deletion(op, side)
@@ -571,7 +580,7 @@ class Runner:
                     outcomes.append(
                         self._outcome(op, direction, Outcome.FAILED, str(result.error) if result else "not sent", {})
                     )
-            elif op.row.deleted and link is not None and link.state != LinkState.LINKED and not self.dry:
+            elif op.row.deleted and op.link_changed() and not self.dry:
                 links_to_save.append(link)
             failed = False
             consumed = {NS: True, APP: True}
@@ -606,7 +615,8 @@ class Runner:
                 self._update_snapshots(op, consumed, written)
             if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
                 link.state = LinkState.LINKED
-            links_to_save.append(link)
+            if op.plan.plans or op.link_changed():
+                links_to_save.append(link)
             if not failed and op.done:
                 cleared.append(op.row.id)
                 if op.other is not None and op.other.id in self.handled:
@@ -620,7 +630,7 @@ class Runner:
             return
         with transaction.atomic():
             if links_to_save:
-                RecordLink.objects.bulk_update(
+                update_rows(
                     links_to_save,
                     [
                         "netsuite_id",
@@ -633,7 +643,6 @@ class Runner:
                         "state",
                         "updated_at",
                     ],
-                    batch_size=500,
                 )
             RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
             for start in range(0, len(cleared), 500):
