@@ -29,10 +29,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.redaction import redact
-from connections.choices import DeletionPolicy
+from connections.choices import AccountStatus, DeletionPolicy
 from connections.clients import client_for
 from connections.providers.base import WriteRequest, WriteResult
-from connections.providers.errors import AuthenticationError, ProviderError
+from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
 from mappings.converters import is_empty
 
 from . import codec, lease
@@ -134,13 +134,17 @@ class Runner:
         object_type = self.connection.contact_type if side == NS else APP_OBJECT_TYPE
         scope = self.ns_scope if side == NS else self.app_scope
         new_cursor, count = None, 0
-        for page in client.read_changes(object_type, cursor, **scope):
-            count += store_page(self.connection.pk, side, page.records)
-            if page.cursor:
-                new_cursor = page.cursor
-            self.counters["read"][side] += len(page.records)
-            self.progress(f"reading {side}", count, None)
-            lease.renew(self.connection.pk, self.holder)
+        try:
+            for page in client.read_changes(object_type, cursor, **scope):
+                count += store_page(self.connection.pk, side, page.records)
+                if page.cursor:
+                    new_cursor = page.cursor
+                self.counters["read"][side] += len(page.records)
+                self.progress(f"reading {side}", count, None)
+                lease.renew(self.connection.pk, self.holder)
+        except AuthenticationError as exc:
+            exc.account = self.connection.netsuite_account if side == NS else self.connection.app_account
+            raise
         return new_cursor
 
     def _bind_by_key(self) -> None:
@@ -718,6 +722,10 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
         run.status, run.error = RunStatus.FAILED, str(exc)
     except AuthenticationError as exc:
         run.status, run.error = RunStatus.FAILED, f"Authentication failed: {exc}"
+        account = getattr(exc, "account", None)
+        if account is not None:  # the account page and the connection banner say so too
+            status = AccountStatus.NEEDS_REAUTH if isinstance(exc, ReauthorizationRequired) else AccountStatus.ERROR
+            account.mark_status(status, str(exc))
     except ProviderError as exc:
         run.status, run.error = RunStatus.FAILED, f"The run stopped: {exc}"
     except Exception as exc:  # a bug: keep the traceback for the ops team, redacted

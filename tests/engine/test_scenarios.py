@@ -131,3 +131,15 @@ def test_dry_run_writes_nothing_but_shows_the_plan(sandboxes, connection):
     assert RecordLink.objects.filter(connection=connection).count() == 0
     real = sync(connection)
     assert real.counters["to_app"]["created"] == 1 and real.counters["to_netsuite"]["created"] == 1
+
+
+def test_revoked_google_grant_fails_the_run_and_marks_the_account(sandboxes, connection):
+    tokens = connection.app_account.get_credentials()
+    sandboxes.google.revoke_refresh_token(tokens["refresh_token"])
+    sandboxes.google.expire_access_tokens()
+    run = sync(connection)
+    assert run.status == RunStatus.FAILED and "Authentication failed" in run.error
+    connection.app_account.refresh_from_db()
+    assert connection.app_account.status == "needs_reauth"
+    assert "reconnect the Google account" in connection.app_account.status_message
+    assert tokens["refresh_token"] not in run.error

@@ -107,7 +107,8 @@ def error_for_response(
     code = info.code or None
     if status == 401:
         message = (
-            f"NetSuite refused the credentials for account {account_id or '?'}{where}: HTTP 401 {said}. {AUTH_HELP}"
+            f"NetSuite refused the credentials for account {account_id or '?'}{where}: HTTP 401 {said.rstrip('. ')}. "
+            f"{AUTH_HELP}"
         )
         return AuthenticationError(redact(message), status=status, code=code)
     if status == 403 or (status == 400 and any(hint in info.detail.lower() for hint in _PERMISSION_HINTS)):
