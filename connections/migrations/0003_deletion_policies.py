@@ -5,25 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0002_roles'),
+        ("connections", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='app_deletions',
-            field=models.CharField(choices=[('ignore', 'Ignore (keep the other side as it is)'), ('mark', 'Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)'), ('delete', 'Delete on the other side too')], default='ignore', help_text='What happens to the linked NetSuite record when a contact is deleted in the other app.', max_length=10, verbose_name='when deleted in the app'),
+            model_name="connection",
+            name="app_deletions",
+            field=models.CharField(
+                choices=[
+                    ("ignore", "Ignore (keep the other side as it is)"),
+                    ("mark", "Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)"),
+                    ("delete", "Delete on the other side too"),
+                ],
+                default="ignore",
+                help_text="What happens to the linked NetSuite record when a contact is deleted in the other app.",
+                max_length=10,
+                verbose_name="when deleted in the app",
+            ),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='deletion_safety_percent',
-            field=models.PositiveSmallIntegerField(default=10, help_text="A run that would delete or mark more than this share of the linked records touches none and waits for an operator's confirmation.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='deletion safety valve (%)'),
+            model_name="connection",
+            name="deletion_safety_percent",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                help_text="A run that would delete or mark more than this share of the linked records touches none and waits for an operator's confirmation.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)],
+                verbose_name="deletion safety valve (%)",
+            ),
         ),
         migrations.AddField(
-            model_name='connection',
-            name='netsuite_deletions',
-            field=models.CharField(choices=[('ignore', 'Ignore (keep the other side as it is)'), ('mark', 'Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)'), ('delete', 'Delete on the other side too')], default='ignore', help_text='What happens to the linked contact in the other app when a record is deleted in NetSuite.', max_length=10, verbose_name='when deleted in NetSuite'),
+            model_name="connection",
+            name="netsuite_deletions",
+            field=models.CharField(
+                choices=[
+                    ("ignore", "Ignore (keep the other side as it is)"),
+                    ("mark", "Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)"),
+                    ("delete", "Delete on the other side too"),
+                ],
+                default="ignore",
+                help_text="What happens to the linked contact in the other app when a record is deleted in NetSuite.",
+                max_length=10,
+                verbose_name="when deleted in NetSuite",
+            ),
         ),
     ]
