@@ -72,6 +72,11 @@ def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, i
         if is_create or current.get(field_id) != value:
             plan.before.setdefault(field_id, current.get(field_id))
             plan.writes[field_id] = value
+        else:
+            # The target already holds the action's value: the action still
+            # overrides whatever the merge wanted to write into that field.
+            plan.writes.pop(field_id, None)
+            plan.before.pop(field_id, None)
     plan.groups_add = [g["id"] for g in decision.groups_to_add]
     plan.groups_remove = [g["id"] for g in decision.groups_to_remove]
 

@@ -125,7 +125,11 @@ class Runner:
             ConnectionState.objects.filter(pk=state.pk).update(
                 netsuite_cursor=ns_cursor or state.netsuite_cursor,
                 app_cursor=app_cursor or state.app_cursor,
-                **({"deletions_confirmed": False} if self.deletions_used_confirmation else {}),
+                **(
+                    {"deletions_confirmed": False, "deletions_awaiting_confirmation": 0}
+                    if self.deletions_used_confirmation
+                    else {}
+                ),
             )
 
     # --- reading -------------------------------------------------------------------
@@ -317,6 +321,23 @@ class Runner:
             else:
                 other_id = getattr(link, f"{other_side}_id")
                 op.other = others.get(other_id) if other_id else None
+                if op.other is not None and op.other.pending and op.other.deleted and op.other.id not in self.handled:
+                    # The counterpart was deleted since the last run: decide the
+                    # deletion first; changes toward a deleted record are moot.
+                    gone = Op(row=op.other, other=row, link=link, link_before=op.link_before)
+                    self._plan_deletion(gone, other_side)
+                    self.handled.add(op.other.id)
+                    ops.append(gone)
+                    op.link = None  # the pair is decided by the deletion
+                    op.outcomes.append(
+                        (
+                            DIRECTION_FROM[side],
+                            Outcome.UNCHANGED,
+                            "The linked record was deleted on the other side.",
+                            {},
+                        )
+                    )
+                    continue
                 if link.state in (LinkState.DELETED_IN_NETSUITE, LinkState.DELETED_IN_APP):
                     op.outcomes.append(
                         (

@@ -139,12 +139,6 @@ def test_deleted_in_google_under_delete_deletes_the_netsuite_record(sandboxes, c
     assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Runner._plan_pair treats a pair whose NetSuite side is pending as an echo even when the "
-    "pending Google counterpart is a deletion (the deleted row's values are replaced by the snapshot), adds the "
-    "deleted row to `handled`, and _record clears it: the deletion is never decided (no outcome, link stays linked)",
-)
 @pytest.mark.parametrize("policy", DeletionPolicy.values)
 def test_a_google_deletion_is_not_lost_when_the_netsuite_record_changed_in_an_unmapped_field(
     sandboxes, connection, policy
@@ -169,12 +163,6 @@ def test_a_google_deletion_is_not_lost_when_the_netsuite_record_changed_in_an_un
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: when a linked NetSuite record changed and its Google contact was deleted since the last "
-    "run, Runner._process_chunk plans the NetSuite side first (_plan_pair uses the snapshot for the deleted "
-    "contact) and sends the update to the deleted contact: a 404, a failed outcome, a partially failed run",
-)
 def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxes, connection):
     pairs = link_pairs(sandboxes, connection, PAIRS)
     gone = pairs[7]
@@ -257,12 +245,6 @@ def test_safety_valve_blocks_mass_deletions_until_an_operator_confirms(sandboxes
     assert not state.deletions_confirmed  # a confirmation is good for one run
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Runner.execute resets deletions_confirmed after the confirmed run but never resets "
-    "ConnectionState.deletions_awaiting_confirmation (it stays 5 after the deletions were made), so the "
-    "connection still reads as waiting for a confirmation",
-)
 def test_after_the_confirmed_deletions_nothing_awaits_confirmation(sandboxes, connection):
     pairs = link_pairs(sandboxes, connection, 20)
     _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)

@@ -3,8 +3,6 @@ a synced record that no longer matches, and actions that set fields on the targe
 
 from __future__ import annotations
 
-import pytest
-
 from mappings.catalog_cache import refresh_catalog
 from syncengine.choices import Outcome, RunStatus
 from syncengine.models import RecordOutcome
@@ -120,12 +118,6 @@ def test_a_to_app_action_sets_the_job_title_in_google(sandboxes, connection):
     assert _outcomes(quiet) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: planner._apply_decision only writes an action's value when the target's current value "
-    "differs; when Google already holds it, the mapped value the merge put in plan.writes (NetSuite's new "
-    "title 'CTO') stays and is written, overriding the action",
-)
 def test_a_to_app_action_still_wins_when_the_mapped_field_changes_in_netsuite(sandboxes, connection):
     add_action(default_rule(connection, "to_app"), "organization.title", "Customer")
     (ann_id,), _ = seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com", title="CFO")])
