@@ -21,6 +21,7 @@ import traceback
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,8 +120,14 @@ class Runner:
         if not self.dry:
             self._bind_by_key()
         self.deletions_blocked = self._deletion_valve(state)
-        for side in (NS, APP):
-            self._process_side(side)
+        self._ns_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netsuite-writer")
+        self._in_flight = None
+        try:
+            for side in (NS, APP):
+                self._process_side(side)
+            self._drain()
+        finally:
+            self._ns_writer.shutdown(wait=True)
         if not self.dry:
             ConnectionState.objects.filter(pk=state.pk).update(
                 netsuite_cursor=ns_cursor or state.netsuite_cursor,
@@ -353,7 +360,6 @@ class Runner:
             self._plan_pair(op, side)
 
         self._execute(ops)
-        self._record(ops)
 
     def _plan_pair(self, op: Op, side: str) -> None:
         link = op.link
@@ -437,53 +443,88 @@ class Runner:
         op.deletion = "delete" if policy == DeletionPolicy.DELETE else "mark"
 
     # --- writing -------------------------------------------------------------------------
-    def _execute(self, ops: list[Op]) -> None:
-        if self.dry:
-            return
+    def _journal(self, ops: list[Op]) -> None:
+        """Save the new links before anything is sent: a crash after the API
+        accepted a create leaves a link with our key, found again next run."""
         new_links = [op.link for op in ops if op.new_link and op.link is not None and op.plan.plans]
         if new_links:
-            # Journal before sending: a crash after the API accepted a create
-            # leaves a link with our key, found again on the next run.
             RecordLink.objects.bulk_create(new_links)
-            for op in ops:
-                if op.new_link and op.link is not None and op.link.pk is None:
-                    op.new_link = False  # nothing planned: the unsaved link is dropped
-        writers = {
-            SyncDirection.TO_APP: (self.app_client, APP_OBJECT_TYPE, self.app_scope, "app_id"),
-            SyncDirection.TO_NETSUITE: (self.ns_client, self.connection.contact_type, self.ns_scope, "netsuite_id"),
-        }
-        for direction, (client, object_type, scope, id_field) in writers.items():
-            creates, updates = [], []
-            for op in ops:
-                plan = op.plan.for_direction(direction)
-                if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
-                    continue
-                if plan.create:
-                    creates.append((op, WriteRequest(key=op.link.key, values=plan.writes)))
-                elif plan.writes:
-                    other = (
-                        op.other
-                        if op.other and op.other.side == (APP if direction == SyncDirection.TO_APP else NS)
-                        else op.row
-                    )
-                    meta = codec.decode_values(other.meta) if other is not None else {}
-                    updates.append(
-                        (
-                            op,
-                            WriteRequest(
-                                key=op.link.key,
-                                values=plan.writes,
-                                record_id=getattr(op.link, id_field),
-                                fields=list(plan.writes),
-                                meta=meta,
-                            ),
-                        )
-                    )
-            for batch, method in ((creates, client.create_many), (updates, client.update_many)):
-                if batch:
-                    self._send(method, object_type, scope, batch, direction)
-            self._apply_groups(ops, direction)
+        for op in ops:
+            if op.new_link and op.link is not None and op.link.pk is None:
+                op.new_link = False  # nothing planned: the unsaved link is dropped
+
+    def _write(self, ops: list[Op], direction: str) -> None:
+        """Send one direction's creates and updates of a chunk (HTTP only: no
+        database access here, so NetSuite's share can run on another thread)."""
+        if direction == SyncDirection.TO_APP:
+            client, object_type, scope, id_field, target = (
+                self.app_client,
+                APP_OBJECT_TYPE,
+                self.app_scope,
+                "app_id",
+                APP,
+            )
+        else:
+            client, object_type, scope, id_field, target = (
+                self.ns_client,
+                self.connection.contact_type,
+                self.ns_scope,
+                "netsuite_id",
+                NS,
+            )
+        creates, updates = [], []
+        for op in ops:
+            plan = op.plan.for_direction(direction)
+            if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
+                continue
+            if plan.create:
+                creates.append((op, WriteRequest(key=op.link.key, values=plan.writes)))
+            elif plan.writes:
+                target_row = op.other if op.other is not None and op.other.side == target else op.row
+                meta = codec.decode_values(target_row.meta) if target_row.side == target else {}
+                request = WriteRequest(
+                    key=op.link.key,
+                    values=plan.writes,
+                    record_id=getattr(op.link, id_field),
+                    fields=list(plan.writes),
+                    meta=meta,
+                )
+                updates.append((op, request))
+        for batch, method in ((creates, client.create_many), (updates, client.update_many)):
+            if batch:
+                self._send(method, object_type, scope, batch, direction)
+
+    def _execute(self, ops: list[Op]) -> None:
+        """Write a chunk: Google's share now, NetSuite's on the writer thread.
+
+        NetSuite has no batch write, so its writes bound a run's speed: they
+        go to a single background thread (the client keeps at most the
+        account's concurrency limit in flight) while this thread records the
+        previous chunk and plans the next one. A chunk is recorded only after
+        its NetSuite writes came back.
+        """
+        if self.dry:
+            self._record(ops)
+            return
+        self._journal(ops)
+        self._write(ops, SyncDirection.TO_APP)
+        self._apply_groups(ops, SyncDirection.TO_APP)
         self._execute_deletions(ops)
+        future = self._ns_writer.submit(self._write, ops, SyncDirection.TO_NETSUITE)
+        previous, self._in_flight = self._in_flight, (ops, future)
+        if previous is not None:
+            self._finish(previous)
+
+    def _finish(self, in_flight) -> None:
+        ops, future = in_flight
+        future.result()  # re-raises what the writer thread raised (ProviderErrors are per record)
+        self._record(ops)
+
+    def _drain(self) -> None:
+        """Wait for the last chunk's NetSuite writes and record it."""
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            self._finish(in_flight)
 
     def _send(
         self, method, object_type: str, scope: dict, batch: list[tuple[Op, WriteRequest]], direction: str
