@@ -178,6 +178,22 @@ def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxe
     assert sorted(g_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
 
 
+def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sandboxes, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS)
+    gone = pairs[2]
+    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+    sandboxes.google.touch(gone.resource_name, names=[{"givenName": "Edited", "familyName": "In Google"}])
+    sandboxes.clear_logs()
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert ("to_app", Outcome.DELETION_IGNORED, gone.email) in outcome_set(run)
+    assert writes(sandboxes.requests()["netsuite"]) == []
+    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+    assert g_by_email(sandboxes)[gone.email][0]["names"][0]["givenName"] == "Edited"  # kept as the user left it
+
+
 @pytest.mark.parametrize(
     ("policy", "side"),
     [(policy, side) for policy in DeletionPolicy.values for side in ("netsuite", "google")],
