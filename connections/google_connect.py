@@ -5,11 +5,17 @@ URL); we remember a random ``state`` in their session and send them to
 Google's consent page (contacts scope, offline access). Callback: the
 ``state`` must match; the code is exchanged for tokens; the refresh token is
 stored encrypted; the Google account's email becomes the account id.
+
+Another page (the connection wizard) may start the flow with ``?next=<a
+local URL>``: after a successful sign-in the browser returns there, with
+``google_account=<pk>`` added to its query string; after a failure it comes
+back to the form, which still carries ``next``.
 """
 
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .choices import AccountStatus
 from .clients import google_oauth_client
@@ -43,6 +50,18 @@ class ConnectGoogleForm(forms.Form):
     )
 
 
+def _safe_next(request, value: str | None) -> str:
+    """``value`` if it is a local URL of this site (never an open redirect), else ""."""
+    if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return ""
+
+
+def _connect_url(next_url: str = "") -> str:
+    url = reverse("admin:connections_google_connect")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 def _callback_url(request) -> str:
     return request.build_absolute_uri(reverse("admin:connections_google_callback"))
 
@@ -62,6 +81,7 @@ def connect_view(model_admin, request):
                 "state": state,
                 "label": form.cleaned_data["label"],
                 "api_base_url": form.cleaned_data["api_base_url"],
+                "next": _safe_next(request, request.GET.get("next")),
             }
             endpoints = GoogleOAuthEndpoints.for_base_url(form.cleaned_data["api_base_url"] or None)
             return HttpResponseRedirect(authorization_url(endpoints, client_id, _callback_url(request), state))
@@ -95,7 +115,8 @@ def callback_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     pending = request.session.pop(SESSION_KEY, None)
-    connect_url = reverse("admin:connections_google_connect")
+    next_url = _safe_next(request, (pending or {}).get("next"))
+    connect_url = _connect_url(next_url)
     if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
         messages.error(request, "The Google sign-in did not match this session (state mismatch); please start again.")
         return HttpResponseRedirect(connect_url)
@@ -133,4 +154,7 @@ def callback_view(model_admin, request):
     account.mark_status(AccountStatus.VERIFIED, "Connected through Google sign-in.")
     verb = "connected" if created else "re-authorized"
     messages.success(request, f"Google account {email} {verb}.")
+    if next_url:
+        separator = "&" if "?" in next_url else "?"
+        return HttpResponseRedirect(f"{next_url}{separator}{urlencode({'google_account': account.pk})}")
     return HttpResponseRedirect(reverse("admin:connections_connectedaccount_change", args=[account.pk]))

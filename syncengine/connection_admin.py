@@ -27,6 +27,7 @@ from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 from .choices import RunStatus
 from .models import ConnectionState, SyncRun
 from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
+from .wizard.urls import wizard_urls
 
 STATUS_COLOURS = {
     "active": "#2e7d32",
@@ -44,6 +45,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
     """Connections with their field mappings and rules (added with the connection's defaults, edited here)."""
 
     change_form_template = "admin/syncengine/connection/change_form.html"
+    change_list_template = "admin/syncengine/wizard/connection_change_list.html"  # + "New connection (wizard)"
     list_display = (*ConnectionAdmin.list_display[:-2], "sync_status", "last_run_at", "interval_minutes")
     inlines = (FieldMappingInline, RulesToAppInline, RulesToNetSuiteInline)
     actions = (*ConnectionAdmin.actions, "refresh_field_catalogs")
@@ -153,7 +155,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 "<int:pk>/confirm-deletions/", self.confirm_deletions_view, "connections_connection_confirm_deletions"
             ),
         ]
-        return own + super().get_urls()
+        return own + wizard_urls(self) + super().get_urls()
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_refresh_catalogs"] = self.has_refresh_catalogs_permission(request)

@@ -1,0 +1,157 @@
+"""The wizard's forms, one per decision, with errors worded for ops staff."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from connections.choices import NetSuiteContactType
+from connections.forms import SecretInput
+from connections.models import ConnectedAccount, Subsidiary
+from connections.providers.registry import NETSUITE, PROVIDERS
+from connections.validators import validate_api_base_url, validate_netsuite_account_id
+
+CONTACT_TYPE_HELP = {
+    NetSuiteContactType.COMPANY_CUSTOMERS: "Customers that are companies: the company name syncs to the contact's "
+    "organization.",
+    NetSuiteContactType.INDIVIDUAL_CUSTOMERS: "Customers that are people (first and last name).",
+    NetSuiteContactType.CONTACTS: "Contact records: the people who work for your customers, vendors and partners.",
+}
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """A radio list of connected accounts, each with its account id and when it was verified."""
+
+    widget = forms.RadioSelect
+
+    def label_from_instance(self, obj: ConnectedAccount) -> str:
+        when = timezone.localtime(obj.verified_at).strftime("%Y-%m-%d") if obj.verified_at else "never"
+        return f"{obj.label} — {obj.account_id} (verified {when})"
+
+
+class PickAccountForm(forms.Form):
+    """Use one of the connected (verified) accounts."""
+
+    account = AccountChoiceField(
+        queryset=ConnectedAccount.objects.none(),
+        empty_label=None,
+        label="Connected accounts",
+        error_messages={
+            "required": "Choose one of the connected accounts, or connect a new one.",
+            "invalid_choice": "That account is no longer connected (deleted, or its last check failed). "
+            "Choose another one.",
+        },
+    )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = queryset
+
+
+def _credential_field(name: str, label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=True,
+        widget=SecretInput(),
+        help_text=help_text,
+        error_messages={"required": f"Type the {label}: NetSuite needs all four credentials."},
+    )
+
+
+class AuthorizeNetSuiteForm(forms.Form):
+    """A new NetSuite account with Token-Based Authentication (the credentials are checked live)."""
+
+    label = forms.CharField(
+        max_length=200, required=False, help_text="A name ops staff recognise; defaults to “NetSuite <Account ID>”."
+    )
+    account_id = forms.CharField(
+        label="Account ID",
+        max_length=254,
+        help_text="Setup > Company > Company Information: 1234567, or 1234567_SB1 for a sandbox.",
+        error_messages={"required": "Type the NetSuite Account ID."},
+    )
+    api_base_url = forms.URLField(
+        label="API base URL override",
+        required=False,
+        assume_scheme="https",
+        validators=[validate_api_base_url],
+        help_text="Leave empty for the real NetSuite. For the local sandbox: http://127.0.0.1:8801",
+        error_messages={"invalid": "The API base URL must be a full address such as https://example.com."},
+    )
+
+    def clean_account_id(self) -> str:
+        value = self.cleaned_data["account_id"].strip()
+        validate_netsuite_account_id(value)
+        return value.upper().replace("-", "_")  # NetSuite's own form, as the model stores it
+
+
+for _cred in PROVIDERS[NETSUITE].credential_fields:
+    AuthorizeNetSuiteForm.base_fields[_cred.name] = _credential_field(_cred.name, _cred.label, _cred.help)
+CREDENTIAL_NAMES = tuple(cred.name for cred in PROVIDERS[NETSUITE].credential_fields)
+AuthorizeNetSuiteForm.field_order = ["label", "account_id", *CREDENTIAL_NAMES, "api_base_url"]
+
+
+class SubsidiaryChoiceField(forms.ModelChoiceField):
+    widget = forms.RadioSelect
+
+    def label_from_instance(self, obj: Subsidiary) -> str:
+        parent = f" — under {obj.parent.name}" if obj.parent_id else ""
+        return f"{obj.name} (internal ID {obj.internal_id}){parent}"
+
+
+class SubsidiaryForm(forms.Form):
+    """The subsidiary whose records the connection syncs."""
+
+    subsidiary = SubsidiaryChoiceField(
+        queryset=Subsidiary.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the subsidiary whose records this connection syncs.",
+            "invalid_choice": "That subsidiary cannot be used (inactive, elimination, or of another account). "
+            "Choose one from the list.",
+        },
+    )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subsidiary"].queryset = queryset
+
+
+class ContactTypeForm(forms.Form):
+    """Which NetSuite records the connection syncs."""
+
+    contact_type = forms.ChoiceField(
+        label="NetSuite contact type",
+        choices=[(value, f"{label}: {CONTACT_TYPE_HELP[value]}") for value, label in NetSuiteContactType.choices],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose which NetSuite records to sync.",
+            "invalid_choice": "Choose one of the three contact types.",
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    """The connection's name and how often it runs."""
+
+    name = forms.CharField(
+        max_length=200,
+        help_text="Shown in lists and notifications.",
+        error_messages={"required": "Give the connection a name."},
+    )
+    interval_minutes = forms.IntegerField(
+        label="Run every (minutes)",
+        initial=15,
+        help_text="How often the background worker syncs it: from 1 to 1440 minutes (a day).",
+        error_messages={
+            "required": "Say how often the connection runs, in minutes.",
+            "invalid": "Type a whole number of minutes.",
+        },
+    )
+
+    def clean_interval_minutes(self) -> int:
+        value = self.cleaned_data["interval_minutes"]
+        if not 1 <= value <= 24 * 60:
+            raise ValidationError("Choose an interval between 1 minute and 1440 minutes (a day).")
+        return value

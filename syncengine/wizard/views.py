@@ -1,0 +1,280 @@
+"""The wizard's pages: one view per step, all behind ``connections.add_connection``.
+
+Every step validates its form and says what is wrong in plain words; a step
+opens only once the steps before it are done (otherwise the wizard sends
+the person to the first open one). Choices live in the session
+(:class:`~.state.WizardState`), ids only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from connections.providers.registry import PROVIDERS
+from connections.services import verify_account
+
+from . import setup
+from .flow import SLUGS, STEPS, Choices, resolve, usable_subsidiaries, verified_app_accounts, verified_netsuite_accounts
+from .forms import AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
+from .netsuite_auth import authorize_netsuite_account
+from .review import default_mapping_rows, default_rule_rows
+from .state import WizardState
+
+PERMISSION = "connections.add_connection"
+TEMPLATES = "admin/syncengine/wizard/"
+
+
+def step_url(slug: str) -> str:
+    return reverse("admin:connections_connection_wizard_step", args=[slug])
+
+
+class WizardPage:
+    """One request to the wizard: the admin, the state, its resolved choices, and helpers to answer."""
+
+    def __init__(self, model_admin, request, slug: str, state: WizardState, choices: Choices):
+        self.model_admin, self.request, self.slug = model_admin, request, slug
+        self.state, self.choices = state, choices
+        self.index = SLUGS.index(slug)
+
+    @property
+    def posted(self) -> bool:
+        return self.request.method == "POST"
+
+    @property
+    def action(self) -> str:
+        return self.request.POST.get("action", "")
+
+    def go(self, slug: str) -> HttpResponseRedirect:
+        self.state.save(self.request)
+        return HttpResponseRedirect(step_url(slug))
+
+    def steps(self) -> list[dict]:
+        done = self.choices.done()
+        return [
+            {
+                "number": i + 1,
+                "title": step.title,
+                "url": step_url(step.slug) if self.choices.can_open(i) and step.slug != "start" else "",
+                "current": i == self.index,
+                "done": done[i],
+            }
+            for i, step in enumerate(STEPS)
+        ]
+
+    def render(self, template: str, **context) -> TemplateResponse:
+        self.state.save(self.request)
+        step = STEPS[self.index]
+        admin_site = self.model_admin.admin_site
+        context = {
+            **admin_site.each_context(self.request),
+            "opts": self.model_admin.model._meta,
+            "title": f"New connection — step {self.index + 1} of {len(STEPS)}: {step.title}",
+            "step": step,
+            "steps": self.steps(),
+            "choices": self.choices,
+            "back_url": step_url(STEPS[self.index - 1].slug) if self.index else "",
+            "cancel_url": reverse("admin:connections_connection_wizard_cancel"),
+            **context,
+        }
+        return TemplateResponse(self.request, TEMPLATES + template, context)
+
+
+# --- step 1: the NetSuite account ---------------------------------------------------------------
+def netsuite_step(page: WizardPage):
+    accounts = verified_netsuite_accounts()
+    pick = PickAccountForm(prefix="pick", queryset=accounts, initial={"account": page.choices.netsuite_account})
+    new = AuthorizeNetSuiteForm(prefix="new")
+    if page.posted and page.action == "pick":
+        pick = PickAccountForm(page.request.POST, prefix="pick", queryset=accounts)
+        if pick.is_valid():
+            return _use_netsuite_account(page, pick.cleaned_data["account"])
+    elif page.posted and page.action == "authorize":
+        new = AuthorizeNetSuiteForm(page.request.POST, prefix="new")
+        if new.is_valid():
+            result = authorize_netsuite_account(new.cleaned_data, page.request.user)
+            if result.account is not None:
+                messages.success(page.request, f"{result.account.label}: {result.message}")
+                return _use_netsuite_account(page, result.account)
+            new.add_error(None, f"The account was not saved. {result.message}")
+    return page.render("netsuite.html", pick=pick, new=new, has_accounts=accounts.exists())
+
+
+def _use_netsuite_account(page: WizardPage, account) -> HttpResponseRedirect:
+    if page.state.netsuite_account_id != account.pk:
+        page.state.netsuite_account_id, page.state.subsidiary_id = account.pk, None
+    return page.go("subsidiary")
+
+
+# --- step 2: the subsidiary -------------------------------------------------------------------------
+def subsidiary_step(page: WizardPage):
+    account = page.choices.netsuite_account
+    if page.posted and page.action == "refresh":
+        result = verify_account(account)
+        messages.add_message(page.request, messages.SUCCESS if result.ok else messages.ERROR, result.message)
+        return page.go("subsidiary")
+    usable = usable_subsidiaries(account)
+    form = SubsidiaryForm(prefix="s", queryset=usable, initial={"subsidiary": page.choices.subsidiary})
+    if page.posted:
+        form = SubsidiaryForm(page.request.POST, prefix="s", queryset=usable)
+        if form.is_valid():
+            page.state.subsidiary_id = form.cleaned_data["subsidiary"].pk
+            return page.go("contact-type")
+    left_out = account.subsidiaries.exclude(pk__in=usable.values("pk")).order_by("name")
+    return page.render("subsidiary.html", form=form, account=account, has_usable=usable.exists(), left_out=left_out)
+
+
+# --- step 3: the contact type -----------------------------------------------------------------------
+def contact_type_step(page: WizardPage):
+    form = ContactTypeForm(prefix="c", initial={"contact_type": page.choices.contact_type})
+    if page.posted:
+        form = ContactTypeForm(page.request.POST, prefix="c")
+        if form.is_valid():
+            page.state.contact_type = form.cleaned_data["contact_type"]
+            return page.go("app")
+    return page.render("contact_type.html", form=form)
+
+
+# --- step 4: the other app's account ----------------------------------------------------------------
+def app_step(page: WizardPage):
+    accounts = verified_app_accounts()
+    initial = page.choices.app_account
+    just_connected = accounts.filter(pk=page.request.GET.get("google_account") or None).first()
+    if just_connected is not None:
+        initial = just_connected
+    form = PickAccountForm(prefix="app", queryset=accounts, initial={"account": initial})
+    if page.posted:
+        form = PickAccountForm(page.request.POST, prefix="app", queryset=accounts)
+        if form.is_valid():
+            page.state.app_account_id = form.cleaned_data["account"].pk
+            return page.go("review")
+    connect_url = reverse("admin:connections_google_connect") + "?" + urlencode({"next": step_url("app")})
+    return page.render(
+        "app.html", form=form, has_accounts=accounts.exists(), connect_url=connect_url, just_connected=just_connected
+    )
+
+
+# --- step 5: review, and make the (paused) connection with its dry run ------------------------------
+def _default_name(choices: Choices) -> str:
+    return f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {choices.app_account.label}"[:200]
+
+
+def review_step(page: WizardPage):
+    choices, state = page.choices, page.state
+    form = ReviewForm(
+        prefix="r",
+        initial={"name": state.name or _default_name(choices), "interval_minutes": state.interval_minutes or 15},
+    )
+    if page.posted:
+        form = ReviewForm(page.request.POST, prefix="r")
+        if form.is_valid():
+            state.name, state.interval_minutes = form.cleaned_data["name"], form.cleaned_data["interval_minutes"]
+            try:
+                connection = setup.save_draft(state, choices, state.name, state.interval_minutes, page.request.user)
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                state.dry_run_id = setup.dry_run(connection).pk
+                return page.go("preview")
+    app_provider = choices.app_account.provider
+    return page.render(
+        "review.html",
+        form=form,
+        app_label=PROVIDERS[app_provider].label,
+        mapping_rows=default_mapping_rows(app_provider, choices.contact_type),
+        rule_rows=default_rule_rows(app_provider),
+    )
+
+
+# --- step 6: the dry-run preview ----------------------------------------------------------------
+def preview_step(page: WizardPage):
+    connection, run = page.choices.connection, page.choices.dry_run
+    if page.posted and page.action == "rerun":
+        page.state.dry_run_id = setup.dry_run(connection).pk
+        messages.success(page.request, "The dry run ran again.")
+        return page.go("preview")
+    app_label = PROVIDERS[connection.app_account.provider].label
+    read = run.counters.get("read") or {}
+    return page.render(
+        "preview.html",
+        connection=connection,
+        run=run,
+        app_label=app_label,
+        columns=[name for name, _ in setup.COLUMNS],
+        rows=setup.summary_rows(run, app_label),
+        all_outcomes_url=setup.outcomes_url(run),
+        read_netsuite=read.get("netsuite", 0),
+        read_app=read.get("app", 0),
+        run_failed=run.status in ("failed", "skipped"),
+        start_url=step_url("start"),
+    )
+
+
+# --- step 7: start --------------------------------------------------------------------------------------
+def start_step(page: WizardPage):
+    if not page.posted:
+        return page.go("preview")
+    connection = page.choices.connection
+    run, created = setup.start(connection)
+    WizardState.clear(page.request)
+    verb = "queued" if created else "already " + run.get_status_display().lower()
+    messages.success(
+        page.request,
+        f"Connection “{connection.name}” started: its first sync (run {run.pk}) is {verb}; "
+        f"after that it runs every {connection.interval_minutes} minutes.",
+    )
+    return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[connection.pk]))
+
+
+HANDLERS = {
+    "netsuite": netsuite_step,
+    "subsidiary": subsidiary_step,
+    "contact-type": contact_type_step,
+    "app": app_step,
+    "review": review_step,
+    "preview": preview_step,
+    "start": start_step,
+}
+
+
+def _check_permission(request) -> None:
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def wizard_view(model_admin, request, step: str | None = None):
+    """Dispatch to a step (or, without one, resume at the first open step)."""
+    _check_permission(request)
+    if step is not None and step not in HANDLERS:
+        raise Http404("No such step of the connection wizard.")
+    state = WizardState.load(request)
+    choices = resolve(state)
+    for problem in choices.problems:
+        messages.error(request, problem)
+    first_open = choices.first_open_step()
+    if step is None:
+        state.save(request)
+        return HttpResponseRedirect(step_url(SLUGS[first_open]))
+    index = SLUGS.index(step)
+    if not choices.can_open(index):
+        state.save(request)
+        messages.warning(request, f"First complete step {first_open + 1}: {STEPS[first_open].title}.")
+        return HttpResponseRedirect(step_url(SLUGS[first_open]))
+    return HANDLERS[step](WizardPage(model_admin, request, step, state, choices))
+
+
+def cancel_view(model_admin, request):
+    """Forget the wizard's choices, and delete its connection if it never started."""
+    _check_permission(request)
+    state = WizardState.load(request)
+    choices = resolve(state)
+    if choices.connection is not None and setup.discard(choices.connection):
+        messages.info(request, f"The connection “{choices.connection.name}” was not started and has been removed.")
+    WizardState.clear(request)
+    messages.info(request, "The connection wizard was cancelled.")
+    return HttpResponseRedirect(reverse("admin:connections_connection_changelist"))

@@ -1,0 +1,166 @@
+"""The wizard from the subsidiary to "Start": each step validates, the review shows the defaults
+the connection gets, the preview is a real dry run of a paused connection, and Start queues the
+first run."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from connections.models import Connection
+from mappings.models import FieldMapping
+from rules.models import Rule
+from syncengine import lease
+from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
+from syncengine.models import RecordOutcome, SyncRun
+from syncengine.wizard.setup import DRAFT_REASON
+from syncengine.wizard.state import SESSION_KEY
+
+from .conftest import walk_to_review, wizard_url
+
+
+def test_end_to_end_with_dry_run_preview_and_start(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    chosen = walk_to_review(client, sandboxes)
+
+    page = client.get(wizard_url("review")).content.decode()
+    # The default mappings of Individual Customers ⇄ Google Contacts, and the default rules.
+    for label in ("First Name", "Last Name", "Email", "Mobile Phone", "Comments"):
+        assert f"<td>{label}</td>" in page
+    assert page.count("Sync everyone") == 2
+    assert "NetSuite → Google Contacts" in page and "Google Contacts → NetSuite" in page
+    assert "Individual Customers ⇄ Sales Google" in page  # the suggested name
+
+    response = client.post(wizard_url("review"), {"r-name": "Sales ⇄ Google", "r-interval_minutes": "30"})
+    assert response.status_code == 302 and response["Location"] == wizard_url("preview")
+    connection = Connection.objects.get()
+    assert connection.name == "Sales ⇄ Google" and connection.interval_minutes == 30
+    assert connection.paused and connection.paused_reason == DRAFT_REASON
+    assert connection.netsuite_account_id == chosen["netsuite"] and connection.subsidiary_id == chosen["subsidiary"]
+    assert connection.app_account_id == chosen["google"] and connection.contact_type == "individual_customers"
+    assert list(connection.owners.all()) == [administrator_user]
+    assert FieldMapping.objects.filter(connection=connection, is_default=True).count() == 8
+    assert Rule.objects.filter(connection=connection).count() == 2
+
+    dry = SyncRun.objects.get(connection=connection)
+    assert dry.dry_run and dry.status == RunStatus.SUCCEEDED
+    created_to_google = RecordOutcome.objects.filter(
+        run=dry, direction=SyncDirection.TO_APP, outcome=Outcome.CREATED
+    ).count()
+    assert created_to_google > 0
+    assert sandboxes.google.state()["contacts"] == 4  # a dry run writes nothing
+
+    page = client.get(wizard_url("preview")).content.decode()
+    assert "would create" in page and "conflicts" in page and "excluded" in page
+    outcomes = reverse("admin:syncengine_recordoutcome_changelist") + f"?run__id__exact={dry.pk}"
+    assert f'href="{outcomes}"' in page
+    created_link = f"{outcomes}&amp;direction__exact=to_app&amp;outcome__exact=created"
+    assert f'<a href="{created_link}">{created_to_google}</a>' in page
+    assert client.get(f"{outcomes}&direction__exact=to_app&outcome__in=updated,linked").status_code == 200
+
+    response = client.post(wizard_url("start"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:connections_connection_change", args=[connection.pk])
+    connection.refresh_from_db()
+    assert not connection.paused and connection.paused_reason == ""
+    first = SyncRun.objects.get(connection=connection, dry_run=False)
+    assert first.trigger == Trigger.INITIAL and first.status == RunStatus.QUEUED
+    assert SESSION_KEY not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert f"its first sync (run {first.pk}) is queued" in page
+
+
+def test_each_step_explains_a_missing_or_wrong_choice(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    netsuite = Connection._meta.get_field("netsuite_account").related_model.objects.get(provider="netsuite")
+    inactive = netsuite.subsidiaries.get(is_inactive=True)
+    page = client.post(wizard_url("subsidiary"), {"s-subsidiary": inactive.pk}).content.decode()
+    assert "That subsidiary cannot be used (inactive, elimination, or of another account)." in page
+    page = client.post(wizard_url("subsidiary"), {}).content.decode()
+    assert "Choose the subsidiary whose records this connection syncs." in page
+    page = client.post(wizard_url("contact-type"), {"c-contact_type": "vendors"}).content.decode()
+    assert "Choose one of the three contact types." in page
+    page = client.post(wizard_url("app"), {"app-account": netsuite.pk}).content.decode()
+    assert "That account is no longer connected" in page  # a NetSuite account is not an app account
+    page = client.post(wizard_url("review"), {"r-name": "", "r-interval_minutes": "0"}).content.decode()
+    assert "Give the connection a name." in page
+    assert "Choose an interval between 1 minute and 1440 minutes (a day)." in page
+    page = client.post(wizard_url("review"), {"r-name": "x", "r-interval_minutes": "soon"}).content.decode()
+    assert "Type a whole number of minutes." in page
+    assert not Connection.objects.exists()
+
+
+def test_going_back_and_changing_the_contact_type_makes_a_fitting_connection(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("review"), {"r-name": "First try", "r-interval_minutes": "15"})
+    first = Connection.objects.get()
+
+    # Same choices: the draft is updated, not duplicated.
+    client.post(wizard_url("review"), {"r-name": "Renamed", "r-interval_minutes": "20"})
+    assert list(Connection.objects.values_list("pk", "name", "interval_minutes")) == [(first.pk, "Renamed", 20)]
+
+    client.post(wizard_url("contact-type"), {"c-contact_type": "company_customers"})
+    response = client.get(wizard_url("preview"))  # the preview was for the old choices
+    assert response.status_code == 302 and response["Location"] == wizard_url("review")
+    client.post(wizard_url("review"), {"r-name": "Companies", "r-interval_minutes": "15"})
+    second = Connection.objects.get()
+    assert second.pk != first.pk and second.contact_type == "company_customers"
+    fields = set(FieldMapping.objects.filter(connection=second).values_list("netsuite_field", flat=True))
+    assert "companyName" in fields and "firstName" not in fields
+
+
+def test_cancel_removes_the_connection_that_never_started(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("review"), {"r-name": "Draft", "r-interval_minutes": "15"})
+    assert Connection.objects.count() == 1
+    response = client.post(reverse("admin:connections_connection_wizard_cancel"), follow=True)
+    assert "was not started and has been removed" in response.content.decode()
+    assert not Connection.objects.exists() and not SyncRun.objects.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_cancel_after_start_keeps_the_connection(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("review"), {"r-name": "Kept", "r-interval_minutes": "15"})
+    client.post(wizard_url("start"))
+    client.post(reverse("admin:connections_connection_wizard_cancel"))
+    assert Connection.objects.get().name == "Kept"
+
+
+def test_rerun_the_dry_run(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("review"), {"r-name": "Twice", "r-interval_minutes": "15"})
+    response = client.post(wizard_url("preview"), {"action": "rerun"}, follow=True)
+    assert "The dry run ran again." in response.content.decode()
+    runs = SyncRun.objects.filter(dry_run=True).order_by("pk")
+    assert runs.count() == 2
+    assert f"dry run {runs.last().pk}" in response.content.decode()
+
+
+def test_a_dry_run_that_cannot_run_says_why(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("review"), {"r-name": "Busy", "r-interval_minutes": "15"})
+    lease.acquire(Connection.objects.get().pk, "another-worker")  # a run elsewhere holds the connection
+    client.post(wizard_url("preview"), {"action": "rerun"})
+    page = client.get(wizard_url("preview")).content.decode()
+    assert (
+        'id="dry-run-error"' in page
+        and "Skipped (another run was in progress).</strong> Not run: another run holds this connection" in page
+    )
+    assert 'id="start-connection"' in page  # a passing problem need not block the start
+
+
+def test_an_account_refused_by_the_dry_run_sends_back_to_authorize_it(client, administrator_user, sandboxes):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    sandboxes.netsuite.revoke_token()  # NetSuite now refuses the token
+    client.post(wizard_url("review"), {"r-name": "Broken", "r-interval_minutes": "15"})
+    response = client.get(wizard_url("preview"), follow=True)
+    assert response.redirect_chain[-1][0] == wizard_url("netsuite")
+    page = response.content.decode()
+    assert "The NetSuite account “Sandbox NetSuite” can no longer be used: NetSuite refused the credentials" in page
