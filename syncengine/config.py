@@ -32,6 +32,28 @@ class SyncConfig:
     problems: list[str] = field(default_factory=list)  # mappings skipped, and why
 
 
+def ensure_catalogs(connection: Connection) -> list[str]:
+    """Fetch the field catalogs that were never fetched (a new connection): the
+    live catalogs carry what the static ones cannot know (text limits, option
+    lists, custom fields). Returns the problems met; the static catalog is then
+    used. Catalogs are not fetched again on every run: "Refresh field catalogs"
+    does that (it costs requests)."""
+    from mappings.catalog_cache import CatalogRefreshFailed, refresh_catalog
+    from mappings.models import FieldCatalog
+
+    problems = []
+    for account, object_type in (
+        (connection.netsuite_account, connection.contact_type),
+        (connection.app_account, APP_OBJECT_TYPE),
+    ):
+        if not FieldCatalog.objects.filter(account=account, object_type=object_type).exists():
+            try:
+                refresh_catalog(account, object_type)
+            except CatalogRefreshFailed as exc:
+                problems.append(str(exc))
+    return problems
+
+
 def load_config(connection: Connection) -> SyncConfig:
     """Load the connection's mappings, catalogs and rules (a fixed number of queries)."""
     from mappings.catalog_cache import catalog_for

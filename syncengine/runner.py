@@ -40,9 +40,10 @@ from . import codec, lease
 from .bulk import update_rows
 from .choices import LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
-from .config import APP_OBJECT_TYPE, SyncConfig, load_config
+from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
 from .mirror import store_page
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from .notifications import notify_run_finished
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ class Runner:
     # --- orchestration ----------------------------------------------------------
     def execute(self) -> None:
         connection = self.connection
+        catalog_problems = ensure_catalogs(connection)
         self.config: SyncConfig = load_config(connection)
+        self.config.problems.extend(catalog_problems)
         self.ns_client = client_for(connection.netsuite_account)
         self.app_client = client_for(connection.app_account)
         self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
@@ -269,6 +272,16 @@ class Runner:
             ops.append(op)
             if row.deleted:
                 self._plan_deletion(op, side)
+                continue
+            unreadable = (row.meta or {}).get("unreadable")
+            if unreadable:
+                # A value we cannot read would look like a cleared field: do not sync
+                # the record until it reads cleanly (it stays pending, retried each run).
+                op.done = False
+                problems = "; ".join(f"{field}: {message}" for field, message in sorted(unreadable.items()))
+                op.outcomes.append(
+                    (DIRECTION_FROM[side], Outcome.FAILED, f"Some values cannot be read: {problems}", {})
+                )
                 continue
             if link is None:
                 if not row.email_key:
@@ -799,4 +812,5 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     run.counters = {k: dict(v) for k, v in runner.counters.items()}
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "counters", "finished_at"])
+    notify_run_finished(run)  # email the owners about a new problem; pause after repeated authentication failures
     return run

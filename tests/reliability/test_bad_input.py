@@ -116,16 +116,6 @@ def test_text_longer_than_netsuite_holds_is_cut_with_a_warning_and_not_written_a
     assert google["names"][0]["givenName"] == "G" * 50 and google["biographies"][0]["value"] == "N" * 1500
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "syncengine/config.py load_config takes the catalogs from mappings.catalog_cache.catalog_for, which "
-        "falls back to the static catalogs of mappings/catalogs.py (no max_length) until someone presses "
-        "'Refresh field catalogs'; a new connection therefore sends a 50-character first name as it is and "
-        "NetSuite refuses the whole record (400, 'more than the maximum number ( 32 ) of characters') instead "
-        "of the value being cut to fit with a warning"
-    ),
-)
 def test_text_longer_than_netsuite_holds_is_cut_also_before_the_catalogs_are_refreshed(sandboxes, settings):
     connection = make_connection(sandboxes, settings)  # the catalogs as a new connection has them
     seed(sandboxes, google=[g_person("G" * 50, "Fits", "long@example.com")])
@@ -223,16 +213,6 @@ def test_an_unknown_select_value_is_reported_and_the_rest_of_the_record_is_writt
     assert in_netsuite["gold@example.com"][0]["custentity_loyalty_tier"]["refName"] == "Gold"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "connections/providers/netsuite/values.py parse_integer lets decimal.InvalidOperation escape "
-        "(record_rows.py RecordQuery.record catches only TypeError/ValueError), so the run crashes with "
-        "'Unexpected error'; and had it been a MalformedResponse, NetSuiteClient.read_changes would still "
-        "stop the whole read, so one unreadable record fails every run of the connection instead of "
-        "getting a failed outcome of its own"
-    ),
-)
 def test_a_value_of_the_wrong_type_from_netsuite_fails_that_record_only(sandboxes, connection):
     (good, odd), _ = seed(
         sandboxes,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base import Record
-from ..errors import MalformedResponse
 from ..fields import FieldSpec, FieldType
 from . import suiteql
 from .contact_types import ContactType
@@ -93,21 +92,25 @@ class RecordQuery:
         """The typed :class:`Record` of one SuiteQL row (null columns are omitted by NetSuite)."""
         record_id = str(row["id"])
         typed: dict[str, Any] = {}
+        unreadable: dict[str, str] = {}
         for column in self.columns:
             raw = row.get(column.alias)
             name = row.get(column.name_alias) if column.name_alias else None
             try:
                 typed[column.field_id] = typed_value(column.type, raw, name=name, names=column.names)
             except (TypeError, ValueError) as exc:
-                raise MalformedResponse(
-                    f"NetSuite {self.kind.record_type} {record_id}: cannot read {column.field_id} "
-                    f"as {column.type}: {exc}"
-                ) from None
-        values = {field_id: typed[field_id] for field_id in self._catalog_ids}
+                # One odd value must not stop the whole read: the record comes with
+                # the field left out and named in meta["unreadable"], and the caller
+                # decides (the sync engine fails that record alone).
+                unreadable[column.field_id] = f"cannot read {column.field_id} as {column.type}: {exc}"
+        values = {field_id: typed[field_id] for field_id in self._catalog_ids if field_id in typed}
+        meta = {"externalId": typed.get("externalId"), "recordType": self.kind.record_type}
+        if unreadable:
+            meta["unreadable"] = unreadable
         return Record(
             id=record_id,
             modified_at=typed.get("lastModifiedDate"),
             deleted=False,
             values=values,
-            meta={"externalId": typed.get("externalId"), "recordType": self.kind.record_type},
+            meta=meta,
         )

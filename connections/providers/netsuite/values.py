@@ -60,7 +60,10 @@ def parse_date(raw: Any) -> date | None:
 def parse_integer(raw: Any) -> int | None:
     if raw is None or raw == "":
         return None
-    return int(Decimal(str(raw).strip()))
+    try:
+        return int(Decimal(str(raw).strip()))
+    except InvalidOperation:
+        raise ValueError(f"not a whole number: {raw!r}") from None
 
 
 def parse_decimal(raw: Any) -> Decimal | None:
