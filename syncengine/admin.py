@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome
+from .health import FailureReasonFilter, LatestOutcomeFilter
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 
 
@@ -131,7 +132,15 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         "short_message",
         "timeline",
     )
-    list_filter = ("outcome", "direction", "run__connection", "run__dry_run", "created_at")
+    list_filter = (
+        "outcome",
+        "direction",
+        "run__connection",
+        "run__dry_run",
+        "created_at",
+        LatestOutcomeFilter,  # the health overview's links: each record's current state
+        FailureReasonFilter,
+    )
     search_fields = ("=email", "=netsuite_id", "=app_id")
     list_select_related = ("run",)
     show_full_result_count = False

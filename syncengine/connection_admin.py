@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from connections.admin import ConnectionAdmin
 from connections.models import Connection
@@ -25,7 +27,9 @@ from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 
 from .choices import RunStatus
+from .health import connection_health
 from .models import ConnectionState, SyncRun
+from .notifications import AUTH_PAUSE_PREFIX
 from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
 from .wizard.urls import wizard_urls
 
@@ -37,7 +41,33 @@ STATUS_COLOURS = {
     "attention": "#c62828",
 }
 
+BROKEN_ACCOUNT = ("error", "needs_reauth")
+
 admin.site.unregister(Connection)
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Connections flagged "Needs attention" in the status column: a failed last run, held deletions,
+    a broken account, or paused by the engine after repeated authentication failures."""
+
+    title = "attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs attention")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        trouble = (
+            Q(netsuite_account__status__in=BROKEN_ACCOUNT)
+            | Q(app_account__status__in=BROKEN_ACCOUNT)
+            | Q(sync_state__deletions_awaiting_confirmation__gt=0)
+            | Q(last_status=RunStatus.FAILED)
+        )
+        return queryset.filter(
+            (Q(paused=False) & trouble) | Q(paused=True, paused_reason__startswith=AUTH_PAUSE_PREFIX)
+        )
 
 
 @admin.register(Connection)
@@ -49,6 +79,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
     list_display = (*ConnectionAdmin.list_display[:-2], "sync_status", "last_run_at", "interval_minutes")
     inlines = (FieldMappingInline, RulesToAppInline, RulesToNetSuiteInline)
     actions = (*ConnectionAdmin.actions, "refresh_field_catalogs")
+    list_filter = (NeedsAttentionFilter, *ConnectionAdmin.list_filter)
 
     def get_inline_instances(self, request, obj=None):
         # A new connection gets its default mappings and rules when it is saved; they are edited afterwards.
@@ -87,10 +118,16 @@ class SyncConnectionAdmin(ConnectionAdmin):
     @admin.display(description="status")
     def sync_status(self, obj):
         state = getattr(obj, "sync_state", None) if hasattr(obj, "sync_state") else None
-        broken = any(a.status in ("error", "needs_reauth") for a in (obj.netsuite_account, obj.app_account))
-        if obj.paused:
+        broken = any(a.status in BROKEN_ACCOUNT for a in (obj.netsuite_account, obj.app_account))
+        paused_by_engine = obj.paused and obj.paused_reason.startswith(AUTH_PAUSE_PREFIX)
+        if obj.paused and not paused_by_engine:
             code, label = "paused", "Paused"
-        elif broken or (state and state.deletions_awaiting_confirmation) or obj.last_status == RunStatus.FAILED:
+        elif (
+            paused_by_engine
+            or broken
+            or (state and state.deletions_awaiting_confirmation)
+            or obj.last_status == RunStatus.FAILED
+        ):
             code, label = "attention", "Needs attention"
         elif obj.running:
             code, label = ("syncing", "Syncing") if obj.last_status else ("scanning", "Scanning")
@@ -142,11 +179,53 @@ class SyncConnectionAdmin(ConnectionAdmin):
         messages.success(request, f"{count} held deletions confirmed: the next run carries them out.")
         return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
 
+    # --- health: on the connection page and a page of its own ----------------------------------------------
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "health_overview") if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        rest = [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "health_overview"]})
+            for name, opts in fieldsets
+        ]
+        return [("Health", {"fields": ["health_overview"]}), *rest]
+
+    @admin.display(description="records")
+    def health_overview(self, obj):
+        html = render_to_string(
+            "admin/syncengine/health/overview.html", {"health": connection_health(obj), "compact": True}
+        )
+        # Escaped by the template; one line, or the admin would add a <br> per line.
+        return mark_safe(html.replace("\n", " "))  # noqa: S308
+
+    def health_view(self, request, pk: int):
+        connection = get_object_or_404(Connection, pk=pk)
+        if not self.has_view_permission(request, connection):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Health of {connection}",
+            "opts": self.model._meta,
+            "original": connection,
+            "health": connection_health(connection, top_reasons=50),
+            "status": connection_status(connection),
+        }
+        return TemplateResponse(request, "admin/syncengine/health/page.html", context)
+
     def get_urls(self):
         def post(route, view, name):
             return path(route, self.admin_site.admin_view(require_POST(view)), name=name)
 
         own = [
+            path(
+                "<int:pk>/health/",
+                self.admin_site.admin_view(require_safe(self.health_view)),
+                name="connections_connection_health",
+            ),
             post("<int:pk>/refresh-catalogs/", self.refresh_catalogs_view, "connections_connection_refresh_catalogs"),
             post("<int:pk>/run/", self.run_now_view, "connections_connection_run"),
             post("<int:pk>/dry-run/", self.dry_run_view, "connections_connection_dry_run"),

@@ -1,0 +1,260 @@
+"""The health of a connection at a glance: records in sync, excluded (and why),
+duplicates, failing (grouped by cause) and recent conflicts, each with a link
+to the list of the records concerned.
+
+"Excluded", "duplicate" and "failing" are about each record's *latest*
+outcome (outside dry runs): a record that failed once and synced later is
+not failing. A fixed number of queries whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Case, CharField, Count, F, Max, QuerySet, When
+from django.urls import reverse
+from django.utils import timezone
+
+from connections.models import Connection
+
+from .choices import LinkState, Outcome, SyncDirection
+from .models import RecordLink, RecordOutcome
+
+CONFLICT_WINDOW = timedelta(days=7)
+TOP_REASONS = 10
+
+# --- the latest outcome of each record ----------------------------------------------------------------------
+
+
+def latest_outcome_ids(outcomes: QuerySet | None = None) -> QuerySet:
+    """Ids of the latest non-dry-run outcome of each record, per connection and direction (a subquery).
+
+    A record is its source side's id: the NetSuite id for NetSuite → app,
+    the app id for app → NetSuite.
+    """
+    outcomes = RecordOutcome.objects.all() if outcomes is None else outcomes
+    return (
+        outcomes.filter(run__dry_run=False)
+        .annotate(
+            source_id=Case(
+                When(direction=SyncDirection.TO_APP, then=F("netsuite_id")),
+                default=F("app_id"),
+                output_field=CharField(),
+            )
+        )
+        .values("run__connection_id", "direction", "source_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+
+
+def latest_outcomes(connection_id: int) -> QuerySet:
+    """The latest outcome of each record of one connection."""
+    ids = latest_outcome_ids(RecordOutcome.objects.filter(run__connection_id=connection_id))
+    return RecordOutcome.objects.filter(id__in=ids)
+
+
+# --- failure messages, grouped by cause ----------------------------------------------------------------------
+
+# What varies from record to record inside an API's message, and the placeholder it becomes. The patterns
+# are written in the subset of regular expressions that Python (SQLite's REGEXP) and PostgreSQL share.
+_VARIABLE_PARTS: tuple[tuple[str, str, str], ...] = (
+    ("dquoted", r'"[^"]*"', '"…"'),
+    ("squoted", r"'[^']*'", "'…'"),
+    ("email", r"[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]*", "<email>"),  # valid or not (an invalid one often is the cause)
+    ("hexid", r"[0-9a-fA-F]{12,}", "<id>"),
+    ("number", r"[0-9]+", "<n>"),
+)
+_FINDER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in _VARIABLE_PARTS))
+_PLACEHOLDER_OF = {name: placeholder for name, _, placeholder in _VARIABLE_PARTS}
+_PATTERN_OF = {placeholder: pattern for _, pattern, placeholder in _VARIABLE_PARTS}
+_PLACEHOLDERS = re.compile("(" + "|".join(re.escape(p) for p in _PATTERN_OF) + ")")
+
+
+def failure_reason(message: str) -> str:
+    """The cause of a failure without what varies per record (ids, emails, quoted values, numbers),
+    so that identical causes group: "Invalid email 'x@'" and "Invalid email 'y@'" are one reason.
+    Only the first line counts."""
+    lines = (message or "").strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return _FINDER.sub(lambda m: _PLACEHOLDER_OF[m.lastgroup], first)
+
+
+def reason_regex(reason: str) -> str:
+    """A regular expression matching the messages whose :func:`failure_reason` is ``reason``
+    (for ``message__regex``; the same on SQLite and PostgreSQL)."""
+    parts = _PLACEHOLDERS.split(reason)
+    # re.escape only escapes punctuation, which a backslash makes literal in PostgreSQL too.
+    body = "".join(_PATTERN_OF.get(part) or re.escape(part) for part in parts)
+    return "^\\s*" + body + "\\s*($|[\\r\\n])"
+
+
+# --- the health of one connection -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the health overview and the list that shows its records."""
+
+    label: str
+    count: int
+    url: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    """Records whose latest outcome failed for the same cause."""
+
+    reason: str
+    count: int
+    example: str  # one full message of the group (already redacted by the engine)
+    url: str
+
+
+@dataclass
+class Health:
+    """A connection's health: what the overview shows (see :func:`connection_health`)."""
+
+    connection: Connection
+    in_sync: Figure
+    excluded: list[Figure]
+    duplicates: Figure
+    failing: Figure
+    failure_groups: list[FailureGroup] = field(default_factory=list)
+    more_failure_groups: int = 0
+    conflicts: Figure | None = None
+    conflict_days: int = CONFLICT_WINDOW.days
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(c.count for c in self.excluded)
+
+    @property
+    def healthy(self) -> bool:
+        return self.failing.count == 0
+
+
+def outcome_list_url(connection_id: int, **filters: str) -> str:
+    """The outcome list of one connection, filtered (``latest="yes"``: each record's latest outcome only)."""
+    params = {"run__connection__id__exact": str(connection_id), **filters}
+    return reverse("admin:syncengine_recordoutcome_changelist") + "?" + urlencode(params)
+
+
+# The outcome list's "latest outcome per record" filter (see syncengine.admin).
+LATEST = {"latest": "yes"}
+
+EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
+    (Outcome.SKIPPED_BY_RULES, "No rule matched", "Not synced: none of the direction's rules matches the record."),
+    (
+        Outcome.EXCLUDED_BY_RULES,
+        "No rule matches any more",
+        "Synced before; no rule matches it now, so it is left as it is.",
+    ),
+    (Outcome.EXCLUDED_NO_EMAIL, "No email", "Records without an email are not synced (to avoid duplicates)."),
+)
+
+
+def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS) -> Health:
+    """Count the connection's records by state. Four queries, whatever the number of records."""
+    pk = connection.pk
+    in_sync = RecordLink.objects.filter(connection_id=pk, state=LinkState.LINKED).count()
+    latest = latest_outcomes(pk)
+    by_outcome = dict(latest.values_list("outcome").annotate(n=Count("id")).order_by())
+    messages = list(latest.filter(outcome=Outcome.FAILED).values_list("message").annotate(n=Count("id")).order_by("-n"))
+    since = timezone.now() - CONFLICT_WINDOW
+    conflicts = RecordOutcome.objects.filter(
+        run__connection_id=pk, run__dry_run=False, outcome=Outcome.CONFLICT_RESOLVED, created_at__gte=since
+    ).count()
+
+    groups: dict[str, list] = {}
+    for message, n in messages:
+        reason = failure_reason(message)
+        group = groups.setdefault(reason, [0, message])
+        group[0] += n
+    ordered = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))
+    failure_groups = [
+        FailureGroup(
+            reason=reason or "(no message)",
+            count=n,
+            example=example,
+            url=outcome_list_url(pk, outcome__exact=Outcome.FAILED, reason=reason, **LATEST),
+        )
+        for reason, (n, example) in ordered[:top_reasons]
+    ]
+    links_url = (
+        reverse("admin:syncengine_recordlink_changelist")
+        + "?"
+        + urlencode({"connection__id__exact": str(pk), "state__exact": LinkState.LINKED})
+    )
+    return Health(
+        connection=connection,
+        in_sync=Figure("In sync", in_sync, links_url, "Linked pairs of records, kept in step."),
+        excluded=[
+            Figure(label, by_outcome.get(outcome, 0), outcome_list_url(pk, outcome__exact=outcome, **LATEST), help_text)
+            for outcome, label, help_text in EXCLUSION_REASONS
+        ],
+        duplicates=Figure(
+            "Duplicates",
+            by_outcome.get(Outcome.DUPLICATE, 0),
+            outcome_list_url(pk, outcome__exact=Outcome.DUPLICATE, **LATEST),
+            "Another record with the same email is the one synced.",
+        ),
+        failing=Figure(
+            "Failing",
+            by_outcome.get(Outcome.FAILED, 0),
+            outcome_list_url(pk, outcome__exact=Outcome.FAILED, **LATEST),
+            "Retried on every run until they go through.",
+        ),
+        failure_groups=failure_groups,
+        more_failure_groups=max(0, len(ordered) - top_reasons),
+        conflicts=Figure(
+            f"Conflicts (last {CONFLICT_WINDOW.days} days)",
+            conflicts,
+            outcome_list_url(
+                pk,
+                outcome__exact=Outcome.CONFLICT_RESOLVED,
+                run__dry_run__exact="0",
+                created_at__gte=since.isoformat(),
+            ),
+            "Fields changed on both sides, resolved by the connection's conflict policy.",
+        ),
+    )
+
+
+# --- the outcome list's filters the health links use -----------------------------------------------------------
+
+
+class LatestOutcomeFilter(admin.SimpleListFilter):
+    """Only the latest outcome of each record (outside dry runs): the records' current state."""
+
+    title = "records"
+    parameter_name = "latest"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Latest outcome of each record")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(id__in=latest_outcome_ids())
+        return queryset
+
+
+class FailureReasonFilter(admin.SimpleListFilter):
+    """Failures of one cause (a :func:`failure_reason`); shown only when a health link sets it."""
+
+    title = "failure reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        reason = request.GET.get(self.parameter_name)
+        return [(reason, reason)] if reason else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(message__regex=reason_regex(self.value()))
+        return queryset

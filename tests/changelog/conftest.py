@@ -1,0 +1,12 @@
+"""Fixtures of the change history tests: a connection with its accounts (its default mappings and rules)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..mappings_admin.catalog_data import make_connection, make_google_account
+
+
+@pytest.fixture
+def connection_obj(netsuite_account):
+    return make_connection(netsuite_account, make_google_account(), "individual_customers")
