@@ -14,7 +14,7 @@ from __future__ import annotations
 OPERATORS = "Sync operators"
 ADMINISTRATORS = "Sync administrators"
 
-PRODUCT_APPS = ("connections", "mappings", "rules", "syncengine", "django_q")
+PRODUCT_APPS = ("connections", "mappings", "rules", "syncengine", "changelog", "django_q")
 
 # Extra permissions operators get beyond viewing (app_label.codename).
 OPERATOR_EXTRA = ("connections.run_connection",)
