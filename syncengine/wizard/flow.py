@@ -31,7 +31,7 @@ STEPS: tuple[Step, ...] = (
     Step("contact-type", "Contact type"),
     Step("app", "Google account"),
     Step("review", "Review"),
-    Step("preview", "Dry-run preview"),
+    Step("preview", "Dry run"),
     Step("start", "Start"),
 )
 SLUGS = tuple(step.slug for step in STEPS)

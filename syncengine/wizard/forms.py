@@ -27,7 +27,8 @@ class AccountChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: ConnectedAccount) -> str:
         when = timezone.localtime(obj.verified_at).strftime("%Y-%m-%d") if obj.verified_at else "never"
-        return f"{obj.label} — {obj.account_id} (verified {when})"
+        name = obj.label if obj.label == obj.account_id else f"{obj.label} — {obj.account_id}"
+        return f"{name} (verified {when})"
 
 
 class PickAccountForm(forms.Form):
@@ -63,7 +64,9 @@ class AuthorizeNetSuiteForm(forms.Form):
     """A new NetSuite account with Token-Based Authentication (the credentials are checked live)."""
 
     label = forms.CharField(
-        max_length=200, required=False, help_text="A name ops staff recognise; defaults to “NetSuite <Account ID>”."
+        max_length=200,
+        required=False,
+        help_text="A name ops staff recognise; defaults to “NetSuite” and the Account ID.",
     )
     account_id = forms.CharField(
         label="Account ID",
