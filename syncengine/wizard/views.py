@@ -144,7 +144,8 @@ def contact_type_step(page: WizardPage):
 def app_step(page: WizardPage):
     accounts = verified_app_accounts()
     initial = page.choices.app_account
-    just_connected = accounts.filter(pk=page.request.GET.get("google_account") or None).first()
+    returned = page.request.GET.get("google_account", "")  # set by the Google sign-in's return
+    just_connected = accounts.filter(pk=int(returned)).first() if returned.isdigit() else None
     if just_connected is not None:
         initial = just_connected
     form = PickAccountForm(prefix="app", queryset=accounts, initial={"account": initial})

@@ -46,6 +46,7 @@ def test_connect_google_from_the_wizard_and_come_back_with_it_chosen(client, adm
     )
     response = client.post(wizard_url("app"), {"app-account": account.pk})
     assert response["Location"] == wizard_url("review")
+    assert client.get(wizard_url("app") + "?google_account=x").status_code == 200  # a mangled return is ignored
 
 
 def test_next_outside_the_site_is_ignored(client, administrator_user, sandboxes):
