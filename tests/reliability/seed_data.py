@@ -1,7 +1,8 @@
-"""A repeatable few-hundred-record seed for the fault tests, shaped like the crash test's (``tests/engine/bulk_data``).
+"""A repeatable seed of any size, shaped like the crash test's (``tests/engine/bulk_data``): a few hundred
+records for the fault tests (the defaults), more for the load test.
 
-NetSuite holds ``NETSUITE_COUNT`` individual customers, Google ``GOOGLE_COUNT`` contacts; the first
-``SHARED`` contacts share an email with a customer (they link and merge), the rest are new on each side.
+NetSuite holds individual customers, Google contacts; the first ``shared`` contacts share an email with a
+customer (they link and merge), the rest are new on each side.
 Linked pairs differ in fields only one side has (merged both ways) and in a job title both have,
 changed in Google after NetSuite (the default "most recent change wins" picks Google's every time).
 """
@@ -18,11 +19,11 @@ SHARED = 60
 UNIQUE_EMAILS = NETSUITE_COUNT + GOOGLE_COUNT - SHARED
 
 
-def netsuite_bodies() -> list[dict]:
+def netsuite_bodies(count: int = NETSUITE_COUNT) -> list[dict]:
     # An hour old: older than Google's contacts (seeded now), far from the reads' overlap window.
     stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     bodies = []
-    for index in range(NETSUITE_COUNT):
+    for index in range(count):
         body = {
             "isPerson": True,
             "subsidiary": {"id": "1"},
@@ -42,10 +43,10 @@ def netsuite_bodies() -> list[dict]:
     return bodies
 
 
-def google_bodies() -> list[dict]:
+def google_bodies(count: int = GOOGLE_COUNT, shared_count: int = SHARED) -> list[dict]:
     people = []
-    for index in range(GOOGLE_COUNT):
-        shared = index < SHARED
+    for index in range(count):
+        shared = index < shared_count
         email = f"person{index:04d}@example.com" if shared else f"contact{index:04d}@example.org"
         person = {
             "names": [{"givenName": f"Nora{index}" if shared else f"Gina{index}", "familyName": f"Gmail{index % 11}"}],
@@ -59,8 +60,10 @@ def google_bodies() -> list[dict]:
     return people
 
 
-def seed_records(sandboxes: Sandboxes) -> None:
-    """Reset both sandboxes and load the seed (the same every time)."""
+def seed_records(
+    sandboxes: Sandboxes, netsuite: int = NETSUITE_COUNT, google: int = GOOGLE_COUNT, shared: int = SHARED
+) -> None:
+    """Reset both sandboxes and load the seed (the same every time for the same counts)."""
     sandboxes.reset()
-    sandboxes.netsuite.seed({"records": {"customer": netsuite_bodies()}})
-    sandboxes.google.seed({"persons": google_bodies()})
+    sandboxes.netsuite.seed({"records": {"customer": netsuite_bodies(netsuite)}})
+    sandboxes.google.seed({"persons": google_bodies(google, shared)})

@@ -1,0 +1,232 @@
+"""Load on PostgreSQL with the Redis broker: 20 connections of 2,000 records each, all due at once,
+two ``qcluster`` processes.
+
+Every run completes, and completes well: both sides of each connection end with the 1,500 emails of
+its seed, none twice, and the same end state as every other connection (they share one seed).
+No lease is ever held twice (no two runs of one connection overlap in time), PostgreSQL reports no
+deadlock, and the admin's connection list answers in under a second all along.
+
+The 40 sandboxes run in a process of their own (:mod:`sandbox_farm`), so that this process, which
+times the admin, does not serve them too. PostgreSQL only: on SQLite (one writer at a time) the
+test would measure SQLite's lock, not the product; CI runs it on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection as db
+from django.urls import reverse
+
+from connections.models import ConnectedAccount, Connection
+from connections.services import verify_account
+from syncengine.choices import RunStatus
+from syncengine.models import SyncRun
+
+from ..integration.processes import ROOT, child_env, start_qcluster, stop
+from .sandbox_farm import seed_counts
+
+CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "20"))
+RECORDS = int(os.environ.get("LOAD_RECORDS", "500"))  # per connection; see the docstring
+FARMS = 2  # sandbox processes (seeding and serving on both cores)
+CLUSTERS = 2
+WORKERS_PER_CLUSTER = 2
+DEADLINE_SECONDS = 240
+ADMIN_LIST_LIMIT_SECONDS = 1.0
+NETSUITE_RECORDS, GOOGLE_RECORDS, SHARED = seed_counts(RECORDS)
+UNIQUE_EMAILS = NETSUITE_RECORDS + GOOGLE_RECORDS - SHARED
+REDIS_DB = 7  # a database of its own on the test Redis, cleaned up afterwards
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="the load test runs on PostgreSQL only (set DATABASE_URL; CI does): SQLite takes one writer at a time",
+    ),
+]
+
+
+def redis_url() -> str:
+    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
+    return urlunsplit(base._replace(path=f"/{REDIS_DB}"))
+
+
+@pytest.fixture
+def redis_queue():
+    url = redis_url()
+    try:
+        client = redis.from_url(url)
+        client.ping()
+    except redis.RedisError as exc:  # a missing service is a failure, not a skip
+        pytest.fail(f"Redis is needed at {url} ({exc}); start it or set REDIS_URL_FOR_TESTS.")
+    name = f"load-{uuid.uuid4().hex[:8]}"
+    yield url, name
+    for key in client.scan_iter(f"*{name}*"):
+        client.delete(key)
+
+
+class Farm:
+    """The sandbox farm child process (see sandbox_farm.py)."""
+
+    def __init__(self, pairs: int, records: int, first: int, env: dict[str, str]):
+        script = str(Path(__file__).with_name("sandbox_farm.py"))
+        self.process = subprocess.Popen(
+            [sys.executable, script, str(pairs), str(records), str(first)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ready(self) -> list[dict]:
+        """The pairs, once seeded."""
+        return json.loads(self.process.stdout.readline())
+
+    def summary(self) -> list[dict] | None:
+        if self.process.poll() is not None:
+            return None
+        self.process.stdin.write("summary\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def stop(self) -> None:
+        try:
+            self.process.communicate("quit\n", timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+
+
+def connect(index: int, pair: dict) -> Connection:
+    """Accounts on one pair of sandboxes (NetSuite verified over HTTP) and a connection between them."""
+    ns = pair["netsuite"]
+    netsuite = ConnectedAccount(
+        provider="netsuite", label=f"Load NetSuite {index}", account_id=ns["account_id"], api_base_url=ns["base_url"]
+    )
+    netsuite.set_credentials({k: ns[k] for k in ("consumer_key", "consumer_secret", "token_id", "token_secret")})
+    netsuite.save()
+    result = verify_account(netsuite)
+    assert result.ok, result.message
+    g = pair["google"]
+    google = ConnectedAccount(
+        provider="google_contacts", label=f"Load Google {index}", account_id=g["user_email"], api_base_url=g["base_url"]
+    )
+    google.set_credentials({"refresh_token": g["refresh_token"]})
+    google.save()
+    subsidiary = netsuite.subsidiaries.filter(is_inactive=False, is_elimination=False).order_by("internal_id").first()
+    return Connection.objects.create(
+        name=f"Load {index}",
+        netsuite_account=netsuite,
+        subsidiary=subsidiary,
+        contact_type="individual_customers",
+        app_account=google,
+    )
+
+
+def deadlocks() -> int:
+    with db.cursor() as cursor:
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def overlapping(runs: list[SyncRun]) -> list[tuple[int, int]]:
+    """Pairs of runs of one connection whose [started_at, finished_at] overlap."""
+    found = []
+    started = sorted((r for r in runs if r.started_at), key=lambda r: r.started_at)
+    for before, after in zip(started, started[1:], strict=False):
+        if before.connection_id == after.connection_id and after.started_at < before.finished_at:
+            found.append((before.pk, after.pk))
+    return found
+
+
+def test_twenty_connections_due_at_once_on_two_clusters_all_complete_without_overlap(
+    redis_queue, admin_client, tmp_path
+):
+    url, cluster = redis_queue
+    started = time.monotonic()
+    share = -(-CONNECTIONS // FARMS)
+    farms = [
+        Farm(min(share, CONNECTIONS - first), RECORDS, first, child_env()) for first in range(0, CONNECTIONS, share)
+    ]
+    clusters = []
+    try:
+        pairs = [pair for farm in farms for pair in farm.ready()]
+        connections = [connect(i, pair) for i, pair in enumerate(pairs)]
+        google = pairs[0]["google"]
+        env = child_env(
+            REDIS_URL=url,
+            Q_CLUSTER_NAME=cluster,
+            Q_WORKERS=str(WORKERS_PER_CLUSTER),
+            GOOGLE_CLIENT_ID=google["client_id"],
+            GOOGLE_CLIENT_SECRET=google["client_secret"],
+            LOG_LEVEL="WARNING",
+        )
+        changelist = reverse("admin:connections_connection_changelist")
+        assert admin_client.get(changelist).status_code == 200  # warm (templates, first queries): not the load's doing
+        deadlocks_before = deadlocks()
+        ready = time.monotonic()
+        # Each connection got its schedule when it was saved, due now: the clusters take them all at once.
+        clusters = [start_qcluster(env, tmp_path / f"qcluster-{n}.log") for n in range(CLUSTERS)]
+        timings = []
+        while True:
+            tick = time.perf_counter()
+            response = admin_client.get(changelist)
+            timings.append(time.perf_counter() - tick)
+            assert response.status_code == 200
+            runs = list(SyncRun.objects.filter(connection__in=connections))
+            succeeded = {r.connection_id for r in runs if r.status == RunStatus.SUCCEEDED}
+            active = [r for r in runs if r.status in (RunStatus.QUEUED, RunStatus.RUNNING)]
+            if len(succeeded) == CONNECTIONS and not active:
+                break
+            logs = "\n".join(f"--- {p}\n{p.read_text()[-3000:]}" for p in sorted(tmp_path.glob("qcluster-*.log")))
+            assert all(c.poll() is None for c in clusters), f"a qcluster died:\n{logs}"
+            assert time.monotonic() - ready < DEADLINE_SECONDS, (
+                f"{len(succeeded)} of {CONNECTIONS} connections synced after {DEADLINE_SECONDS}s; "
+                f"statuses {sorted(r.status for r in runs)}\n{logs}"
+            )
+            if len(timings) % 20 == 0:
+                print(f"{time.monotonic() - ready:.0f}s: {len(succeeded)} synced, {len(active)} active", flush=True)
+            time.sleep(0.5)
+        synced = time.monotonic()
+    finally:
+        for process in clusters:
+            stop(process)
+        summaries = [farm.summary() for farm in farms]
+        for farm in farms:
+            farm.stop()
+
+    runs = list(SyncRun.objects.filter(connection__in=connections).order_by("pk"))
+    assert {r.status for r in runs} <= {RunStatus.SUCCEEDED, RunStatus.SKIPPED}, [
+        (r.pk, r.status, r.error[:200]) for r in runs if r.status not in (RunStatus.SUCCEEDED, RunStatus.SKIPPED)
+    ]
+    assert overlapping(runs) == []
+    assert len({r.worker for r in runs if r.started_at}) == len([r for r in runs if r.started_at])
+    assert deadlocks() == deadlocks_before
+    timings.sort()
+    spread = f"median {timings[len(timings) // 2]:.2f}s, 95th {timings[len(timings) * 95 // 100]:.2f}s"
+    assert timings[-1] < ADMIN_LIST_LIMIT_SECONDS, f"admin list took up to {timings[-1]:.2f}s ({spread})"
+    assert None not in summaries, "a sandbox farm died"
+    summary = [pair for found in summaries for pair in found]
+    for index, pair in enumerate(summary):
+        assert pair["emails"] == {"netsuite": UNIQUE_EMAILS, "google": UNIQUE_EMAILS}, index
+        assert pair["twins"] == {"netsuite": [], "google": []}, index
+    assert len({pair["fingerprint"] for pair in summary}) == 1, "the same seed ended differently"
+    busiest = max((r.duration for r in runs if r.duration), default=None)
+    print(
+        f"\nload: {CONNECTIONS} connections x {RECORDS} records, {CLUSTERS} clusters x "
+        f"{WORKERS_PER_CLUSTER} workers: setup {ready - started:.0f}s, all synced in {synced - ready:.0f}s "
+        f"({len(runs)} runs, {sum(r.status == RunStatus.SKIPPED for r in runs)} skipped, longest {busiest}); "
+        f"admin list {len(timings)} requests, {spread}, max {timings[-1]:.2f}s; deadlocks 0"
+    )
