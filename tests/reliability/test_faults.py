@@ -21,6 +21,7 @@ from syncengine.runner import run_sync
 
 from ..engine.bulk_data import end_state, twins
 from ..engine.harness import make_connection, sync
+from ..engine.helpers import writes
 from .fault_injection import clear_faults, injected, set_faults
 from .seed_data import GOOGLE_COUNT, UNIQUE_EMAILS, seed_records
 
@@ -188,16 +189,26 @@ def test_access_tokens_expiring_mid_run_are_refreshed_and_the_sync_converges(run
     )
 
 
-def test_changes_whose_write_failed_are_written_by_the_next_run_without_changing_again(
-    running_sandboxes, settings, reference
+# What NetSuite's error message says per refusal status (connections/providers/netsuite/error_mapping.py).
+REFUSALS = {
+    400: ("NetSuite refused the request", "HTTP 400"),
+    401: ("NetSuite refused the credentials", "HTTP 401"),
+    403: ("refused the operation", "HTTP 403"),
+    404: ("NetSuite has no such record",),
+}
+
+
+@pytest.mark.parametrize("status", [400, 403, 404])
+def test_changes_whose_write_was_refused_are_written_by_the_next_run_without_changing_again(
+    running_sandboxes, settings, reference, status
 ):
     sandboxes = running_sandboxes
     seed_records(sandboxes)
     connection = make_connection(sandboxes, settings)
-    refusals = {"error_rate": 0.3, "error_status": 400, "seed": 7}
+    refusals = {"error_rate": 0.3, "error_status": status, "seed": 7}
 
     def refuse_writes(stage: str, done: int, total: int | None) -> None:
-        # Once both sides are read, NetSuite refuses 30% of the requests with a 400 (never retried).
+        # Once both sides are read, NetSuite refuses 30% of the requests (a 4xx is never retried).
         if stage == "reading app" and done >= GOOGLE_COUNT:
             set_faults(sandboxes, netsuite=refusals)
 
@@ -208,7 +219,8 @@ def test_changes_whose_write_failed_are_written_by_the_next_run_without_changing
     failed = RecordOutcome.objects.filter(run=first, outcome=Outcome.FAILED)
     failed_emails = set(failed.values_list("email", flat=True))
     assert len(failed_emails) >= 10
-    assert all(o.message.startswith("NetSuite refused the request") and "HTTP 400" in o.message for o in failed)
+    for outcome in failed:
+        assert all(part in outcome.message for part in REFUSALS[status]), outcome.message
     state = ConnectionState.objects.get(connection=connection)
     assert state.netsuite_cursor and state.app_cursor  # both cursors moved past the failed changes...
     still_pending = MirrorRecord.objects.filter(connection=connection, pending=True)
@@ -224,3 +236,31 @@ def test_changes_whose_write_failed_are_written_by_the_next_run_without_changing
     assert differences(end_state(sandboxes), reference) == {"netsuite": [], "google": []}
     assert_no_duplicates(sandboxes, connection)
     assert not MirrorRecord.objects.filter(connection=connection, pending=True).exists()
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_a_refused_read_stops_the_run_with_a_clear_error_and_the_next_run_catches_up(
+    running_sandboxes, settings, reference, status
+):
+    sandboxes = running_sandboxes
+    seed_records(sandboxes)
+    connection = make_connection(sandboxes, settings)
+    set_faults(sandboxes, netsuite={"error_rate": 1.0, "error_status": status})
+    refused = sync(connection)
+    assert refused.status == RunStatus.FAILED
+    assert_failures_are_reported(refused)
+    assert all(part in refused.error for part in REFUSALS[status]), refused.error
+    assert not RecordOutcome.objects.filter(run=refused).exists()
+    state = ConnectionState.objects.get(connection=connection)
+    assert (state.netsuite_cursor, state.app_cursor) == ("", "")  # nothing covered, nothing moved
+    assert writes(sandboxes.requests()["google"]) == []
+
+    clear_faults(sandboxes)
+    connection.refresh_from_db()
+    if connection.paused:  # an authentication failure pauses the connection until someone looks
+        connection.paused = False
+        connection.save()
+    caught_up = sync(connection)
+    assert caught_up.status == RunStatus.SUCCEEDED, caught_up.error
+    assert differences(end_state(sandboxes), reference) == {"netsuite": [], "google": []}
+    assert_no_duplicates(sandboxes, connection)
