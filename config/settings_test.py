@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file (not :memory:) so that child processes (qcluster, sync workers)
     # share it; one per test process so parallel runs do not collide.
     DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# pytest-django runs the tests with DEBUG off: the in-process sandboxes are trusted hosts.
+API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -7,10 +7,13 @@ token refreshes made by a client are written back encrypted.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from .models import ConnectedAccount
 from .providers.base import Provider
+from .providers.errors import PermissionDenied
 from .providers.registry import GOOGLE_CONTACTS, NETSUITE
+from .validators import validate_api_base_url
 
 
 def google_oauth_client() -> tuple[str, str]:
@@ -18,8 +21,21 @@ def google_oauth_client() -> tuple[str, str]:
     return settings.GOOGLE_CLIENT_ID, settings.GOOGLE_CLIENT_SECRET
 
 
+class BaseUrlNotAllowed(PermissionDenied):
+    """The account's API base URL override points at a host the settings do not allow."""
+
+
 def client_for(account: ConnectedAccount) -> Provider:
-    """A ready client for ``account`` (decrypts its credentials)."""
+    """A ready client for ``account`` (decrypts its credentials).
+
+    The base URL override is checked again here, not only when the account is
+    saved: a row saved in DEBUG, by a script or from an old configuration
+    must never send its credentials to a host that is not allowed now.
+    """
+    try:
+        validate_api_base_url(account.api_base_url)
+    except ValidationError as exc:
+        raise BaseUrlNotAllowed(f"{account.label}: {' '.join(exc.messages)}") from None
     info = account.provider_info
     cls = info.client_class()
     credentials = account.get_credentials()

@@ -143,14 +143,6 @@ def test_outside_debug_an_api_base_url_on_a_host_not_allowed_is_refused(settings
     assert not ConnectedAccount.objects.filter(label="Leaky").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "connections/clients.py client_for hands account.api_base_url to the client without "
-        "validate_api_base_url: a row saved without full_clean (seed_demo, the shell, a row saved while DEBUG "
-        "was on) still sends the credentials to a host outside API_BASE_URL_ALLOWED_HOSTS once DEBUG is off"
-    ),
-)
 def test_outside_debug_no_credential_is_sent_to_a_host_not_allowed(sandboxes, settings):
     connection = make_connection(sandboxes, settings)  # saved in DEBUG, pointing at the sandboxes (127.0.0.1)
     sandboxes.clear_logs()
