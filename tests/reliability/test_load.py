@@ -36,7 +36,7 @@ from django.urls import reverse
 from connections.models import ConnectedAccount, Connection
 from connections.services import verify_account
 from syncengine.choices import RunStatus
-from syncengine.models import SyncRun
+from syncengine.models import ConnectionState, SyncRun
 
 from ..integration.processes import ROOT, child_env, start_qcluster, stop
 from .sandbox_farm import seed_counts
@@ -199,12 +199,15 @@ def deadlocks() -> int:
 
 
 def overlapping(runs: list[SyncRun]) -> list[tuple[int, int]]:
-    """Pairs of runs of one connection whose [started_at, finished_at] overlap."""
+    """Pairs of runs of one connection whose [started_at, finished_at] overlap (runs that never started,
+    i.e. were skipped for the lease, have no interval)."""
     found = []
-    started = sorted((r for r in runs if r.started_at), key=lambda r: r.started_at)
-    for before, after in zip(started, started[1:], strict=False):
-        if before.connection_id == after.connection_id and after.started_at < before.finished_at:
-            found.append((before.pk, after.pk))
+    for connection_id in {r.connection_id for r in runs}:
+        mine = [r for r in runs if r.connection_id == connection_id and r.started_at]
+        started = sorted(mine, key=lambda r: r.started_at)
+        for before, after in zip(started, started[1:], strict=False):
+            if after.started_at < before.finished_at:
+                found.append((before.pk, after.pk))
     return found
 
 
@@ -231,6 +234,13 @@ def test_twenty_connections_due_at_once_on_two_clusters_all_complete_without_ove
         )
         changelist = reverse("admin:connections_connection_changelist")
         assert admin_server.get(changelist).status_code == 200  # warm (templates, first queries): not the load's doing
+        baseline = []  # the same request before any worker runs: what the machine gives without our load
+        for _ in range(10):
+            tick = time.perf_counter()
+            admin_server.get(changelist)
+            baseline.append(time.perf_counter() - tick)
+            time.sleep(0.2)
+        baseline.sort()
         deadlocks_before = deadlocks()
         ready = time.monotonic()
         # Each connection got its schedule when it was saved, due now: the clusters take them all at once.
@@ -272,19 +282,23 @@ def test_twenty_connections_due_at_once_on_two_clusters_all_complete_without_ove
     assert overlapping(runs) == []
     assert len({r.worker for r in runs if r.started_at}) == len([r for r in runs if r.started_at])
     assert deadlocks() == deadlocks_before
-    timings.sort()
-    spread = f"median {timings[len(timings) // 2]:.2f}s, 95th {timings[len(timings) * 95 // 100]:.2f}s"
-    assert timings[-1] < ADMIN_LIST_LIMIT_SECONDS, f"admin list took up to {timings[-1]:.2f}s ({spread})"
+    assert not ConnectionState.objects.filter(connection__in=connections).exclude(lease_holder="").exists()
     assert None not in summaries, "a sandbox farm died"
     summary = [pair for found in summaries for pair in found]
     for index, pair in enumerate(summary):
         assert pair["emails"] == {"netsuite": UNIQUE_EMAILS, "google": UNIQUE_EMAILS}, index
         assert pair["twins"] == {"netsuite": [], "google": []}, index
     assert len({pair["fingerprint"] for pair in summary}) == 1, "the same seed ended differently"
+    timings.sort()
+    spread = (
+        f"median {timings[len(timings) // 2]:.2f}s, 95th {timings[len(timings) * 95 // 100]:.2f}s, "
+        f"max {timings[-1]:.2f}s (before the workers started: median {baseline[5]:.2f}s, max {baseline[-1]:.2f}s)"
+    )
     busiest = max((r.duration for r in runs if r.duration), default=None)
     print(
         f"\nload: {CONNECTIONS} connections x {RECORDS} records, {CLUSTERS} clusters x "
         f"{WORKERS_PER_CLUSTER} workers: setup {ready - started:.0f}s, all synced in {synced - ready:.0f}s "
         f"({len(runs)} runs, {sum(r.status == RunStatus.SKIPPED for r in runs)} skipped, longest {busiest}); "
-        f"admin list {len(timings)} requests, {spread}, max {timings[-1]:.2f}s; deadlocks 0"
+        f"admin list {len(timings)} requests, {spread}; deadlocks 0"
     )
+    assert timings[-1] < ADMIN_LIST_LIMIT_SECONDS, f"the admin's connection list took too long: {spread}"
