@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django_q.models import Schedule
 
 HEARTBEAT = "worker heartbeat"
@@ -50,6 +53,16 @@ def sync_connection_schedule(connection) -> Schedule | None:
             "schedule_type": Schedule.MINUTES,
             "minutes": connection.interval_minutes,
             "repeats": -1,
+        },
+        # The first scheduled run comes one interval from now: a new or resumed
+        # connection gets its immediate run from "Run now" / the initial run.
+        create_defaults={
+            "func": "syncengine.tasks.scheduled_run",
+            "args": repr((connection.pk,)),
+            "schedule_type": Schedule.MINUTES,
+            "minutes": connection.interval_minutes,
+            "repeats": -1,
+            "next_run": timezone.now() + timedelta(minutes=connection.interval_minutes),
         },
     )
     return schedule

@@ -5,13 +5,14 @@ background, a real ``qcluster`` child process on the test database.
 Playwright's own browser download does not work on our machines, so the browser is the
 system's ``chromium`` (``scripts/ensure-chromium`` installs it; ``scripts/test`` calls it).
 A missing browser is a failure, not a skip. Screenshots of the key pages go to
-``docs/screenshots/`` (``SCREENSHOTS_DIR`` overrides it).
+``docs/screenshots/`` when ``UPDATE_SCREENSHOTS=1`` (``SCREENSHOTS_DIR`` overrides it), else to a temporary folder.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
+# The committed screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1 scripts/test -m browser);
+# an ordinary run saves them in a temporary folder so it leaves the work tree clean.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOTS_DIR")
+    or (
+        ROOT / "docs" / "screenshots"
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+        else tempfile.mkdtemp(prefix="shots-")
+    )
+)
 XSS_NAME = "<script>window.__xss=1</script>"
 
 
