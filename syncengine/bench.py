@@ -79,7 +79,8 @@ GOOGLE_WRITE_BATCH = 200  # batchCreateContacts / batchUpdateContacts
 BENCH_NETSUITE_ACCOUNT = "9999999_BENCH"
 BENCH_GOOGLE_USER = "bench.user@bench.example"
 BENCH_CONNECTION_NAME = "bench_sync: temporary benchmark connection (removed after the run)"
-REDIRECT_URI = "http://127.0.0.1:1/bench_sync/callback/"  # a loopback URI: the sandbox accepts it unregistered
+SANDBOX_HOST = "127.0.0.1"
+REDIRECT_URI = f"http://{SANDBOX_HOST}:1/bench_sync/callback/"  # a loopback URI: the sandbox accepts it unregistered
 
 Log = Callable[[str], None]
 
@@ -216,7 +217,7 @@ class BenchControls:
         return json_response({"error": f"unknown bench call {request.method} {path}"}, 404)(start_response)
 
 
-def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = "127.0.0.1") -> None:
+def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = SANDBOX_HOST) -> None:
     """The child process's main: serve both sandboxes on free ports, print their base URLs as one
     JSON line, and serve until stdin closes (the parent ended, or stopped us)."""
     netsuite_cfg = netsuite_default()
@@ -563,9 +564,13 @@ class Benchmark:
             report["config"]["seed_s"] = round(time.monotonic() - started, 1)
             # The Google client needs the sandbox's OAuth client to refresh its access token. DEBUG
             # off as in production: Django's debug cursor keeps the text of the last 9,000 queries
-            # (bulk inserts of 500 rows each), which would weigh on the time and the RSS measured.
+            # (bulk inserts of 500 rows each), which would weigh on the time and the RSS measured;
+            # so the sandboxes' host is listed as allowed, as production would list a trusted one.
             with override_settings(
-                GOOGLE_CLIENT_ID=DEMO_CLIENT_ID, GOOGLE_CLIENT_SECRET=DEMO_CLIENT_SECRET, DEBUG=False
+                GOOGLE_CLIENT_ID=DEMO_CLIENT_ID,
+                GOOGLE_CLIENT_SECRET=DEMO_CLIENT_SECRET,
+                DEBUG=False,
+                API_BASE_URL_ALLOWED_HOSTS=[*settings.API_BASE_URL_ALLOWED_HOSTS, SANDBOX_HOST],
             ):
                 try:
                     self.connection = create_bench_connection(sandboxes, options.netsuite_concurrency)
@@ -647,6 +652,8 @@ class Benchmark:
             "peak_rss_mb": _rss_mb(after.ru_maxrss),
             "phase_peak_rss_mb": phase_peak,
             "sql_queries": queries[0],
+            # Other processes competing for the CPUs slow every figure down: say how busy the machine was.
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "counters": run.counters,
         }
         self.log(
