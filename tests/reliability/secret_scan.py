@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib import admin
 from django.contrib.sessions.models import Session
 from django.db import connection as db
@@ -28,13 +26,11 @@ def database_text() -> dict[str, str]:
     return dump
 
 
-def product_admin_pages(apps: Iterable[str], objects_per_model: int = 5) -> list[str]:
-    """The changelist, and the change and history pages of a few objects, of every admin model of ``apps``."""
+def admin_pages(objects_per_model: int = 5) -> list[str]:
+    """The changelist, and the change and history pages of the latest few objects, of every admin model."""
     urls = []
-    for model, _model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in apps:
-            continue
         prefix = f"admin:{meta.app_label}_{meta.model_name}"
         urls.append(reverse(f"{prefix}_changelist"))
         for pk in model.objects.order_by("-pk").values_list("pk", flat=True)[:objects_per_model]:

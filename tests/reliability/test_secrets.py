@@ -3,7 +3,7 @@ error reports or mail; and outside DEBUG, credentials go only to allowed API hos
 
 One scenario does everything a secret could leak through: a full sync in which Google access tokens
 expire and are refreshed, records failing with NetSuite's own error messages, an admin session
-browsing every page of the product, and runs that fail because NetSuite refuses the token and
+browsing every admin page, and runs that fail because NetSuite refuses the token and
 Google revokes the grant. Then every configured secret and token is searched for, literally, in all
 that was captured.
 """
@@ -19,13 +19,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from connections.models import ConnectedAccount
-from connections.roles import PRODUCT_APPS
 from syncengine.choices import RunStatus
 
 from ..conftest import NETSUITE_SECRETS
 from ..engine.harness import make_connection, sync
 from ..engine.helpers import g_by_email, g_person, ns_person, seed
-from .secret_scan import database_text, hits, product_admin_pages
+from .secret_scan import admin_pages, database_text, hits
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +82,7 @@ def test_no_secret_reaches_logs_database_outcomes_admin_pages_or_error_reports(
     netsuite_refused = sync(connection)
     assert netsuite_refused.status == RunStatus.FAILED and "Authentication failed" in netsuite_refused.error
 
-    pages = product_admin_pages(PRODUCT_APPS)
+    pages = admin_pages()
     html = {}
     for url in pages:
         response = admin_client.get(url)
