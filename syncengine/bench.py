@@ -158,7 +158,11 @@ def _call_path(path: str) -> str:
 def summarize_requests(side: str, log: list[dict]) -> dict:
     """Reads, writes and 429s of ``log`` (a sandbox's request log), the time at least one request
     was in flight (``busy_s``) and the most requests in flight at once."""
-    counts = Counter("read" if _is_read(side, r["method"], r["path"]) else "write" for r in log)
+    kinds = ["read" if _is_read(side, r["method"], r["path"]) else "write" for r in log]
+    counts = Counter(kinds)
+    server_ms = Counter()
+    for kind, entry in zip(kinds, log, strict=True):
+        server_ms[kind] += entry["ms"]
     events = sorted([(r["start"], 1) for r in log] + [(r["end"], -1) for r in log])
     busy = 0.0
     in_flight = most = 0
@@ -177,6 +181,10 @@ def summarize_requests(side: str, log: list[dict]) -> dict:
         "calls": dict(calls.most_common()),
         "throttled": sum(1 for r in log if r["status"] == 429),
         "busy_s": round(busy, 3),
+        # Time the sandbox took per request (latency included), from its arrival to its answer.
+        "mean_ms": {
+            kind: round(server_ms[kind] / counts[kind], 1) if counts[kind] else None for kind in ("read", "write")
+        },
         "max_in_flight": most,
     }
 
@@ -649,6 +657,7 @@ class Benchmark:
             "throttled": {side: api[side]["throttled"] for side in api},
             "api_busy_s": {side: api[side]["busy_s"] for side in api},
             "max_in_flight": {side: api[side]["max_in_flight"] for side in api},
+            "api_mean_ms": {side: api[side]["mean_ms"] for side in api},
             "calls": {side: api[side]["calls"] for side in api},
             "reads_needed": reads,
             "writes_needed": writes,

@@ -119,30 +119,28 @@ def test_the_minimum_counts_pages_rounds_of_concurrent_writes_and_batches():
     )
 
 
+def _entry(method: str, path: str, status: int, start: float, end: float) -> dict:
+    """A request log entry as the sandboxes write it."""
+    return {"method": method, "path": path, "status": status, "start": start, "end": end, "ms": (end - start) * 1000}
+
+
 def test_request_summary_tells_reads_from_writes_and_measures_the_time_in_flight():
     log = [
-        {"method": "POST", "path": "/services/rest/query/v1/suiteql", "status": 200, "start": 0.0, "end": 1.0},
-        {
-            "method": "PUT",
-            "path": "/services/rest/record/v1/customer/eid:cs-1",
-            "status": 204,
-            "start": 2.0,
-            "end": 3.0,
-        },
-        {"method": "PATCH", "path": "/services/rest/record/v1/customer/17", "status": 429, "start": 2.5, "end": 3.5},
-        {
-            "method": "GET",
-            "path": "/services/rest/record/v1/metadata-catalog/customer",
-            "status": 200,
-            "start": 5.0,
-            "end": 5.5,
-        },
+        _entry("POST", "/services/rest/query/v1/suiteql", 200, 0.0, 1.0),
+        _entry("PUT", "/services/rest/record/v1/customer/eid:cs-1", 204, 2.0, 3.0),
+        _entry("PATCH", "/services/rest/record/v1/customer/17", 429, 2.5, 3.5),
+        _entry("GET", "/services/rest/record/v1/metadata-catalog/customer", 200, 5.0, 5.5),
     ]
     summary = summarize_requests("netsuite", log)
     assert (summary["read"], summary["write"], summary["throttled"]) == (2, 2, 1)
     assert summary["busy_s"] == pytest.approx(1.0 + 1.5 + 0.5)
     assert summary["max_in_flight"] == 2
+    assert summary["mean_ms"] == {"read": 750.0, "write": 1000.0}
     assert summary["calls"]["PATCH /services/rest/record/v1/customer/{id}"] == 1
+    assert summary["calls"]["PUT /services/rest/record/v1/customer/{id}"] == 1
     # Google: only GETs read (batchGet too); every POST writes.
-    google = [{"method": "POST", "path": "/v1/people:batchCreateContacts", "status": 200, "start": 0, "end": 1}]
-    assert summarize_requests("google", google)["write"] == 1
+    google = [
+        _entry("POST", "/v1/people:batchCreateContacts", 200, 0, 1),
+        _entry("GET", "/v1/people:batchGet", 200, 1, 2),
+    ]
+    assert (summarize_requests("google", google)["read"], summarize_requests("google", google)["write"]) == (1, 1)
