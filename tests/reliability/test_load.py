@@ -33,11 +33,14 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection as db
 from django.urls import reverse
+from django.utils import timezone
+from django_q.models import Schedule
 
 from connections.models import ConnectedAccount, Connection
 from connections.services import verify_account
 from syncengine.choices import RunStatus
 from syncengine.models import ConnectionState, SyncRun
+from syncengine.schedules import connection_schedule_name
 
 from ..integration.processes import ROOT, child_env, start_qcluster, stop
 from .sandbox_farm import seed_counts
@@ -47,8 +50,8 @@ RECORDS = int(os.environ.get("LOAD_RECORDS", "2000"))  # per connection (fewer o
 FARMS = 2  # sandbox processes (seeding and serving on both cores)
 CLUSTERS = 2
 WORKERS_PER_CLUSTER = 2
-# From the clusters' start (django-q2's scheduler first looks at the schedules 30 s in); with the setup
-# before and the checks after, the test stays under 5 minutes.
+# From the clusters' start (django-q2's scheduler first looks at the schedules 30 guard cycles in, 15 s);
+# with the setup before and the checks after, the test stays under 5 minutes.
 DEADLINE_SECONDS = int(os.environ.get("LOAD_DEADLINE_SECONDS", "250"))
 ADMIN_LIST_LIMIT_SECONDS = 1.0
 NETSUITE_RECORDS, GOOGLE_RECORDS, SHARED = seed_counts(RECORDS)
@@ -244,9 +247,11 @@ def test_twenty_connections_due_at_once_on_two_clusters_all_complete_without_ove
             baseline.append(time.perf_counter() - tick)
             time.sleep(0.2)
         baseline.sort()
+        # Each connection got its schedule when it was saved (first due one interval later): all due now.
+        due = Schedule.objects.filter(name__in=[connection_schedule_name(c.pk) for c in connections])
+        assert due.update(next_run=timezone.now()) == CONNECTIONS
         deadlocks_before = deadlocks()
         ready = time.monotonic()
-        # Each connection got its schedule when it was saved, due now: the clusters take them all at once.
         clusters = [start_qcluster(env, tmp_path / f"qcluster-{n}.log") for n in range(CLUSTERS)]
         timings = []
         while True:
