@@ -50,8 +50,8 @@ RECORDS = int(os.environ.get("LOAD_RECORDS", "2000"))  # per connection (fewer o
 FARMS = 2  # sandbox processes (seeding and serving on both cores)
 CLUSTERS = 2
 WORKERS_PER_CLUSTER = 2
-# From the clusters' start (django-q2's scheduler first looks at the schedules 30 guard cycles in, 15 s);
-# with the setup before and the checks after, the test stays under 5 minutes.
+# From the clusters' start (django-q2's guard loop first calls the scheduler after 30 s, whatever the
+# guard cycle); with the setup before and the checks after, the test stays under 5 minutes.
 DEADLINE_SECONDS = int(os.environ.get("LOAD_DEADLINE_SECONDS", "250"))
 ADMIN_LIST_LIMIT_SECONDS = 1.0
 NETSUITE_RECORDS, GOOGLE_RECORDS, SHARED = seed_counts(RECORDS)
