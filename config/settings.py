@@ -198,8 +198,6 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": "Background tasks",
     "poll": 1 if not REDIS_URL else 0.2,
-    # The cluster's guard loop; the scheduler runs every 30 cycles (15 s by default).
-    "guard_cycle": env.float("Q_GUARD_CYCLE", default=0.5),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -71,7 +71,7 @@ def test_a_due_schedule_runs_a_sync_in_a_real_qcluster(sandboxes, settings, tmp_
     Schedule.objects.filter(pk=_schedule(connection).pk).update(next_run=timezone.now())
     log_path = tmp_path / "qcluster.log"
     cluster = start_qcluster(
-        worker_env(sandboxes, Q_CLUSTER_NAME=f"sched-{uuid.uuid4().hex[:8]}", Q_WORKERS="1", Q_GUARD_CYCLE="0.1"),
+        worker_env(sandboxes, Q_CLUSTER_NAME=f"sched-{uuid.uuid4().hex[:8]}", Q_WORKERS="1"),
         log_path,
     )
     run = None
