@@ -1,9 +1,14 @@
 """The sync benchmark behind ``manage.py bench_sync`` (issue 9).
 
-Both sandboxes run in a child process (:func:`serve_sandboxes`), so that their
-CPU work does not share the GIL with the engine being measured. The parent
-seeds them over the control API, creates a temporary bench connection in the
-configured database (paused, so no schedule picks it up; removed afterwards,
+Three processes: the command itself (:func:`run_isolated`) migrates a
+temporary SQLite database (the user's database never sees the bench) and
+starts the measuring process on it (``bench_sync --measure``:
+:func:`run_benchmark`), which starts the sandboxes in a third one
+(``bench_sync --serve-sandboxes``: :func:`serve_sandboxes`), so that their
+CPU work does not share the GIL with the engine being measured.
+
+The measuring process seeds the sandboxes over their control API, creates a
+bench connection (paused, so no schedule picks it up; removed afterwards,
 also when a previous bench was interrupted), and runs the phases:
 
 - ``initial``: the first sync of N ⇄ N records, half of them sharing emails;
@@ -14,11 +19,11 @@ Before ``incremental`` and ``no_change`` the engine first reads back its own
 writes of the previous phase (a *settle* run, reported apart): otherwise
 those echoes, not the changes, would dominate what is measured.
 
-Every run is measured in this process: wall time, CPU time, SQL queries (a
-``connection.execute_wrapper`` counter), peak RSS. The sandboxes' request logs
-are summarised in the child (reads and writes per side, 429s, the time at
-least one request was in flight), so that the log of 100,000 writes never
-travels to the measured process. The theoretical minimum is
+Every run is measured in the measuring process: wall time, CPU time, SQL
+queries (a ``connection.execute_wrapper`` counter), peak RSS. The sandboxes'
+request logs are summarised in their process (reads and writes per side,
+429s, the time at least one request was in flight), so that the log of
+100,000 writes never travels to the measured one. The theoretical minimum is
 :func:`minimum_seconds`; ``docs/benchmarks.md`` states the formula.
 """
 
@@ -81,6 +86,8 @@ BENCH_GOOGLE_USER = "bench.user@bench.example"
 BENCH_CONNECTION_NAME = "bench_sync: temporary benchmark connection (removed after the run)"
 SANDBOX_HOST = "127.0.0.1"
 REDIRECT_URI = f"http://{SANDBOX_HOST}:1/bench_sync/callback/"  # a loopback URI: the sandbox accepts it unregistered
+
+READY = "bench_sync sandboxes: "  # the sandbox process's first line of its own on stdout
 
 Log = Callable[[str], None]
 
@@ -247,8 +254,11 @@ def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = SA
         "netsuite": SandboxServer(BenchControls("netsuite", netsuite), host, 0).start(),
         "google": SandboxServer(BenchControls("google", google), host, 0).start(),
     }
-    sys.stdout.write(json.dumps({side: server.base_url for side, server in servers.items()}) + "\n")
+    sys.stdout.write(READY + json.dumps({side: server.base_url for side, server in servers.items()}) + "\n")
     sys.stdout.flush()
+    # From now on nobody reads our stdout: send what logging writes there to stderr, lest a full
+    # pipe block the sandboxes.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:
         sys.stdin.read()
     finally:
@@ -288,14 +298,14 @@ class SandboxProcess:
             stderr=self._errors,
             text=True,
         )
-        line = self.process.stdout.readline()
-        try:
-            self.urls = json.loads(line)
-        except ValueError:
-            self.stop()
-            self._errors.seek(0)
-            raise RuntimeError(f"The sandbox process did not start: {self._errors.read()[-2000:] or line}") from None
-        return self
+        for line in self.process.stdout:  # log lines may come first
+            if line.startswith(READY):
+                self.urls = json.loads(line[len(READY) :])
+                return self
+        self._errors.seek(0)
+        errors = self._errors.read()[-2000:]
+        self.stop()
+        raise RuntimeError(f"The sandbox process did not start: {errors}")
 
     def stop(self) -> None:
         if self.process is None:
