@@ -104,6 +104,10 @@ class Runner:
         self.counters: dict[str, Any] = defaultdict(lambda: defaultdict(int))
         self.now = timezone.now()
         self._deleted_group: str | None = None
+        self.handled: set[int] = set()  # mirror rows already decided as the other side of a pair
+        self.deletions_blocked = False
+        self.deletions_used_confirmation = False
+        self.valve_message = ""
 
     # --- orchestration ----------------------------------------------------------
     def execute(self) -> None:
@@ -215,7 +219,6 @@ class Runner:
     def _process_side(self, side: str) -> None:
         total = MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True).count()
         done, last_id = 0, 0
-        self.handled: set[int] = getattr(self, "handled", set())
         while True:
             rows = list(
                 MirrorRecord.objects.filter(
@@ -786,7 +789,7 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
             for k, v in runner.counters.items()
             if k in (SyncDirection.TO_APP, SyncDirection.TO_NETSUITE)
         )
-        if getattr(runner, "deletions_blocked", False):
+        if runner.deletions_blocked:
             run.status, run.error = RunStatus.FAILED, runner.valve_message
         elif failed:
             run.status = RunStatus.PARTIALLY_FAILED
