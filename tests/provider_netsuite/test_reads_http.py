@@ -127,6 +127,36 @@ def test_incremental_read_returns_only_changes_and_deletions(client, sandbox, ac
     assert again == []
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_a_read_with_nothing_new_is_two_requests_whatever_changed_earlier_that_day(zone):
+    # Records changed an hour before the previous read (well inside the day that the
+    # time-zone-blind literal spans) must not be read again: the exact UTC condition
+    # keeps them out, so the read is one (empty) page of changes and one of deletions.
+    config = default_config()
+    config.account_time_zone = zone
+    sandbox = NetSuiteSandbox(config)
+    with SandboxServer(sandbox) as server:
+        client = NetSuiteClient(
+            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
+        )
+        ids = [
+            sandbox.create_record("customer", {"companyName": f"Hour Co {n}", "subsidiary": {"id": "1"}})
+            for n in range(3)
+        ]
+        sandbox.set_clock_offset(-3600)
+        for record_id in ids:
+            sandbox.touch("customer", record_id, comments="an hour ago")
+        sandbox.set_clock_offset(0)
+        client.field_catalog("company_customers")
+        cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
+        before = len(sandbox_requests(server.base_url))
+        pages, records = read_all(client, "company_customers", cursor, "1", page_size=1)
+        calls = sandbox_requests(server.base_url)[before:]
+        assert records == []
+        assert [(c["method"], c["path"]) for c in calls] == [("POST", "/services/rest/query/v1/suiteql")] * 2
+        client.close()
+
+
 def test_a_change_saved_behind_the_keyset_during_a_read_is_not_lost(client, sandbox, account):
     cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
     scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)

@@ -247,7 +247,7 @@ class NetSuiteClient(Provider):
         started = datetime.now(UTC).replace(microsecond=0)
         where = query.type_conditions(subsidiary_id)
         if previous is not None:
-            where.append(f"lastmodifieddate >= {ql.to_date(previous.query_floor)}")
+            where.extend(ql.changed_since("lastmodifieddate", previous))
         builder: CursorBuilder | None = None
         for rows, response in self._keyset_pages(query.select(where), page_size):
             if builder is None:
@@ -273,7 +273,7 @@ class NetSuiteClient(Provider):
         select = ql.Select(
             "deletedrecord",
             ["recordid", f"{ql.utc_text('deleteddate')} AS deleteddate"],
-            [f"type IN {ql.in_list(spellings)}", f"deleteddate >= {ql.to_date(previous.query_floor)}"],
+            [f"type IN {ql.in_list(spellings)}", *ql.changed_since("deleteddate", previous)],
             key="recordid",
         )
         deletions = []

@@ -13,11 +13,13 @@ Why this shape:
 - ``since`` is the (server-adjusted) time the previous read *started*, never
   the newest timestamp it saw: a record saved while a keyset read is under
   way, behind the keyset position, would otherwise be skipped for good.
-- The next read asks SuiteQL for ``lastmodifieddate >= since - OVERLAP -
-  TIME_ZONE_MARGIN``. SuiteQL reads date literals in the *account's* time zone
-  (UTC-12 to UTC+14), so the literal is pushed back a full day plus a few
-  minutes; the exact UTC ``lastModifiedDate`` of each row (``TO_CHAR``) then
-  decides what is actually new.
+- The next read asks SuiteQL for ``SYS_EXTRACT_UTC(lastmodifieddate) >=
+  since - OVERLAP`` (exact, in UTC), next to a coarse ``lastmodifieddate >=
+  since - OVERLAP - TIME_ZONE_MARGIN``: SuiteQL reads date literals in the
+  *account's* time zone (UTC-12 to UTC+14), so the plain-column condition is
+  pushed back a full day plus a few minutes and only narrows the scan. The
+  exact UTC ``lastModifiedDate`` of each row (``TO_CHAR``) then decides what
+  is actually new.
 - A record is new when it changed at or after ``since - OVERLAP`` and is not
   in ``seen`` with that same timestamp. ``OVERLAP`` absorbs clock skew between
   us and NetSuite and the time between a save and its commit; ``seen`` keeps

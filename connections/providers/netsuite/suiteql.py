@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cursor import ChangeCursor
 
 # SuiteQL renders datetimes in the user's date format without the time
 # (reference, 3.2), so exact timestamps are selected through TO_CHAR, in UTC.
@@ -51,10 +55,27 @@ def to_date(moment: datetime) -> str:
     """A ``TO_DATE`` literal for ``moment``'s UTC wall-clock time.
 
     NetSuite reads such a literal in the account's time zone, not in UTC:
-    callers that compare against it must widen their window by a day.
+    callers that compare a plain column against it must widen their window
+    by a day; under ``SYS_EXTRACT_UTC(column)`` it is exact.
     """
     wall = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return f"TO_DATE({text(wall)}, {text(_LITERAL_DATETIME_FORMAT)})"
+
+
+def changed_since(column: str, cursor: ChangeCursor) -> list[str]:
+    """The WHERE conditions for "``column`` (a datetime) at or after the cursor's window".
+
+    Two conditions, as PostHog's NetSuite source does (reference, 3.3): the
+    first compares the column itself with a literal pushed back a day, which
+    NetSuite reads in the account's time zone (so it can use the column's
+    index whatever that zone is); the second is exact, in UTC
+    (``SYS_EXTRACT_UTC``), so only the window's rows come back and a run
+    with nothing new reads one page, not every change of the last day.
+    """
+    return [
+        f"{column} >= {to_date(cursor.query_floor)}",
+        f"SYS_EXTRACT_UTC({column}) >= {to_date(cursor.window_start)}",
+    ]
 
 
 def utc_text(column: str) -> str:
