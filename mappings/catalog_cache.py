@@ -78,6 +78,12 @@ def catalog_for(account: ConnectedAccount, object_type: str) -> list[FieldSpec]:
     return list(static_catalog(account.provider, object_type))
 
 
+def cached_catalog(account: ConnectedAccount, object_type: str) -> list[FieldSpec] | None:
+    """The catalog fetched from the provider and cached, or None when it was never fetched."""
+    cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
+    return cached.specs() if cached is not None else None
+
+
 def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog:
     """Fetch ``object_type``'s catalog from the provider and cache it (replacing the previous one).
 

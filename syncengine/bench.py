@@ -182,6 +182,7 @@ def summarize_requests(side: str, log: list[dict]) -> dict:
         if in_flight == 0:
             busy += moment - since
     calls = Counter(f"{r['method']} {_call_path(r['path'])}" for r in log)
+    writes = [r for r, kind in zip(log, kinds, strict=True) if kind == "write"]
     return {
         "read": counts["read"],
         "write": counts["write"],
@@ -193,6 +194,11 @@ def summarize_requests(side: str, log: list[dict]) -> dict:
             kind: round(server_ms[kind] / counts[kind], 1) if counts[kind] else None for kind in ("read", "write")
         },
         "max_in_flight": most,
+        # When the writes ran within the window: from the first request to the first write
+        # (reading and planning before anything is written), and from the last write's answer
+        # to the last request's (reading back and the end of the run).
+        "writes_from_s": round(min(r["start"] for r in writes) - min(r["start"] for r in log), 3) if writes else None,
+        "after_writes_s": round(max(r["end"] for r in log) - max(r["end"] for r in writes), 3) if writes else None,
     }
 
 
@@ -667,6 +673,8 @@ class Benchmark:
             "throttled": {side: api[side]["throttled"] for side in api},
             "api_busy_s": {side: api[side]["busy_s"] for side in api},
             "max_in_flight": {side: api[side]["max_in_flight"] for side in api},
+            "writes_from_s": {side: api[side]["writes_from_s"] for side in api},
+            "after_writes_s": {side: api[side]["after_writes_s"] for side in api},
             "api_mean_ms": {side: api[side]["mean_ms"] for side in api},
             "calls": {side: api[side]["calls"] for side in api},
             "reads_needed": reads,

@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -49,6 +50,15 @@ from .planner import DirectionPlan, PairPlan, Side, plan_pair
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
+# NetSuite writes are queued so that its concurrency slots never wait for us:
+# planning runs ahead until this many NetSuite writes are queued or under way,
+# or this many chunks wait to be recorded (which bounds the memory held)...
+NETSUITE_BACKLOG = 1500
+MAX_CHUNKS_IN_FLIGHT = 6
+# ...and this many batches (a chunk's creates, its updates) are sent at once, so
+# that while one waits for its last answers and reads its records back, the
+# next one fills the slots.
+NETSUITE_BATCHES_IN_FLIGHT = 3
 DELETED_GROUP_NAME = "Deleted in NetSuite"
 NS, APP = SideName.NETSUITE.value, SideName.APP.value
 OTHER = {NS: APP, APP: NS}
@@ -92,6 +102,25 @@ def _identity(link: RecordLink) -> tuple:
     return (link.netsuite_id, link.app_id, link.match_key, link.state)
 
 
+class WriteBatch(NamedTuple):
+    """A chunk's creates (or updates) toward one side, ready to send: ``send()`` stores the results in the ops."""
+
+    size: int
+    send: Callable[[], None]
+
+
+@dataclass
+class InFlight:
+    """A chunk whose NetSuite writes were queued: its ops, the batches' futures, how many writes."""
+
+    ops: list[Op]
+    futures: list[Future]
+    writes: int
+
+    def done(self) -> bool:
+        return all(future.done() for future in self.futures)
+
+
 class Runner:
     """Runs one :class:`SyncRun` whose lease is held by ``holder``."""
 
@@ -117,6 +146,7 @@ class Runner:
         self.config.problems.extend(catalog_problems)
         self.ns_client = client_for(connection.netsuite_account)
         self.app_client = client_for(connection.app_account)
+        self._share_cached_catalogs()
         self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
         self.app_scope = {"group": connection.app_scope or None}
         state = lease.ensure_state(connection.pk)
@@ -127,8 +157,10 @@ class Runner:
         if not self.dry:
             self._bind_by_key()
         self.deletions_blocked = self._deletion_valve(state)
-        self._ns_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netsuite-writer")
-        self._in_flight = None
+        self._ns_writer = ThreadPoolExecutor(
+            max_workers=NETSUITE_BATCHES_IN_FLIGHT, thread_name_prefix="netsuite-writer"
+        )
+        self._in_flight: deque[InFlight] = deque()
         try:
             for side in (NS, APP):
                 self._process_side(side)
@@ -145,6 +177,20 @@ class Runner:
                     else {}
                 ),
             )
+
+    def _share_cached_catalogs(self) -> None:
+        """Hand the clients the catalogs cached in the database, so that they do not
+        fetch the providers' metadata on every run (the NetSuite provider would:
+        one request per run for a catalog that changes once in a blue moon)."""
+        from mappings.catalog_cache import cached_catalog
+
+        for client, account, object_type in (
+            (self.ns_client, self.connection.netsuite_account, self.connection.contact_type),
+            (self.app_client, self.connection.app_account, APP_OBJECT_TYPE),
+        ):
+            fields = cached_catalog(account, object_type)
+            if fields:
+                client.use_catalog(object_type, fields)
 
     # --- reading -------------------------------------------------------------------
     def _read(self, side: str, cursor: str | None) -> str | None:
@@ -470,8 +516,13 @@ class Runner:
                 op.new_link = False  # nothing planned: the unsaved link is dropped
 
     def _write(self, ops: list[Op], direction: str) -> None:
-        """Send one direction's creates and updates of a chunk (HTTP only: no
-        database access here, so NetSuite's share can run on another thread)."""
+        """Send one direction's creates and updates of a chunk, one batch after the other."""
+        for batch in self._write_batches(ops, direction):
+            batch.send()
+
+    def _write_batches(self, ops: list[Op], direction: str) -> list[WriteBatch]:
+        """One direction's creates and updates of a chunk, as batches ready to send
+        (HTTP only: no database access in them, so NetSuite's can run on writer threads)."""
         if direction == SyncDirection.TO_APP:
             client, object_type, scope, id_field, target = (
                 self.app_client,
@@ -506,18 +557,23 @@ class Runner:
                     meta=meta,
                 )
                 updates.append((op, request))
-        for batch, method in ((creates, client.create_many), (updates, client.update_many)):
-            if batch:
-                self._send(method, object_type, scope, batch, direction)
+        return [
+            WriteBatch(len(batch), partial(self._send, method, object_type, scope, batch, direction))
+            for batch, method in ((creates, client.create_many), (updates, client.update_many))
+            if batch
+        ]
 
     def _execute(self, ops: list[Op]) -> None:
-        """Write a chunk: Google's share now, NetSuite's on the writer thread.
+        """Write a chunk: Google's share now, NetSuite's on the writer threads.
 
-        NetSuite has no batch write, so its writes bound a run's speed: they
-        go to a single background thread (the client keeps at most the
-        account's concurrency limit in flight) while this thread records the
-        previous chunk and plans the next one. A chunk is recorded only after
-        its NetSuite writes came back.
+        NetSuite has no batch write, so its writes bound a run's speed, and
+        its concurrency slots must never sit idle: each batch (a chunk's
+        creates, its updates) is queued for the writer threads, several of
+        which send at once (the client keeps at most the account's
+        concurrency limit in flight, whoever sends). Meanwhile this thread
+        plans the next chunks, up to a backlog (:data:`NETSUITE_BACKLOG`,
+        :data:`MAX_CHUNKS_IN_FLIGHT`), and records each chunk, oldest first,
+        once all its NetSuite writes came back.
         """
         if self.dry:
             self._record(ops)
@@ -526,21 +582,25 @@ class Runner:
         self._write(ops, SyncDirection.TO_APP)
         self._apply_groups(ops, SyncDirection.TO_APP)
         self._execute_deletions(ops)
-        future = self._ns_writer.submit(self._write, ops, SyncDirection.TO_NETSUITE)
-        previous, self._in_flight = self._in_flight, (ops, future)
-        if previous is not None:
-            self._finish(previous)
+        batches = self._write_batches(ops, SyncDirection.TO_NETSUITE)
+        futures = [self._ns_writer.submit(batch.send) for batch in batches]
+        self._in_flight.append(InFlight(ops, futures, sum(batch.size for batch in batches)))
+        while self._in_flight and self._in_flight[0].done():
+            self._finish(self._in_flight.popleft())
+        while len(self._in_flight) > MAX_CHUNKS_IN_FLIGHT or (
+            sum(chunk.writes for chunk in self._in_flight) > NETSUITE_BACKLOG
+        ):
+            self._finish(self._in_flight.popleft())
 
-    def _finish(self, in_flight) -> None:
-        ops, future = in_flight
-        future.result()  # re-raises what the writer thread raised (ProviderErrors are per record)
-        self._record(ops)
+    def _finish(self, in_flight: InFlight) -> None:
+        for future in in_flight.futures:
+            future.result()  # re-raises what a writer thread raised (ProviderErrors are per record)
+        self._record(in_flight.ops)
 
     def _drain(self) -> None:
-        """Wait for the last chunk's NetSuite writes and record it."""
-        if self._in_flight is not None:
-            in_flight, self._in_flight = self._in_flight, None
-            self._finish(in_flight)
+        """Wait for the NetSuite writes of the chunks still in flight and record them, oldest first."""
+        while self._in_flight:
+            self._finish(self._in_flight.popleft())
 
     def _send(
         self, method, object_type: str, scope: dict, batch: list[tuple[Op, WriteRequest]], direction: str

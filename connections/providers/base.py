@@ -91,6 +91,11 @@ class Provider:
         """Standard and custom fields of ``object_type``, typed."""
         raise NotImplementedError
 
+    def use_catalog(self, object_type: str, fields: list[FieldSpec]) -> None:
+        """Read ``object_type`` with ``fields``, a catalog the caller cached, rather
+        than asking the API for its metadata again. A hint: clients that need no
+        metadata to read ignore it."""
+
     def read_changes(self, object_type: str, cursor: str | None, **scope: Any) -> Iterator[ChangePage]:
         """Pages of records changed since ``cursor`` (everything when None)."""
         raise NotImplementedError

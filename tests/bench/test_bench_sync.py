@@ -77,6 +77,10 @@ def test_a_sync_with_no_change_writes_nothing(report):
     assert no_change["requests"]["netsuite"]["write"] == 0
     assert no_change["requests"]["google"]["write"] == 0
     assert no_change["writes_needed"] == {side: {"create": 0, "update": 0} for side in SIDES}
+    # Issue 9: at most two reads a side (NetSuite: the changes and the deletions; Google: the
+    # contact groups and the changes), whatever the earlier phases changed that day.
+    assert no_change["requests"]["netsuite"]["read"] <= 2, no_change["calls"]["netsuite"]
+    assert no_change["requests"]["google"]["read"] <= 2, no_change["calls"]["google"]
 
 
 def test_the_runs_that_read_back_the_engines_own_writes_write_nothing(report):

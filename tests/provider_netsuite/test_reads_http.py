@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from connections.providers.fields import FieldSpec, FieldType
 from connections.providers.netsuite import NetSuiteClient
 from sandbox.common.server import SandboxServer
 from sandbox.netsuite import NetSuiteSandbox, default_config
@@ -230,3 +231,28 @@ def test_find_by_emails_is_case_insensitive_and_returns_every_match(client, sand
         r.values["subsidiary"]["id"] == "3" for r in client.find_by_emails("contacts", [email], subsidiary_id="3")
     )
     assert client.find_by_emails("contacts", ["", "  "], subsidiary_id="2") == []
+
+
+def test_a_catalog_handed_over_saves_the_metadata_request(make_client, sandbox, base_url, account):
+    cached = make_client().field_catalog("company_customers")
+    client = make_client()
+    client.use_catalog("company_customers", cached)
+    before = len(sandbox_requests(base_url))
+    _, records = read_all(client, "company_customers", None, "2")
+    calls = sandbox_requests(base_url)[before:]
+    assert records
+    assert {c["path"] for c in calls} == {"/services/rest/query/v1/suiteql"}
+
+
+def test_a_stale_catalog_naming_a_removed_field_falls_back_to_the_live_metadata(make_client, sandbox, base_url, account):
+    live = make_client().field_catalog("company_customers")
+    gone = FieldSpec(id="custentity_removed_since", label="Removed", type=FieldType.TEXT, custom=True)
+    client = make_client()
+    client.use_catalog("company_customers", [*live, gone])
+    before = len(sandbox_requests(base_url))
+    _, records = read_all(client, "company_customers", None, "2")
+    calls = sandbox_requests(base_url)[before:]
+    assert sorted(r.id for r in records) == sorted(expected_ids(sandbox, account, "company_customers", "2"))
+    assert calls[0]["status"] == 400  # the query with the removed field
+    assert any(c["path"].startswith("/services/rest/record/v1/metadata-catalog/") for c in calls)
+    assert all("custentity_removed_since" not in r.values for r in records)
