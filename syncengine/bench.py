@@ -635,11 +635,17 @@ class Benchmark:
         _reset_phase_peak()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         profiler = cProfile.Profile() if self.options.profile_dir else None
+        stages: dict[str, list[float]] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            moment = round(time.perf_counter() - started, 3)
+            stages.setdefault(stage, [moment, moment])[1] = moment
+
         with count_queries() as queries:
             started = time.perf_counter()
             if profiler:
                 profiler.enable()
-            run = run_sync(run.pk)
+            run = run_sync(run.pk, progress)
             if profiler:
                 profiler.disable()
             wall = time.perf_counter() - started
@@ -674,6 +680,8 @@ class Benchmark:
             "api_busy_s": {side: api[side]["busy_s"] for side in api},
             "max_in_flight": {side: api[side]["max_in_flight"] for side in api},
             "writes_from_s": {side: api[side]["writes_from_s"] for side in api},
+            # Seconds into the run of each stage's first and last progress report (a page read, a chunk synced).
+            "stages_s": stages,
             "after_writes_s": {side: api[side]["after_writes_s"] for side in api},
             "api_mean_ms": {side: api[side]["mean_ms"] for side in api},
             "calls": {side: api[side]["calls"] for side in api},

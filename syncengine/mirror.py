@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.db import connection as db_connection
+from django.db import transaction
+from django.utils import timezone
+
 from connections.providers.base import Record
 from mappings.converters import normalize_email
 
@@ -25,6 +29,11 @@ def sync_key_of(record: Record) -> str:
     return str(key or meta.get("externalId") or "")
 
 
+# The columns a page of live records writes; the unique key comes first.
+_KEY = ("connection", "side", "record_id")
+_VALUES = ("email_key", "modified_at", "deleted", "values", "meta", "sync_key", "pending", "read_at")
+
+
 def store_page(connection_id: int, side: str, records: list[Record]) -> int:
     """Upsert one page of records as pending changes; returns how many were stored.
 
@@ -34,27 +43,24 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
     live = [r for r in records if not r.deleted]
     deleted_ids = [r.id for r in records if r.deleted]
     if live:
-        rows = [
-            MirrorRecord(
-                connection_id=connection_id,
-                side=side,
-                record_id=r.id,
-                email_key=email_key(r.values)[:320],
-                modified_at=r.modified_at,
-                deleted=False,
-                values=codec.encode_values(r.values),
-                meta=codec.encode_values(r.meta or {}),
-                sync_key=sync_key_of(r)[:64],
-                pending=True,
-            )
-            for r in live
-        ]
-        MirrorRecord.objects.bulk_create(
-            rows,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["connection", "side", "record_id"],
-            update_fields=["email_key", "modified_at", "deleted", "values", "meta", "sync_key", "pending", "read_at"],
+        read_at = timezone.now()
+        _upsert(
+            [
+                (
+                    connection_id,
+                    side,
+                    r.id,
+                    email_key(r.values)[:320],
+                    r.modified_at,
+                    False,
+                    codec.encode_values(r.values),
+                    codec.encode_values(r.meta or {}),
+                    sync_key_of(r)[:64],
+                    True,
+                    read_at,
+                )
+                for r in live
+            ]
         )
     if deleted_ids:
         for start in range(0, len(deleted_ids), 500):
@@ -62,3 +68,34 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
                 connection_id=connection_id, side=side, record_id__in=deleted_ids[start : start + 500]
             ).update(deleted=True, pending=True)
     return len(records)
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """``INSERT ... ON CONFLICT DO UPDATE`` of mirror rows (columns :data:`_KEY` + :data:`_VALUES`),
+    sent with ``executemany``.
+
+    What ``bulk_create(update_conflicts=True)`` does, without building a model
+    instance and preparing each of a page's ~40,000 values through it: a
+    third of an initial sync's CPU went there. Values are still prepared by
+    the model's fields (JSON, datetimes), so they are stored exactly as the
+    ORM would store them; SQLite and PostgreSQL share the syntax.
+    """
+    meta = MirrorRecord._meta
+    fields = [meta.get_field(name) for name in (*_KEY, *_VALUES)]
+    quote = db_connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    key = ", ".join(quote(meta.get_field(name).column) for name in _KEY)
+    updates = ", ".join(
+        f"{quote(meta.get_field(name).column)} = EXCLUDED.{quote(meta.get_field(name).column)}" for name in _VALUES
+    )
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - identifiers are ours
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    prepared = [
+        [field.get_db_prep_save(value, db_connection) for field, value in zip(fields, row, strict=True)] for row in rows
+    ]
+    # One transaction: in autocommit, SQLite would commit (and sync to disk) every row.
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)

@@ -579,12 +579,13 @@ class Runner:
             self._record(ops)
             return
         self._journal(ops)
-        self._write(ops, SyncDirection.TO_APP)
-        self._apply_groups(ops, SyncDirection.TO_APP)
-        self._execute_deletions(ops)
+        # NetSuite's share first: its writes need nothing of Google's answers.
         batches = self._write_batches(ops, SyncDirection.TO_NETSUITE)
         futures = [self._ns_writer.submit(batch.send) for batch in batches]
         self._in_flight.append(InFlight(ops, futures, sum(batch.size for batch in batches)))
+        self._write(ops, SyncDirection.TO_APP)
+        self._apply_groups(ops, SyncDirection.TO_APP)
+        self._execute_deletions(ops)
         while self._in_flight and self._in_flight[0].done():
             self._finish(self._in_flight.popleft())
         while len(self._in_flight) > MAX_CHUNKS_IN_FLIGHT or (

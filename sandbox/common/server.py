@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import socketserver
 import threading
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
+
+
+class _KeepAliveServerHandler(ServerHandler):
+    """wsgiref's response writer, speaking HTTP/1.1 (its default status line says 1.0)."""
+
+    http_version = "1.1"
+
+    def cleanup_headers(self):
+        super().cleanup_headers()
+        if "Content-Length" not in self.headers:
+            # Without a length the client can only find the end of the body when the connection closes.
+            self.request_handler.close_connection = True
+            self.headers["Connection"] = "close"
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log on stderr (the sandbox keeps its own request log), and a
-    ``sandbox.drop`` hook in the environ to close the connection unanswered."""
+    """Serves HTTP/1.1 with keep-alive, as NetSuite and Google do (wsgiref's own
+    handler answers one request per connection, so every client request would
+    pay for a new connection). No access log on stderr (the sandbox keeps its
+    own request log), and a ``sandbox.drop`` hook in the environ to close the
+    connection unanswered."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle kept-alive connection is closed after this many seconds
+    # Buffered, and flushed once per response (wsgiref flushes after the body): the status line,
+    # headers and body leave in one segment. Written piecemeal on a kept-alive connection, the
+    # body would wait for the client's delayed ACK (Nagle), 40 ms per response.
+    wbufsize = -1
+
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass
@@ -20,6 +48,7 @@ class _QuietHandler(WSGIRequestHandler):
         connection = self.connection
 
         def drop():
+            self.close_connection = True
             try:
                 connection.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -32,11 +61,38 @@ class _QuietHandler(WSGIRequestHandler):
         return environ
 
     def handle(self):
+        self.close_connection = True
         try:
-            super().handle()
+            self._handle_one()
+            while not self.close_connection:
+                self._handle_one()
         except (BrokenPipeError, ConnectionResetError, OSError):
-            # A dropped connection (fault injection) or a client that gave up.
+            # A dropped connection (fault injection), a client that gave up, an idle timeout.
             pass
+
+    def _handle_one(self) -> None:
+        """One request on the connection (wsgiref's ``handle``, with HTTP/1.1 responses)."""
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        if len(self.raw_requestline) > 65536:
+            self.send_error(414)
+            self.close_connection = True
+            return
+        if not self.parse_request():  # an error was sent; parse_request decided about the connection
+            return
+        # The body is read here, whole: an app that leaves (part of) it unread would
+        # otherwise leave it in the stream, to be taken for the next request's start.
+        body = self.rfile
+        length = self.headers.get("Content-Length")
+        if length is not None and length.strip().isdigit():
+            body = io.BytesIO(self.rfile.read(int(length)))
+        elif self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # a body we do not delimit: this connection ends with it
+        handler = _KeepAliveServerHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        handler.request_handler = self
+        handler.run(self.server.get_app())
 
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
@@ -45,6 +101,31 @@ class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     # extra requests that must be refused with 429) connect at once.
     request_queue_size = 128
     allow_reuse_address = True
+
+    def server_bind(self):
+        super().server_bind()
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.connections_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """Close the kept-alive connections too: a stopped sandbox must look unreachable."""
+        with self.connections_lock:
+            connections = list(self.open_connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class SandboxServer:
@@ -78,6 +159,7 @@ class SandboxServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.close_open_connections()
         if self._thread:
             self._thread.join(timeout=5)
 
