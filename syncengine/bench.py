@@ -197,9 +197,26 @@ def summarize_requests(side: str, log: list[dict]) -> dict:
         # When the writes ran within the window: from the first request to the first write
         # (reading and planning before anything is written), and from the last write's answer
         # to the last request's (reading back and the end of the run).
+        # Requests in flight on average in each second of the window (the first request's second first).
+        "in_flight_per_s": _in_flight_per_second(log),
         "writes_from_s": round(min(r["start"] for r in writes) - min(r["start"] for r in log), 3) if writes else None,
         "after_writes_s": round(max(r["end"] for r in log) - max(r["end"] for r in writes), 3) if writes else None,
     }
+
+
+def _in_flight_per_second(log: list[dict]) -> list[float]:
+    if not log:
+        return []
+    origin = min(r["start"] for r in log)
+    seconds = [0.0] * (int(max(r["end"] for r in log) - origin) + 1)
+    for r in log:
+        start, end = r["start"] - origin, r["end"] - origin
+        second = int(start)
+        while start < end:
+            edge = min(end, second + 1)
+            seconds[second] += edge - start
+            start, second = edge, second + 1
+    return [round(value, 2) for value in seconds]
 
 
 class BenchControls:
@@ -680,6 +697,7 @@ class Benchmark:
             "api_busy_s": {side: api[side]["busy_s"] for side in api},
             "max_in_flight": {side: api[side]["max_in_flight"] for side in api},
             "writes_from_s": {side: api[side]["writes_from_s"] for side in api},
+            "in_flight_per_s": {side: api[side]["in_flight_per_s"] for side in api},
             # Seconds into the run of each stage's first and last progress report (a page read, a chunk synced).
             "stages_s": stages,
             "after_writes_s": {side: api[side]["after_writes_s"] for side in api},
