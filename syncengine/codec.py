@@ -54,6 +54,23 @@ def decode_values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: decode(v) for k, v in (values or {}).items()}
 
 
+def _tagged(value: Any) -> Any:
+    """``json.dumps``'s ``default``: the tagged form :func:`encode` gives a non-JSON value."""
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    raise TypeError(f"{type(value).__name__} is not a record value")
+
+
+def dumps_values(values: dict[str, Any]) -> str:
+    """``json.dumps(encode_values(values))`` in one pass: the JSON encoder (in C) asks
+    :func:`_tagged` only for the values that need a tag, instead of Python walking them all."""
+    return json.dumps(values, default=_tagged)
+
+
 def values_hash(values: dict[str, Any]) -> str:
     """A stable hash of typed values (order-independent), to recognise echoes."""
     payload = json.dumps(encode_values(values), sort_keys=True, separators=(",", ":"), default=str)
