@@ -211,8 +211,9 @@ class Runner:
         self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
         self.app_scope = {"group": connection.app_scope or None}
         state = lease.ensure_state(connection.pk)
-        ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
-        app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
+        with fewer_gc_pauses():
+            ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
+            app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
         if self.run.full:
             MirrorRecord.objects.filter(connection=connection).update(pending=True)
         if not self.dry:
