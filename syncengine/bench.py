@@ -396,11 +396,23 @@ def seed(sandboxes: SandboxProcess, records: int) -> Seeded:
     return seeded
 
 
+def next_second() -> None:
+    """Wait (unmeasured) until a new second has begun.
+
+    NetSuite's ``lastModifiedDate`` has whole seconds, so a read starting in
+    the second of the last write before it reads that second again next time
+    (by design: a second save within it would carry the same stamp). Runs
+    are minutes apart in production; the bench's runs follow each other at
+    once, so before each one it lets the current second end.
+    """
+    time.sleep(1.05 - (time.time() % 1.0))
+
+
 def change_one_percent(sandboxes: SandboxProcess, seeded: Seeded) -> dict[str, int]:
     """Change 1% of the records on each side as their users would; returns how many per side."""
     # NetSuite's lastModifiedDate has whole seconds: a change in the second the previous run read
     # last could carry the same stamp as what that run saw. Start the changes in a new second.
-    time.sleep(1.05 - (time.time() % 1.0))
+    next_second()
     for index, record_id in seeded.netsuite.items():
         sandboxes.call(
             "netsuite",
@@ -413,7 +425,7 @@ def change_one_percent(sandboxes: SandboxProcess, seeded: Seeded) -> dict[str, i
         for index, name in seeded.google.items()
     ]
     sandboxes.call("google", "POST", "/_bench/touch", {"changes": changes})
-    time.sleep(1.05 - (time.time() % 1.0))  # and let that second end before the sync reads
+    next_second()  # and let that second end before the sync reads
     return {"netsuite": len(seeded.netsuite), "google": len(changes)}
 
 
@@ -638,11 +650,13 @@ class Benchmark:
             if "no_change" in wanted:
                 report["settle"]["after_incremental"] = self._settle("after_incremental", incremental)
         if "no_change" in wanted:
+            next_second()
             report["phases"]["no_change"] = self._measure("no_change", {"netsuite": 0, "google": 0})
 
     def _settle(self, name: str, previous: dict) -> dict:
         """A run that reads back the previous run's writes (echoes: nothing should be written)."""
         writes = previous["writes_needed"]
+        next_second()
         return self._measure(f"settle_{name}", {side: sum(counts.values()) for side, counts in writes.items()})
 
     def _measure(self, name: str, reads: dict[str, int], *, incremental: bool = True) -> dict:

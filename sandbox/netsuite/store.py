@@ -135,7 +135,18 @@ class Store:
             options = self.lists[list_name].options if list_name in self.lists else {}
             return ", ".join(options.get(int(x), x) for x in ids.split(", "))
 
+        def ns_to_number(text):
+            # Oracle's TO_NUMBER: ORA-01722 for text that is not a number (SQLite's CAST would give 0).
+            if text is None:
+                return None
+            try:
+                return int(text)
+            except ValueError:
+                number = float(text)  # raises ValueError in turn: the query fails with ORA-01722
+                return int(number) if number.is_integer() else number
+
         self.db.create_function("ns_date", 2, ns_date, deterministic=True)
+        self.db.create_function("ns_to_number", 1, ns_to_number, deterministic=True)
         self.db.create_function("ns_to_char", 3, ns_to_char, deterministic=True)
         self.db.create_function("ns_iso_date", 1, ns_iso_date, deterministic=True)
         self.db.create_function("ns_list_names", 2, ns_list_names)

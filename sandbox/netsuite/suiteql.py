@@ -5,8 +5,9 @@ never a silently different answer):
 
     SELECT [*|item, ...] FROM <table> [alias] [WHERE <condition>] [ORDER BY <key> [ASC|DESC] [NULLS FIRST|LAST], ...]
 
-- items: columns (``c.email`` or ``email``), ``COUNT(*)`` alone, string/number
-  literals, ``LOWER``/``UPPER(x)``, ``BUILTIN.DF(ref)``, ``SYS_EXTRACT_UTC(datetime)``,
+- items: columns (``c.email`` or ``email``); or aggregates alone (no GROUP BY):
+  ``COUNT(*)``, ``SUM(number)``; string/number literals, ``TO_NUMBER(text)``,
+  ``LOWER``/``UPPER(x)``, ``BUILTIN.DF(ref)``, ``SYS_EXTRACT_UTC(datetime)``,
   ``TO_CHAR(datetime, 'YYYY-MM-DD"T"HH24:MI:SS')``, each optionally ``[AS] alias``;
 - conditions: ``=``, ``<>``/``!=``, ``<``, ``<=``, ``>``, ``>=``, ``[NOT] IN (literals, at
   most 1000)``, ``IS [NOT] NULL``, ``[NOT] LIKE``, ``BETWEEN x AND y``, ``NOT``,
@@ -27,6 +28,7 @@ an unordered query loses and repeats rows.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +39,7 @@ from .errors import search_error
 from .fields import RECORD_TYPES, Kind
 from .store import Column, Store, q
 
+_AGGREGATES = ("count", "sum")
 MAX_ROWS = 100_000  # SuiteQL's hard cap without SuiteAnalytics Connect
 MAX_IN_LIST = 1000  # ORA-01795
 
@@ -498,6 +501,18 @@ class _Translator:
         name, args = node.name, node.args
         if name == "COUNT":
             return Sql("COUNT(*)", [], "count")
+        if name == "SUM":
+            self._arity(name, args, 1)
+            inner = self.expr(args[0])
+            if inner.kind != "number":
+                raise search_error("ORA-01722: invalid number.")
+            return Sql(f"SUM({inner.text})", inner.params, "sum")
+        if name == "TO_NUMBER":
+            self._arity(name, args, 1)
+            inner = self.expr(args[0])
+            if inner.kind not in ("text", "number"):
+                raise _unsupported("TO_NUMBER applies to text")
+            return Sql(f"ns_to_number({inner.text})", inner.params, "number")
         if name in ("LOWER", "UPPER"):
             self._arity(name, args, 1)
             inner = self.expr(args[0])
@@ -569,6 +584,7 @@ class _Translator:
     def select_list(self) -> tuple[list[str], list[str], list, bool]:
         keys, texts, params = [], [], []
         aggregate = False
+        aggregates = 0
         unnamed = 0
         for item in self.query.items:
             if isinstance(item.expr, Star):
@@ -581,8 +597,9 @@ class _Translator:
                     params.extend(sql.params)
                 continue
             sql = self.expr(item.expr)
-            if sql.kind == "count":
+            if sql.kind in _AGGREGATES:
                 aggregate = True
+                aggregates += 1
             if sql.kind in ("dtlit", "sysdate"):
                 raise _unsupported("date literals cannot be selected")
             if item.alias:
@@ -595,7 +612,8 @@ class _Translator:
             keys.append(key)
             texts.append(self._rendered(sql))
             params.extend(sql.params)
-        if aggregate and len(texts) > 1:
+        if aggregate and aggregates != len(texts):
+            # Aggregates next to plain columns need a GROUP BY, which this SuiteQL does not have.
             raise search_error("Invalid or unsupported search: not a single-group group function.")
         return keys, texts, params, aggregate
 
@@ -768,8 +786,15 @@ def run(store: Store, text: str, limit: int, offset: int, zone: str, now: float 
     if aggregate:
         if query.order:
             raise _unsupported("ORDER BY with an aggregate")
-        row = store.db.execute(f"SELECT {', '.join(selects)} {source}", select_params + where_params).fetchone()
-        items = [] if offset else [{"links": [], keys[0]: str(row[0])}]
+        try:
+            row = store.db.execute(f"SELECT {', '.join(selects)} {source}", select_params + where_params).fetchone()
+        except sqlite3.OperationalError as exc:  # TO_NUMBER of text that is not a number
+            raise search_error("ORA-01722: invalid number.") from exc
+        item = {"links": []}
+        for key, value in zip(keys, row, strict=True):
+            if value is not None:  # SUM over no row is NULL: omitted, as NULL columns are
+                item[key] = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        items = [] if offset else [item]
         return Page(items, 1, offset, False)
     if offset >= MAX_ROWS:
         raise search_error(
@@ -785,10 +810,13 @@ def run(store: Store, text: str, limit: int, offset: int, zone: str, now: float 
         order_params.append((offset * 2654435761 + 0x9E3779B9) % 4294967296)
     order_sql = f" ORDER BY {', '.join(order_terms)}"
     count = max(0, min(limit, MAX_ROWS - offset))
-    cursor = store.db.execute(
-        f"SELECT {', '.join(selects)} {source}{order_sql} LIMIT ? OFFSET ?",
-        select_params + where_params + order_params + [count, offset],
-    )
+    try:
+        cursor = store.db.execute(
+            f"SELECT {', '.join(selects)} {source}{order_sql} LIMIT ? OFFSET ?",
+            select_params + where_params + order_params + [count, offset],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:  # TO_NUMBER of text that is not a number
+        raise search_error("ORA-01722: invalid number.") from exc
     items = []
     for row in cursor:
         item: dict = {"links": []}

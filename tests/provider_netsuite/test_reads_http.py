@@ -244,7 +244,9 @@ def test_a_catalog_handed_over_saves_the_metadata_request(make_client, sandbox, 
     assert {c["path"] for c in calls} == {"/services/rest/query/v1/suiteql"}
 
 
-def test_a_stale_catalog_naming_a_removed_field_falls_back_to_the_live_metadata(make_client, sandbox, base_url, account):
+def test_a_stale_catalog_naming_a_removed_field_falls_back_to_the_live_metadata(
+    make_client, sandbox, base_url, account
+):
     live = make_client().field_catalog("company_customers")
     gone = FieldSpec(id="custentity_removed_since", label="Removed", type=FieldType.TEXT, custom=True)
     client = make_client()
@@ -256,3 +258,56 @@ def test_a_stale_catalog_naming_a_removed_field_falls_back_to_the_live_metadata(
     assert calls[0]["status"] == 400  # the query with the removed field
     assert any(c["path"].startswith("/services/rest/record/v1/metadata-catalog/") for c in calls)
     assert all("custentity_removed_since" not in r.values for r in records)
+
+
+def suiteql_calls(base_url: str, before: int) -> int:
+    return sum(1 for c in sandbox_requests(base_url)[before:] if c["path"] == "/services/rest/query/v1/suiteql")
+
+
+def test_records_seen_in_the_overlap_window_are_not_read_again(client, sandbox, base_url, account):
+    # Every record of the scope was just written (the echoes of a sync): all of them lie in the
+    # overlap window of the next read, which fingerprints them instead of reading them again.
+    scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)
+    sandbox.set_clock_offset(-30)
+    for record_id in scope:
+        sandbox.touch("customer", int(record_id), comments="written by the last sync")
+    sandbox.set_clock_offset(0)
+    client.field_catalog("company_customers")
+    cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
+    assert len(json.loads(cursor)["seen"]) == len(scope)
+    before = len(sandbox_requests(base_url))
+    pages, records = read_all(client, "company_customers", cursor, "2", page_size=2)
+    assert records == []
+    assert suiteql_calls(base_url, before) == 2  # the fingerprint and the deletions
+    assert json.loads(pages[-1].cursor)["seen"] == json.loads(cursor)["seen"]  # still remembered
+
+    # One record changed now: the fingerprint differs, the records stamped since the last read
+    # are read (one page), and they explain the whole difference: the window is not read again.
+    sandbox.touch("customer", int(scope[0]), comments="changed now")
+    before = len(sandbox_requests(base_url))
+    _, records = read_all(client, "company_customers", pages[-1].cursor, "2", page_size=2)
+    assert [(r.id, r.values["comments"]) for r in records] == [(scope[0], "changed now")]
+    assert suiteql_calls(base_url, before) == 3
+
+
+@pytest.mark.parametrize("change", ["a new record", "a seen record saved again"])
+def test_a_save_committed_late_inside_the_window_is_still_delivered(client, sandbox, base_url, account, change):
+    # NetSuite stamps a save when it starts and a reader sees it once committed: a save stamped a
+    # minute before the previous read but visible only after it must come with the next read.
+    scope = sorted(expected_ids(sandbox, account, "company_customers", "2"), key=int)
+    sandbox.set_clock_offset(-300)
+    for record_id in scope:
+        sandbox.touch("customer", int(record_id), comments="written by the last sync")
+    sandbox.set_clock_offset(0)
+    cursor = read_all(client, "company_customers", None, "2")[0][-1].cursor
+    sandbox.set_clock_offset(-60)  # stamped before the read above started, committed after it
+    if change == "a new record":
+        late = str(sandbox.create_record("customer", {"companyName": "Late Co", "subsidiary": {"id": "2"}}))
+    else:
+        late = scope[1]
+        sandbox.touch("customer", int(late), comments="saved again, committed late")
+    sandbox.set_clock_offset(0)
+    pages, records = read_all(client, "company_customers", cursor, "2")
+    assert [r.id for r in records] == [late]
+    _, again = read_all(client, "company_customers", pages[-1].cursor, "2")
+    assert again == []  # delivered once

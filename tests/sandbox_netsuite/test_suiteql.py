@@ -144,6 +144,39 @@ def test_null_tests_or_and_parentheses(client, people):
     assert client.rows("SELECT COUNT(*) AS n FROM customer WHERE email IS NOT NULL") == [{"links": [], "n": "3"}]
 
 
+def test_aggregates_alone_count_and_sum_numbers(client, people):
+    ids = [int(r["id"]) for r in client.rows("SELECT id FROM customer WHERE email IS NOT NULL ORDER BY id")]
+    stamps = client.rows(
+        "SELECT TO_CHAR(SYS_EXTRACT_UTC(lastmodifieddate), 'YYYYMMDDHH24MISS') AS s FROM customer "
+        "WHERE email IS NOT NULL ORDER BY id"
+    )
+    rows = client.rows(
+        "SELECT COUNT(*) AS n, SUM(id) AS ids, "
+        "SUM(TO_NUMBER(TO_CHAR(SYS_EXTRACT_UTC(lastmodifieddate), 'YYYYMMDDHH24MISS'))) AS stamps "
+        "FROM customer WHERE email IS NOT NULL"
+    )
+    assert rows == [
+        {"links": [], "n": str(len(ids)), "ids": str(sum(ids)), "stamps": str(sum(int(r["s"]) for r in stamps))}
+    ]
+    # Over no row: the count is 0 and the sums are NULL, so NetSuite leaves them out.
+    assert client.rows("SELECT COUNT(*) AS n, SUM(id) AS ids FROM customer WHERE id < 0") == [{"links": [], "n": "0"}]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT id, COUNT(*) FROM customer",  # a column next to an aggregate needs GROUP BY
+        "SELECT SUM(email) FROM customer",  # not a number
+        "SELECT SUM(TO_NUMBER(email)) FROM customer WHERE email IS NOT NULL",  # ORA-01722 at run time
+        "SELECT COUNT(*) FROM customer ORDER BY id",
+        "SELECT TO_NUMBER(email) FROM customer WHERE email IS NOT NULL",
+    ],
+)
+def test_aggregates_outside_the_subset_are_refused(client, people, query):
+    response = client.suiteql(query)
+    assert response.status_code == 400, response.text
+
+
 def test_subsidiaries_query_from_the_reference(client, small_account):
     rows = client.rows("SELECT id, name, parent, isinactive, iselimination, currency FROM subsidiary ORDER BY id")
     by_id = {int(row["id"]): row for row in rows}

@@ -159,6 +159,16 @@ def person_values(person: Mapping[str, Any], group_names: Mapping[str, str] | No
     return values
 
 
+def _json_copy(value: Any) -> Any:
+    """A deep copy of parsed JSON (dicts, lists, scalars): several times faster
+    than :func:`copy.deepcopy`, which matters at one person per record read."""
+    if isinstance(value, dict):
+        return {k: _json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(v) for v in value]
+    return value
+
+
 def writable_snapshot(person: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a person an update starts from: its writable fields (contact
     items only) and its CONTACT source. Kept in ``Record.meta["person"]``."""
@@ -166,7 +176,7 @@ def writable_snapshot(person: Mapping[str, Any]) -> dict[str, Any]:
     for field in WRITABLE_PERSON_FIELDS:
         items = person.get(field) if field in ("memberships", "clientData") else contact_items(person, field)
         if items:
-            snapshot[field] = copy.deepcopy(items)
+            snapshot[field] = _json_copy(items)
     source = contact_source(person)
     if source:
         snapshot["metadata"] = {"sources": [{k: source[k] for k in ("type", "id", "etag") if k in source}]}

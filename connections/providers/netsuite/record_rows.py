@@ -52,6 +52,16 @@ def _column(field_id: str, field_type: FieldType, position: int, names: Mapping[
     return Column(field_id, field_type, alias, alias, names=names)
 
 
+def type_conditions(kind: ContactType, subsidiary_id: str | None = None) -> list[str]:
+    """The WHERE conditions that select exactly one contact type (within one subsidiary)."""
+    conditions = []
+    if subsidiary_id is not None:
+        conditions.append(f"subsidiary = {suiteql.integer(subsidiary_id)}")
+    if kind.is_person is not None:
+        conditions.append(f"isperson = {suiteql.text('T' if kind.is_person else 'F')}")
+    return conditions
+
+
 class RecordQuery:
     """The SuiteQL shape of one contact type's records, built from its field catalog."""
 
@@ -78,12 +88,7 @@ class RecordQuery:
 
     def type_conditions(self, subsidiary_id: str | None = None) -> list[str]:
         """The WHERE conditions that select exactly this contact type (within one subsidiary)."""
-        conditions = []
-        if subsidiary_id is not None:
-            conditions.append(f"subsidiary = {suiteql.integer(subsidiary_id)}")
-        if self.kind.is_person is not None:
-            conditions.append(f"isperson = {suiteql.text('T' if self.kind.is_person else 'F')}")
-        return conditions
+        return type_conditions(self.kind, subsidiary_id)
 
     def select(self, where: list[str]) -> suiteql.Select:
         return suiteql.Select(self.kind.record_type, self.select_list(), list(where))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # (reference, 3.2), so exact timestamps are selected through TO_CHAR, in UTC.
 UTC_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
 DATE_FORMAT = "YYYY-MM-DD"
+STAMP_FORMAT = "YYYYMMDDHH24MISS"  # a timestamp as a number, to sum (fingerprint_sql)
 _LITERAL_DATETIME_FORMAT = "YYYY-MM-DD HH24:MI:SS"
 
 # Oracle refuses more than 1000 expressions in one IN list; stay well below.
@@ -63,19 +64,45 @@ def to_date(moment: datetime) -> str:
 
 
 def changed_since(column: str, cursor: ChangeCursor) -> list[str]:
-    """The WHERE conditions for "``column`` (a datetime) at or after the cursor's window".
+    """The WHERE conditions for "``column`` (a datetime) at or after the cursor's window"."""
+    return at_or_after(column, cursor.window_start)
+
+
+def at_or_after(column: str, moment: datetime) -> list[str]:
+    """The WHERE conditions for "``column`` (a datetime) at or after ``moment``", exactly.
 
     Two conditions, as PostHog's NetSuite source does (reference, 3.3): the
-    first compares the column itself with a literal pushed back a day, which
-    NetSuite reads in the account's time zone (so it can use the column's
-    index whatever that zone is); the second is exact, in UTC
-    (``SYS_EXTRACT_UTC``), so only the window's rows come back and a run
-    with nothing new reads one page, not every change of the last day.
+    first compares the column itself with a literal pushed back a day and a
+    few minutes (:data:`.cursor.TIME_ZONE_MARGIN`), which NetSuite reads in
+    the account's time zone (so it can use the column's index whatever that
+    zone is); the second is exact, in UTC (``SYS_EXTRACT_UTC``), so only the
+    rows asked for come back, not every change of the last day.
     """
+    from .cursor import TIME_ZONE_MARGIN
+
     return [
-        f"{column} >= {to_date(cursor.query_floor)}",
-        f"SYS_EXTRACT_UTC({column}) >= {to_date(cursor.window_start)}",
+        f"{column} >= {to_date(moment - TIME_ZONE_MARGIN)}",
+        f"SYS_EXTRACT_UTC({column}) >= {to_date(moment)}",
     ]
+
+
+def before(column: str, moment: datetime) -> str:
+    """The WHERE condition "``column`` (a datetime) strictly before ``moment``", exactly (UTC)."""
+    return f"SYS_EXTRACT_UTC({column}) < {to_date(moment)}"
+
+
+def fingerprint_sql(table: str, where: list[str], column: str = "lastmodifieddate") -> str:
+    """One aggregate row over ``where``: how many rows (``n``), the sum of their ids
+    (``ids``) and of their ``column`` timestamps as ``YYYYMMDDHHMISS`` numbers (``stamps``).
+
+    What :class:`.cursor.Fingerprint` computes from records we hold, so that
+    comparing the two tells, in one request, whether the rows changed.
+    Aggregates over no row are NULL, and NetSuite leaves NULL columns out.
+    """
+    stamp = f"TO_NUMBER(TO_CHAR(SYS_EXTRACT_UTC({column}), {text(STAMP_FORMAT)}))"
+    sql = f"SELECT COUNT(*) AS n, SUM(id) AS ids, SUM({stamp}) AS stamps FROM {table}"  # noqa: S608 - ours
+    conditions = [f"({c})" if " OR " in c.upper() else c for c in where]
+    return sql + (" WHERE " + " AND ".join(conditions) if conditions else "")
 
 
 def utc_text(column: str) -> str:
