@@ -263,7 +263,15 @@ def _suiteql(sandbox: NetSuiteSandbox, request: Request) -> Response:
         raise invalid_parameter('The request body must be {"q": "<SuiteQL query>"}.')
     limit, offset = _paging(request)
     with sandbox.store_lock:
-        page = suiteql.run(sandbox.store, body["q"], limit, offset, sandbox.config.account_time_zone, sandbox.now())
+        page = suiteql.run(
+            sandbox.store,
+            body["q"],
+            limit,
+            offset,
+            sandbox.config.account_time_zone,
+            sandbox.now(),
+            allow_sum=sandbox.config.suiteql_sum,
+        )
     url = f"{request.url_base}{SUITEQL_PATH}"
     return _json(
         {

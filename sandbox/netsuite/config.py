@@ -43,6 +43,9 @@ class NetSuiteSandboxConfig:
     # to 8 hours of changes, unless it reads with an overlap window (it should).
     account_time_zone: str = "America/Los_Angeles"
     timestamp_skew_seconds: int = 300
+    # SuiteQL's SUM is Oracle's, but undocumented for SuiteQL (UNCERTAIN): False makes the
+    # account refuse it, to show that clients cope without aggregates.
+    suiteql_sum: bool = True
     faults: FaultConfig = field(default_factory=_default_faults)
 
     def __repr__(self) -> str:  # never show the secrets, even demo ones

@@ -448,7 +448,8 @@ class Sql:
 
 
 class _Translator:
-    def __init__(self, store: Store, query: Query, zone: str, now: float):
+    def __init__(self, store: Store, query: Query, zone: str, now: float, *, allow_sum: bool = True):
+        self.allow_sum = allow_sum
         self.store = store
         self.query = query
         self.zone = zone
@@ -502,6 +503,8 @@ class _Translator:
         if name == "COUNT":
             return Sql("COUNT(*)", [], "count")
         if name == "SUM":
+            if not self.allow_sum:
+                raise _unsupported("SUM")
             self._arity(name, args, 1)
             inner = self.expr(args[0])
             if inner.kind != "number":
@@ -773,10 +776,12 @@ class Page:
     has_more: bool
 
 
-def run(store: Store, text: str, limit: int, offset: int, zone: str, now: float | None = None) -> Page:
+def run(
+    store: Store, text: str, limit: int, offset: int, zone: str, now: float | None = None, *, allow_sum: bool = True
+) -> Page:
     """Parse, check, translate and run ``text``; one page of rows as NetSuite returns them."""
     query = parse(text)
-    translator = _Translator(store, query, zone, time.time() if now is None else now)
+    translator = _Translator(store, query, zone, time.time() if now is None else now, allow_sum=allow_sum)
     keys, selects, select_params, aggregate = translator.select_list()
     where_sql, where_params = ("", [])
     if query.where is not None:

@@ -311,3 +311,25 @@ def test_a_save_committed_late_inside_the_window_is_still_delivered(client, sand
     assert [r.id for r in records] == [late]
     _, again = read_all(client, "company_customers", pages[-1].cursor, "2")
     assert again == []  # delivered once
+
+
+def test_an_account_refusing_the_change_count_query_is_read_the_plain_way():
+    config = default_config()
+    config.suiteql_sum = False  # an account whose SuiteQL refuses SUM (UNCERTAIN in the reference)
+    sandbox = NetSuiteSandbox(config)
+    with SandboxServer(sandbox) as server:
+        client = NetSuiteClient(
+            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
+        )
+        record_id = sandbox.create_record("customer", {"companyName": "Plain Co", "subsidiary": {"id": "1"}})
+        cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
+        sandbox.set_clock_offset(-60)  # committed late, inside the window
+        sandbox.touch("customer", record_id, comments="late")
+        sandbox.set_clock_offset(0)
+        before = len(sandbox_requests(server.base_url))
+        pages, records = read_all(client, "company_customers", cursor, "1")
+        assert [(r.id, r.values["comments"]) for r in records] == [(str(record_id), "late")]
+        assert sandbox_requests(server.base_url)[before]["status"] == 400  # the refused count query
+        _, again = read_all(client, "company_customers", pages[-1].cursor, "1")
+        assert again == []
+        client.close()
