@@ -67,7 +67,18 @@ def load_config(connection: Connection) -> SyncConfig:
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
         if ns_field is None or app_field is None:
-            problems.append(f"mapping {mapping.netsuite_field} ⇄ {mapping.app_field} skipped: unknown field")
+            missing = [
+                f"{side} has no field {field_id!r}"
+                for side, field_id, spec in (
+                    ("NetSuite", mapping.netsuite_field, ns_field),
+                    ("the app", mapping.app_field, app_field),
+                )
+                if spec is None
+            ]
+            problems.append(
+                f"the mapping {mapping.netsuite_field} ⇄ {mapping.app_field} was skipped: {' and '.join(missing)} "
+                "in its field catalog (refresh the field catalogs, or fix or disable the mapping)"
+            )
             continue
         slots.append(
             Slot(

@@ -926,11 +926,16 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
             for k, v in runner.counters.items()
             if k in (SyncDirection.TO_APP, SyncDirection.TO_NETSUITE)
         )
+        problems = runner.config.problems
         if runner.deletions_blocked:
             run.status, run.error = RunStatus.FAILED, runner.valve_message
         elif failed:
             run.status = RunStatus.PARTIALLY_FAILED
             run.error = f"{failed} record(s) failed; they are retried on the next run."
+        elif problems:
+            # Every record synced, but not every field: a skipped mapping must not look like success.
+            run.status = RunStatus.PARTIALLY_FAILED
+            run.error = "The records synced, but " + "; ".join(problems)
         else:
             run.status = RunStatus.SUCCEEDED
     except lease.LeaseLost as exc:

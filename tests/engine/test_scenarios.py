@@ -143,3 +143,17 @@ def test_revoked_google_grant_fails_the_run_and_marks_the_account(sandboxes, con
     assert connection.app_account.status == "needs_reauth"
     assert "reconnect the Google account" in connection.app_account.status_message
     assert tokens["refresh_token"] not in run.error
+
+
+def test_a_mapping_to_a_field_missing_from_the_catalog_is_reported_and_the_rest_syncs(sandboxes, connection):
+    from mappings.models import FieldMapping
+
+    FieldMapping.objects.create(
+        connection=connection, netsuite_field="custentity_deleted_since", app_field="userDefined.Tier", order=99
+    )
+    seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com")])
+    run = sync(connection)
+    assert run.status == RunStatus.PARTIALLY_FAILED
+    assert "custentity_deleted_since" in run.error and "was skipped" in run.error
+    assert "refresh the field catalogs" in run.error
+    assert sorted(g_by_email(sandboxes)) == ["ann@example.com"]  # the other mappings synced
