@@ -65,6 +65,9 @@ if not FIELD_ENCRYPTION_KEYS:
 # outside DEBUG only for the hosts listed here.
 API_BASE_URL_ALLOWED_HOSTS = env.list("API_BASE_URL_ALLOWED_HOSTS", default=[])
 
+# How long one API request may take before it counts as failed (and is retried with backoff).
+API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=30.0)
+
 # Google OAuth client (the app registered in Google Cloud, or the sandbox's).
 GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
 GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")

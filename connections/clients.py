@@ -46,6 +46,7 @@ def client_for(account: ConnectedAccount) -> Provider:
             credentials,
             base_url=base_url,
             concurrency_limit=account.concurrency_limit,
+            timeout=settings.API_TIMEOUT_SECONDS,
         )
     if account.provider == GOOGLE_CONTACTS:
         client_id, client_secret = google_oauth_client()
@@ -62,5 +63,6 @@ def client_for(account: ConnectedAccount) -> Provider:
             client_secret=client_secret,
             base_url=base_url,
             token_updater=store_tokens,
+            timeout=settings.API_TIMEOUT_SECONDS,
         )
     raise LookupError(f"No client for provider {account.provider!r}.")
