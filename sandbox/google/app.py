@@ -66,6 +66,16 @@ BODY_ROOTS = {"Person": "person"}
 SEED_KEYS = frozenset({"reset", "contactGroups", "persons", "generate", "client_id"})
 GENERATE_KEYS = frozenset({"contacts", "seed", "groups", "missing_email_rate", "shared_email_rate"})
 _FAULTS = {
+    # 4xx: Google's canonical codes and messages (404's observed in the reference; the others are
+    # the google.rpc defaults), so that fault tests can refuse requests as Google would.
+    400: ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+    401: (
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+        "other valid authentication credential.",
+    ),
+    403: ("PERMISSION_DENIED", "The caller does not have permission"),
+    404: ("NOT_FOUND", "Requested entity was not found."),
     500: ("INTERNAL", "Internal error encountered."),
     502: ("UNAVAILABLE", "Bad gateway."),
     503: ("UNAVAILABLE", "The service is currently unavailable."),

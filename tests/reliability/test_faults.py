@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncengine.choices import Outcome, RunStatus, Trigger
+from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 
@@ -233,6 +233,33 @@ def test_changes_whose_write_was_refused_are_written_by_the_next_run_without_cha
     assert differences(end_state(sandboxes), reference) == {"netsuite": [], "google": []}
     assert_no_duplicates(sandboxes, connection)
     assert not MirrorRecord.objects.filter(connection=connection, pending=True).exists()
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, "INVALID_ARGUMENT"), (403, "PERMISSION_DENIED")])
+def test_google_writes_refused_are_written_by_the_next_run(running_sandboxes, settings, reference, status, code):
+    sandboxes = running_sandboxes
+    seed_records(sandboxes)
+    connection = make_connection(sandboxes, settings)
+
+    def refuse_writes(stage: str, done: int, total: int | None) -> None:
+        # Once both sides are read, Google refuses every request (a 4xx is never retried).
+        if stage == "reading app" and done >= GOOGLE_COUNT:
+            set_faults(sandboxes, google={"error_rate": 1.0, "error_status": status})
+
+    first = run_sync(SyncRun.objects.create(connection=connection, trigger=Trigger.MANUAL).pk, progress=refuse_writes)
+    assert first.status == RunStatus.PARTIALLY_FAILED, first.error
+    failed = RecordOutcome.objects.filter(run=first, outcome=Outcome.FAILED, direction=SyncDirection.TO_APP)
+    assert failed.exists()
+    for outcome in failed:
+        assert f"HTTP {status} {code}" in outcome.message, outcome.message
+    refused = [r for r in sandboxes.requests()["google"] if r["status"] == status]
+    assert refused and all(r["method"] != "GET" for r in refused)  # the writes were refused, not the reads
+
+    clear_faults(sandboxes)
+    second = sync(connection)
+    assert second.status == RunStatus.SUCCEEDED, second.error
+    assert differences(end_state(sandboxes), reference) == {"netsuite": [], "google": []}
+    assert_no_duplicates(sandboxes, connection)
 
 
 @pytest.mark.parametrize("status", [401, 403, 404])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from .helpers import person
@@ -77,6 +78,18 @@ def test_injected_burst_of_429_and_5xx_use_googles_envelope(api, sandbox, base_u
         timeout=5,
     )
     assert token.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"), (403, "PERMISSION_DENIED"), (404, "NOT_FOUND")],
+)
+def test_injected_4xx_use_googles_codes(api, base_url, status, code):
+    requests.post(f"{base_url}/_sandbox/faults", json={"error_rate": 1.0, "error_status": status}, timeout=5)
+    refused = api.get("/v1/people/me/connections", personFields="names")
+    assert refused.status_code == status
+    assert refused.json()["error"] == {"code": status, "message": refused.json()["error"]["message"], "status": code}
+    assert refused.json()["error"]["message"]
 
 
 def test_control_api_seed_state_requests_and_reset(api, sandbox, base_url):
