@@ -72,16 +72,16 @@ def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
 
 def catalog_for(account: ConnectedAccount, object_type: str) -> list[FieldSpec]:
     """The fields of ``object_type`` in ``account``: the cached catalog, else the static standard one."""
+    return catalog_with_source(account, object_type)[0]
+
+
+def catalog_with_source(account: ConnectedAccount, object_type: str) -> tuple[list[FieldSpec], bool]:
+    """:func:`catalog_for`, and whether the fields come from the provider (cached) rather than
+    the static standard catalog (one query)."""
     cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
     if cached is not None:
-        return cached.specs()
-    return list(static_catalog(account.provider, object_type))
-
-
-def cached_catalog(account: ConnectedAccount, object_type: str) -> list[FieldSpec] | None:
-    """The catalog fetched from the provider and cached, or None when it was never fetched."""
-    cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
-    return cached.specs() if cached is not None else None
+        return cached.specs(), True
+    return list(static_catalog(account.provider, object_type)), False
 
 
 def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog:

@@ -14,14 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 
-def encode(value: Any) -> Any:
-    """A JSON-serialisable form of a typed value (recursively)."""
+def _tag(value: Any) -> dict[str, str] | None:
+    """The one-key dict that stands for a typed value in JSON, or None for a JSON value."""
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, date):
         return {"$date": value.isoformat()}
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
+    return None
+
+
+def encode(value: Any) -> Any:
+    """A JSON-serialisable form of a typed value (recursively)."""
+    tagged = _tag(value)
+    if tagged is not None:
+        return tagged
     if isinstance(value, dict):
         return {k: encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -54,15 +62,12 @@ def decode_values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: decode(v) for k, v in (values or {}).items()}
 
 
-def _tagged(value: Any) -> Any:
+def _tagged(value: Any) -> dict[str, str]:
     """``json.dumps``'s ``default``: the tagged form :func:`encode` gives a non-JSON value."""
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$dec": str(value)}
-    raise TypeError(f"{type(value).__name__} is not a record value")
+    tagged = _tag(value)
+    if tagged is None:
+        raise TypeError(f"{type(value).__name__} is not a record value")
+    return tagged
 
 
 def dumps_values(values: dict[str, Any]) -> str:

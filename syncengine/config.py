@@ -30,6 +30,9 @@ class SyncConfig:
     app_deletions: str = DeletionPolicy.IGNORE
     deletion_safety_percent: int = 10
     problems: list[str] = field(default_factory=list)  # mappings skipped, and why
+    # Whether each catalog was fetched from its provider (else it is the static standard one).
+    netsuite_catalog_fetched: bool = False
+    app_catalog_fetched: bool = False
 
 
 def ensure_catalogs(connection: Connection) -> list[str]:
@@ -56,13 +59,15 @@ def ensure_catalogs(connection: Connection) -> list[str]:
 
 def load_config(connection: Connection) -> SyncConfig:
     """Load the connection's mappings, catalogs and rules (a fixed number of queries)."""
-    from mappings.catalog_cache import catalog_for
+    from mappings.catalog_cache import catalog_with_source
     from mappings.choices import Direction
     from mappings.models import FieldMapping
     from rules.loading import rule_specs
 
-    ns_catalog = {f.id: f for f in catalog_for(connection.netsuite_account, connection.contact_type)}
-    app_catalog = {f.id: f for f in catalog_for(connection.app_account, APP_OBJECT_TYPE)}
+    ns_fields, ns_fetched = catalog_with_source(connection.netsuite_account, connection.contact_type)
+    app_fields, app_fetched = catalog_with_source(connection.app_account, APP_OBJECT_TYPE)
+    ns_catalog = {f.id: f for f in ns_fields}
+    app_catalog = {f.id: f for f in app_fields}
     slots, problems = [], []
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
@@ -99,4 +104,6 @@ def load_config(connection: Connection) -> SyncConfig:
         app_deletions=connection.app_deletions,
         deletion_safety_percent=connection.deletion_safety_percent,
         problems=problems,
+        netsuite_catalog_fetched=ns_fetched,
+        app_catalog_fetched=app_fetched,
     )

@@ -201,6 +201,11 @@ class Runner:
 
     # --- orchestration ----------------------------------------------------------
     def execute(self) -> None:
+        """The whole run (reading, processing, cursors), with the collector's pauses made rare."""
+        with fewer_gc_pauses():
+            self._run()
+
+    def _run(self) -> None:
         connection = self.connection
         catalog_problems = ensure_catalogs(connection)
         self.config: SyncConfig = load_config(connection)
@@ -211,9 +216,8 @@ class Runner:
         self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
         self.app_scope = {"group": connection.app_scope or None}
         state = lease.ensure_state(connection.pk)
-        with fewer_gc_pauses():
-            ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
-            app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
+        ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
+        app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
         if self.run.full:
             MirrorRecord.objects.filter(connection=connection).update(pending=True)
         if not self.dry:
@@ -224,7 +228,7 @@ class Runner:
         )
         self._in_flight: deque[InFlight] = deque()
         try:
-            with responsive_io_threads(), fewer_gc_pauses():
+            with responsive_io_threads():
                 self._process_pending()
                 self._drain()
         finally:
@@ -241,18 +245,15 @@ class Runner:
             )
 
     def _share_cached_catalogs(self) -> None:
-        """Hand the clients the catalogs cached in the database, so that they do not
-        fetch the providers' metadata on every run (the NetSuite provider would:
-        one request per run for a catalog that changes once in a blue moon)."""
-        from mappings.catalog_cache import cached_catalog
-
-        for client, account, object_type in (
-            (self.ns_client, self.connection.netsuite_account, self.connection.contact_type),
-            (self.app_client, self.connection.app_account, APP_OBJECT_TYPE),
-        ):
-            fields = cached_catalog(account, object_type)
-            if fields:
-                client.use_catalog(object_type, fields)
+        """Hand the clients the catalogs fetched from them before (loaded with the
+        config), so that they do not fetch the providers' metadata on every run
+        (the NetSuite provider would: one request per run for a catalog that
+        changes once in a blue moon)."""
+        config = self.config
+        if config.netsuite_catalog_fetched:
+            self.ns_client.use_catalog(self.connection.contact_type, list(config.netsuite_catalog.values()))
+        if config.app_catalog_fetched:
+            self.app_client.use_catalog(APP_OBJECT_TYPE, list(config.app_catalog.values()))
 
     # --- reading -------------------------------------------------------------------
     def _read(self, side: str, cursor: str | None) -> str | None:

@@ -39,3 +39,22 @@ def netsuite_account(db):
     account.set_credentials(NETSUITE_SECRETS)
     account.save()
     return account
+
+
+# Both sandboxes over HTTP, for the packages that sync against them (engine, health, notifications,
+# reliability); a package's conftest may start them its own way (its own ``running_sandboxes``).
+@pytest.fixture(scope="module")
+def running_sandboxes():
+    from .engine.harness import start_sandboxes
+
+    sandboxes = start_sandboxes()
+    yield sandboxes
+    sandboxes.netsuite_server.stop()
+    sandboxes.google_server.stop()
+
+
+@pytest.fixture
+def sandboxes(running_sandboxes):
+    """The running sandboxes, emptied (records, logs, faults) for this test."""
+    running_sandboxes.reset()
+    return running_sandboxes

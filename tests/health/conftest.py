@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ..engine.harness import make_connection, start_sandboxes
+from ..engine.harness import make_connection
 from ..mappings_admin.catalog_data import make_connection as make_plain_connection
 from ..mappings_admin.catalog_data import make_google_account
-
-
-@pytest.fixture(scope="module")
-def running_sandboxes():
-    sandboxes = start_sandboxes()
-    yield sandboxes
-    sandboxes.netsuite_server.stop()
-    sandboxes.google_server.stop()
-
-
-@pytest.fixture
-def sandboxes(running_sandboxes):
-    running_sandboxes.reset()
-    return running_sandboxes
 
 
 @pytest.fixture

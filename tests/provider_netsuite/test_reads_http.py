@@ -1,6 +1,7 @@
 """Reading records from the sandbox over real HTTP: scope, paging, incremental changes, deletions, lookups."""
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -31,6 +32,24 @@ def expected_ids(sandbox, account, contact_type: str, subsidiary_id: str) -> set
         if is_person is None or record["isPerson"] is is_person:
             ids.add(record["id"])
     return ids
+
+
+@contextmanager
+def own_account(**settings):
+    """A sandbox account of its own, configured with ``settings`` (time zone...), served
+    over HTTP: ``(sandbox, client, base_url)``."""
+    config = default_config()
+    for name, value in settings.items():
+        setattr(config, name, value)
+    sandbox = NetSuiteSandbox(config)
+    with SandboxServer(sandbox) as server:
+        client = NetSuiteClient(
+            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
+        )
+        try:
+            yield sandbox, client, server.base_url
+        finally:
+            client.close()
 
 
 def read_all(client, contact_type, cursor, subsidiary_id, **kwargs):
@@ -133,13 +152,7 @@ def test_a_read_with_nothing_new_is_two_requests_whatever_changed_earlier_that_d
     # Records changed an hour before the previous read (well inside the day that the
     # time-zone-blind literal spans) must not be read again: the exact UTC condition
     # keeps them out, so the read is one (empty) page of changes and one of deletions.
-    config = default_config()
-    config.account_time_zone = zone
-    sandbox = NetSuiteSandbox(config)
-    with SandboxServer(sandbox) as server:
-        client = NetSuiteClient(
-            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
-        )
+    with own_account(account_time_zone=zone) as (sandbox, client, base_url):
         ids = [
             sandbox.create_record("customer", {"companyName": f"Hour Co {n}", "subsidiary": {"id": "1"}})
             for n in range(3)
@@ -150,12 +163,11 @@ def test_a_read_with_nothing_new_is_two_requests_whatever_changed_earlier_that_d
         sandbox.set_clock_offset(0)
         client.field_catalog("company_customers")
         cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
-        before = len(sandbox_requests(server.base_url))
+        before = len(sandbox_requests(base_url))
         pages, records = read_all(client, "company_customers", cursor, "1", page_size=1)
-        calls = sandbox_requests(server.base_url)[before:]
+        calls = sandbox_requests(base_url)[before:]
         assert records == []
         assert [(c["method"], c["path"]) for c in calls] == [("POST", "/services/rest/query/v1/suiteql")] * 2
-        client.close()
 
 
 def test_a_change_saved_behind_the_keyset_during_a_read_is_not_lost(client, sandbox, account):
@@ -188,19 +200,12 @@ def test_a_cursor_of_another_scope_gives_a_full_read(client, account):
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "America/Los_Angeles", "UTC"])
 def test_incremental_reads_are_safe_in_any_account_time_zone(zone):
     # NetSuite reads SuiteQL date literals in the account's time zone (UTC-12 to UTC+14).
-    config = default_config()
-    config.account_time_zone = zone
-    sandbox = NetSuiteSandbox(config)
-    with SandboxServer(sandbox) as server:
-        client = NetSuiteClient(
-            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
-        )
+    with own_account(account_time_zone=zone) as (sandbox, client, _):
         record_id = sandbox.create_record("customer", {"companyName": "Zone Co", "subsidiary": {"id": "1"}})
         cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
         sandbox.touch("customer", record_id, comments="edited")
         _, records = read_all(client, "company_customers", cursor, "1")
         assert [r.id for r in records] == [str(record_id)]
-        client.close()
 
 
 def test_get_many_returns_the_records_of_that_type_only(client, sandbox, account):
@@ -314,22 +319,16 @@ def test_a_save_committed_late_inside_the_window_is_still_delivered(client, sand
 
 
 def test_an_account_refusing_the_change_count_query_is_read_the_plain_way():
-    config = default_config()
-    config.suiteql_sum = False  # an account whose SuiteQL refuses SUM (UNCERTAIN in the reference)
-    sandbox = NetSuiteSandbox(config)
-    with SandboxServer(sandbox) as server:
-        client = NetSuiteClient(
-            config.account_id, {k: getattr(config, k) for k in CREDENTIAL_KEYS}, base_url=server.base_url
-        )
+    # An account whose SuiteQL refuses SUM (UNCERTAIN in the reference).
+    with own_account(suiteql_sum=False) as (sandbox, client, base_url):
         record_id = sandbox.create_record("customer", {"companyName": "Plain Co", "subsidiary": {"id": "1"}})
         cursor = read_all(client, "company_customers", None, "1")[0][-1].cursor
         sandbox.set_clock_offset(-60)  # committed late, inside the window
         sandbox.touch("customer", record_id, comments="late")
         sandbox.set_clock_offset(0)
-        before = len(sandbox_requests(server.base_url))
+        before = len(sandbox_requests(base_url))
         pages, records = read_all(client, "company_customers", cursor, "1")
         assert [(r.id, r.values["comments"]) for r in records] == [(str(record_id), "late")]
-        assert sandbox_requests(server.base_url)[before]["status"] == 400  # the refused count query
+        assert sandbox_requests(base_url)[before]["status"] == 400  # the refused count query
         _, again = read_all(client, "company_customers", pages[-1].cursor, "1")
         assert again == []
-        client.close()

@@ -22,9 +22,3 @@ def running_sandboxes():
     yield sandboxes
     sandboxes.netsuite_server.stop()
     sandboxes.google_server.stop()
-
-
-@pytest.fixture
-def sandboxes(running_sandboxes):
-    running_sandboxes.reset()
-    return running_sandboxes

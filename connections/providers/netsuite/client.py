@@ -423,20 +423,12 @@ class NetSuiteClient(Provider):
         subsidiary_id: str | None = None,
         scoped: bool = True,
     ) -> list[Record]:
-        try:
-            return self._records_where_once(kind, expression, values, numeric, subsidiary_id, scoped)
-        except ValidationError as exc:
-            self._with_live_catalog_on_refusal(kind, exc)
-            return self._records_where_once(kind, expression, values, numeric, subsidiary_id, scoped)
-
-    def _records_where_once(self, kind, expression, values, numeric, subsidiary_id, scoped) -> list[Record]:
-        query = self._record_query(kind)
         records = []
         for chunk in ql.chunks(values):
-            where = query.type_conditions(subsidiary_id) if scoped else []
+            where = type_conditions(kind, subsidiary_id) if scoped else []
             where.append(f"{expression} IN {ql.in_list(chunk, numeric=numeric)}")
-            for rows, _ in self._keyset_pages(query.select(where)):
-                records.extend(query.record(row) for row in rows)
+            for page, _ in self._record_pages(kind, where, ql.MAX_PAGE_SIZE):
+                records.extend(page)
         return records
 
     # --- writes ---------------------------------------------------------------
