@@ -23,6 +23,7 @@ from . import setup
 from .flow import SLUGS, STEPS, Choices, resolve, usable_subsidiaries, verified_app_accounts, verified_netsuite_accounts
 from .forms import AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
 from .netsuite_auth import authorize_netsuite_account
+from .overlaps import overlap_warnings
 from .review import default_mapping_rows, default_rule_rows
 from .state import WizardState
 
@@ -102,7 +103,13 @@ def netsuite_step(page: WizardPage):
                 messages.success(page.request, f"{result.account.label}: {result.message}")
                 return _use_netsuite_account(page, result.account)
             new.add_error(None, f"The account was not saved. {result.message}")
-    return page.render("netsuite.html", pick=pick, new=new, has_accounts=accounts.exists())
+    return page.render(
+        "netsuite.html",
+        pick=pick,
+        new=new,
+        has_accounts=accounts.exists(),
+        overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
+    )
 
 
 def _use_netsuite_account(page: WizardPage, account) -> HttpResponseRedirect:
@@ -156,7 +163,12 @@ def app_step(page: WizardPage):
             return page.go("review")
     connect_url = reverse("admin:connections_google_connect") + "?" + urlencode({"next": step_url("app")})
     return page.render(
-        "app.html", form=form, has_accounts=accounts.exists(), connect_url=connect_url, just_connected=just_connected
+        "app.html",
+        form=form,
+        has_accounts=accounts.exists(),
+        connect_url=connect_url,
+        just_connected=just_connected,
+        overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
 
 
@@ -189,6 +201,7 @@ def review_step(page: WizardPage):
         app_label=PROVIDERS[app_provider].label,
         mapping_rows=default_mapping_rows(app_provider, choices.contact_type),
         rule_rows=default_rule_rows(app_provider),
+        overlaps=overlap_warnings([choices.netsuite_account, choices.app_account], exclude=choices.connection),
     )
 
 
