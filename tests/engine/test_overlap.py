@@ -9,6 +9,7 @@ import pytest
 
 from connections.models import Connection
 from syncengine.choices import LinkState, Outcome, RunStatus
+from syncengine.health import connection_health
 from syncengine.models import RecordLink, RecordOutcome
 
 from .harness import Sandboxes, sync
@@ -81,6 +82,11 @@ def test_connections_in_turns_create_no_duplicates_on_either_side(sandboxes, con
     assert sorted(linked.values_list("match_key", flat=True)) == EVERYONE
     assert set(linked.filter(connection=contacts_connection).values_list("match_key", flat=True)) == set(CONTACT_ONLY)
     assert not RecordOutcome.objects.filter(run=runs[3], outcome=Outcome.CREATED).exists()
+    # Health counts them as excluded, with the reason, not as failing.
+    health = connection_health(contacts_connection)
+    excluded = {figure.label: figure.count for figure in health.excluded}
+    assert excluded["Linked by another connection"] == 5 and health.failing.count == 0
+    assert health.excluded_total == 5
 
 
 def test_dry_run_shows_the_creates_it_holds_back(sandboxes, connection, contacts_connection):
