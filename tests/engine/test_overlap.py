@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
 
 from connections.models import Connection
+from syncengine import runner
 from syncengine.choices import LinkState, Outcome, RunStatus
 from syncengine.health import connection_health
 from syncengine.models import RecordLink, RecordOutcome
@@ -125,3 +128,23 @@ def test_a_person_in_both_accounts_is_still_paired_by_email(sandboxes, connectio
     assert RecordLink.objects.filter(connection=contacts_connection, match_key="eve@example.com").exists()
     assert google_by_email(sandboxes) == Counter({"eve@example.com": 1})
     assert not RecordOutcome.objects.filter(run=run, outcome=Outcome.EXCLUDED_OTHER_CONNECTION).exists()
+
+
+def test_the_check_costs_one_query_per_chunk_of_new_records_and_none_for_linked_ones(
+    sandboxes, connection, contacts_connection, monkeypatch
+):
+    monkeypatch.setattr(runner, "CHUNK_SIZE", 10)
+    seed(sandboxes, google=[g_person(f"P{i}", "Google", f"p{i}@example.com") for i in range(25)])
+    assert sync(connection).status == RunStatus.SUCCEEDED  # the customers connection links all 25
+
+    def overlap_queries(connection_to_run) -> tuple[list[str], object]:
+        with CaptureQueriesContext(db_connection) as queries:
+            run = sync(connection_to_run)
+        return [q["sql"] for q in queries.captured_queries if '"syncengine_recordlink"."match_key" IN' in q["sql"]], run
+
+    found, run = overlap_queries(contacts_connection)  # 25 Google contacts in 3 chunks, all held back
+    assert run.counters["to_netsuite"] == {Outcome.EXCLUDED_OTHER_CONNECTION: 25}
+    assert len(found) == 3
+    sandboxes.google.touch(g_by_email(sandboxes)["p1@example.com"][0]["resourceName"], biographies=[])
+    found, run = overlap_queries(connection)  # a change of a linked record: nothing to create, no check
+    assert found == [] and run.status == RunStatus.SUCCEEDED
