@@ -171,12 +171,12 @@ def test_a_wizard_connection_records_each_default_mapping_and_rule_it_got(client
     first_name = next(
         r for r in by_model["fieldmapping"] if mappings[r.object_id].netsuite_field == "firstName"
     ).changes
-    assert {c["field"]: c["new"] for c in first_name} >= {
+    assert {c["field"]: c["new"] for c in first_name}.items() >= {
         "netsuite_field": "firstName",
         "app_field": "givenName",
-        "direction": "Two-way",
+        "direction": "Two-way (NetSuite ⇄ app)",
         "is_default": "yes",
-    }
+    }.items()
     # Ops find them under the connection in the history page.
     page = client.get(f"{HISTORY}?connection_id={connection.pk}").content.decode()
     assert page.count('class="change-diff"') == len(new)
