@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 import requests
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from changelog.models import ChangeAction, ChangeRecord
@@ -18,6 +20,7 @@ from connections.models import ConnectedAccount, Connection, Subsidiary
 from mappings.models import FieldMapping
 from rules.models import Rule
 
+from ..mappings_admin.catalog_data import make_connection, make_google_account
 from ..wizard.conftest import TBA_NAMES, WRONG_SECRET, authorize_form, walk_to_review, wizard_url
 
 HISTORY = reverse("admin:changelog_changerecord_changelist")
@@ -28,10 +31,10 @@ def history_of(model) -> list[ChangeRecord]:
     return list(ChangeRecord.objects.filter(content_type=content_type).order_by("id"))
 
 
-def actions_of(obj) -> list[str]:
+def actions_of(obj, pk=None) -> list[str]:
     content_type = ContentType.objects.get_for_model(type(obj))
     return list(
-        ChangeRecord.objects.filter(content_type=content_type, object_id=str(obj.pk))
+        ChangeRecord.objects.filter(content_type=content_type, object_id=str(pk or obj.pk))
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -231,3 +234,88 @@ def test_import_config_dry_run_records_nothing_and_a_real_import_records_what_it
     title = connection.field_mappings.get(netsuite_field="title")
     [title_record] = [r for r in records if r.object_id == str(title.pk) and r.content_type.model == "fieldmapping"]
     assert {c["field"]: c["new"] for c in title_record.changes}["enabled"] == "no"
+
+
+# --- one entry per object per transaction ----------------------------------------------------------------
+
+
+def _mapping(connection) -> FieldMapping:
+    return connection.field_mappings.get(netsuite_field="email")
+
+
+def test_saves_of_one_object_in_one_transaction_make_one_entry_from_first_old_to_last_new(connection_obj):
+    mapping = _mapping(connection_obj)
+    first = str(mapping.order)
+    with transaction.atomic():
+        mapping.enabled = False
+        mapping.save()
+        mapping.order = 999
+        mapping.save()
+        mapping.enabled = True  # back as it was: not a change
+        mapping.save()
+    [record] = [r for r in history_of(FieldMapping) if r.object_id == str(mapping.pk) and r.action == "changed"]
+    assert record.changes == [{"field": "order", "label": "order", "old": first, "new": "999"}]
+
+    pk = mapping.pk
+    with transaction.atomic():
+        mapping.order = int(first)
+        mapping.save()
+        mapping.delete()
+    assert actions_of(mapping, pk) == [ChangeAction.CREATED, ChangeAction.CHANGED, ChangeAction.DELETED]
+    deleted = history_of(FieldMapping)[-1]
+    assert {c["field"]: c["old"] for c in deleted.changes}["order"] == "999"  # what was stored before it went
+
+    with transaction.atomic():
+        rule = Rule.objects.create(connection=connection_obj, direction="to_app", name="Short-lived", order=50)
+        rule_pk = rule.pk
+        rule.delete()
+    assert actions_of(rule, rule_pk) == []  # created and deleted in one transaction: nothing was ever stored
+
+
+def test_a_rolled_back_savepoint_leaves_no_entry_and_the_rest_of_the_transaction_is_still_recorded(connection_obj):
+    mapping = _mapping(connection_obj)
+    first = str(mapping.order)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mapping.enabled = False
+                mapping.save()
+                raise RuntimeError("refused")
+        except RuntimeError:
+            mapping.enabled = True  # the instance as the database has it again
+        mapping.order = 77
+        mapping.save()
+    [record] = [r for r in history_of(FieldMapping) if r.object_id == str(mapping.pk) and r.action == "changed"]
+    assert record.changes == [{"field": "order", "label": "order", "old": first, "new": "77"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_real_transaction_gets_its_own_entries_even_through_one_atomic_decorator(netsuite_account):
+    """Real commits and rollbacks (no test transaction around them), as in production."""
+    connection = make_connection(netsuite_account, make_google_account(), "individual_customers")
+    mapping = _mapping(connection)
+    first = str(mapping.order)
+
+    @transaction.atomic
+    def set_order(order: int, *, fail: bool = False) -> None:
+        mapping.order = order
+        mapping.save()
+        mapping.order = order + 1
+        mapping.save()
+        if fail:
+            raise RuntimeError("refused")
+
+    set_order(100)
+    set_order(200)
+    with pytest.raises(RuntimeError):
+        set_order(300, fail=True)
+    changed = [r.changes for r in history_of(FieldMapping) if r.object_id == str(mapping.pk) and r.action == "changed"]
+    assert changed == [
+        [{"field": "order", "label": "order", "old": first, "new": "101"}],
+        [{"field": "order", "label": "order", "old": "101", "new": "201"}],
+    ]
+    mapping.order = 5
+    mapping.save()  # autocommit: a transaction of its own
+    mapping.order = 6
+    mapping.save()
+    assert actions_of(mapping)[-2:] == [ChangeAction.CHANGED, ChangeAction.CHANGED]
