@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from changelog.actor import acting_as
 from connections.providers.registry import PROVIDERS
 from connections.services import verify_account
 
@@ -279,7 +280,8 @@ def wizard_view(model_admin, request, step: str | None = None):
         state.save(request)
         messages.warning(request, f"First complete step {first_open + 1}: {STEPS[first_open].title}.")
         return HttpResponseRedirect(step_url(SLUGS[first_open]))
-    return HANDLERS[step](WizardPage(model_admin, request, step, state, choices))
+    with acting_as(request.user, via="wizard"):  # the change history says the wizard made it
+        return HANDLERS[step](WizardPage(model_admin, request, step, state, choices))
 
 
 def cancel_view(model_admin, request):
@@ -287,7 +289,9 @@ def cancel_view(model_admin, request):
     _check_permission(request)
     state = WizardState.load(request)
     choices = resolve(state)
-    if choices.connection is not None and setup.discard(choices.connection):
+    with acting_as(request.user, via="wizard"):
+        discarded = choices.connection is not None and setup.discard(choices.connection)
+    if discarded:
         messages.info(request, f"The connection “{choices.connection.name}” was not started and has been removed.")
     WizardState.clear(request)
     messages.info(request, "The connection wizard was cancelled.")
