@@ -191,7 +191,7 @@ def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sand
     pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     gone = pairs[2]
     sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
-    google_touch(sandboxes, gone.resource_name, {kind.conflict.app_field: "Edited In Google"})
+    google_touch(sandboxes, gone.resource_name, {kind.name_fields[0].app_field: "Edited"})  # given or company name
     sandboxes.clear_logs()
 
     run = sync(connection)
@@ -201,7 +201,7 @@ def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sand
     assert writes(sandboxes.requests()["netsuite"]) == []
     assert sorted(kind.ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
     kept = g_by_email(sandboxes)[gone.email][0]
-    assert google_value(kept, kind.conflict.app_field) == "Edited In Google"  # kept as the user left it
+    assert google_value(kept, kind.name_fields[0].app_field) == "Edited"  # kept as the user left it
 
 
 @pytest.mark.parametrize(
