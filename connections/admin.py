@@ -96,7 +96,16 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
 class SubsidiaryAdmin(admin.ModelAdmin):
     """Subsidiaries are read from NetSuite ("Verify and fetch subsidiaries"), not typed in."""
 
-    list_display = ("name", "internal_id", "account", "parent", "is_inactive", "is_elimination", "fetched_at")
+    list_display = (
+        "name",
+        "internal_id",
+        "account",
+        "parent",
+        "country",
+        "is_inactive",
+        "is_elimination",
+        "fetched_at",
+    )
     list_filter = ("account", "is_inactive", "is_elimination")
     search_fields = ("name", "internal_id")
     list_select_related = ("account", "parent")

@@ -706,8 +706,12 @@ class Runner:
         if not fields:
             return
         if self._missing_groups is None:
-            create = self.connection.create_missing_groups
-            self._missing_groups = MissingGroups(self.app_client, create=create, dry_run=self.dry)
+            self._missing_groups = MissingGroups(
+                self.app_client,
+                create=self.connection.create_missing_groups,
+                dry_run=self.dry,
+                app_label=self.connection.app_account.get_provider_display(),
+            )
         for op in ops:
             plan = op.plan.for_direction(SyncDirection.TO_APP)
             if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):

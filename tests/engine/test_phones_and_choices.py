@@ -209,7 +209,33 @@ def test_a_value_naming_no_group_creates_the_group_when_the_connection_allows_it
     assert run.status == RunStatus.SUCCEEDED, run.error
     person = g_by_email(sandboxes)["groupie@example.com"][0]
     assert {"Hiking", "Music"} <= group_names_of(sandboxes, person)
-    assert "created the contact group 'Hiking', 'Music'" in outcome_of(run, "groupie@example.com", "to_app").message
+    message = outcome_of(run, "groupie@example.com", "to_app").message
+    assert "created the contact group 'Hiking', 'Music' in Google Contacts" in message
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_a_dry_run_says_which_groups_it_would_create_or_which_records_would_fail_and_creates_none(
+    sandboxes, connection, create
+):
+    connection.create_missing_groups = create
+    connection.save()
+    seed(
+        sandboxes, netsuite=[ns_person("Dry", "Run", "dry@example.com", custentity_interests={"items": [{"id": "4"}]})]
+    )
+    map_interests_to_groups(connection)
+    groups_before = set(sandboxes.google.store.groups)
+
+    run = sync(connection, dry_run=True)
+
+    outcome = outcome_of(run, "dry@example.com", "to_app")
+    if create:
+        assert outcome.outcome == Outcome.CREATED
+        assert "would create the contact group 'Travel' in Google Contacts" in outcome.message
+    else:
+        assert (outcome.outcome, run.status) == (Outcome.FAILED, RunStatus.PARTIALLY_FAILED)
+        assert "Contact group 'Travel' does not exist in Google Contacts" in outcome.message
+    assert set(sandboxes.google.store.groups) == groups_before
+    assert "dry@example.com" not in g_by_email(sandboxes)
 
 
 def test_a_value_naming_no_group_fails_the_run_partially_and_names_the_value_when_creation_is_off(
