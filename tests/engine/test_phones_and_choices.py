@@ -322,3 +322,47 @@ def test_text_names_an_employee_for_a_reference_field_and_a_bad_name_fails_only_
         outcome = outcome_of(run, email, "to_netsuite")
         assert outcome.outcome != Outcome.FAILED
         assert why in outcome.message
+
+
+def test_text_names_the_sales_rep_a_standard_reference_whose_names_come_from_suiteql(sandboxes, connection):
+    sandboxes.netsuite.seed(
+        {
+            "records": {
+                "employee": [
+                    {
+                        "entityId": "Rae Quill",
+                        "firstName": "Rae",
+                        "lastName": "Quill",
+                        "isSalesRep": True,
+                        "subsidiary": {"id": "1"},
+                    },
+                ]
+            }
+        }
+    )
+    seed(
+        sandboxes,
+        google=[
+            g_person("Rep", "Known", "rep@example.com", userDefined=[{"key": "rep", "value": "RAE QUILL"}]),
+            g_person("Rep", "Unknown", "norep@example.com", userDefined=[{"key": "rep", "value": "Nobody Here"}]),
+        ],
+    )
+    refresh_catalogs(connection)
+    FieldMapping.objects.create(
+        connection=connection,
+        netsuite_field="salesRep",
+        app_field="userDefined.rep",
+        direction=Direction.TO_NETSUITE,
+        order=200,
+    )
+
+    run = sync(connection)
+
+    in_netsuite = ns_by_email(sandboxes)
+    assert in_netsuite["rep@example.com"][0]["salesRep"]["refName"] == "Rae Quill"
+    assert in_netsuite["norep@example.com"][0]["lastName"] == "Unknown"
+    assert not in_netsuite["norep@example.com"][0].get("salesRep")
+    assert (
+        "'Nobody Here' is not one of the options of Sales Rep (salesRep)"
+        in outcome_of(run, "norep@example.com", "to_netsuite").message
+    )
