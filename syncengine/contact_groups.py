@@ -4,9 +4,9 @@ The converters are pure, so a name that matches no known group reaches the
 writes as ``{"id": "", "name": ...}`` (see :func:`mappings.converters.text_to_options`).
 Before the writes to the app are sent, :class:`MissingGroups` settles each one:
 
-- the connection allows it (``Connection.create_missing_groups``): the group is
-  created (an existing group of that name, made since the catalog was read, is
-  found instead, see ``create_contact_group``) and its id written in;
+- the connection allows it (``Connection.create_missing_groups``): a group of
+  that name made since the catalog was read is used (the groups are listed once
+  per run, when needed), else the group is created; its id is written in;
 - it does not, or the app refused the creation: the record is not written to the
   app. Writing it without the group would record the pair as synced and the group
   would never be tried again; failing it keeps it retried on every run until the
@@ -25,6 +25,8 @@ from connections.providers.fields import FieldOption
 
 
 class GroupClient(Protocol):
+    def contact_groups(self) -> list[FieldOption]: ...
+
     def create_contact_group(self, name: str) -> FieldOption: ...
 
 
@@ -52,8 +54,9 @@ class MissingGroups:
         self.dry_run = dry_run
         self.app_label = app_label
         self.refused: Counter[str] = Counter()  # names of groups that were not created, and how many records
-        self._ids: dict[str, str] = {}
+        self._ids: dict[str, str] = {}  # casefolded name → group id, for the groups that exist
         self._errors: dict[str, str] = {}
+        self._listed = False
 
     def settle(self, writes: dict[str, Any], group_fields: Iterable[str]) -> Settled:
         """Write the ids of created groups into ``writes`` (in place), or say why the record cannot be written."""
@@ -70,6 +73,7 @@ class MissingGroups:
             )
         if self.dry_run:
             return Settled(note=f"would create the contact group {quoted} in {self.app_label}")
+        self._list_once()
         created_before = set(self._ids)
         failures = [failure for failure in map(self._error_for, names) if failure]
         if failures:
@@ -82,6 +86,17 @@ class MissingGroups:
         return Settled(
             note=f"created the contact group {', '.join(map(repr, new))} in {self.app_label}" if new else None
         )
+
+    def _list_once(self) -> None:
+        """The app's groups as they are now (the catalog may be older): read once per run, when needed."""
+        if self._listed:
+            return
+        try:
+            for group in self.client.contact_groups():
+                self._ids.setdefault(group.name.strip().casefold(), group.id)
+        except ProviderError:
+            pass  # creating then finds an existing group of that name (the app answers 409)
+        self._listed = True
 
     def _error_for(self, name: str) -> str | None:
         """None once the group has an id (created now or earlier in the run), else why it has none."""

@@ -212,6 +212,17 @@ def test_a_value_naming_no_group_creates_the_group_when_the_connection_allows_it
     message = outcome_of(run, "groupie@example.com", "to_app").message
     assert "created the contact group 'Hiking', 'Music' in Google Contacts" in message
 
+    # A later run meets the same name again (the cached catalog still lacks the group): no second group.
+    seed(
+        sandboxes,
+        netsuite=[ns_person("Second", "Hiker", "hiker@example.com", custentity_interests={"items": [{"id": "1"}]})],
+    )
+    later = sync(connection)
+    assert later.status == RunStatus.SUCCEEDED, later.error
+    assert [g.name for g in sandboxes.google.store.groups.values() if not g.deleted].count("Hiking") == 1
+    assert "Hiking" in group_names_of(sandboxes, g_by_email(sandboxes)["hiker@example.com"][0])
+    assert "created the contact group" not in outcome_of(later, "hiker@example.com", "to_app").message
+
 
 @pytest.mark.parametrize("create", [True, False])
 def test_a_dry_run_says_which_groups_it_would_create_or_which_records_would_fail_and_creates_none(
