@@ -72,6 +72,10 @@ API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=30.0)
 GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
 GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
 
+# The phone region (ISO 3166-1 alpha-2) of a connection that sets none and whose subsidiary has no
+# country; empty: no region, so only numbers written with a country code are normalised (never US implicitly).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="").strip().upper()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

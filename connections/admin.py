@@ -77,6 +77,14 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
             )
         return fieldsets
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("phone_region")
+        if field is not None:
+            # Say what "automatic" means for this connection right now, so nobody has to guess.
+            field.help_text = f"{Connection._meta.get_field('phone_region').help_text} {phone_region_now(obj)}"
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -88,14 +96,51 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
 class SubsidiaryAdmin(admin.ModelAdmin):
     """Subsidiaries are read from NetSuite ("Verify and fetch subsidiaries"), not typed in."""
 
-    list_display = ("name", "internal_id", "account", "parent", "is_inactive", "is_elimination", "fetched_at")
+    list_display = (
+        "name",
+        "internal_id",
+        "account",
+        "parent",
+        "country",
+        "is_inactive",
+        "is_elimination",
+        "fetched_at",
+    )
     list_filter = ("account", "is_inactive", "is_elimination")
     search_fields = ("name", "internal_id")
     list_select_related = ("account", "parent")
-    readonly_fields = ("account", "internal_id", "name", "parent", "is_inactive", "is_elimination", "fetched_at")
+    readonly_fields = (
+        "account",
+        "internal_id",
+        "name",
+        "parent",
+        "is_inactive",
+        "is_elimination",
+        "country",
+        "fetched_at",
+    )
 
     def has_add_permission(self, request):
         return False
+
+
+def phone_region_now(connection: Connection | None) -> str:
+    """What an empty phone region resolves to for ``connection`` (or for a new one), in words."""
+    if connection is None or not connection.subsidiary_id:
+        region, _ = Connection().automatic_phone_region()
+        if region:
+            return f"Automatic now: {region} (the PHONE_DEFAULT_REGION setting), unless the subsidiary has a country."
+        return "Automatic now: the subsidiary's country (no PHONE_DEFAULT_REGION setting)."
+    region, source = connection.automatic_phone_region()
+    if source == "subsidiary":
+        return f"Automatic here: {region} (the country of {connection.subsidiary.name})."
+    if source == "settings":
+        name = connection.subsidiary.name
+        return f"Automatic here: {region} (the PHONE_DEFAULT_REGION setting; {name} has no country)."
+    return (
+        f"Automatic here: none ({connection.subsidiary.name} has no country and PHONE_DEFAULT_REGION is not set), "
+        "so only numbers typed with a country code are normalised."
+    )
 
 
 @admin.register(Connection)
@@ -136,6 +181,14 @@ class ConnectionAdmin(admin.ModelAdmin):
                 "account"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("phone_region")
+        if field is not None:
+            # Say what "automatic" means for this connection right now, so nobody has to guess.
+            field.help_text = f"{Connection._meta.get_field('phone_region').help_text} {phone_region_now(obj)}"
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -115,6 +118,12 @@ class Subsidiary(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     is_inactive = models.BooleanField("inactive", default=False)
     is_elimination = models.BooleanField("elimination", default=False)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        help_text="ISO 3166-1 alpha-2, as NetSuite gives it; a connection's automatic phone region.",
+    )
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -130,6 +139,18 @@ class Subsidiary(models.Model):
     @property
     def can_sync(self) -> bool:
         return not (self.is_inactive or self.is_elimination)
+
+
+def is_phone_region(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 country whose numbering plan ``phonenumbers`` knows."""
+    return code in phonenumbers.SUPPORTED_REGIONS
+
+
+class PhoneRegion(NamedTuple):
+    """The region a connection reads phone numbers in, and where it came from (for the admin's help text)."""
+
+    region: str | None  # None: none known, only numbers written with their country code are read
+    source: str  # "connection", "subsidiary", "settings" or "none"
 
 
 class Connection(models.Model):
@@ -184,6 +205,20 @@ class Connection(models.Model):
         help_text="A run that would delete or mark more than this share of the linked records touches none "
         "and waits for an operator's confirmation.",
     )
+    phone_region = models.CharField(
+        "phone region",
+        max_length=2,
+        blank=True,
+        default="",
+        help_text="The country (ISO 3166-1 alpha-2, e.g. BE) whose numbering plan applies to phone numbers typed "
+        "without a country code. Empty: automatic (the subsidiary's country, else the PHONE_DEFAULT_REGION setting).",
+    )
+    create_missing_groups = models.BooleanField(
+        "create missing contact groups",
+        default=True,
+        help_text="When a value names a contact group that does not exist in the app, create the group. "
+        "Off: the record is not written to the app and the run ends partially failed, naming the value.",
+    )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="owned_connections", help_text="Notified on trouble."
     )
@@ -200,8 +235,31 @@ class Connection(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def resolved_phone_region(self) -> PhoneRegion:
+        """The region phone numbers are read in: this connection's setting, else its subsidiary's
+        country, else ``settings.PHONE_DEFAULT_REGION``; never an implicit US."""
+        if self.phone_region:
+            return PhoneRegion(self.phone_region, "connection")
+        return self.automatic_phone_region()
+
+    def automatic_phone_region(self) -> PhoneRegion:
+        """What an empty phone region resolves to (shown beside the setting)."""
+        country = self.subsidiary.country.upper() if self.subsidiary_id else ""
+        if is_phone_region(country):
+            return PhoneRegion(country, "subsidiary")
+        fallback = (getattr(settings, "PHONE_DEFAULT_REGION", "") or "").upper()
+        if is_phone_region(fallback):
+            return PhoneRegion(fallback, "settings")
+        return PhoneRegion(None, "none")
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        self.phone_region = (self.phone_region or "").strip().upper()
+        if self.phone_region and not is_phone_region(self.phone_region):
+            errors["phone_region"] = (
+                f"{self.phone_region!r} is not a country code with a known numbering plan: "
+                "use two letters (ISO 3166-1 alpha-2) such as BE, JP or GB, or leave it empty for automatic."
+            )
         ns = self.netsuite_account if self.netsuite_account_id else None
         app = self.app_account if self.app_account_id else None
         if ns and ns.provider != NETSUITE:

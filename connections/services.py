@@ -109,6 +109,7 @@ def store_subsidiaries(account: ConnectedAccount, subsidiaries: list) -> int:
                 "name": info.name,
                 "is_inactive": bool(info.is_inactive),
                 "is_elimination": bool(info.is_elimination),
+                "country": getattr(info, "country", "") or "",
                 "fetched_at": now,
             },
         )

@@ -21,9 +21,14 @@ Decisions worth knowing (see the tests for the whole table):
   e.g. Google's unlimited given name into NetSuite's first name. An email,
   phone number or URL too long for its target is a conversion error instead:
   a cut address is a wrong address.
-- Text → select is allowed only when the select's options are known (the
-  text must be an option's name, any case); text → reference is refused,
-  since free text cannot pick which record to link to.
+- Text → select or reference is allowed only when the target's options are
+  known (the text must be an option's name, any case; for a reference such
+  as an employee, the referenced records' names): a name that matches no
+  option, or several, fails that field with the reason.
+- Several choices ⇄ text: every name, joined with ``"; "`` (a ``;`` inside a
+  name is escaped as ``\\;``), so the text splits back into the same set.
+  Into contact groups, a name with no group is created or refused by the
+  connection's setting (see the runner), never dropped silently.
 - Two-way needs both one-way directions, *and* neither of them may lose data
   structurally (``lossy``): a multi select → select keeps only the first
   value, so syncing both ways would erase the others on the way back.
@@ -126,6 +131,17 @@ def _target_options_known(source: FieldSpec, target: FieldSpec) -> str | None:
     )
 
 
+def _referenced_names_known(source: FieldSpec, target: FieldSpec) -> str | None:
+    """Text can pick a linked record only by its name among the referenced records' names."""
+    if target.options:
+        return None
+    return (
+        "free text cannot safely pick which record to link to: the names of the records"
+        f" {describe(target)} links to are not known (refresh the field catalogs; a record set too large to"
+        " list cannot be picked by name)"
+    )
+
+
 T = FieldType
 _TEXTS = (T.TEXT, T.LONG_TEXT)
 _LISTS = (T.MULTI_SELECT, T.GROUPS)
@@ -185,20 +201,35 @@ _ENTRIES: tuple[Compatibility, ...] = (
         )
         for s in _TEXTS
     ),
-    *(_refuse(s, T.REFERENCE, "free text cannot safely pick which record to link to") for s in _TEXTS),
+    *(
+        _allow(
+            s,
+            T.REFERENCE,
+            c.text_to_option,
+            "the text must be the name of exactly one of the linked records (any case)",
+            requires=_referenced_names_known,
+        )
+        for s in _TEXTS
+    ),
     _refuse(T.SELECT, T.REFERENCE, "a choice from a list cannot safely pick which record to link to"),
     _refuse(T.REFERENCE, T.SELECT, "a linked record is not one of the list's choices; map it to a text field instead"),
     # Several values into one: the primary (first) value.
     *(_allow(s, T.SELECT, c.options_to_option, "only the first (primary) value is copied", lossy=True) for s in _LISTS),
-    *(
-        _allow(s, t, c.options_to_text, "only the name of the first (primary) value is copied", lossy=True)
-        for s in _LISTS
-        for t in _TEXTS
-    ),
+    *(_allow(s, t, c.options_to_text, "every name is copied, separated by “; ”") for s in _LISTS for t in _TEXTS),
     *(_allow(T.SELECT, t, c.option_to_options, "the choice becomes a list of one") for t in _LISTS),
     _allow(T.MULTI_SELECT, T.GROUPS, c.options_to_options, "choices and groups are matched by name"),
     _allow(T.GROUPS, T.MULTI_SELECT, c.options_to_options, "groups and choices are matched by name"),
-    *(_refuse(s, t, "free text cannot be split reliably into separate choices") for s in _TEXTS for t in _LISTS),
+    *(
+        _allow(
+            s,
+            t,
+            c.text_to_options,
+            "the text is split at “;” and each name is matched to an option by name (any case)",
+            requires=_target_options_known,
+        )
+        for s in _TEXTS
+        for t in _LISTS
+    ),
     # Addresses.
     *(_allow(T.ADDRESS, t, c.address_to_text, "written as one formatted text", lossy=True) for t in _TEXTS),
     *(

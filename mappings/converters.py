@@ -19,7 +19,8 @@ error (text cut to fit, a phone number kept as given) is a warning on the
 :class:`ConversionResult`.
 
 Also here, for the merge and the matcher: :func:`normalize_email`,
-:func:`normalize_phone` and :func:`values_equal`.
+:func:`normalize_phone` and :func:`values_equal`; and, for several choices
+written as one text, :func:`join_names` and :func:`split_names`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ import phonenumbers
 
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
-DEFAULT_PHONE_REGION = "US"
-
 ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
 # Target types whose text may be cut to fit ``max_length``; cutting an email,
@@ -49,13 +48,16 @@ class ConversionError(ValueError):
 
 @dataclass(frozen=True)
 class ConversionOptions:
-    """Settings a conversion may depend on.
+    """Settings a conversion may depend on (plain data, from the connection: see ``SyncConfig``).
 
-    ``phone_region`` is the ISO 3166-1 country whose numbering plan applies to
-    phone numbers written without a country code ("(650) 253-0000").
+    ``phone_region`` is the ISO 3166-1 alpha-2 country whose numbering plan
+    applies to phone numbers written without a country code ("02 555 12 34"
+    in ``BE``). ``None`` means no region is known: only numbers written with
+    their country code ("+32 2 555 12 34") can be read, the others are kept
+    as typed with a warning. There is deliberately no implicit US default.
     """
 
-    phone_region: str = DEFAULT_PHONE_REGION
+    phone_region: str | None = None
 
 
 DEFAULT_OPTIONS = ConversionOptions()
@@ -176,7 +178,25 @@ def _option_into(option: dict[str, str], source: FieldSpec, target: FieldSpec) -
         raise ConversionError(
             f"{describe(source)}: choice {option['id']!r} has no name to match with the options of {describe(target)}"
         )
-    return match_option(option["name"], target)
+    return _name_into(option["name"], target)
+
+
+def _name_into(name: str, target: FieldSpec) -> dict[str, str]:
+    """The target's option named ``name``; into groups, an unknown name becomes a group to create.
+
+    A group missing from the catalog may exist by now, or be created: the
+    runner resolves ``{"id": "", "name": ...}`` against the app (creating the
+    group when the connection allows it, failing the record otherwise).
+    """
+    if target.type != FieldType.GROUPS:
+        return match_option(name, target)
+    try:
+        return match_option(name, target)
+    except ConversionError:
+        wanted = name.strip()
+        if any(o.name.strip().casefold() == wanted.casefold() for o in target.options):
+            raise  # ambiguous between existing groups: creating one more would not help
+        return {"id": "", "name": wanted}
 
 
 def _to_date(value: Any, source: FieldSpec) -> date:
@@ -247,7 +267,7 @@ def normalize_email(value: str | None) -> str | None:
     return cleaned or None
 
 
-def _parse_phone(value: str, region: str) -> phonenumbers.PhoneNumber | None:
+def _parse_phone(value: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -255,12 +275,13 @@ def _parse_phone(value: str, region: str) -> phonenumbers.PhoneNumber | None:
     return parsed if phonenumbers.is_possible_number(parsed) else None
 
 
-def normalize_phone(value: str | None, region: str = DEFAULT_PHONE_REGION) -> str | None:
-    """The E.164 form of a phone number (``+16502530000``), or ``None`` when it has none.
+def normalize_phone(value: str | None, region: str | None = None) -> str | None:
+    """The E.164 form of a phone number (``+3225551234``), or ``None`` when it has none.
 
     ``None`` when the text is not a possible phone number for its country, or
     carries an extension, which E.164 cannot hold. Numbers without a country
-    code are read in ``region``'s numbering plan.
+    code are read in ``region``'s numbering plan (ISO 3166-1 alpha-2); with
+    no region, only numbers written with their country code can be read.
     """
     if not value or not value.strip():
         return None
@@ -270,7 +291,7 @@ def normalize_phone(value: str | None, region: str = DEFAULT_PHONE_REGION) -> st
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _phone_key(value: str, region: str) -> str:
+def _phone_key(value: str, region: str | None) -> str:
     """What identifies a phone number for comparisons: E.164 plus extension, else the trimmed text."""
     parsed = _parse_phone(value, region)
     if parsed is None:
@@ -315,11 +336,20 @@ def phone_to_phone(value: Any, source: FieldSpec, target: FieldSpec, opts: Conve
     result = _fit_text(text, target)
     parsed = _parse_phone(text, opts.phone_region)
     if parsed is None or not parsed.extension:
-        result.warnings.append(
-            f"{describe(target)}: {_shown(text)} is not a recognisable phone number"
-            f" (region {opts.phone_region}); kept as given"
-        )
+        result.warnings.append(phone_warning(text, target, opts.phone_region))
     return result
+
+
+def phone_warning(text: str, target: FieldSpec, region: str | None) -> str:
+    """The warning for a number kept as typed: it names the region tried, or says none is set.
+
+    Worded to read the same with or without a "Warning: " prefix in front of it.
+    """
+    if region:
+        why = f"is not a valid number for region {region}"
+    else:
+        why = "has no country code and no default phone region is set (set the connection's phone region)"
+    return f"{describe(target)}: {_shown(text)} {why}; kept as typed"
 
 
 # --- Converters: numbers, check boxes, dates ---------------------------------------------------------------------
@@ -441,10 +471,69 @@ def options_to_option(value: Any, source: FieldSpec, target: FieldSpec, opts: Co
 
 
 def options_to_text(value: Any, source: FieldSpec, target: FieldSpec, opts: ConversionOptions) -> ConversionResult:
-    """A multi select or groups into text: the name of the primary (first) choice."""
-    primary, warnings = _primary(value, source, target)
-    result = option_to_text(primary, source, target, opts)
-    return ConversionResult(result.value, warnings + result.warnings)
+    """A multi select or groups into text: every choice's name, joined by :func:`join_names` ("Hiking; Music")."""
+    names = []
+    for option in _require_options(value, source):
+        name = option["name"].strip()
+        if not name:
+            raise ConversionError(f"{describe(source)}: choice {option['id']!r} has no name to copy")
+        if name not in names:
+            names.append(name)
+    return _fit_text(join_names(names), target) if names else ConversionResult(None)
+
+
+def text_to_options(value: Any, source: FieldSpec, target: FieldSpec, opts: ConversionOptions) -> ConversionResult:
+    """Text into a multi select or groups: split by :func:`split_names`, each name matched to an option.
+
+    Into groups, a name that matches no known group is passed on as
+    ``{"id": "", "name": ...}``: whether to create that group or refuse it is
+    the connection's choice, made where the groups are written.
+    """
+    converted: list[dict[str, str]] = []
+    for name in split_names(_require_str(value, source)):
+        matched = _name_into(name, target)
+        if matched not in converted:
+            converted.append(matched)
+    return ConversionResult(converted or None)
+
+
+# --- Several names in one text ------------------------------------------------------------------------------------
+
+# "Hiking; Music": a semicolon reads well in a contact's field and is rarer in a
+# list value than a comma ("Acme, Inc."). A name that contains one (or a
+# backslash) is written with a backslash before it, so the text always reads
+# back into the same names.
+NAME_SEPARATOR = ";"
+_ESCAPE = "\\"
+
+
+def join_names(names: list[str]) -> str:
+    """Names as one text, ``"; "``-separated, escaping ``;`` and ``\\`` in a name with a backslash."""
+    escaped = (name.replace(_ESCAPE, _ESCAPE * 2).replace(NAME_SEPARATOR, _ESCAPE + NAME_SEPARATOR) for name in names)
+    return f"{NAME_SEPARATOR} ".join(escaped)
+
+
+def split_names(text: str) -> list[str]:
+    """The names of a text written by :func:`join_names` (or typed the same way): trimmed, blanks dropped.
+
+    ``\\;`` is a semicolon inside a name and ``\\\\`` a backslash; a backslash
+    before any other character is kept as typed.
+    """
+    names, current, chars = [], [], iter(text)
+    for char in chars:
+        if char == _ESCAPE:
+            following = next(chars, "")
+            if following in (NAME_SEPARATOR, _ESCAPE):
+                current.append(following)
+            else:
+                current.append(char + following)
+        elif char == NAME_SEPARATOR:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    return [name.strip() for name in names if name.strip()]
 
 
 # --- Converters: addresses ---------------------------------------------------------------------------------------
@@ -490,7 +579,7 @@ def address_to_text(value: Any, source: FieldSpec, target: FieldSpec, opts: Conv
 # --- Equality for the merge --------------------------------------------------------------------------------------
 
 
-def _comparable(value: Any, field_type: FieldType, region: str) -> Any:
+def _comparable(value: Any, field_type: FieldType, region: str | None) -> Any:
     """A value reduced to what matters when two values of ``field_type`` are compared."""
     if is_empty(value):
         return None
@@ -526,7 +615,7 @@ def _option_key(value: Any) -> Any:
     return ("id", str(value))
 
 
-def values_equal(a: Any, b: Any, field_type: FieldType, *, phone_region: str = DEFAULT_PHONE_REGION) -> bool:
+def values_equal(a: Any, b: Any, field_type: FieldType, *, phone_region: str | None = None) -> bool:
     """Whether two values of one field are the same for the merge.
 
     Empty values (``None``, blank text, an empty list) are all equal; emails

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from connections.choices import ConflictPolicy, DeletionPolicy
 from connections.models import Connection
 from connections.providers.fields import FieldSpec
+from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
 from rules.specs import RuleSpec
 
 from .merge import Slot
@@ -33,6 +34,8 @@ class SyncConfig:
     # Whether each catalog was fetched from its provider (else it is the static standard one).
     netsuite_catalog_fetched: bool = False
     app_catalog_fetched: bool = False
+    # How values are converted for this connection (its phone region), as plain data for the pure merge.
+    conversion: ConversionOptions = DEFAULT_OPTIONS
 
 
 def ensure_catalogs(connection: Connection) -> list[str]:
@@ -106,4 +109,5 @@ def load_config(connection: Connection) -> SyncConfig:
         problems=problems,
         netsuite_catalog_fetched=ns_fetched,
         app_catalog_fetched=app_fetched,
+        conversion=ConversionOptions(phone_region=connection.resolved_phone_region().region),
     )

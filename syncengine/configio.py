@@ -46,7 +46,7 @@ VERSION = 1
 OAUTH_SECRETS = ("refresh_token",)
 
 ACCOUNT_FIELDS = ("label", "api_base_url", "concurrency_limit")
-SUBSIDIARY_FIELDS = ("name", "is_inactive", "is_elimination")
+SUBSIDIARY_FIELDS = ("name", "is_inactive", "is_elimination", "country")
 CONNECTION_FIELDS = (
     "contact_type",
     "app_scope",
@@ -56,6 +56,8 @@ CONNECTION_FIELDS = (
     "netsuite_deletions",
     "app_deletions",
     "deletion_safety_percent",
+    "phone_region",
+    "create_missing_groups",
 )
 MAPPING_FIELDS = ("direction", "enabled", "order")
 RULE_FIELDS = ("order", "match", "enabled")

@@ -25,7 +25,7 @@ from typing import Any
 from connections.choices import ConflictPolicy
 from connections.providers.fields import FieldSpec
 from mappings.compatibility import convert
-from mappings.converters import ConversionError, is_empty, values_equal
+from mappings.converters import DEFAULT_OPTIONS, ConversionError, ConversionOptions, is_empty, values_equal
 
 NETSUITE = "netsuite"
 APP = "app"
@@ -70,9 +70,9 @@ class MergeResult:
     app_changed: bool = False
 
 
-def _changed(now: Any, base: dict | None, field_id: str, spec: FieldSpec) -> bool:
+def _changed(now: Any, base: dict | None, field_id: str, spec: FieldSpec, options: ConversionOptions) -> bool:
     before = None if base is None else base.get(field_id)
-    return not values_equal(now, before, spec.type)
+    return not values_equal(now, before, spec.type, phone_region=options.phone_region)
 
 
 def _winner(
@@ -102,37 +102,47 @@ def merge(
     policy: str = ConflictPolicy.MOST_RECENT,
     netsuite_modified: datetime | None = None,
     app_modified: datetime | None = None,
+    options: ConversionOptions = DEFAULT_OPTIONS,
 ) -> MergeResult:
     """Merge one pair. ``*_now`` is None for a side that has no record yet
-    (a create); ``*_base`` is None for a side never synced (no snapshot)."""
+    (a create); ``*_base`` is None for a side never synced (no snapshot).
+    ``options`` are the connection's conversion settings (its phone region)."""
     result = MergeResult()
     ns_now = netsuite_now or {}
     ap_now = app_now or {}
     for slot in slots:
         ns_id, app_id = slot.netsuite.id, slot.app.id
         ns_value, app_value = ns_now.get(ns_id), ap_now.get(app_id)
-        ns_changed = netsuite_now is not None and _changed(ns_value, netsuite_base, ns_id, slot.netsuite)
-        app_changed = app_now is not None and _changed(app_value, app_base, app_id, slot.app)
+        ns_changed = netsuite_now is not None and _changed(ns_value, netsuite_base, ns_id, slot.netsuite, options)
+        app_changed = app_now is not None and _changed(app_value, app_base, app_id, slot.app, options)
         result.netsuite_changed |= ns_changed
         result.app_changed |= app_changed
         flow_to_app = slot.to_app and ns_changed and (not app_changed or not slot.to_netsuite)
         flow_to_ns = slot.to_netsuite and app_changed and (not ns_changed or not slot.to_app)
         if slot.to_app and slot.to_netsuite and ns_changed and app_changed:
             try:
-                as_app = convert(ns_value, slot.netsuite, slot.app).value
+                as_app = convert(ns_value, slot.netsuite, slot.app, options=options).value
             except ConversionError as exc:
                 result.errors.append(f"{slot.label}: {exc}")
                 continue
-            if values_equal(as_app, app_value, slot.app.type):
+            if values_equal(as_app, app_value, slot.app.type, phone_region=options.phone_region):
                 continue  # both sides changed to the same value
             winner = _winner(policy, ns_value, app_value, netsuite_modified, app_modified)
             result.conflicts.append(Conflict(slot.label, ns_value, app_value, winner))
             flow_to_app, flow_to_ns = winner == NETSUITE, winner == APP
         if flow_to_app:
-            _flow(result, slot.netsuite, slot.app, ns_value, app_value, result.to_app, result.app_before, slot)
+            _flow(result, slot.netsuite, slot.app, ns_value, app_value, result.to_app, result.app_before, slot, options)
         elif flow_to_ns:
             _flow(
-                result, slot.app, slot.netsuite, app_value, ns_value, result.to_netsuite, result.netsuite_before, slot
+                result,
+                slot.app,
+                slot.netsuite,
+                app_value,
+                ns_value,
+                result.to_netsuite,
+                result.netsuite_before,
+                slot,
+                options,
             )
     return result
 
@@ -146,13 +156,14 @@ def _flow(
     writes: dict[str, Any],
     before: dict[str, Any],
     slot: Slot,
+    options: ConversionOptions,
 ) -> None:
     try:
-        converted = convert(value, source, target)
+        converted = convert(value, source, target, options=options)
     except ConversionError as exc:
         result.errors.append(f"{slot.label}: {exc}")
         return
     result.warnings.extend(f"{slot.label}: {w}" for w in converted.warnings)
-    if not values_equal(converted.value, target_value, target.type):
+    if not values_equal(converted.value, target_value, target.type, phone_region=options.phone_region):
         writes[target.id] = converted.value
         before[target.id] = target_value

@@ -96,6 +96,7 @@ def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, e
         policy=config.conflict_policy,
         netsuite_modified=netsuite.modified_at,
         app_modified=app.modified_at,
+        options=config.conversion,
     )
     pair = PairPlan(
         conflicts=[

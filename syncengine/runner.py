@@ -38,6 +38,7 @@ from connections.choices import AccountStatus, DeletionPolicy
 from connections.clients import client_for
 from connections.providers.base import WriteRequest, WriteResult
 from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
+from connections.providers.fields import FieldType
 from mappings.converters import is_empty
 
 from . import codec, lease
@@ -45,6 +46,7 @@ from .bulk import update_rows
 from .choices import LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
 from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
+from .contact_groups import MissingGroups
 from .mirror import store_page
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .notifications import notify_run_finished
@@ -195,6 +197,7 @@ class Runner:
         self.counters: dict[str, Any] = defaultdict(lambda: defaultdict(int))
         self.now = timezone.now()
         self._deleted_group: str | None = None
+        self._missing_groups: MissingGroups | None = None
         self.handled: set[int] = set()  # mirror rows already decided as the other side of a pair
         self.deletions_blocked = False
         self.deletions_used_confirmation = False
@@ -657,6 +660,8 @@ class Runner:
             plan = op.plan.for_direction(direction)
             if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
                 continue
+            if direction in op.results:  # failed before sending (a contact group it needs is missing)
+                continue
             if plan.create:
                 creates.append((op, WriteRequest(key=op.link.key, values=plan.writes)))
             elif plan.writes:
@@ -688,6 +693,7 @@ class Runner:
         :data:`MAX_CHUNKS_IN_FLIGHT`), and records each chunk, oldest first,
         once all its NetSuite writes came back.
         """
+        self._create_missing_groups(ops)
         if self.dry:
             self._record(ops)
             return
@@ -727,6 +733,31 @@ class Runner:
             op.results[direction] = by_key.get(request.key) or WriteResult(
                 key=request.key, error=ProviderError("The API returned no result for this record.")
             )
+
+    def _create_missing_groups(self, ops: list[Op]) -> None:
+        """Create the contact groups that mapped values name but the app lacks (when the connection
+        allows it), or fail those records' writes to the app, naming the groups (see contact_groups)."""
+        fields = [s.app.id for s in self.config.slots if s.to_app and s.app.type == FieldType.GROUPS]
+        if not fields:
+            return
+        if self._missing_groups is None:
+            self._missing_groups = MissingGroups(
+                self.app_client,
+                create=self.connection.create_missing_groups,
+                dry_run=self.dry,
+                app_label=self.connection.app_account.get_provider_display(),
+            )
+        for op in ops:
+            plan = op.plan.for_direction(SyncDirection.TO_APP)
+            if plan is None or plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
+                continue
+            settled = self._missing_groups.settle(plan.writes, fields)
+            if settled.problem and self.dry:
+                plan.outcome, plan.message = Outcome.FAILED, "; ".join(filter(None, [settled.problem, plan.message]))
+            elif settled.problem:
+                op.results[SyncDirection.TO_APP] = WriteResult(key=op.link.key, error=ProviderError(settled.problem))
+            elif settled.note:
+                plan.message = "; ".join(filter(None, [plan.message, settled.note]))
 
     def _apply_groups(self, ops: list[Op], direction: str) -> None:
         if direction != SyncDirection.TO_APP:
@@ -968,6 +999,9 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
         elif failed:
             run.status = RunStatus.PARTIALLY_FAILED
             run.error = f"{failed} record(s) failed; they are retried on the next run."
+            if runner._missing_groups is not None and runner._missing_groups.refused:
+                names = ", ".join(repr(name) for name in runner._missing_groups.refused)
+                run.error += f" Contact groups missing in the app: {names}."
         elif problems:
             # Every record synced, but not every field: a skipped mapping must not look like success.
             run.status = RunStatus.PARTIALLY_FAILED

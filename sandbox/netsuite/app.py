@@ -106,6 +106,7 @@ class NetSuiteSandbox(SandboxApp):
                     "currency": 1,
                     "isinactive": "F",
                     "iselimination": "F",
+                    "country": "US",
                     "datecreated": now,
                     "lastmodifieddate": now,
                 },

@@ -151,6 +151,10 @@ SUBSIDIARY = RecordType(
         _f("legalName", "Legal Name", Kind.TEXT, max_length=83),
         _f("currency", "Currency", Kind.REF, "currency"),
         _f("isElimination", "Elimination", Kind.BOOL),
+        # The country of the subsidiary's main address (reference 4.3: the mainaddress subrecord). NetSuite
+        # exposes it on the subsidiary as ``country``, a two-letter code in SuiteQL; UNCERTAIN in the
+        # reference, so the sandbox serves only the code (the stricter shape: no display name to lean on).
+        _f("country", "Country", Kind.TEXT, max_length=2),
     )
     + _COMMON_TAIL,
     name_column="name",

@@ -125,13 +125,13 @@ def _generate(store: Store, now: int, params: dict) -> dict:
     # Subsidiaries ------------------------------------------------------------
     subsidiary_rows = []
     active_subsidiaries = [1]
-    for name, inactive, elimination, currency in (
-        ("US West", False, False, 1),
-        ("US East", False, False, 1),
-        ("UK Ltd", False, False, 2),
-        ("Canada Inc", False, False, 3),
-        ("Old Branch", True, False, 1),
-        ("Elimination US", False, True, 1),
+    for name, inactive, elimination, currency, country in (
+        ("US West", False, False, 1, "US"),
+        ("US East", False, False, 1, "US"),
+        ("UK Ltd", False, False, 2, "GB"),
+        ("Canada Inc", False, False, 3, "CA"),
+        ("Old Branch", True, False, 1, "US"),
+        ("Elimination US", False, True, 1, "US"),
     ):
         sid = store.next_id("subsidiary")
         c, m = stamp()
@@ -142,6 +142,7 @@ def _generate(store: Store, now: int, params: dict) -> dict:
                 "parent": 1,
                 "legalname": f"{name} (legal)",
                 "currency": currency,
+                "country": country,
                 "iselimination": "T" if elimination else "F",
                 "isinactive": "T" if inactive else "F",
                 "datecreated": c,

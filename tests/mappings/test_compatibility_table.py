@@ -22,7 +22,7 @@ from mappings.compatibility import (
 T = FieldType
 ALL_PAIRS = list(product(FieldType, FieldType))
 OPTIONS = (FieldOption("1", "Gold"), FieldOption("2", "Silver"))
-CHOICE_TYPES = (T.SELECT, T.MULTI_SELECT, T.GROUPS)
+CHOICE_TYPES = (T.SELECT, T.REFERENCE, T.MULTI_SELECT, T.GROUPS)
 
 
 def spec(field_type: FieldType, field_id: str = "", *, options=None, writable=True, max_length=None) -> FieldSpec:
@@ -54,6 +54,8 @@ EXPECTED_ALLOWED = {
     (T.DATETIME, T.DATE),
     *((s, t) for s in (T.SELECT, T.REFERENCE) for t in TEXTS),
     *((s, T.SELECT) for s in TEXTS),  # only when the select's options are known
+    *((s, T.REFERENCE) for s in TEXTS),  # only when the referenced records' names are known
+    *((s, t) for s in TEXTS for t in LISTS),  # split at ";", only when the options are known
     *((s, T.SELECT) for s in LISTS),
     *((s, t) for s in LISTS for t in TEXTS),
     *((T.SELECT, t) for t in LISTS),
@@ -61,11 +63,10 @@ EXPECTED_ALLOWED = {
     (T.GROUPS, T.MULTI_SELECT),
     *((T.ADDRESS, t) for t in TEXTS),
 }
-EXPECTED_CONDITIONAL = {(T.TEXT, T.SELECT), (T.LONG_TEXT, T.SELECT)}
+EXPECTED_CONDITIONAL = {*((s, t) for s in TEXTS for t in (T.SELECT, T.REFERENCE, *LISTS))}
 EXPECTED_LOSSY = {
     (T.DATETIME, T.DATE),
     *((s, T.SELECT) for s in LISTS),
-    *((s, t) for s in LISTS for t in TEXTS),
     *((T.ADDRESS, t) for t in TEXTS),
 }
 
@@ -100,7 +101,7 @@ SAMPLES = [
     (T.TEXT, T.TEXT, "Ada", "Ada", 0),
     (T.LONG_TEXT, T.LONG_TEXT, "line one\nline two", "line one\nline two", 0),
     (T.EMAIL, T.EMAIL, "  Ada@Example.COM ", "Ada@Example.COM", 0),
-    (T.PHONE, T.PHONE, "(650) 253-0000", "+16502530000", 0),
+    (T.PHONE, T.PHONE, "+1 (650) 253-0000", "+16502530000", 0),
     (T.URL, T.URL, " https://example.com/a ", "https://example.com/a", 0),
     (T.DATE, T.DATE, date(2024, 2, 29), date(2024, 2, 29), 0),
     (T.DATETIME, T.DATETIME, datetime(2024, 5, 1, 11, 30, tzinfo=PLUS_TWO), datetime(2024, 5, 1, 9, 30, tzinfo=UTC), 0),
@@ -115,7 +116,7 @@ SAMPLES = [
         [SILVER, GOLD],
         0,
     ),
-    (T.REFERENCE, T.REFERENCE, {"id": "c-7", "name": "Acme"}, {"id": "c-7", "name": "Acme"}, 0),
+    (T.REFERENCE, T.REFERENCE, {"id": "c-7", "name": "gold"}, GOLD, 0),
     (
         T.ADDRESS,
         T.ADDRESS,
@@ -150,11 +151,17 @@ SAMPLES = [
     (T.REFERENCE, T.LONG_TEXT, {"id": "c-7", "name": "Acme Inc."}, "Acme Inc.", 0),
     (T.TEXT, T.SELECT, " silver ", SILVER, 0),
     (T.LONG_TEXT, T.SELECT, "GOLD", GOLD, 0),
+    (T.TEXT, T.REFERENCE, " silver ", SILVER, 0),
+    (T.LONG_TEXT, T.REFERENCE, "GOLD", GOLD, 0),
+    (T.TEXT, T.MULTI_SELECT, "gold; Silver", [GOLD, SILVER], 0),
+    (T.LONG_TEXT, T.MULTI_SELECT, "Silver;silver", [SILVER], 0),
+    (T.TEXT, T.GROUPS, "Gold;silver", [GOLD, SILVER], 0),
+    (T.LONG_TEXT, T.GROUPS, "Gold; Platinum", [GOLD, {"id": "", "name": "Platinum"}], 0),  # a group to create
     (T.MULTI_SELECT, T.SELECT, [{"id": "x", "name": "Silver"}, {"id": "y", "name": "Gold"}], SILVER, 1),
     (T.GROUPS, T.SELECT, [{"id": "g", "name": "gold"}], GOLD, 0),
     (T.MULTI_SELECT, T.TEXT, [{"id": "x", "name": "Silver"}], "Silver", 0),
-    (T.MULTI_SELECT, T.LONG_TEXT, [{"id": "x", "name": "Silver"}, {"id": "y", "name": "Gold"}], "Silver", 1),
-    (T.GROUPS, T.TEXT, [{"id": "g1", "name": "VIP"}, {"id": "g2", "name": "Friends"}], "VIP", 1),
+    (T.MULTI_SELECT, T.LONG_TEXT, [{"id": "x", "name": "Silver"}, {"id": "y", "name": "Gold"}], "Silver; Gold", 0),
+    (T.GROUPS, T.TEXT, [{"id": "g1", "name": "VIP"}, {"id": "g2", "name": "Friends"}], "VIP; Friends", 0),
     (T.GROUPS, T.LONG_TEXT, [{"id": "g1", "name": "VIP"}], "VIP", 0),
     (T.SELECT, T.MULTI_SELECT, {"id": "ns-1", "name": "GOLD"}, [GOLD], 0),
     (T.SELECT, T.GROUPS, {"id": "ns-2", "name": "silver"}, [SILVER], 0),
@@ -219,7 +226,9 @@ VERDICTS = [
     (T.SELECT, T.TEXT, True, BOTH),  # text constrained to the select's known options
     (T.SELECT, T.TEXT, False, {Direction.TO_APP}),
     (T.TEXT, T.SELECT, False, {Direction.TO_NETSUITE}),
-    (T.REFERENCE, T.TEXT, True, {Direction.TO_APP}),
+    (T.REFERENCE, T.TEXT, True, BOTH),  # text names one of the referenced records
+    (T.REFERENCE, T.TEXT, False, {Direction.TO_APP}),
+    (T.TEXT, T.REFERENCE, False, {Direction.TO_NETSUITE}),
     (T.BOOLEAN, T.TEXT, True, {Direction.TO_APP}),
     (T.DATE, T.DATE, True, BOTH),
     (T.DATETIME, T.DATE, True, {Direction.TO_APP}),
@@ -229,7 +238,9 @@ VERDICTS = [
     (T.TEXT, T.URL, True, {Direction.TO_NETSUITE}),
     (T.TEXT, T.LONG_TEXT, True, BOTH),
     (T.MULTI_SELECT, T.SELECT, True, {Direction.TO_APP, Direction.TO_NETSUITE}),  # but never both at once
-    (T.GROUPS, T.TEXT, True, {Direction.TO_APP}),
+    (T.GROUPS, T.TEXT, True, BOTH),  # every name, "; "-separated, splits back into the same set
+    (T.MULTI_SELECT, T.LONG_TEXT, True, BOTH),
+    (T.MULTI_SELECT, T.TEXT, False, {Direction.TO_APP}),
     (T.MULTI_SELECT, T.GROUPS, True, BOTH),
     (T.ADDRESS, T.TEXT, True, {Direction.TO_APP}),
     (T.ADDRESS, T.PHONE, True, set()),

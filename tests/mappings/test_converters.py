@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import phonenumbers
 import pytest
 
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
@@ -45,49 +46,85 @@ def test_emails_are_trimmed_and_stored_as_given_but_compared_case_insensitively(
     assert not values_equal("ada@example.com", "bob@example.com", T.EMAIL)
 
 
-@pytest.mark.parametrize(
-    ("given", "e164"),
-    [
-        ("(650) 253-0000", "+16502530000"),
-        ("+1 650-253-0000", "+16502530000"),
-        ("650.253.0000", "+16502530000"),
-        ("+44 20 7946 0958", "+442079460958"),
-        ("+33 1 42 68 53 00", "+33142685300"),
-    ],
-)
-def test_phone_numbers_are_normalised_to_e164(given, e164):
-    result = convert(given, field(T.PHONE), field(T.PHONE))
+# (region, as typed, E.164): numbers typed the way people of that country write them, without a country code.
+LOCAL_NUMBERS = [
+    ("BE", "02 555 12 34", "+3225551234"),
+    ("BE", "0470 12 34 56", "+32470123456"),
+    ("JP", "03-1234-5678", "+81312345678"),
+    ("JP", "090-1234-5678", "+819012345678"),
+    ("US", "(650) 253-0000", "+16502530000"),
+    ("US", "650.253.0000", "+16502530000"),
+    ("GB", "020 7946 0958", "+442079460958"),
+    ("GB", "07700 900123", "+447700900123"),
+]
+
+
+@pytest.mark.parametrize(("region", "given", "e164"), LOCAL_NUMBERS)
+def test_local_numbers_are_read_in_the_connection_region_and_written_in_e164(region, given, e164):
+    result = convert(given, field(T.PHONE), field(T.PHONE), options=ConversionOptions(phone_region=region))
     assert (result.value, result.warnings) == (e164, [])
+    assert normalize_phone(given, region) == e164
 
 
-def test_the_default_region_decides_numbers_without_a_country_code():
-    uk = ConversionOptions(phone_region="GB")
-    assert convert("020 7946 0958", field(T.PHONE), field(T.PHONE), options=uk).value == "+442079460958"
-    assert normalize_phone("020 7946 0958", "GB") == "+442079460958"
-    assert normalize_phone("(650) 253-0000") == "+16502530000"  # US unless told otherwise
+@pytest.mark.parametrize(
+    "given", ["+1 650-253-0000", "+44 20 7946 0958", "+33 1 42 68 53 00", "+32 2 555 12 34", "+81 3-1234-5678"]
+)
+@pytest.mark.parametrize("region", ["BE", "JP", "US", None])
+def test_a_number_typed_with_its_country_code_is_read_the_same_in_any_region(given, region):
+    result = convert(given, field(T.PHONE), field(T.PHONE), options=ConversionOptions(phone_region=region))
+    assert result.value == phonenumbers.format_number(phonenumbers.parse(given), phonenumbers.PhoneNumberFormat.E164)
+    assert result.warnings == []
 
 
-@pytest.mark.parametrize("given", ["ask reception", "555-01", "+1 650 253 0000 0000 0000"])
-def test_a_phone_number_that_cannot_be_read_is_kept_as_given_with_a_warning(given):
-    result = convert(f"  {given} ", field(T.PHONE), field(T.PHONE, "Work Phone"))
+def test_the_same_digits_mean_different_numbers_in_different_regions():
+    assert normalize_phone("02 555 12 34", "BE") == "+3225551234"
+    assert normalize_phone("02 555 12 34", "JP") != "+3225551234"
+
+
+def test_there_is_no_implicit_us_region():
+    result = convert("(650) 253-0000", field(T.PHONE), field(T.PHONE, "Work phone", max_length=32))
+    assert result.value == "(650) 253-0000"
+    assert result.warnings == [
+        "Work phone (work_phone): '(650) 253-0000' has no country code and no default phone region is set"
+        " (set the connection's phone region); kept as typed"
+    ]
+    assert normalize_phone("(650) 253-0000") is None
+
+
+@pytest.mark.parametrize(
+    ("region", "given"),
+    [("BE", "02 555"), ("JP", "03-12"), ("US", "ask reception"), ("GB", "01"), ("US", "+1 650 253 0000 0000 0000")],
+)
+def test_a_number_that_cannot_be_read_is_kept_as_typed_with_a_warning_naming_the_region(region, given):
+    options = ConversionOptions(phone_region=region)
+    result = convert(f"  {given} ", field(T.PHONE), field(T.PHONE, "Work phone"), options=options)
     assert result.value == given
     assert result.warnings == [
-        f"Work Phone (work_phone): {given!r} is not a recognisable phone number (region US); kept as given"
+        f"Work phone (work_phone): {given!r} is not a valid number for region {region}; kept as typed"
     ]
-    assert normalize_phone(given) is None
+    assert normalize_phone(given, region) is None
+
+
+def test_the_warning_reads_well_behind_a_warning_prefix():
+    options = ConversionOptions(phone_region="BE")
+    (warning,) = convert("02 555", field(T.PHONE), field(T.PHONE, "phone.work"), options=options).warnings
+    assert f"Warning: {warning}" == "Warning: phone.work: '02 555' is not a valid number for region BE; kept as typed"
 
 
 def test_a_phone_number_with_an_extension_is_kept_whole_since_e164_cannot_hold_it():
-    result = convert("+1 650-253-0000 ext. 42", field(T.PHONE), field(T.PHONE))
+    us = ConversionOptions(phone_region="US")
+    result = convert("+1 650-253-0000 ext. 42", field(T.PHONE), field(T.PHONE), options=us)
     assert (result.value, result.warnings) == ("+1 650-253-0000 ext. 42", [])
-    assert values_equal("+1 650-253-0000 ext. 42", "(650) 253 0000 x42", T.PHONE)
-    assert not values_equal("+1 650-253-0000 ext. 42", "+16502530000", T.PHONE)
+    assert values_equal("+1 650-253-0000 ext. 42", "(650) 253 0000 x42", T.PHONE, phone_region="US")
+    assert not values_equal("+1 650-253-0000 ext. 42", "+16502530000", T.PHONE, phone_region="US")
 
 
-def test_phone_numbers_compare_by_e164_and_unreadable_ones_by_text():
-    assert values_equal("(650) 253-0000", "+16502530000", T.PHONE)
+def test_phone_numbers_compare_by_e164_in_the_region_and_unreadable_ones_by_text():
+    assert values_equal("(650) 253-0000", "+16502530000", T.PHONE, phone_region="US")
     assert values_equal("020 7946 0958", "+44 20 7946 0958", T.PHONE, phone_region="GB")
-    assert not values_equal("(650) 253-0000", "(650) 253-0001", T.PHONE)
+    assert values_equal("02 555 12 34", "+3225551234", T.PHONE, phone_region="BE")
+    assert not values_equal("02 555 12 34", "+3225551234", T.PHONE, phone_region="JP")
+    assert not values_equal("(650) 253-0000", "(650) 253-0001", T.PHONE, phone_region="US")
     assert values_equal(" ask reception", "ask reception ", T.PHONE)
 
 
@@ -161,12 +198,63 @@ def test_the_primary_value_warning_says_how_many_values_were_left_behind():
     result = convert(
         [{"id": "g1", "name": "VIP"}, {"id": "g2", "name": "Friends"}, {"id": "g3", "name": "Golf"}],
         field(T.GROUPS, "Contact groups"),
-        field(T.TEXT, "Segment"),
+        field(T.SELECT, "Segment", options=(FieldOption("s1", "VIP"), FieldOption("s2", "Golf"))),
     )
-    assert result.value == "VIP"
+    assert result.value == {"id": "s1", "name": "VIP"}
     assert result.warnings == [
         "Segment (segment): only the first of 3 values of Contact groups (contact_groups) was copied"
     ]
+
+
+def test_every_value_of_a_multi_select_is_copied_into_text_not_only_the_first():
+    result = convert(
+        [{"id": "1", "name": "Hiking"}, {"id": "3", "name": "Music"}, {"id": "9", "name": "R&D; Labs"}],
+        field(T.MULTI_SELECT, "Interests"),
+        field(T.TEXT, "Interests text"),
+    )
+    assert (result.value, result.warnings) == ("Hiking; Music; R&D\\; Labs", [])
+
+
+def test_text_splits_back_into_the_multi_select_it_came_from():
+    interests = field(T.MULTI_SELECT, "Interests", options=(FieldOption("1", "Hiking"), FieldOption("9", "R&D; Labs")))
+    result = convert("hiking; R&D\\; Labs", field(T.TEXT), interests)
+    assert result.value == [{"id": "1", "name": "Hiking"}, {"id": "9", "name": "R&D; Labs"}]
+
+
+def test_text_naming_an_unknown_choice_fails_the_field_with_the_name():
+    interests = field(T.MULTI_SELECT, "Interests", options=(FieldOption("1", "Hiking"),))
+    with pytest.raises(ConversionError, match=r"'Golf' is not one of the options of Interests \(interests\)"):
+        convert("Hiking; Golf", field(T.TEXT), interests)
+
+
+def test_into_contact_groups_an_unknown_name_is_left_for_the_connection_to_create_or_refuse():
+    groups = field(T.GROUPS, "Contact groups", options=(FieldOption("contactGroups/1", "VIP"),))
+    value = [{"id": "7", "name": "vip"}, {"id": "8", "name": "Golfers"}]
+    result = convert(value, field(T.MULTI_SELECT, "Interests"), groups)
+    assert result.value == [{"id": "contactGroups/1", "name": "VIP"}, {"id": "", "name": "Golfers"}]
+
+
+EMPLOYEES = field(
+    T.REFERENCE,
+    "Account Manager",
+    options=(FieldOption("5", "Ann Lee"), FieldOption("6", "Bob Ng"), FieldOption("7", "Bob Ng")),
+)
+
+
+def test_text_into_a_reference_picks_the_record_of_that_name():
+    assert convert(" ann LEE ", field(T.TEXT), EMPLOYEES).value == {"id": "5", "name": "Ann Lee"}
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Cid Roe", r"'Cid Roe' is not one of the options of Account Manager \(account_manager\)"),
+        ("Bob Ng", r"'Bob Ng' matches 2 options of Account Manager \(account_manager\): cannot tell which one"),
+    ],
+)
+def test_text_naming_no_record_or_two_records_fails_the_field_with_a_clear_message(name, message):
+    with pytest.raises(ConversionError, match=message):
+        convert(name, field(T.TEXT), EMPLOYEES)
 
 
 def test_a_partial_address_formats_without_empty_parts():

@@ -196,7 +196,8 @@ BOTH_ONE_WAY = {Direction.TO_APP, Direction.TO_NETSUITE}
         (T.SELECT, LEVELS, {TWO} | BOTH_ONE_WAY),  # list/record with a known list: text must name an option
         (T.SELECT, (), {TO_APP}),  # list/record whose options were not read
         (T.REFERENCE, (), {TO_APP}),
-        (T.MULTI_SELECT, LEVELS, {TO_APP}),
+        (T.REFERENCE, LEVELS, {TWO} | BOTH_ONE_WAY),  # e.g. an employee: text names one of them
+        (T.MULTI_SELECT, LEVELS, {TWO} | BOTH_ONE_WAY),  # every name, "; "-separated, splits back
         (T.INTEGER, (), {TO_APP}),
         (T.DECIMAL, (), {TO_APP}),
         (T.EMAIL, (), {TO_APP}),

@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions, convert
-from mappings.converters import ADDRESS_KEYS, ConversionOptions, values_equal
+from mappings.converters import ADDRESS_KEYS, ConversionOptions, join_names, split_names, values_equal
 
 T = FieldType
 CHOICE_TYPES = (T.SELECT, T.MULTI_SELECT, T.GROUPS, T.REFERENCE)
 # Both sides know the same choices by name, under their own ids (ids mean nothing across two apps).
-OPTION_NAMES = ("Gold", "silver", "Über Partner", "A&B, Inc.", "VIP (2024)")
+# Names holding the list separator (";") and the escape ("\\") must survive text too.
+OPTION_NAMES = ("Gold", "silver", "Über Partner", "A&B, Inc.", "VIP (2024)", "R&D; Labs", "C:\\Temp\\;x")
 
 
 def side_spec(field_type: FieldType, side: str) -> FieldSpec:
@@ -48,6 +49,12 @@ def test_the_two_way_pairs_are_exactly_the_expected_ones():
         (T.LONG_TEXT, T.SELECT),
         (T.MULTI_SELECT, T.GROUPS),
         (T.GROUPS, T.MULTI_SELECT),
+        # A reference's name as text, and text naming one of the referenced records.
+        *((s, t) for s in (T.REFERENCE,) for t in (T.TEXT, T.LONG_TEXT)),
+        *((s, T.REFERENCE) for s in (T.TEXT, T.LONG_TEXT)),
+        # Several choices as "; "-separated text, split back into the same set.
+        *((s, t) for s in (T.MULTI_SELECT, T.GROUPS) for t in (T.TEXT, T.LONG_TEXT)),
+        *((s, t) for s in (T.TEXT, T.LONG_TEXT) for t in (T.MULTI_SELECT, T.GROUPS)),
     }
     assert set(TWO_WAY_PAIRS) == expected
 
@@ -81,8 +88,10 @@ ZONES = st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), timezone
 def values_of(spec: FieldSpec, other: FieldSpec) -> st.SearchStrategy:
     """Values of ``spec`` that may go to ``other``: text into a select must name one of its options."""
     t = spec.type
-    if t in (T.TEXT, T.LONG_TEXT) and other.type == T.SELECT:
+    if t in (T.TEXT, T.LONG_TEXT) and other.type in (T.SELECT, T.REFERENCE):
         return PADDED_NAME
+    if t in (T.TEXT, T.LONG_TEXT) and other.type in (T.MULTI_SELECT, T.GROUPS):
+        return st.lists(OPTION, unique=True, max_size=len(OPTION_NAMES)).map(join_names)
     choice = st.sampled_from([{"id": o.id, "name": o.name} for o in spec.options]) if spec.options else st.nothing()
     strategies = {
         T.TEXT: st.text(max_size=60),
@@ -126,3 +135,22 @@ def test_text_naming_an_option_in_another_case_settles_on_the_option_name_after_
     assert once == name
     twice = convert(convert(once, text_field, select_field).value, select_field, text_field).value
     assert twice == once
+
+
+# Names as an operator may type them in a list value: anything but surrounding blanks (trimmed anyway).
+NAMES = st.text(min_size=1, max_size=20).map(str.strip).filter(bool)
+
+
+@given(names=st.lists(NAMES, unique=True, max_size=8))
+def test_several_names_joined_into_text_split_back_into_the_same_names(names):
+    assert split_names(join_names(names)) == names
+
+
+@given(names=st.lists(st.sampled_from([";", "\\", "a;b", "a\\;b", "\\\\;", "x;", ";y"]), unique=True, min_size=1))
+def test_separators_and_escapes_inside_names_survive_the_round_trip(names):
+    assert split_names(join_names(names)) == names
+
+
+def test_text_typed_by_hand_splits_at_semicolons_and_drops_blanks():
+    assert split_names(" Hiking ;Music;; ") == ["Hiking", "Music"]
+    assert join_names(["R&D; Labs", "Music"]) == "R&D\\; Labs; Music"

@@ -69,7 +69,7 @@ def test_custom_fields_of_each_type_map_to_user_defined_fields_in_exactly_the_ta
         for direction in sorted(set(ALL) - allowed):
             index = add_inline_row(refused_data, prefix, _row(netsuite_field, app_field, direction))
             refused_rows[index] = (netsuite_field, direction)
-    assert len(refused_rows) == 12
+    assert len(refused_rows) == 10
     response = admin_client.post(url, refused_data)
     assert response.status_code == 200
     forms = _mapping_forms(response)

@@ -15,8 +15,9 @@ CUSTOM_FIELD_DIRECTIONS = [
     ("custentity_vip", "userDefined.VIP", {TO_APP}),  # check box → "Yes"/"No"; text is no yes/no answer
     ("custentity_renewal", "userDefined.Renewal", {TO_APP}),  # date → YYYY-MM-DD; text is no date
     ("custentity_tier", "userDefined.Tier", {TWO, TO_APP, TO_NS}),  # list ⇄ an option's name (options known)
-    ("custentity_account_manager", "userDefined.Manager", {TO_APP}),  # record → its name; text picks no record
-    ("custentity_interests", "userDefined.Interests", {TO_APP}),  # multiple select → the first name only
+    # record → its name; text picks a record only among known names, and this catalog lists none
+    ("custentity_account_manager", "userDefined.Manager", {TO_APP}),
+    ("custentity_interests", "userDefined.Interests", {TWO, TO_APP, TO_NS}),  # every name, "; "-separated, and back
     ("custentity_seats", "userDefined.Seats", {TO_APP}),  # integer → digits; text is no number
     ("custentity_revenue", "userDefined.Revenue", {TO_APP}),  # decimal → digits; text is no number
 ]

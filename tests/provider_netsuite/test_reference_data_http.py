@@ -22,6 +22,8 @@ def test_subsidiaries_are_listed_with_parent_inactive_and_elimination_flags(clie
         assert info.is_inactive == bool(stored.get("isInactive"))
         assert info.is_elimination == bool(stored.get("isElimination"))
         assert info.parent_id == (stored["parent"]["id"] if "parent" in stored else None)
+        assert info.country == stored["country"]  # ISO 3166-1 alpha-2: a connection's automatic phone region
+    assert (subsidiaries["Parent Company"].country, subsidiaries["UK Ltd"].country) == ("US", "GB")
 
 
 def test_option_lists_hold_the_active_reps_partners_and_lead_sources(client, sandbox, account):

@@ -32,13 +32,17 @@ class SubsidiaryInfo:
     parent_id: str | None
     is_inactive: bool
     is_elimination: bool
+    country: str = ""  # ISO 3166-1 alpha-2 ("BE"), "" when NetSuite gives none or something else
 
     @property
     def can_hold_records(self) -> bool:
         return not (self.is_inactive or self.is_elimination)
 
 
-SUBSIDIARIES = suiteql.Select("subsidiary", ["id", "name", "parent", "isinactive", "iselimination"])
+# ``country`` is the subsidiary's country (that of its main address), as SuiteQL gives a
+# country field: the two-letter code. UNCERTAIN in the reference (it lists the mainaddress
+# subrecord, not the column), so anything but two letters is read as "no country".
+SUBSIDIARIES = suiteql.Select("subsidiary", ["id", "name", "parent", "isinactive", "iselimination", "country"])
 
 
 def subsidiary_from_row(row: Mapping[str, Any]) -> SubsidiaryInfo:
@@ -49,7 +53,13 @@ def subsidiary_from_row(row: Mapping[str, Any]) -> SubsidiaryInfo:
         parent_id=str(parent) if parent not in (None, "") else None,
         is_inactive=bool(parse_boolean(row.get("isinactive"))),
         is_elimination=bool(parse_boolean(row.get("iselimination"))),
+        country=_country_code(row.get("country")),
     )
+
+
+def _country_code(value: Any) -> str:
+    code = str(value or "").strip().upper()
+    return code if len(code) == 2 and code.isalpha() else ""
 
 
 def _person_name(row: Mapping[str, Any]) -> str:
