@@ -45,6 +45,8 @@ class DirectionPlan:
     groups_remove: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     message: str = ""
+    # Actions that overwrite a value of an existing record ("rule: field"), counted by the dry run.
+    action_overwrites: list[str] = field(default_factory=list)
 
     @property
     def has_writes(self) -> bool:
@@ -72,6 +74,8 @@ def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, i
         if is_create or current.get(field_id) != value:
             plan.before.setdefault(field_id, current.get(field_id))
             plan.writes[field_id] = value
+            if not is_create:
+                plan.action_overwrites.append(f"{decision.action_rules.get(field_id, '?')}: {field_id}")
         else:
             # The target already holds the action's value: the action still
             # overrides whatever the merge wanted to write into that field.
@@ -81,11 +85,21 @@ def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, i
     plan.groups_remove = [g["id"] for g in decision.groups_to_remove]
 
 
-def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, exists_before: bool) -> PairPlan:
+def plan_pair(
+    config: SyncConfig,
+    netsuite: Side,
+    app: Side,
+    *,
+    now: datetime,
+    exists_before: bool,
+    fresh_slots: frozenset[str] = frozenset(),
+) -> PairPlan:
     """Plan a pair whose sides are both known (either may be missing a record).
 
     ``exists_before`` says whether the pair was linked before this run (a
     record that no longer matches the rules is then "excluded", not "skipped").
+    ``fresh_slots`` are the keys of the mappings new to the pair since it was
+    last planned: merged as never synced (:func:`syncengine.merge.merge`).
     """
     result: MergeResult = merge(
         config.slots,
@@ -96,6 +110,7 @@ def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, e
         policy=config.conflict_policy,
         netsuite_modified=netsuite.modified_at,
         app_modified=app.modified_at,
+        fresh=fresh_slots,
     )
     pair = PairPlan(
         conflicts=[
