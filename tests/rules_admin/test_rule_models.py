@@ -139,7 +139,9 @@ def test_rule_specs_type_action_values_back_for_the_engine(connection, to_netsui
     Action.objects.create(rule=to_netsuite_rule, field_id="custentity_renewal", value="2025-01-31")
 
     to_app = rule_specs(connection, "to_app")
-    assert to_app[1].actions[0] == ActionSpec(field_id="birthday", value=date(2024, 5, 1), on="create", kind="set_field")
+    assert to_app[1].actions[0] == ActionSpec(
+        field_id="birthday", value=date(2024, 5, 1), on="create", kind="set_field"
+    )
     to_netsuite = rule_specs(connection, "to_netsuite")
     assert [action.value for action in to_netsuite[0].actions] == [Decimal("12.50"), date(2025, 1, 31)]
 
