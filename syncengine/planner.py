@@ -161,6 +161,9 @@ def plan_pair(
             plan.message = "; ".join(errors)
         if result.warnings:
             plan.message = "; ".join(filter(None, [plan.message, *result.warnings]))
+        if plan.action_overwrites:
+            overwrites = "Rule actions overwrite the existing value: " + ", ".join(plan.action_overwrites)
+            plan.message = "; ".join(filter(None, [plan.message, overwrites]))
         pair.plans.append(plan)
     if conflict_outcome and not any(p.outcome == conflict_outcome for p in pair.plans):
         # The conflict was resolved in favour of the side that needs no write: still log it.

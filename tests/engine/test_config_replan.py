@@ -195,3 +195,21 @@ def test_the_connection_page_says_how_many_linked_records_the_next_run_reapplies
     html = admin_client.get(url).content.decode()
     assert "Configuration changed: the next run re-applies it to 2 linked records" in html
     assert sandboxes.requests() == {"netsuite": [], "google": []}  # counted from the database alone
+
+
+def test_a_dry_run_counts_the_records_an_overwriting_action_would_touch(sandboxes, connection, admin_client):
+    emails = link_people(sandboxes, connection, 3)
+    add_action(default_rule(connection, RuleDirection.TO_APP), "organization.name", "Acme", on=ApplyOn.BOTH)
+    sandboxes.clear_logs()
+
+    preview = sync(connection, dry_run=True)
+
+    assert preview.counters["action_overwrites"] == {"Sync everyone: organization.name": 3}
+    assert writes(sandboxes.requests()["google"]) == []
+    messages = set(RecordOutcome.objects.filter(run=preview, outcome=Outcome.UPDATED).values_list("message", flat=True))
+    assert messages == {
+        "Dry run: would be updated. Rule actions overwrite the existing value: Sync everyone: organization.name"
+    }
+    html = admin_client.get(f"/admin/syncengine/syncrun/{preview.pk}/change/").content.decode()
+    assert "rule action Sync everyone: organization.name would overwrite 3 existing records" in html
+    assert all("organizations" not in g_by_email(sandboxes)[e][0] for e in emails)
