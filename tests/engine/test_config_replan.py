@@ -17,11 +17,11 @@ from mappings.choices import Direction
 from mappings.models import FieldMapping
 from rules.choices import ApplyOn, RuleDirection
 from syncengine.choices import Outcome, RunStatus
-from syncengine.models import RecordLink, RecordOutcome
+from syncengine.models import PlannedConfiguration, RecordLink, RecordOutcome
 from syncengine.replan import stale_link_count
 
 from .harness import sync
-from .helpers import g_by_email, ns_person, seed, writes
+from .helpers import g_by_email, g_person, ns_person, seed, writes
 from .rule_setup import add_action, default_rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -213,3 +213,26 @@ def test_a_dry_run_counts_the_records_an_overwriting_action_would_touch(sandboxe
     html = admin_client.get(f"/admin/syncengine/syncrun/{preview.pk}/change/").content.decode()
     assert "rule action Sync everyone: organization.name would overwrite 3 existing records" in html
     assert all("organizations" not in g_by_email(sandboxes)[e][0] for e in emails)
+
+
+def test_links_synced_before_fingerprints_get_a_second_mapping_of_first_name_filled_in(sandboxes, connection):
+    emails = link_people(sandboxes, connection, 2)
+    (g_name,) = seed(
+        sandboxes,
+        google=[g_person("Zed", "Roe", "z@example.com", userDefined=[{"key": "Nickname", "value": "Z"}])],
+    )[1]
+    refresh_catalog(connection.app_account, "contacts")
+    FieldMapping.objects.create(
+        connection=connection, netsuite_field="firstName", app_field="userDefined.Nickname", direction=Direction.TO_APP
+    )
+    # As left by a version without fingerprints: the mapping was there, and never filled in.
+    RecordLink.objects.update(config_fingerprint="")
+    PlannedConfiguration.objects.all().delete()
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    people = g_by_email(sandboxes)
+    assert [user_defined(people[e][0], "Nickname") for e in emails] == ["P0", "P1"]
+    assert user_defined(people["z@example.com"][0], "Nickname") == "Z"  # the contact that brought the key
+    assert stale_link_count(connection) == 0
