@@ -81,8 +81,21 @@ def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, i
             # overrides whatever the merge wanted to write into that field.
             plan.writes.pop(field_id, None)
             plan.before.pop(field_id, None)
-    plan.groups_add = [g["id"] for g in decision.groups_to_add]
-    plan.groups_remove = [g["id"] for g in decision.groups_to_remove]
+    # Only the membership changes the record needs: a re-plan (or any update) of a contact already in
+    # the group writes nothing for it.
+    held = set() if is_create else _held_groups(decision.group_actions, current)
+    plan.groups_add = [g.group["id"] for g in decision.group_actions if g.add and g.group["id"] not in held]
+    plan.groups_remove = [
+        g.group["id"] for g in decision.group_actions if not g.add and (g.field_id is None or g.group["id"] in held)
+    ]
+
+
+def _held_groups(group_actions, current: dict) -> set[str]:
+    """The ids of the groups the target record is in, read from the groups fields the actions name."""
+    held = set()
+    for field_id in {g.field_id for g in group_actions if g.field_id}:
+        held.update(g.get("id") for g in current.get(field_id) or () if isinstance(g, dict))
+    return held
 
 
 def plan_pair(

@@ -15,13 +15,15 @@ import pytest
 from mappings.catalog_cache import refresh_catalog
 from mappings.choices import Direction
 from mappings.models import FieldMapping
-from rules.choices import ApplyOn, RuleDirection
+from rules.choices import ActionKind, ApplyOn, RuleDirection
+from rules.models import Action
 from syncengine.choices import Outcome, RunStatus
 from syncengine.models import PlannedConfiguration, RecordLink, RecordOutcome
 from syncengine.replan import stale_link_count
 
 from .harness import sync
-from .helpers import g_by_email, g_person, ns_person, seed, writes
+from .helpers import g_by_email, g_person, ns_by_email, ns_person, seed, writes
+from .linked_pairs import group_members
 from .rule_setup import add_action, default_rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -236,3 +238,27 @@ def test_links_synced_before_fingerprints_get_a_second_mapping_of_first_name_fil
     assert [user_defined(people[e][0], "Nickname") for e in emails] == ["P0", "P1"]
     assert user_defined(people["z@example.com"][0], "Nickname") == "Z"  # the contact that brought the key
     assert stale_link_count(connection) == 0
+
+
+def test_a_group_action_added_puts_linked_contacts_in_the_group_once(sandboxes, connection):
+    emails = link_people(sandboxes, connection, 3)
+    sandboxes.google.seed({"contactGroups": ["Customers"]})
+    refresh_catalog(connection.app_account, "contacts")  # the group becomes an option
+    rule = default_rule(connection, RuleDirection.TO_APP)
+    action = Action(rule=rule, kind=ActionKind.ADD_TO_GROUP, value="Customers", apply_on=ApplyOn.BOTH)
+    action.full_clean()
+    action.save()
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert group_members(sandboxes, "Customers") == {g_by_email(sandboxes)[e][0]["resourceName"] for e in emails}
+    sync(connection)  # reads the memberships back
+    ns_id = int(ns_by_email(sandboxes)[emails[0]][0]["id"])
+    sandboxes.netsuite.touch("customer", ns_id, firstName="Paula")
+    sandboxes.clear_logs()
+    run = sync(connection)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert g_by_email(sandboxes)[emails[0]][0]["names"][0]["givenName"] == "Paula"
+    # Already in the group: the update writes the name, and no membership change.
+    assert [r["path"] for r in writes(sandboxes.requests()["google"])] == ["/v1/people:batchUpdateContacts"]
