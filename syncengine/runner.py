@@ -25,7 +25,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -99,6 +99,7 @@ class Op:
     results: dict[str, WriteResult] = field(default_factory=dict)  # direction → result
     link_before: tuple | None = None  # the link's identity fields when loaded (to save only changed links)
     replanned: set[str] = field(default_factory=set)  # directions planned only for a configuration change
+    keep_stale: bool = False  # planned without some mappings (fields not in the mirror): planned again later
 
     def link_changed(self) -> bool:
         return self.link is not None and _identity(self.link) != self.link_before
@@ -237,6 +238,7 @@ class Runner:
                 self._drain()
         finally:
             self._ns_writer.shutdown(wait=True)
+        self._report_unread()
         if not self.dry:
             ConnectionState.objects.filter(pk=state.pk).update(
                 netsuite_cursor=ns_cursor or state.netsuite_cursor,
@@ -609,9 +611,41 @@ class Runner:
             ),
         )
         op.ns_values, op.app_values = values[NS], values[APP]
-        op.plan = plan_pair(self.config, ns, app, now=self.now, exists_before=not op.new_link, fresh_slots=fresh)
+        config = self._readable_config(op, side, values[NS])
+        op.plan = plan_pair(config, ns, app, now=self.now, exists_before=not op.new_link, fresh_slots=fresh)
         if op.other is not None and op.other.pending:
             self.handled.add(op.other.id)
+
+    def _readable_config(self, op: Op, side: str, ns_values: dict | None) -> SyncConfig:
+        """The configuration without the mappings whose NetSuite field the mirror does not hold for this pair.
+
+        NetSuite reads the fields of the cached catalog: a record read before a
+        field joined it (*Refresh field catalogs*) has no value for it in the
+        mirror, which is not an empty value. Its mappings wait, for that pair,
+        until the record is read again (a change of it, or a full resync),
+        rather than blank it or let the other side overwrite it; the pair keeps
+        its old fingerprint and the run names the field. (Google's values
+        always hold every field: an absent custom key is an empty one.)
+        """
+        read_from_mirror = side == NS or (op.other is not None and not op.other.deleted)
+        if ns_values is None or not read_from_mirror:
+            return self.config
+        unread = {slot.key for slot in self.config.slots if slot.netsuite.id not in ns_values}
+        if not unread:
+            return self.config
+        op.keep_stale = True
+        for slot in self.config.slots:
+            if slot.key in unread:
+                self.counters["unread_in_mirror"][slot.netsuite.id] += 1
+        return replace(self.config, slots=[slot for slot in self.config.slots if slot.key not in unread])
+
+    def _report_unread(self) -> None:
+        """Name the NetSuite fields some pairs could not be planned with (see :meth:`_readable_config`)."""
+        for field_id, count in sorted(self.counters.get("unread_in_mirror", {}).items()):
+            self.config.problems.append(
+                f"the NetSuite field {field_id} was not applied to {count} linked record(s): they were read before "
+                "it was in the field catalog; a Full resync reads them again"
+            )
 
     def _is_echo(self, side: str, values: dict, link: RecordLink) -> bool:
         return codec.values_hash(self._mapped(side, values)) == getattr(link, f"{side}_hash")
@@ -905,7 +939,7 @@ class Runner:
                 self._update_snapshots(op, consumed, written)
             if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
                 link.state = LinkState.LINKED
-            if op.plan.plans and not failed:
+            if op.plan.plans and not failed and not op.keep_stale:
                 link.config_fingerprint = self.fingerprint  # planned (and written) with this configuration
             if op.plan.plans or op.link_changed():
                 links_to_save.append(link)

@@ -18,7 +18,7 @@ from mappings.models import FieldMapping
 from rules.choices import ActionKind, ApplyOn, RuleDirection
 from rules.models import Action
 from syncengine.choices import Outcome, RunStatus
-from syncengine.models import PlannedConfiguration, RecordLink, RecordOutcome
+from syncengine.models import MirrorRecord, PlannedConfiguration, RecordLink, RecordOutcome
 from syncengine.replan import stale_link_count
 
 from .harness import sync
@@ -262,3 +262,31 @@ def test_a_group_action_added_puts_linked_contacts_in_the_group_once(sandboxes, 
     assert g_by_email(sandboxes)[emails[0]][0]["names"][0]["givenName"] == "Paula"
     # Already in the group: the update writes the name, and no membership change.
     assert [r["path"] for r in writes(sandboxes.requests()["google"])] == ["/v1/people:batchUpdateContacts"]
+
+
+def test_a_netsuite_field_the_mirror_does_not_hold_waits_for_a_full_resync_instead_of_being_overwritten(
+    sandboxes, connection
+):
+    emails = link_people(sandboxes, connection, 2, custentity_nickname="Nick")
+    people = g_by_email(sandboxes)
+    for email in emails:
+        sandboxes.google.touch(people[email][0]["resourceName"], organizations=[{"name": "GoogleCo"}])
+    assert sync(connection).status == RunStatus.SUCCEEDED
+    # As if read before the field was in NetSuite's catalog: the mirror holds no value for it (not an empty one).
+    for row in MirrorRecord.objects.filter(side="netsuite"):
+        row.values.pop("custentity_nickname")
+        row.save(update_fields=["values"])
+    FieldMapping.objects.create(
+        connection=connection, netsuite_field="custentity_nickname", app_field="organization.name"
+    )
+
+    run = sync(connection)
+
+    assert run.status == RunStatus.PARTIALLY_FAILED
+    assert "custentity_nickname was not applied to 2 linked record(s)" in run.error and "Full resync" in run.error
+    assert [r["custentity_nickname"] for group in ns_by_email(sandboxes).values() for r in group] == ["Nick", "Nick"]
+    assert stale_link_count(connection) == 2  # still to be applied
+
+    resync = sync(connection, full=True)
+    assert resync.status == RunStatus.SUCCEEDED, resync.error
+    assert stale_link_count(connection) == 0
