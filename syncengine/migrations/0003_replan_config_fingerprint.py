@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("connections", "0003_deletion_policies"),
-        ("syncengine", "0001_initial"),
+        ("syncengine", "0002_overlap_outcome"),
     ]
 
     operations = [
