@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import reverse
+
+from connections.models import Connection
 
 from .choices import RuleDirection
 from .forms import SOURCE_DATALIST, TARGET_DATALIST, ActionForm, ConditionForm, DirectionRuleForm, SidesFormSet
 from .models import Action, Condition, Rule
-from .sides import RuleSides, direction_label, rule_sides
+from .sides import RuleSides, direction_label, record_noun, rule_sides, rule_statement
 from .summary import rule_summary
 from .value_entry import datalist_entries
 
@@ -28,16 +31,40 @@ def _with_parts(queryset):
     )
 
 
+def _requested_sides(request) -> tuple[Connection, str, RuleSides] | None:
+    """The connection, direction and sides a new rule is added for (``?connection=<id>&direction=<to_app|…>``,
+    or the add form's own fields once posted), or None when they are not chosen yet."""
+    data = request.POST if request.method == "POST" else request.GET
+    connection_id, direction = data.get("connection") or "", data.get("direction") or ""
+    if not connection_id.isdigit() or direction not in RuleDirection.values:
+        return None
+    connection = Connection.objects.select_related("netsuite_account", "app_account").filter(pk=connection_id).first()
+    if connection is None:
+        return None
+    return connection, direction, rule_sides(connection, direction)
+
+
 class _RulePartInline(admin.TabularInline):
-    """Conditions or actions of the rule being edited, with the catalogs of the rule's sides."""
+    """Conditions or actions of the rule being edited, with the catalogs of the rule's sides
+    (of the connection and direction chosen, on the add page)."""
 
     formset = SidesFormSet
     extra = 1
+    reads = False  # conditions read the source record; actions write the target record
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        sides = obj.sides() if obj is not None and obj.pk else None
+        if obj is not None and obj.pk:
+            sides = obj.sides()
+        else:
+            chosen = getattr(request, "_rule_chosen", None)
+            sides = chosen[2] if chosen else None
+        if sides is not None:
+            self.verbose_name_plural = self.title(sides)
         return type(formset.__name__, (formset,), {"sides": sides})
+
+    def title(self, sides: RuleSides) -> str:
+        return str(self.verbose_name_plural)
 
 
 class ConditionInline(_RulePartInline):
@@ -48,6 +75,9 @@ class ConditionInline(_RulePartInline):
     verbose_name = "condition (IF)"
     verbose_name_plural = "conditions (IF): none means every record"
 
+    def title(self, sides: RuleSides) -> str:
+        return f"conditions (IF): read {record_noun(sides.source)}; none means every record"
+
 
 class ActionInline(_RulePartInline):
     """THEN: actions on the fields (or contact groups) of the target side."""
@@ -56,6 +86,9 @@ class ActionInline(_RulePartInline):
     form = ActionForm
     verbose_name = "action (THEN)"
     verbose_name_plural = "actions (THEN): besides syncing the record"
+
+    def title(self, sides: RuleSides) -> str:
+        return f"actions (THEN): write {record_noun(sides.target)}, besides syncing it"
 
 
 @admin.register(Rule)
@@ -78,8 +111,13 @@ class RuleAdmin(admin.ModelAdmin):
         return ("connection", "direction") if obj is not None else ()
 
     def get_inline_instances(self, request, obj=None):
-        # Conditions and actions need the rule's sides: they are added once the rule is saved.
-        return super().get_inline_instances(request, obj) if obj is not None else []
+        # Conditions and actions need the rule's sides: on the add page, once its connection and
+        # direction are chosen (links on the page, or from the connection), the whole rule is one page.
+        if obj is None:
+            request._rule_chosen = _requested_sides(request)
+            if request._rule_chosen is None:
+                return []
+        return super().get_inline_instances(request, obj)
 
     @admin.display(description="direction", ordering="direction")
     def direction_shown(self, obj: Rule) -> str:
@@ -90,18 +128,41 @@ class RuleAdmin(admin.ModelAdmin):
         return rule_summary(obj.to_spec())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        chosen = getattr(request, "_rule_chosen", None) if obj is None or not obj.pk else None
         if obj is not None and obj.pk:
-            sides = obj.sides()
+            sides, direction = obj.sides(), obj.direction
+        elif chosen is not None:
+            _, direction, sides = chosen
+        else:
+            sides = None
+            context["rule_start_links"] = _start_links()
+        if sides is not None:
             context["rule_sides"] = {
                 "source": sides.source.description,
                 "target": sides.target.description,
-                "direction": direction_label(obj.direction, obj.connection.app_account.get_provider_display()),
+                "statement": rule_statement(direction, sides),
             }
             context["rule_datalists"] = [
                 (SOURCE_DATALIST, datalist_entries(sides.source.fields.values())),
                 (TARGET_DATALIST, datalist_entries(sides.target.fields.values())),
             ]
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+def _start_links() -> list[tuple[str, str]]:
+    """``(label, url)`` to add a rule of each direction of each connection, with its conditions and actions."""
+    url = reverse("admin:rules_rule_add")
+    links = []
+    for connection in Connection.objects.select_related("app_account").order_by("name", "pk"):
+        app_label = connection.app_account.get_provider_display()
+        for direction in RuleDirection.values:
+            links.append(
+                (
+                    f"{connection.name}: {direction_label(direction, app_label)}",
+                    f"{url}?connection={connection.pk}&direction={direction}",
+                )
+            )
+    return links
 
 
 class _DirectionRulesInline(admin.TabularInline):

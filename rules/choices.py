@@ -57,11 +57,15 @@ class Match(models.TextChoices):
 
 
 class ApplyOn(models.TextChoices):
-    """When an action applies: when the sync creates the target record, updates it, or both."""
+    """When an action applies: when the sync creates the target record, updates it, or both.
 
-    CREATE = "create", "on create"
-    UPDATE = "update", "on update"
-    BOTH = "both", "on create and update"
+    Only when creating is the default: overwriting a value someone keeps up to
+    date in the target on every update is an explicit choice.
+    """
+
+    CREATE = "create", "only when creating the record"
+    UPDATE = "update", "only on update (overwrites the existing value)"
+    BOTH = "both", "on create, and overwrite on update"
 
 
 class ActionKind(models.TextChoices):

@@ -163,7 +163,16 @@ class Action(_RulePart):
     kind = models.CharField(max_length=30, choices=ActionKind.choices, default=ActionKind.SET_FIELD)
     field_id = models.CharField("field", max_length=200, blank=True, default="")
     value = models.JSONField(null=True, blank=True)
-    apply_on = models.CharField("applies", max_length=10, choices=ApplyOn.choices, default=ApplyOn.BOTH)
+    apply_on = models.CharField(
+        "applies",
+        max_length=10,
+        choices=ApplyOn.choices,
+        default=ApplyOn.CREATE,
+        help_text=(
+            "By default an action only fills in the record the sync creates. Overwriting the value of records "
+            "that already exist is an explicit choice: a dry run counts the records it would touch."
+        ),
+    )
 
     class Meta:
         ordering = ["rule", "pk"]

@@ -30,6 +30,25 @@ def rule_sides(connection: Connection, direction: str) -> RuleSides:
     raise ValueError(f"unknown rule direction {direction!r}")
 
 
+# What one record of each provider is called in sentences about rules.
+RECORD_NOUNS = {"netsuite": "the NetSuite record", "google_contacts": "the Google contact"}
+
+
+def record_noun(side: CatalogSide) -> str:
+    """``the NetSuite record`` / ``the Google contact`` (``the <app> record`` for other apps)."""
+    return RECORD_NOUNS.get(side.account.provider, f"the {side.app_label} record")
+
+
+def rule_statement(direction: str, sides: RuleSides) -> str:
+    """What a rule of ``direction`` reads and writes, in one sentence:
+    ``NetSuite → Google Contacts: conditions read the NetSuite record; actions write the Google contact``."""
+    app_label = (sides.target if direction == RuleDirection.TO_APP else sides.source).app_label
+    return (
+        f"{direction_label(direction, app_label)}: conditions read {record_noun(sides.source)}; "
+        f"actions write {record_noun(sides.target)}"
+    )
+
+
 def direction_label(direction: str, app_label: str) -> str:
     """``NetSuite → Google Contacts`` / ``Google Contacts → NetSuite``."""
     if direction == RuleDirection.TO_APP:

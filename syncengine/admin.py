@@ -108,6 +108,12 @@ class SyncRunAdmin(ReadOnlyAdmin):
                         f"{v} {Outcome(k).label.lower()}" for k, v in sorted(counts.items()) if k in Outcome.values
                     )
                 )
+        reapplied = (obj.counters.get("config_reapplied") or {}).get("links")
+        if reapplied:
+            parts.append(f"changed configuration re-applied to {reapplied} linked records")
+        verb = "would overwrite" if obj.dry_run else "overwrote"
+        for action, count in sorted((obj.counters.get("action_overwrites") or {}).items()):
+            parts.append(f"rule action {action} {verb} {count} existing records")
         return "; ".join(parts) or "—"
 
     @admin.display(description="outcomes")

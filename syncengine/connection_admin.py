@@ -30,6 +30,7 @@ from .choices import RunStatus
 from .health import connection_health
 from .models import ConnectionState, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
+from .replan import stale_link_count
 from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
 from .wizard.urls import wizard_urls
 
@@ -246,4 +247,5 @@ class SyncConnectionAdmin(ConnectionAdmin):
             context["status_colour"] = STATUS_COLOURS[status.code]
             context["recent_runs"] = SyncRun.objects.filter(connection=obj).order_by("-queued_at")[:5]
             context["sync_state"] = ConnectionState.objects.filter(connection=obj).first()
+            context["config_stale_links"] = stale_link_count(obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

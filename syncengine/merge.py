@@ -12,7 +12,10 @@ value as last synced (the link's snapshot):
   winning side) and reported; an empty value on the winning side never blanks
   the other side: the non-empty value wins instead.
 
-A side without a snapshot (a new link) counts every non-empty value as changed.
+A side without a snapshot (a new link) counts every non-empty value as changed;
+so does a slot new to the link (a mapping added since the pair was last
+planned, ``fresh``): its snapshot values, if any, belong to other mappings
+of the same field, so the slot has no base and is merged as never synced.
 No ORM and no HTTP here.
 """
 
@@ -43,6 +46,11 @@ class Slot:
     @property
     def label(self) -> str:
         return f"{self.netsuite.label} ⇄ {self.app.label}"
+
+    @property
+    def key(self) -> str:
+        """The slot's identity across configurations: its two fields (its direction may change)."""
+        return f"{self.netsuite.id}|{self.app.id}"
 
 
 @dataclass
@@ -103,18 +111,21 @@ def merge(
     netsuite_modified: datetime | None = None,
     app_modified: datetime | None = None,
     options: ConversionOptions = DEFAULT_OPTIONS,
+    fresh: frozenset[str] = frozenset(),
 ) -> MergeResult:
     """Merge one pair. ``*_now`` is None for a side that has no record yet
-    (a create); ``*_base`` is None for a side never synced (no snapshot).
-    ``options`` are the connection's conversion settings (its phone region)."""
+    (a create); ``*_base`` is None for a side never synced (no snapshot);
+    ``options`` are the connection's conversion settings (its phone region);
+    ``fresh`` holds the keys of the slots new to the pair (merged without base)."""
     result = MergeResult()
     ns_now = netsuite_now or {}
     ap_now = app_now or {}
     for slot in slots:
         ns_id, app_id = slot.netsuite.id, slot.app.id
         ns_value, app_value = ns_now.get(ns_id), ap_now.get(app_id)
-        ns_changed = netsuite_now is not None and _changed(ns_value, netsuite_base, ns_id, slot.netsuite, options)
-        app_changed = app_now is not None and _changed(app_value, app_base, app_id, slot.app, options)
+        ns_base, app_base_ = (None, None) if slot.key in fresh else (netsuite_base, app_base)
+        ns_changed = netsuite_now is not None and _changed(ns_value, ns_base, ns_id, slot.netsuite, options)
+        app_changed = app_now is not None and _changed(app_value, app_base_, app_id, slot.app, options)
         result.netsuite_changed |= ns_changed
         result.app_changed |= app_changed
         flow_to_app = slot.to_app and ns_changed and (not app_changed or not slot.to_netsuite)

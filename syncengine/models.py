@@ -87,6 +87,9 @@ class RecordLink(models.Model):
     again instead of duplicated. Snapshots are the mapped values of each side
     as last synced (the base of the three-way merge); hashes are of what we
     last wrote, to recognise our own writes coming back (echoes).
+    ``config_fingerprint`` is the fingerprint of the configuration the pair
+    was last planned with (:mod:`syncengine.replan`): when it differs from the
+    current one, the next run re-plans the pair from the mirror.
     """
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="links")
@@ -99,6 +102,9 @@ class RecordLink(models.Model):
     netsuite_hash = models.CharField(max_length=64, blank=True, default="")
     app_hash = models.CharField(max_length=64, blank=True, default="")
     state = models.CharField(max_length=30, choices=LinkState.choices, default=LinkState.LINKED)
+    config_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", help_text="The configuration the pair was last planned with."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +120,28 @@ class RecordLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match_key or self.key}: NetSuite {self.netsuite_id or '—'} ⇄ app {self.app_id or '—'}"
+
+
+class PlannedConfiguration(models.Model):
+    """A configuration some links were planned with: its fingerprint and its mappings (slot keys).
+
+    A run compares a link's fingerprint with the current one; the slots of
+    the link's configuration tell which mappings are new to the link (they
+    have no base in its snapshots: :func:`syncengine.replan.new_slots`).
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    slots = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "fingerprint"], name="unique_planned_configuration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"configuration {self.fingerprint[:12]} of {self.connection}"
 
 
 class SyncRun(models.Model):

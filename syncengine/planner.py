@@ -45,6 +45,8 @@ class DirectionPlan:
     groups_remove: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     message: str = ""
+    # Actions that overwrite a value of an existing record ("rule: field"), counted by the dry run.
+    action_overwrites: list[str] = field(default_factory=list)
 
     @property
     def has_writes(self) -> bool:
@@ -72,20 +74,45 @@ def _apply_decision(plan: DirectionPlan, decision, target_values: dict | None, i
         if is_create or current.get(field_id) != value:
             plan.before.setdefault(field_id, current.get(field_id))
             plan.writes[field_id] = value
+            if not is_create:
+                plan.action_overwrites.append(f"{decision.action_rules.get(field_id, '?')}: {field_id}")
         else:
             # The target already holds the action's value: the action still
             # overrides whatever the merge wanted to write into that field.
             plan.writes.pop(field_id, None)
             plan.before.pop(field_id, None)
-    plan.groups_add = [g["id"] for g in decision.groups_to_add]
-    plan.groups_remove = [g["id"] for g in decision.groups_to_remove]
+    # Only the membership changes the record needs: a re-plan (or any update) of a contact already in
+    # the group writes nothing for it.
+    held = set() if is_create else _held_groups(decision.group_actions, current)
+    plan.groups_add = [g.group["id"] for g in decision.group_actions if g.add and g.group["id"] not in held]
+    plan.groups_remove = [
+        g.group["id"] for g in decision.group_actions if not g.add and (g.field_id is None or g.group["id"] in held)
+    ]
 
 
-def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, exists_before: bool) -> PairPlan:
+def _held_groups(group_actions, current: dict) -> set[str]:
+    """The ids of the groups the target record is in, read from the groups fields the actions name."""
+    held = set()
+    for field_id in {g.field_id for g in group_actions if g.field_id}:
+        held.update(g.get("id") for g in current.get(field_id) or () if isinstance(g, dict))
+    return held
+
+
+def plan_pair(
+    config: SyncConfig,
+    netsuite: Side,
+    app: Side,
+    *,
+    now: datetime,
+    exists_before: bool,
+    fresh_slots: frozenset[str] = frozenset(),
+) -> PairPlan:
     """Plan a pair whose sides are both known (either may be missing a record).
 
     ``exists_before`` says whether the pair was linked before this run (a
     record that no longer matches the rules is then "excluded", not "skipped").
+    ``fresh_slots`` are the keys of the mappings new to the pair since it was
+    last planned: merged as never synced (:func:`syncengine.merge.merge`).
     """
     result: MergeResult = merge(
         config.slots,
@@ -97,6 +124,7 @@ def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, e
         netsuite_modified=netsuite.modified_at,
         app_modified=app.modified_at,
         options=config.conversion,
+        fresh=fresh_slots,
     )
     pair = PairPlan(
         conflicts=[
@@ -147,6 +175,9 @@ def plan_pair(config: SyncConfig, netsuite: Side, app: Side, *, now: datetime, e
             plan.message = "; ".join(errors)
         if result.warnings:
             plan.message = "; ".join(filter(None, [plan.message, *result.warnings]))
+        if plan.action_overwrites:
+            overwrites = "Rule actions overwrite the existing value: " + ", ".join(plan.action_overwrites)
+            plan.message = "; ".join(filter(None, [plan.message, overwrites]))
         pair.plans.append(plan)
     if conflict_outcome and not any(p.outcome == conflict_outcome for p in pair.plans):
         # The conflict was resolved in favour of the side that needs no write: still log it.

@@ -25,7 +25,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -52,6 +52,7 @@ from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, Sy
 from .notifications import notify_run_finished
 from .overlap import ForeignLink, ForeignLinks
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
+from .replan import config_fingerprint, new_slots, planned_slots, remember, stale_links
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ class Op:
     app_values: dict | None = None
     results: dict[str, WriteResult] = field(default_factory=dict)  # direction → result
     link_before: tuple | None = None  # the link's identity fields when loaded (to save only changed links)
+    replanned: set[str] = field(default_factory=set)  # directions planned only for a configuration change
+    keep_stale: bool = False  # planned without some mappings (fields not in the mirror): planned again later
 
     def link_changed(self) -> bool:
         return self.link is not None and _identity(self.link) != self.link_before
@@ -214,6 +217,7 @@ class Runner:
         catalog_problems = ensure_catalogs(connection)
         self.config: SyncConfig = load_config(connection)
         self.config.problems.extend(catalog_problems)
+        self._load_fingerprints()
         self.ns_client = client_for(connection.netsuite_account)
         self.app_client = client_for(connection.app_account)
         self._share_cached_catalogs()
@@ -234,9 +238,11 @@ class Runner:
         try:
             with responsive_io_threads():
                 self._process_pending()
+                self._replan_stale()
                 self._drain()
         finally:
             self._ns_writer.shutdown(wait=True)
+        self._report_unread()
         if not self.dry:
             ConnectionState.objects.filter(pk=state.pk).update(
                 netsuite_cursor=ns_cursor or state.netsuite_cursor,
@@ -247,6 +253,14 @@ class Runner:
                     else {}
                 ),
             )
+
+    def _load_fingerprints(self) -> None:
+        """The current configuration's fingerprint, and the mappings of those the links were planned with."""
+        self.fingerprint = config_fingerprint(self.config)
+        if not self.dry:  # a dry run leaves no trace of the configuration it previewed
+            remember(self.connection, self.fingerprint, self.config)
+        self.planned_slots = planned_slots(self.connection)
+        self.planned_links: set[int] = set()  # links planned in this run
 
     def _share_cached_catalogs(self) -> None:
         """Hand the clients the catalogs fetched from them before (loaded with the
@@ -539,6 +553,41 @@ class Runner:
         op.plan, op.link, op.new_link = PairPlan(), None, False
         op.outcomes.append((direction, Outcome.EXCLUDED_OTHER_CONNECTION, blocked.message(foreign.target_side), {}))
 
+    def _replan_stale(self) -> None:
+        """Re-plan, from the mirror, the linked pairs last planned with another configuration.
+
+        Pairs planned earlier in this run are done; a pair with a pending or
+        deleted record waits for that record's own processing. Nothing is
+        read from the APIs: the mirror holds every field each side reads.
+        """
+        last_pk = 0
+        while True:
+            links = list(
+                stale_links(self.connection, self.fingerprint).filter(pk__gt=last_pk).order_by("pk")[:CHUNK_SIZE]
+            )
+            if not links:
+                return
+            last_pk = links[-1].pk
+            links = [link for link in links if link.pk not in self.planned_links]
+            rows = {NS: {}, APP: {}}
+            for side in (NS, APP):
+                ids = [getattr(link, f"{side}_id") for link in links]
+                for row in MirrorRecord.objects.filter(connection=self.connection, side=side, record_id__in=ids):
+                    rows[side][row.record_id] = row
+            ops = []
+            for link in links:
+                ns_row, app_row = rows[NS].get(link.netsuite_id), rows[APP].get(link.app_id)
+                pair = [row for row in (ns_row, app_row) if row is not None]
+                if not pair or any(row.pending or row.deleted for row in pair):
+                    continue
+                op = Op(row=pair[0], other=pair[1] if len(pair) > 1 else None, link=link, link_before=_identity(link))
+                self._plan_pair(op, op.row.side)
+                ops.append(op)
+            if ops:
+                self.counters["config_reapplied"]["links"] += len(ops)
+                self._execute(ops)
+            lease.renew(self.connection.pk, self.holder)
+
     def _plan_pair(self, op: Op, side: str) -> None:
         link = op.link
         other_side = OTHER[side]
@@ -553,9 +602,20 @@ class Runner:
             # Linked, but the other record is not in the mirror (created by us, not read back yet).
             other_values = snapshot[other_side] or {}
         values = {side: row_values, other_side: other_values}
+        # Planned with another configuration: every mapping and rule is applied
+        # again, both ways (its own mappings new to the pair have no base).
+        stale = not op.new_link and link.config_fingerprint != self.fingerprint
+        fresh = (
+            new_slots(self.config.slots, self.planned_slots.get(link.config_fingerprint), snapshot[NS], snapshot[APP])
+            if stale
+            else frozenset()
+        )
+        if link.pk:
+            self.planned_links.add(link.pk)
         # Up to date? Our own writes come back with the hashes we stored (echoes);
         # when every pending side of the pair is an echo, there is nothing to do.
-        if not op.new_link and link.state == LinkState.LINKED:
+        # (Not for a stale pair: an echo of the old configuration's writes.)
+        if not op.new_link and link.state == LinkState.LINKED and not stale:
             other_pending = op.other is not None and op.other.pending
             echo = self._is_echo(side, row_values, link)
             if echo and other_pending:
@@ -566,26 +626,64 @@ class Runner:
                     self.counters["echo"][other_side] += 1
                     self.handled.add(op.other.id)
                 return
+        changed = {
+            side: op.row.pending or not stale,
+            other_side: bool(op.other and op.other.pending),
+        }
+        if stale:
+            op.replanned = {DIRECTION_FROM[s] for s in (NS, APP) if not changed[s]}
         ns, app = (
             Side(
                 link.netsuite_id,
                 values[NS],
                 snapshot[NS],
                 self._modified(op, NS),
-                changed=True if side == NS else bool(op.other and op.other.pending),
+                changed=changed[NS] or stale,
             ),
             Side(
                 link.app_id,
                 values[APP],
                 snapshot[APP],
                 self._modified(op, APP),
-                changed=True if side == APP else bool(op.other and op.other.pending),
+                changed=changed[APP] or stale,
             ),
         )
         op.ns_values, op.app_values = values[NS], values[APP]
-        op.plan = plan_pair(self.config, ns, app, now=self.now, exists_before=not op.new_link)
+        config = self._readable_config(op, side, values[NS])
+        op.plan = plan_pair(config, ns, app, now=self.now, exists_before=not op.new_link, fresh_slots=fresh)
         if op.other is not None and op.other.pending:
             self.handled.add(op.other.id)
+
+    def _readable_config(self, op: Op, side: str, ns_values: dict | None) -> SyncConfig:
+        """The configuration without the mappings whose NetSuite field the mirror does not hold for this pair.
+
+        NetSuite reads the fields of the cached catalog: a record read before a
+        field joined it (*Refresh field catalogs*) has no value for it in the
+        mirror, which is not an empty value. Its mappings wait, for that pair,
+        until the record is read again (a change of it, or a full resync),
+        rather than blank it or let the other side overwrite it; the pair keeps
+        its old fingerprint and the run names the field. (Google's values
+        always hold every field: an absent custom key is an empty one.)
+        """
+        read_from_mirror = side == NS or (op.other is not None and not op.other.deleted)
+        if ns_values is None or not read_from_mirror:
+            return self.config
+        unread = {slot.key for slot in self.config.slots if slot.netsuite.id not in ns_values}
+        if not unread:
+            return self.config
+        op.keep_stale = True
+        for slot in self.config.slots:
+            if slot.key in unread:
+                self.counters["unread_in_mirror"][slot.netsuite.id] += 1
+        return replace(self.config, slots=[slot for slot in self.config.slots if slot.key not in unread])
+
+    def _report_unread(self) -> None:
+        """Name the NetSuite fields some pairs could not be planned with (see :meth:`_readable_config`)."""
+        for field_id, count in sorted(self.counters.get("unread_in_mirror", {}).items()):
+            self.config.problems.append(
+                f"the NetSuite field {field_id} was not applied to {count} linked record(s): they were read before "
+                "it was in the field catalog; a Full resync reads them again"
+            )
 
     def _is_echo(self, side: str, values: dict, link: RecordLink) -> bool:
         return codec.values_hash(self._mapped(side, values)) == getattr(link, f"{side}_hash")
@@ -625,6 +723,8 @@ class Runner:
         """Save the new links before anything is sent: a crash after the API
         accepted a create leaves a link with our key, found again next run."""
         new_links = [op.link for op in ops if op.new_link and op.link is not None and op.plan.plans]
+        for link in new_links:
+            link.config_fingerprint = self.fingerprint
         if new_links:
             RecordLink.objects.bulk_create(new_links)
         for op in ops:
@@ -875,10 +975,14 @@ class Runner:
                 target = APP if plan.direction == SyncDirection.TO_APP else NS
                 source = OTHER[target]
                 result = op.results.get(plan.direction)
+                for action in plan.action_overwrites:
+                    self.counters["action_overwrites"][action] += 1
                 if plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
                     consumed[source] = False
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, {}, plan))
                     continue
+                if plan.outcome == Outcome.UNCHANGED and plan.direction in op.replanned:
+                    continue  # re-planned for a configuration change that changes nothing here: no news
                 if self.dry or result is None:
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
                     continue
@@ -901,6 +1005,8 @@ class Runner:
                 self._update_snapshots(op, consumed, written)
             if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
                 link.state = LinkState.LINKED
+            if op.plan.plans and not failed and not op.keep_stale:
+                link.config_fingerprint = self.fingerprint  # planned (and written) with this configuration
             if op.plan.plans or op.link_changed():
                 links_to_save.append(link)
             if not failed and op.done:
@@ -927,6 +1033,7 @@ class Runner:
                         "netsuite_hash",
                         "app_hash",
                         "state",
+                        "config_fingerprint",
                         "updated_at",
                     ],
                 )

@@ -47,9 +47,10 @@ def add_rule(
     return rule
 
 
-def add_action(rule: Rule, field_id: str, value: Any) -> Action:
-    """A validated "set field" action on ``rule`` (the value is stored in its canonical form)."""
-    action = Action(rule=rule, field_id=field_id, value=value)
+def add_action(rule: Rule, field_id: str, value: Any, *, on: str | None = None) -> Action:
+    """A validated "set field" action on ``rule`` (the value is stored in its canonical form); ``on``: when it
+    applies (the model's default, only when creating the record, unless given)."""
+    action = Action(rule=rule, field_id=field_id, value=value, **({"apply_on": on} if on else {}))
     action.full_clean()
     action.save()
     return action

@@ -4,6 +4,7 @@ a synced record that no longer matches, and actions that set fields on the targe
 from __future__ import annotations
 
 from mappings.catalog_cache import refresh_catalog
+from rules.choices import ApplyOn
 from syncengine.choices import Outcome, RunStatus
 from syncengine.models import RecordOutcome
 
@@ -98,7 +99,7 @@ def test_a_synced_record_that_no_longer_matches_is_left_as_is_and_logged_as_excl
 
 
 def test_a_to_app_action_sets_the_job_title_in_google(sandboxes, connection):
-    add_action(default_rule(connection, "to_app"), "organization.title", "Customer")
+    add_action(default_rule(connection, "to_app"), "organization.title", "Customer", on=ApplyOn.BOTH)
     seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com", title="CFO")])
 
     run = sync(connection)
@@ -119,7 +120,7 @@ def test_a_to_app_action_sets_the_job_title_in_google(sandboxes, connection):
 
 
 def test_a_to_app_action_still_wins_when_the_mapped_field_changes_in_netsuite(sandboxes, connection):
-    add_action(default_rule(connection, "to_app"), "organization.title", "Customer")
+    add_action(default_rule(connection, "to_app"), "organization.title", "Customer", on=ApplyOn.BOTH)
     (ann_id,), _ = seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com", title="CFO")])
     sync(connection)
     sync(connection)
@@ -152,7 +153,7 @@ def test_a_to_netsuite_action_sets_the_lead_source_of_records_from_google(sandbo
 
 
 def test_a_to_netsuite_action_sets_comments_on_create_and_update(sandboxes, connection):
-    add_action(default_rule(connection, "to_netsuite"), "comments", "Managed in Google Contacts")
+    add_action(default_rule(connection, "to_netsuite"), "comments", "Managed in Google Contacts", on=ApplyOn.BOTH)
     _, (g_name,) = seed(sandboxes, google=[g_person("Cid", "Roe", "cid@example.com")])
     assert sync(connection).status == RunStatus.SUCCEEDED
     (cid,) = ns_by_email(sandboxes)["cid@example.com"]

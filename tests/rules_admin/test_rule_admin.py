@@ -46,7 +46,7 @@ def test_the_rule_page_offers_the_cached_option_names_and_both_catalogs(admin_cl
     assert 'list="rule-source-options"' in html
     assert 'list="rule-target-options"' in html
     assert '<option value="custentity_vip">VIP (custentity_vip) · check box (yes/no)</option>' in html
-    assert "conditions read the fields of NetSuite (Individual Customers) of ACME sandbox" in html
+    assert "The conditions offer the fields of NetSuite (Individual Customers) of ACME sandbox" in html
 
 
 def test_a_sales_rep_picked_by_name_is_stored_with_its_id_and_shown_by_name(admin_client, to_app_rule):

@@ -139,7 +139,9 @@ def test_rule_specs_type_action_values_back_for_the_engine(connection, to_netsui
     Action.objects.create(rule=to_netsuite_rule, field_id="custentity_renewal", value="2025-01-31")
 
     to_app = rule_specs(connection, "to_app")
-    assert to_app[1].actions[0] == ActionSpec(field_id="birthday", value=date(2024, 5, 1), on="both", kind="set_field")
+    assert to_app[1].actions[0] == ActionSpec(
+        field_id="birthday", value=date(2024, 5, 1), on="create", kind="set_field"
+    )
     to_netsuite = rule_specs(connection, "to_netsuite")
     assert [action.value for action in to_netsuite[0].actions] == [Decimal("12.50"), date(2025, 1, 31)]
 
@@ -162,7 +164,9 @@ def test_the_models_drive_the_evaluator(connection, to_app_rule, to_netsuite_rul
     to_app_rule.save()
     partner_rule = Rule.objects.create(connection=connection, direction="to_netsuite", order=20, name="Known")
     Condition.objects.create(rule=partner_rule, operator="exists_in_other_app")
-    Action.objects.create(rule=partner_rule, field_id="partner", value={"id": "101", "name": "Acme Partners"})
+    Action.objects.create(
+        rule=partner_rule, field_id="partner", value={"id": "101", "name": "Acme Partners"}, apply_on="both"
+    )
 
     vip = _decide(connection, "to_app", {"custentity_vip": True}, False)
     assert vip.sync and vip.groups_to_add == [{"id": "contactGroups/5a1b", "name": "VIP"}]
