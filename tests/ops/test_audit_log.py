@@ -63,10 +63,15 @@ def test_link_timeline_lists_the_pair_outcomes_across_runs(admin_client, connect
     link = RecordLink.objects.create(
         connection=connection_obj, key="cs-1", netsuite_id="7", app_id="people/c7", match_key="ann@example.com"
     )
-    for _ in range(2):
-        _outcomes(SyncRun.objects.create(connection=connection_obj, status=RunStatus.SUCCEEDED), 1, link=link)
+    runs = [SyncRun.objects.create(connection=connection_obj, status=RunStatus.SUCCEEDED) for _ in range(2)]
+    for run in runs:
+        _outcomes(run, 1, link=link)
     html = admin_client.get(reverse("admin:syncengine_recordlink_change", args=[link.pk])).content.decode()
-    assert html.count("Updated") >= 2
+    # One history row per outcome, each naming its run: counted by the outcome cell, which the page's
+    # "Updated at" label does not supply.
+    assert html.count("<td>Updated</td>") == 2
+    for run in runs:
+        assert html.count(f"<td>run {run.pk}</td>") == 1, run.pk
 
 
 @pytest.mark.parametrize("name", ["syncrun", "recordoutcome", "recordlink"])
