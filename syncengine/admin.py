@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome
-from .health import FailureReasonFilter, LatestOutcomeFilter
+from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 
 
@@ -140,6 +140,7 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         "created_at",
         LatestOutcomeFilter,  # the health overview's links: each record's current state
         FailureReasonFilter,
+        WarningFilter,
     )
     search_fields = ("=email", "=netsuite_id", "=app_id")
     list_select_related = ("run",)

@@ -26,11 +26,18 @@ from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refr
 from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 
-from .choices import RunStatus
-from .health import connection_health
+from .health import connection_health, failing_count_annotation, failing_records_url
 from .models import ConnectionState, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
-from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
+from .services import (
+    ACTIVE,
+    TROUBLED,
+    confirm_deletions,
+    connection_status,
+    enqueue_run,
+    last_real_runs,
+    run_trouble,
+)
 from .wizard.urls import wizard_urls
 
 STATUS_COLOURS = {
@@ -47,8 +54,9 @@ admin.site.unregister(Connection)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
-    """Connections flagged "Needs attention" in the status column: a failed last run, held deletions,
-    a broken account, or paused by the engine after repeated authentication failures."""
+    """Connections flagged "Needs attention" in the status column: a failed or partially failed last real
+    run, failing records, held deletions, a broken account, or paused by the engine after repeated
+    authentication failures (the rule of ``services.run_trouble``, in SQL)."""
 
     title = "attention"
     parameter_name = "attention"
@@ -63,7 +71,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             Q(netsuite_account__status__in=BROKEN_ACCOUNT)
             | Q(app_account__status__in=BROKEN_ACCOUNT)
             | Q(sync_state__deletions_awaiting_confirmation__gt=0)
-            | Q(last_status=RunStatus.FAILED)
+            | Q(last_status__in=TROUBLED)
+            | Q(failing__gt=0)
         )
         return queryset.filter(
             (Q(paused=False) & trouble) | Q(paused=True, paused_reason__startswith=AUTH_PAUSE_PREFIX)
@@ -76,7 +85,13 @@ class SyncConnectionAdmin(ConnectionAdmin):
 
     change_form_template = "admin/syncengine/connection/change_form.html"
     change_list_template = "admin/syncengine/wizard/connection_change_list.html"  # + "New connection (wizard)"
-    list_display = (*ConnectionAdmin.list_display[:-2], "sync_status", "last_run_at", "interval_minutes")
+    list_display = (
+        *ConnectionAdmin.list_display[:-2],
+        "sync_status",
+        "failing_records",
+        "last_run_at",
+        "interval_minutes",
+    )
     inlines = (FieldMappingInline, RulesToAppInline, RulesToNetSuiteInline)
     actions = (*ConnectionAdmin.actions, "refresh_field_catalogs")
     list_filter = (NeedsAttentionFilter, *ConnectionAdmin.list_filter)
@@ -103,7 +118,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
     # --- status in the list (annotated: a fixed number of queries) -------------------------
     def get_queryset(self, request):
         runs = SyncRun.objects.filter(connection=OuterRef("pk"))
-        finished = runs.exclude(status__in=ACTIVE).order_by("-queued_at")
+        finished = last_real_runs(OuterRef("pk"))  # dry and skipped runs never stand in for the last run
         return (
             super()
             .get_queryset(request)
@@ -112,6 +127,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 last_status=Subquery(finished.values("status")[:1]),
                 last_run_at=Subquery(finished.values("finished_at")[:1]),
                 running=Exists(runs.filter(status__in=ACTIVE)),
+                failing=failing_count_annotation(),
             )
         )
 
@@ -126,7 +142,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
             paused_by_engine
             or broken
             or (state and state.deletions_awaiting_confirmation)
-            or obj.last_status == RunStatus.FAILED
+            or run_trouble(obj.last_status, obj.failing)
         ):
             code, label = "attention", "Needs attention"
         elif obj.running:
@@ -134,6 +150,14 @@ class SyncConnectionAdmin(ConnectionAdmin):
         else:
             code, label = "active", "Active"
         return format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS[code], label)
+
+    @admin.display(description="failing", ordering="failing")
+    def failing_records(self, obj):
+        if not obj.failing:
+            return 0
+        return format_html(
+            '<a href="{}" style="color:#c62828;font-weight:bold">{}</a>', failing_records_url(obj.pk), obj.failing
+        )
 
     @admin.display(description="last run", ordering="last_run_at")
     def last_run_at(self, obj):

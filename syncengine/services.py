@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
@@ -15,10 +16,29 @@ from connections.choices import AccountStatus
 from connections.models import Connection
 
 from .choices import RunStatus, Trigger
+from .health import failing_count
 from .models import ConnectionState, SyncRun
 from .schedules import connection_schedule_name
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+# The runs that stand for "the last run" on the connection page, in the list and in its filter: real runs
+# that ran to an end. A dry run writes nothing and a skipped run did not run, so neither hides the state
+# the last real run left behind.
+REAL_FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
+TROUBLED = (RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
+
+
+def last_real_runs(connection_id) -> QuerySet:
+    """The connection's real, finished runs, the latest first (``connection_id`` may be an ``OuterRef``)."""
+    return SyncRun.objects.filter(connection_id=connection_id, dry_run=False, status__in=REAL_FINISHED).order_by(
+        "-queued_at", "-pk"
+    )
+
+
+def run_trouble(last_status: str | None, failing: int) -> bool:
+    """Whether the runs show trouble: the last real run (partially) failed, or records are failing.
+    The one rule the banner, the list's status column and its *Needs attention* filter share."""
+    return last_status in TROUBLED or failing > 0
 
 
 def enqueue_run(
@@ -65,7 +85,7 @@ def connection_status(
 ) -> ConnectionStatus:
     """The connection's state in words (a few queries; the list page passes the runs in)."""
     if last_run is None:
-        last_run = SyncRun.objects.filter(connection=connection).exclude(status__in=ACTIVE).first()
+        last_run = last_real_runs(connection.pk).first()
     if active_run is None:
         active_run = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).first()
     schedule = Schedule.objects.filter(name=connection_schedule_name(connection.pk)).first()
@@ -84,13 +104,24 @@ def connection_status(
             "review them and confirm."
         )
         return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
+    failing = failing_count(connection.pk)
+    if run_trouble(last_run.status if last_run else None, failing):
+        parts = []
+        if last_run is not None and last_run.status in TROUBLED:
+            error = (last_run.error or "").strip().splitlines()
+            parts.append(
+                f"Run {last_run.pk} {last_run.get_status_display().lower()}" + (f": {error[0][:300]}" if error else ".")
+            )
+        if failing:
+            parts.append(f"{failing} record{'s are' if failing != 1 else ' is'} failing (see the health below).")
+        if active_run is not None:
+            parts.append(f"Run {active_run.pk} is {active_run.status}.")
+        return ConnectionStatus("attention", "Needs attention", " ".join(parts), last_run, next_run)
     if active_run is not None:
         if last_run is None:
             return ConnectionStatus("scanning", "Scanning", "The first sync is reading both sides.", None, next_run)
         return ConnectionStatus(
             "syncing", "Syncing", f"Run {active_run.pk} is {active_run.status}.", last_run, next_run
         )
-    if last_run is not None and last_run.status in (RunStatus.FAILED,):
-        return ConnectionStatus("attention", "Needs attention", last_run.error[:300], last_run, next_run)
     when = timezone.localtime(next_run).strftime("%H:%M UTC") if next_run else "when the worker runs"
     return ConnectionStatus("active", "Active and listening", f"Next run {when}.", last_run, next_run)
