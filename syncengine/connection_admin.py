@@ -183,7 +183,11 @@ class SyncConnectionAdmin(ConnectionAdmin):
         if created:
             messages.success(request, f"{kind} {run.pk} queued; the background worker starts it shortly.")
         else:
-            messages.warning(request, f"Run {run.pk} of this connection is already {run.get_status_display().lower()}.")
+            messages.warning(
+                request,
+                f"Run {run.pk} is already {run.get_status_display().lower()}: no other {kind.lower()} was queued. "
+                "Try again when it has finished.",
+            )
         return HttpResponseRedirect(change_url)
 
     def run_now_view(self, request, pk: int):

@@ -41,22 +41,39 @@ def run_trouble(last_status: str | None, failing: int) -> bool:
     return last_status in TROUBLED or failing > 0
 
 
+def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
+    """Make a queued run of ``connection``, unless one is already queued or running.
+
+    Returns ``(run, created)``; when a run is active, that run and False. Race-safe:
+    the check and the insert happen in one transaction holding the connection's row
+    lock, so two requests at once (a double click) make one run. PostgreSQL waits on
+    the row lock; SQLite, where ``select_for_update`` does nothing, serialises writing
+    transactions itself (they begin IMMEDIATE, see the settings).
+    """
+    with transaction.atomic():
+        list(Connection.objects.select_for_update().filter(pk=connection.pk).values_list("pk"))
+        existing = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-queued_at").first()
+        if existing is not None:
+            return existing, False
+        return SyncRun.objects.create(connection=connection, **fields), True
+
+
 def enqueue_run(
     connection: Connection, *, trigger: str = Trigger.MANUAL, dry_run: bool = False, full: bool = False
 ) -> tuple[SyncRun, bool]:
     """Queue a run of ``connection`` for the background workers.
 
     Returns ``(run, created)``: when a run of the connection is already queued
-    or running, that run is returned and nothing new is queued. The task is
-    sent after the transaction commits (the worker must see the row) and
-    carries the run's id only.
+    or running, that run is returned and nothing new is queued (see
+    :func:`claim_run`). The task is sent after the transaction commits (the
+    worker must see the row) and carries the run's id only.
     """
-    existing = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-queued_at").first()
-    if existing is not None:
-        return existing, False
-    run = SyncRun.objects.create(connection=connection, trigger=trigger, dry_run=dry_run, full=full)
-    transaction.on_commit(lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}"))
-    return run, True
+    run, created = claim_run(connection, trigger=trigger, dry_run=dry_run, full=full)
+    if created:
+        transaction.on_commit(
+            lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}")
+        )
+    return run, created
 
 
 def confirm_deletions(connection: Connection) -> int:
