@@ -36,6 +36,7 @@ from .services import (
     connection_status,
     enqueue_run,
     last_real_runs,
+    retry_failed,
     run_trouble,
 )
 from .wizard.urls import wizard_urls
@@ -199,6 +200,16 @@ class SyncConnectionAdmin(ConnectionAdmin):
     def full_resync_view(self, request, pk: int):
         return self._run_view(request, pk, full=True)
 
+    def retry_failed_view(self, request, pk: int):
+        """*Retry failed records* of one connection (the button on its page): operators may, like Run now."""
+        if not self.has_run_permission(request):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=pk)
+        retry = retry_failed(connection)
+        level = messages.SUCCESS if retry.queued else messages.WARNING if retry.run else messages.INFO
+        self.message_user(request, retry.describe(), level)
+        return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
+
     def confirm_deletions_view(self, request, pk: int):
         if not request.user.has_perm("connections.change_connection"):
             raise PermissionDenied
@@ -258,6 +269,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
             post("<int:pk>/run/", self.run_now_view, "connections_connection_run"),
             post("<int:pk>/dry-run/", self.dry_run_view, "connections_connection_dry_run"),
             post("<int:pk>/full-resync/", self.full_resync_view, "connections_connection_full_resync"),
+            post("<int:pk>/retry-failed/", self.retry_failed_view, "connections_connection_retry_failed"),
             post(
                 "<int:pk>/confirm-deletions/", self.confirm_deletions_view, "connections_connection_confirm_deletions"
             ),

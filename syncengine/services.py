@@ -15,9 +15,9 @@ from django_q.tasks import async_task
 from connections.choices import AccountStatus
 from connections.models import Connection
 
-from .choices import RunStatus, Trigger
-from .health import failing_count
-from .models import ConnectionState, SyncRun
+from .choices import FAILING_OUTCOMES, RunStatus, Side, SyncDirection, Trigger
+from .health import failing_count, latest_outcomes
+from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
 from .schedules import connection_schedule_name
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -74,6 +74,68 @@ def enqueue_run(
             lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}")
         )
     return run, created
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What *Retry failed records* did for one connection."""
+
+    connection: Connection
+    records: int  # failing records whose change was put back in the queue (their mirror rows marked pending)
+    run: SyncRun | None  # the run that picks them up (None when there was nothing to retry)
+    queued: bool  # False: ``run`` was already queued or running (the run-already-queued guard)
+
+    def describe(self) -> str:
+        """The message that confirms what was re-queued."""
+        name = f"“{self.connection.name}”"
+        if self.run is None:
+            return f"{name}: no failing record to retry."
+        what = f"{self.records} failed record{'s' if self.records != 1 else ''} of {name} re-queued"
+        if self.queued:
+            return f"{what}: run {self.run.pk} queued to sync them."
+        if self.run.status == RunStatus.QUEUED:
+            return f"{what}: run {self.run.pk} is already queued and syncs them."
+        return f"{what}: run {self.run.pk} is already running; the next run syncs them."
+
+
+def retry_failed(connection: Connection, outcomes: QuerySet | None = None) -> Retry:
+    """Re-queue failing records of ``connection``: mark their mirror rows pending (so the next run plans them
+    again, even one whose change was consumed) and queue a run, unless one is queued or running.
+
+    ``outcomes``: the failing outcomes chosen (those of other connections, dry runs and outcomes that are
+    not failures are left out); by default every record whose latest outcome is a failing one.
+    """
+    if outcomes is None:
+        outcomes = latest_outcomes(connection.pk)
+    chosen = outcomes.filter(run__connection=connection, run__dry_run=False, outcome__in=FAILING_OUTCOMES)
+    # The record that failed is the source of its direction: NetSuite's for NetSuite → app, the app's otherwise.
+    ids: dict[str, set[str]] = {Side.NETSUITE: set(), Side.APP: set()}
+    for direction, netsuite_id, app_id in chosen.values_list("direction", "netsuite_id", "app_id"):
+        side, record_id = (Side.NETSUITE, netsuite_id) if direction == SyncDirection.TO_APP else (Side.APP, app_id)
+        if record_id:
+            ids[side].add(record_id)
+    marked = 0
+    for side, record_ids in ids.items():
+        record_ids = sorted(record_ids)
+        for start in range(0, len(record_ids), 500):
+            marked += MirrorRecord.objects.filter(
+                connection=connection, side=side, record_id__in=record_ids[start : start + 500]
+            ).update(pending=True)
+    if not marked:
+        return Retry(connection, 0, None, False)
+    run, queued = enqueue_run(connection, trigger=Trigger.MANUAL)
+    return Retry(connection, marked, run, queued)
+
+
+def retry_failed_outcomes(outcomes: QuerySet) -> list[Retry]:
+    """*Retry failed records* for chosen outcomes, one :func:`retry_failed` per connection they belong to."""
+    connection_ids = set(
+        outcomes.filter(outcome__in=FAILING_OUTCOMES, run__dry_run=False).values_list("run__connection_id", flat=True)
+    )
+    return [
+        retry_failed(connection, RecordOutcome.objects.filter(pk__in=outcomes.values("pk")))
+        for connection in Connection.objects.filter(pk__in=connection_ids).order_by("name")
+    ]
 
 
 def confirm_deletions(connection: Connection) -> int:
