@@ -18,6 +18,7 @@ from connections.models import Connection
 from .choices import FAILING_OUTCOMES, RunStatus, Side, SyncDirection, Trigger
 from .health import failing_count, latest_outcomes
 from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
+from .notifications import AUTH_PAUSE_PREFIX
 from .schedules import connection_schedule_name
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -172,6 +173,9 @@ def connection_status(
     accounts = (connection.netsuite_account, connection.app_account)
     broken = [a for a in accounts if a.status in (AccountStatus.ERROR, AccountStatus.NEEDS_REAUTH)]
     state = ConnectionState.objects.filter(connection=connection).first()
+    if connection.paused and connection.paused_reason.startswith(AUTH_PAUSE_PREFIX):
+        # Paused by the engine, not by someone: it waits for a re-authorization (the list flags it too).
+        return ConnectionStatus("attention", "Needs attention", connection.paused_reason, last_run, None)
     if connection.paused:
         return ConnectionStatus("paused", "Paused", connection.paused_reason or "Not scheduled.", last_run, None)
     if broken:

@@ -15,6 +15,7 @@ from connections.models import Connection
 from syncengine.choices import Outcome, RunStatus
 from syncengine.health import connection_health, failing_records_url
 from syncengine.models import RecordOutcome, SyncRun
+from syncengine.notifications import AUTH_PAUSE_PREFIX
 
 from ..engine.harness import sync
 from ..engine.helpers import g_person, seed
@@ -137,6 +138,15 @@ def test_needs_attention_filter_status_column_and_banner_flag_the_same_connectio
     connections = {}
     for name, runs in stories.items():
         connections[name] = _clone(connection_obj, name)
+    # Paused: by someone (not flagged, whatever its runs), or by the engine awaiting re-authorization (flagged).
+    for name, reason in (
+        ("paused by someone", "Paused by adam"),
+        ("paused by the engine", f"{AUTH_PAUSE_PREFIX} (3 runs)"),
+    ):
+        connections[name] = _clone(connection_obj, name)
+        Connection.objects.filter(pk=connections[name].pk).update(paused=True, paused_reason=reason)
+        _run(connections[name], RunStatus.PARTIALLY_FAILED, 0, failed=("1",))
+    for name, runs in stories.items():
         for minute, (status, dry_run, failed, *touched) in enumerate(runs):
             records = touched[0] if touched else ("1", "2")
             _run(connections[name], status, minute, dry_run=dry_run, failed=failed, records=records)
@@ -149,11 +159,14 @@ def test_needs_attention_filter_status_column_and_banner_flag_the_same_connectio
         "dry run after a partial failure",
         "skipped after a partial failure",
         "failing, then a run that left them out",
+        "paused by the engine",
     }
     assert set(list_rows(admin_client, "attention=yes")) == flagged
     rows = list_rows(admin_client)
     assert {name for name, (status, _) in rows.items() if "Needs attention" in status} == flagged
     assert {name for name, (_, failing) in rows.items() if failing != "0"} == {
+        "paused by someone",
+        "paused by the engine",
         "failing records",
         "dry run after a partial failure",
         "skipped after a partial failure",
