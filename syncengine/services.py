@@ -1,5 +1,6 @@
-"""Operations on connections that the admin and commands share: queue a run,
-confirm held deletions, and describe a connection's state for ops staff."""
+"""Operations on connections that the admin and commands share: queue a run (one
+at a time), retry failed records, confirm held deletions, and describe a
+connection's state for ops staff."""
 
 from __future__ import annotations
 
