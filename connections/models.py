@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import crypto
@@ -157,7 +158,9 @@ class Connection(models.Model):
     """A two-way sync between one NetSuite subsidiary's records of one contact
     type and one account of another app (first: Google Contacts)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200, help_text="Unique: shown in lists, filters, runs and notifications (case does not count)."
+    )
     netsuite_account = models.ForeignKey(
         ConnectedAccount,
         on_delete=models.PROTECT,
@@ -231,6 +234,15 @@ class Connection(models.Model):
     class Meta:
         ordering = ["name"]
         permissions = [("run_connection", "Can run, pause and resume connections")]
+        constraints = [
+            # Two connections with one name look identical in runs, filters and dropdowns. clean() says
+            # so on the name field first; the index holds against races and writes that skip clean().
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unique_connection_name",
+                violation_error_message="Another connection already has this name. Choose another name.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -260,6 +272,11 @@ class Connection(models.Model):
                 f"{self.phone_region!r} is not a country code with a known numbering plan: "
                 "use two letters (ISO 3166-1 alpha-2) such as BE, JP or GB, or leave it empty for automatic."
             )
+        if self.name and Connection.objects.exclude(pk=self.pk).filter(name__iexact=self.name).exists():
+            errors["name"] = (
+                f"Another connection is already called “{self.name}” (names are unique, whatever the case). "
+                f"Choose another name, e.g. “{free_connection_name(self.name, exclude_pk=self.pk)}”."
+            )
         ns = self.netsuite_account if self.netsuite_account_id else None
         app = self.app_account if self.app_account_id else None
         if ns and ns.provider != NETSUITE:
@@ -283,3 +300,25 @@ class Connection(models.Model):
                 errors["subsidiary"] = f"{sub.name} is inactive in NetSuite. Choose an active subsidiary."
         if errors:
             raise ValidationError(errors)
+
+
+def numbered_name(base: str, number: int, max_length: int = 200) -> str:
+    """``base`` with `` (number)`` after it, shortened to fit ``max_length`` (number 1: ``base`` itself)."""
+    if number <= 1:
+        return base[:max_length]
+    suffix = f" ({number})"
+    return base[: max_length - len(suffix)] + suffix
+
+
+def free_connection_name(base: str, *, exclude_pk: int | None = None) -> str:
+    """``base``, or ``base (2)``, ``base (3)``…: the first name no other connection bears (whatever the case)."""
+    taken = {
+        name.lower()
+        for name in Connection.objects.exclude(pk=exclude_pk)
+        .filter(name__istartswith=base[:150])
+        .values_list("name", flat=True)
+    }
+    number = 1
+    while numbered_name(base, number).lower() in taken:
+        number += 1
+    return numbered_name(base, number)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome
-from .health import FailureReasonFilter, LatestOutcomeFilter
+from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
+from .services import retry_failed_outcomes
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -146,9 +147,11 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         "created_at",
         LatestOutcomeFilter,  # the health overview's links: each record's current state
         FailureReasonFilter,
+        WarningFilter,
     )
     search_fields = ("=email", "=netsuite_id", "=app_id")
     list_select_related = ("run",)
+    actions = ("retry_failed_records",)
     show_full_result_count = False
     fields = (
         "run_link",
@@ -164,6 +167,19 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         "created_at",
     )
     readonly_fields = fields
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("connections.run_connection")  # as Run now: operators may
+
+    @admin.action(description="Retry failed records", permissions=["retry"])
+    def retry_failed_records(self, request, queryset):
+        """Re-queue the records of the selected failing outcomes (the others are left alone) and queue a run
+        of each connection concerned."""
+        retries = retry_failed_outcomes(queryset)
+        if not retries:
+            self.message_user(request, "None of the selected outcomes is a failure of a real run: nothing to retry.")
+        for retry in retries:
+            self.message_user(request, retry.describe(), messages.SUCCESS if retry.queued else messages.WARNING)
 
     def lookup_allowed(self, lookup, value, request=None):
         # Links from runs and link timelines filter by id.

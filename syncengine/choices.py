@@ -48,6 +48,14 @@ class Outcome(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# The outcomes that count a record as failing (health, the Needs attention filter, the failure notices,
+# Retry failed records): a record whose latest outcome is one of them is not in step yet.
+FAILING_OUTCOMES: tuple[str, ...] = (Outcome.FAILED,)
+
+# What a (non-failing) outcome's message starts a field warning with: health counts such records as warnings.
+WARNING_MARK = "Warning:"
+
+
 class LinkState(models.TextChoices):
     LINKED = "linked", "Linked"
     CREATING = "creating", "Create sent, not yet confirmed"

@@ -26,12 +26,20 @@ from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refr
 from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 
-from .choices import RunStatus
-from .health import connection_health
+from .health import connection_health, failing_count_annotation, failing_records_url
 from .models import ConnectionState, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
 from .replan import stale_link_count
-from .services import ACTIVE, confirm_deletions, connection_status, enqueue_run
+from .services import (
+    ACTIVE,
+    TROUBLED,
+    confirm_deletions,
+    connection_status,
+    enqueue_run,
+    last_real_runs,
+    retry_failed,
+    run_trouble,
+)
 from .wizard.urls import wizard_urls
 
 STATUS_COLOURS = {
@@ -48,8 +56,9 @@ admin.site.unregister(Connection)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
-    """Connections flagged "Needs attention" in the status column: a failed last run, held deletions,
-    a broken account, or paused by the engine after repeated authentication failures."""
+    """Connections flagged "Needs attention" in the status column: a failed or partially failed last real
+    run, failing records, held deletions, a broken account, or paused by the engine after repeated
+    authentication failures (the rule of ``services.run_trouble``, in SQL)."""
 
     title = "attention"
     parameter_name = "attention"
@@ -64,7 +73,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             Q(netsuite_account__status__in=BROKEN_ACCOUNT)
             | Q(app_account__status__in=BROKEN_ACCOUNT)
             | Q(sync_state__deletions_awaiting_confirmation__gt=0)
-            | Q(last_status=RunStatus.FAILED)
+            | Q(last_status__in=TROUBLED)
+            | Q(failing__gt=0)
         )
         return queryset.filter(
             (Q(paused=False) & trouble) | Q(paused=True, paused_reason__startswith=AUTH_PAUSE_PREFIX)
@@ -77,7 +87,13 @@ class SyncConnectionAdmin(ConnectionAdmin):
 
     change_form_template = "admin/syncengine/connection/change_form.html"
     change_list_template = "admin/syncengine/wizard/connection_change_list.html"  # + "New connection (wizard)"
-    list_display = (*ConnectionAdmin.list_display[:-2], "sync_status", "last_run_at", "interval_minutes")
+    list_display = (
+        *ConnectionAdmin.list_display[:-2],
+        "sync_status",
+        "failing_records",
+        "last_run_at",
+        "interval_minutes",
+    )
     inlines = (FieldMappingInline, RulesToAppInline, RulesToNetSuiteInline)
     actions = (*ConnectionAdmin.actions, "refresh_field_catalogs")
     list_filter = (NeedsAttentionFilter, *ConnectionAdmin.list_filter)
@@ -104,7 +120,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
     # --- status in the list (annotated: a fixed number of queries) -------------------------
     def get_queryset(self, request):
         runs = SyncRun.objects.filter(connection=OuterRef("pk"))
-        finished = runs.exclude(status__in=ACTIVE).order_by("-queued_at")
+        finished = last_real_runs(OuterRef("pk"))  # dry and skipped runs never stand in for the last run
         return (
             super()
             .get_queryset(request)
@@ -113,6 +129,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 last_status=Subquery(finished.values("status")[:1]),
                 last_run_at=Subquery(finished.values("finished_at")[:1]),
                 running=Exists(runs.filter(status__in=ACTIVE)),
+                failing=failing_count_annotation(),
             )
         )
 
@@ -127,7 +144,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
             paused_by_engine
             or broken
             or (state and state.deletions_awaiting_confirmation)
-            or obj.last_status == RunStatus.FAILED
+            or run_trouble(obj.last_status, obj.failing)
         ):
             code, label = "attention", "Needs attention"
         elif obj.running:
@@ -135,6 +152,14 @@ class SyncConnectionAdmin(ConnectionAdmin):
         else:
             code, label = "active", "Active"
         return format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS[code], label)
+
+    @admin.display(description="failing", ordering="failing")
+    def failing_records(self, obj):
+        if not obj.failing:
+            return 0
+        return format_html(
+            '<a href="{}" style="color:#c62828;font-weight:bold">{}</a>', failing_records_url(obj.pk), obj.failing
+        )
 
     @admin.display(description="last run", ordering="last_run_at")
     def last_run_at(self, obj):
@@ -160,7 +185,11 @@ class SyncConnectionAdmin(ConnectionAdmin):
         if created:
             messages.success(request, f"{kind} {run.pk} queued; the background worker starts it shortly.")
         else:
-            messages.warning(request, f"Run {run.pk} of this connection is already {run.get_status_display().lower()}.")
+            messages.warning(
+                request,
+                f"Run {run.pk} is already {run.get_status_display().lower()}: no other {kind.lower()} was queued. "
+                "Try again when it has finished.",
+            )
         return HttpResponseRedirect(change_url)
 
     def run_now_view(self, request, pk: int):
@@ -171,6 +200,16 @@ class SyncConnectionAdmin(ConnectionAdmin):
 
     def full_resync_view(self, request, pk: int):
         return self._run_view(request, pk, full=True)
+
+    def retry_failed_view(self, request, pk: int):
+        """*Retry failed records* of one connection (the button on its page): operators may, like Run now."""
+        if not self.has_run_permission(request):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=pk)
+        retry = retry_failed(connection)
+        level = messages.SUCCESS if retry.queued else messages.WARNING if retry.run else messages.INFO
+        self.message_user(request, retry.describe(), level)
+        return HttpResponseRedirect(reverse("admin:connections_connection_change", args=[pk]))
 
     def confirm_deletions_view(self, request, pk: int):
         if not request.user.has_perm("connections.change_connection"):
@@ -231,6 +270,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
             post("<int:pk>/run/", self.run_now_view, "connections_connection_run"),
             post("<int:pk>/dry-run/", self.dry_run_view, "connections_connection_dry_run"),
             post("<int:pk>/full-resync/", self.full_resync_view, "connections_connection_full_resync"),
+            post("<int:pk>/retry-failed/", self.retry_failed_view, "connections_connection_retry_failed"),
             post(
                 "<int:pk>/confirm-deletions/", self.confirm_deletions_view, "connections_connection_confirm_deletions"
             ),

@@ -15,13 +15,14 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Case, CharField, Count, F, Max, QuerySet, When
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from connections.models import Connection
 
-from .choices import LinkState, Outcome, SyncDirection
+from .choices import FAILING_OUTCOMES, WARNING_MARK, LinkState, Outcome, SyncDirection
 from .models import RecordLink, RecordOutcome
 
 CONFLICT_WINDOW = timedelta(days=7)
@@ -125,6 +126,7 @@ class Health:
     excluded: list[Figure]
     duplicates: Figure
     failing: Figure
+    warnings: Figure
     failure_groups: list[FailureGroup] = field(default_factory=list)
     more_failure_groups: int = 0
     conflicts: Figure | None = None
@@ -147,6 +149,37 @@ def outcome_list_url(connection_id: int, **filters: str) -> str:
 
 # The outcome list's "latest outcome per record" filter (see syncengine.admin).
 LATEST = {"latest": "yes"}
+# Every failing outcome (a comma-separated ``__in`` filter of the admin list).
+FAILING = {"outcome__in": ",".join(FAILING_OUTCOMES)}
+# The outcome list's "with a warning" filter (WarningFilter below).
+WARNINGS = {"warnings": "yes"}
+WARNED = Q(message__contains=WARNING_MARK)
+
+
+def failing_records_url(connection_id: int) -> str:
+    """The outcome list of the connection's failing records (each record's latest outcome)."""
+    return outcome_list_url(connection_id, **FAILING, **LATEST)
+
+
+def failing_count(connection_id: int) -> int:
+    """How many records of the connection are failing: their latest real outcome is a failing one."""
+    return latest_outcomes(connection_id).filter(outcome__in=FAILING_OUTCOMES).count()
+
+
+def failing_count_annotation(connection_ref=None) -> Subquery:
+    """The failing count of each connection of a queryset, as one correlated subquery (no N+1):
+    ``Connection.objects.annotate(failing=failing_count_annotation())``."""
+    connection_ref = OuterRef("pk") if connection_ref is None else connection_ref
+    # The latest-outcome subquery sits one level deeper, so it refers to the connection two levels up.
+    latest = latest_outcome_ids(RecordOutcome.objects.filter(run__connection_id=OuterRef(connection_ref)))
+    failing = (
+        RecordOutcome.objects.filter(run__connection_id=connection_ref, id__in=latest, outcome__in=FAILING_OUTCOMES)
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(Subquery(failing, output_field=IntegerField()), 0)
+
 
 EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
     (Outcome.SKIPPED_BY_RULES, "No rule matched", "Not synced: none of the direction's rules matches the record."),
@@ -169,8 +202,12 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
     pk = connection.pk
     in_sync = RecordLink.objects.filter(connection_id=pk, state=LinkState.LINKED).count()
     latest = latest_outcomes(pk)
-    by_outcome = dict(latest.values_list("outcome").annotate(n=Count("id")).order_by())
-    messages = list(latest.filter(outcome=Outcome.FAILED).values_list("message").annotate(n=Count("id")).order_by("-n"))
+    # Per outcome: how many records, and how many of them carry a field warning (one query for both).
+    counted = latest.values_list("outcome").annotate(n=Count("id"), warned=Count("id", filter=WARNED)).order_by()
+    by_outcome = {outcome: n for outcome, n, _ in counted}
+    warnings = sum(warned for outcome, _, warned in counted if outcome not in FAILING_OUTCOMES)
+    failing = latest.filter(outcome__in=FAILING_OUTCOMES)
+    messages = list(failing.values_list("message").annotate(n=Count("id")).order_by("-n"))
     since = timezone.now() - CONFLICT_WINDOW
     conflicts = RecordOutcome.objects.filter(
         run__connection_id=pk, run__dry_run=False, outcome=Outcome.CONFLICT_RESOLVED, created_at__gte=since
@@ -187,7 +224,7 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
             reason=reason or "(no message)",
             count=n,
             example=example,
-            url=outcome_list_url(pk, outcome__exact=Outcome.FAILED, reason=reason, **LATEST),
+            url=outcome_list_url(pk, **FAILING, reason=reason, **LATEST),
         )
         for reason, (n, example) in ordered[:top_reasons]
     ]
@@ -211,9 +248,15 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
         ),
         failing=Figure(
             "Failing",
-            by_outcome.get(Outcome.FAILED, 0),
-            outcome_list_url(pk, outcome__exact=Outcome.FAILED, **LATEST),
+            sum(by_outcome.get(outcome, 0) for outcome in FAILING_OUTCOMES),
+            failing_records_url(pk),
             "Retried on every run until they go through.",
+        ),
+        warnings=Figure(
+            "Warnings",
+            warnings,
+            outcome_list_url(pk, **WARNINGS, **LATEST),
+            "Synced, but with a warning about a field (e.g. a value the other side refused): see the message.",
         ),
         failure_groups=failure_groups,
         more_failure_groups=max(0, len(ordered) - top_reasons),
@@ -246,6 +289,21 @@ class LatestOutcomeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(id__in=latest_outcome_ids())
+        return queryset
+
+
+class WarningFilter(admin.SimpleListFilter):
+    """Outcomes that are not failures but whose message carries a field warning (health's "Warnings")."""
+
+    title = "warnings"
+    parameter_name = "warnings"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With a warning")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(outcome__in=FAILING_OUTCOMES).filter(WARNED)
         return queryset
 
 

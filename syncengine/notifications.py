@@ -6,7 +6,12 @@ Three problems are worth an email (dry runs never are):
   fail are on the health overview instead);
 - authentication failed three runs in a row: the connection then pauses
   itself, with a reason asking for re-authorization;
-- the deletion safety valve held a run's deletions back.
+- the deletion safety valve held a run's deletions back;
+- records fail in a way that needs someone (see :func:`failures_to_report`): a
+  new kind of failure (a cause the previous real run did not have), or a record
+  failing for the second real run in a row. A record's first failure of a known
+  kind is left to the next run's retry, and a run with the same failures as the
+  one before says nothing new, so it sends nothing.
 
 No email twice for the same ongoing problem: a problem is new when the
 connection's previous finished run did not have it. The run history is the
@@ -29,8 +34,9 @@ from config.redaction import redact
 from connections.choices import AccountStatus
 from connections.models import Connection
 
-from .choices import RunStatus
-from .models import SyncRun
+from .choices import FAILING_OUTCOMES, RunStatus, SyncDirection
+from .health import FAILING, failure_reason, outcome_list_url
+from .models import RecordOutcome, SyncRun
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,7 @@ VALVE_ERROR_PREFIX = "Deletion safety valve"
 AUTH_PAUSE_PREFIX = "Paused after repeated authentication failures"
 
 FAILED, AUTHENTICATION, VALVE, AUTH_PAUSED = "failed", "authentication", "valve", "auth_paused"
+RECORDS_FAILING = "records_failing"
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
 
 
@@ -90,7 +97,7 @@ def _previous_runs(run: SyncRun, count: int) -> list[SyncRun]:
 def _react(run: SyncRun) -> Notice | None:
     problem = problem_of(run)
     if problem is None:
-        return None
+        return _react_to_failing_records(run)
     connection = Connection.objects.select_related("netsuite_account", "app_account").get(pk=run.connection_id)
     previous = _previous_runs(run, AUTH_FAILURES_BEFORE_PAUSE - 1)
     if (
@@ -163,11 +170,105 @@ def _message(connection: Connection, run: SyncRun, problem: str) -> tuple[str, s
     return redact(subject), redact(body)
 
 
-def _send(connection: Connection, run: SyncRun, problem: str) -> Notice:
-    subject, body = _message(connection, run, problem)
+def _send(connection: Connection, run: SyncRun, problem: str, message: tuple[str, str] | None = None) -> Notice:
+    subject, body = message or _message(connection, run, problem)
     recipients = tuple(sorted({u.email for u in connection.owners.filter(is_active=True) if u.email}))
     if recipients:
         send_mail(subject, body, None, list(recipients))
     else:
         logger.warning("connection %s has a problem (%s) but no owner with an email to tell", connection.pk, problem)
     return Notice(problem, subject, body, recipients)
+
+
+# --- records that fail ----------------------------------------------------------------------------------------
+
+RecordKey = tuple[str, str]  # (direction, the source record's id): one record in one direction
+
+
+def failing_records(run: SyncRun) -> dict[RecordKey, str]:
+    """The records that failed in ``run``, each with its :func:`~syncengine.health.failure_reason`."""
+    rows = RecordOutcome.objects.filter(run=run, outcome__in=FAILING_OUTCOMES).values_list(
+        "direction", "netsuite_id", "app_id", "message"
+    )
+    return {
+        (direction, netsuite_id if direction == SyncDirection.TO_APP else app_id): failure_reason(message)
+        for direction, netsuite_id, app_id, message in rows
+    }
+
+
+def failures_to_report(
+    current: dict[RecordKey, str], previous: dict[RecordKey, str], before: dict[RecordKey, str]
+) -> dict[RecordKey, str]:
+    """The failures of a run its owners have not been told about (pure).
+
+    ``current``, ``previous`` and ``before`` are the failing records of the run and
+    of the two real runs before it. A failure is news when its cause is new (the
+    previous run had no failure of that cause) or when its record fails for the
+    second run in a row, unless the owners heard of that record with the previous
+    run already: it failed in the run before that too, or its cause was new then.
+    So each problem is told once, and a run with the same failures as the one
+    before tells nothing.
+    """
+    previous_reasons, before_reasons = set(previous.values()), set(before.values())
+    news = {}
+    for key, reason in current.items():
+        if reason not in previous_reasons:
+            news[key] = reason  # a new kind of failure
+        elif key in previous and key not in before and previous[key] in before_reasons:
+            news[key] = reason  # failing twice in a row, and not told with the previous run
+    return news
+
+
+def _react_to_failing_records(run: SyncRun) -> Notice | None:
+    if run.dry_run or run.status not in FINISHED:
+        return None
+    current = failing_records(run)
+    if not current:
+        return None
+    earlier = _previous_runs(run, 2)
+    previous = failing_records(earlier[0]) if earlier else {}
+    before = failing_records(earlier[1]) if len(earlier) > 1 else {}
+    news = failures_to_report(current, previous, before)
+    if not news:
+        return None
+    connection = Connection.objects.get(pk=run.connection_id)
+    return _send(connection, run, RECORDS_FAILING, _failing_records_message(connection, run, current, news, previous))
+
+
+def _failing_records_message(
+    connection: Connection,
+    run: SyncRun,
+    current: dict[RecordKey, str],
+    news: dict[RecordKey, str],
+    previous: dict[RecordKey, str],
+) -> tuple[str, str]:
+    """The email about failing records: each cause that is news, with its count in the run and a link to
+    the run's failing outcomes of that cause."""
+    counts: dict[str, int] = {}
+    for reason in current.values():
+        counts[reason] = counts.get(reason, 0) + 1
+    previous_reasons = set(previous.values())
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    lines = []
+    for reason in sorted(set(news.values()), key=lambda r: (-counts[r], r)):
+        n = counts[reason]
+        repeated = sum(1 for key, r in news.items() if r == reason and key in previous)
+        why = (
+            "a new kind of failure"
+            if reason not in previous_reasons
+            else f"{repeated} of them failing for the second run in a row"
+        )
+        url = site + outcome_list_url(connection.pk, run__id__exact=str(run.pk), reason=reason, **FAILING)
+        lines.append(f"- {reason or '(no message)'}: {n} record{'s' if n != 1 else ''} ({why})\n  {url}")
+    total = len(current)
+    subject = f"Contact sync: {total} record{'s' if total != 1 else ''} failing on {connection.name}"
+    body = (
+        f"Connection: {connection.name}\nRun: {run.pk} ({run.get_trigger_display()}), "
+        f"{run.get_status_display().lower()}, finished {run.finished_at:%Y-%m-%d %H:%M} UTC\n\n"
+        f"Records that failed in this run, by cause:\n\n" + "\n".join(lines) + "\n\n"
+        "Failing records are retried on every run; the connection's page can retry them now "
+        f"(Retry failed records).\n{connection_url(connection)}\n\n"
+        "You receive this email because you own this connection. You will not be emailed again about "
+        "these failures; a new kind of failure, or another record failing twice in a row, is told again."
+    )
+    return redact(subject), redact(body)

@@ -1,5 +1,6 @@
-"""Operations on connections that the admin and commands share: queue a run,
-confirm held deletions, and describe a connection's state for ops staff."""
+"""Operations on connections that the admin and commands share: queue a run (one
+at a time), retry failed records, confirm held deletions, and describe a
+connection's state for ops staff."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
@@ -14,11 +16,48 @@ from django_q.tasks import async_task
 from connections.choices import AccountStatus
 from connections.models import Connection
 
-from .choices import RunStatus, Trigger
-from .models import ConnectionState, SyncRun
+from .choices import FAILING_OUTCOMES, RunStatus, Side, SyncDirection, Trigger
+from .health import failing_count, latest_outcomes
+from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
+from .notifications import AUTH_PAUSE_PREFIX
 from .schedules import connection_schedule_name
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+# The runs that stand for "the last run" on the connection page, in the list and in its filter: real runs
+# that ran to an end. A dry run writes nothing and a skipped run did not run, so neither hides the state
+# the last real run left behind.
+REAL_FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
+TROUBLED = (RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
+
+
+def last_real_runs(connection_id) -> QuerySet:
+    """The connection's real, finished runs, the latest first (``connection_id`` may be an ``OuterRef``)."""
+    return SyncRun.objects.filter(connection_id=connection_id, dry_run=False, status__in=REAL_FINISHED).order_by(
+        "-queued_at", "-pk"
+    )
+
+
+def run_trouble(last_status: str | None, failing: int) -> bool:
+    """Whether the runs show trouble: the last real run (partially) failed, or records are failing.
+    The one rule the banner, the list's status column and its *Needs attention* filter share."""
+    return last_status in TROUBLED or failing > 0
+
+
+def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
+    """Make a queued run of ``connection``, unless one is already queued or running.
+
+    Returns ``(run, created)``; when a run is active, that run and False. Race-safe:
+    the check and the insert happen in one transaction holding the connection's row
+    lock, so two requests at once (a double click) make one run. PostgreSQL waits on
+    the row lock; SQLite, where ``select_for_update`` does nothing, serialises writing
+    transactions itself (they begin IMMEDIATE, see the settings).
+    """
+    with transaction.atomic():
+        list(Connection.objects.select_for_update().filter(pk=connection.pk).values_list("pk"))
+        existing = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-queued_at").first()
+        if existing is not None:
+            return existing, False
+        return SyncRun.objects.create(connection=connection, **fields), True
 
 
 def enqueue_run(
@@ -27,16 +66,78 @@ def enqueue_run(
     """Queue a run of ``connection`` for the background workers.
 
     Returns ``(run, created)``: when a run of the connection is already queued
-    or running, that run is returned and nothing new is queued. The task is
-    sent after the transaction commits (the worker must see the row) and
-    carries the run's id only.
+    or running, that run is returned and nothing new is queued (see
+    :func:`claim_run`). The task is sent after the transaction commits (the
+    worker must see the row) and carries the run's id only.
     """
-    existing = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-queued_at").first()
-    if existing is not None:
-        return existing, False
-    run = SyncRun.objects.create(connection=connection, trigger=trigger, dry_run=dry_run, full=full)
-    transaction.on_commit(lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}"))
-    return run, True
+    run, created = claim_run(connection, trigger=trigger, dry_run=dry_run, full=full)
+    if created:
+        transaction.on_commit(
+            lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}")
+        )
+    return run, created
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What *Retry failed records* did for one connection."""
+
+    connection: Connection
+    records: int  # failing records whose change was put back in the queue (their mirror rows marked pending)
+    run: SyncRun | None  # the run that picks them up (None when there was nothing to retry)
+    queued: bool  # False: ``run`` was already queued or running (the run-already-queued guard)
+
+    def describe(self) -> str:
+        """The message that confirms what was re-queued."""
+        name = f"“{self.connection.name}”"
+        if self.run is None:
+            return f"{name}: no failing record to retry."
+        what = f"{self.records} failed record{'s' if self.records != 1 else ''} of {name} re-queued"
+        if self.queued:
+            return f"{what}: run {self.run.pk} queued to sync them."
+        if self.run.status == RunStatus.QUEUED:
+            return f"{what}: run {self.run.pk} is already queued and syncs them."
+        return f"{what}: run {self.run.pk} is already running; the next run syncs them."
+
+
+def retry_failed(connection: Connection, outcomes: QuerySet | None = None) -> Retry:
+    """Re-queue failing records of ``connection``: mark their mirror rows pending (so the next run plans them
+    again, even one whose change was consumed) and queue a run, unless one is queued or running.
+
+    ``outcomes``: the failing outcomes chosen (those of other connections, dry runs and outcomes that are
+    not failures are left out); by default every record whose latest outcome is a failing one.
+    """
+    if outcomes is None:
+        outcomes = latest_outcomes(connection.pk)
+    chosen = outcomes.filter(run__connection=connection, run__dry_run=False, outcome__in=FAILING_OUTCOMES)
+    # The record that failed is the source of its direction: NetSuite's for NetSuite → app, the app's otherwise.
+    ids: dict[str, set[str]] = {Side.NETSUITE: set(), Side.APP: set()}
+    for direction, netsuite_id, app_id in chosen.values_list("direction", "netsuite_id", "app_id"):
+        side, record_id = (Side.NETSUITE, netsuite_id) if direction == SyncDirection.TO_APP else (Side.APP, app_id)
+        if record_id:
+            ids[side].add(record_id)
+    marked = 0
+    for side, record_ids in ids.items():
+        record_ids = sorted(record_ids)
+        for start in range(0, len(record_ids), 500):
+            marked += MirrorRecord.objects.filter(
+                connection=connection, side=side, record_id__in=record_ids[start : start + 500]
+            ).update(pending=True)
+    if not marked:
+        return Retry(connection, 0, None, False)
+    run, queued = enqueue_run(connection, trigger=Trigger.MANUAL)
+    return Retry(connection, marked, run, queued)
+
+
+def retry_failed_outcomes(outcomes: QuerySet) -> list[Retry]:
+    """*Retry failed records* for chosen outcomes, one :func:`retry_failed` per connection they belong to."""
+    connection_ids = set(
+        outcomes.filter(outcome__in=FAILING_OUTCOMES, run__dry_run=False).values_list("run__connection_id", flat=True)
+    )
+    return [
+        retry_failed(connection, RecordOutcome.objects.filter(pk__in=outcomes.values("pk")))
+        for connection in Connection.objects.filter(pk__in=connection_ids).order_by("name")
+    ]
 
 
 def confirm_deletions(connection: Connection) -> int:
@@ -65,7 +166,7 @@ def connection_status(
 ) -> ConnectionStatus:
     """The connection's state in words (a few queries; the list page passes the runs in)."""
     if last_run is None:
-        last_run = SyncRun.objects.filter(connection=connection).exclude(status__in=ACTIVE).first()
+        last_run = last_real_runs(connection.pk).first()
     if active_run is None:
         active_run = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).first()
     schedule = Schedule.objects.filter(name=connection_schedule_name(connection.pk)).first()
@@ -73,6 +174,9 @@ def connection_status(
     accounts = (connection.netsuite_account, connection.app_account)
     broken = [a for a in accounts if a.status in (AccountStatus.ERROR, AccountStatus.NEEDS_REAUTH)]
     state = ConnectionState.objects.filter(connection=connection).first()
+    if connection.paused and connection.paused_reason.startswith(AUTH_PAUSE_PREFIX):
+        # Paused by the engine, not by someone: it waits for a re-authorization (the list flags it too).
+        return ConnectionStatus("attention", "Needs attention", connection.paused_reason, last_run, None)
     if connection.paused:
         return ConnectionStatus("paused", "Paused", connection.paused_reason or "Not scheduled.", last_run, None)
     if broken:
@@ -84,13 +188,24 @@ def connection_status(
             "review them and confirm."
         )
         return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
+    failing = failing_count(connection.pk)
+    if run_trouble(last_run.status if last_run else None, failing):
+        parts = []
+        if last_run is not None and last_run.status in TROUBLED:
+            error = (last_run.error or "").strip().splitlines()
+            parts.append(
+                f"Run {last_run.pk} {last_run.get_status_display().lower()}" + (f": {error[0][:300]}" if error else ".")
+            )
+        if failing:
+            parts.append(f"{failing} record{'s are' if failing != 1 else ' is'} failing (see the health below).")
+        if active_run is not None:
+            parts.append(f"Run {active_run.pk} is {active_run.status}.")
+        return ConnectionStatus("attention", "Needs attention", " ".join(parts), last_run, next_run)
     if active_run is not None:
         if last_run is None:
             return ConnectionStatus("scanning", "Scanning", "The first sync is reading both sides.", None, next_run)
         return ConnectionStatus(
             "syncing", "Syncing", f"Run {active_run.pk} is {active_run.status}.", last_run, next_run
         )
-    if last_run is not None and last_run.status in (RunStatus.FAILED,):
-        return ConnectionStatus("attention", "Needs attention", last_run.error[:300], last_run, next_run)
     when = timezone.localtime(next_run).strftime("%H:%M UTC") if next_run else "when the worker runs"
     return ConnectionStatus("active", "Active and listening", f"Next run {when}.", last_run, next_run)

@@ -36,13 +36,14 @@ def scheduled_run(connection_id: int) -> str | None:
     from connections.models import Connection
 
     from .runner import run_sync
+    from .services import claim_run
 
     connection = Connection.objects.filter(pk=connection_id, paused=False).first()
     if connection is None:
         return None
-    if SyncRun.objects.filter(connection=connection, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    run, created = claim_run(connection, trigger=Trigger.SCHEDULE)  # the same guard as Run now
+    if not created:
         return "already queued or running"
-    run = SyncRun.objects.create(connection=connection, trigger=Trigger.SCHEDULE)
     return run_sync(run.pk).status
 
 

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from changelog.actor import acting_as
+from connections.models import free_connection_name
 from connections.providers.registry import PROVIDERS
 from connections.services import verify_account
 
@@ -175,7 +176,9 @@ def app_step(page: WizardPage):
 
 # --- step 5: review, and make the (paused) connection with its dry run ------------------------------
 def _default_name(choices: Choices) -> str:
-    return f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {choices.app_account.label}"[:200]
+    """The suggested name, numbered (" (2)"…) when another connection bears it: names are unique."""
+    base = f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {choices.app_account.label}"
+    return free_connection_name(base, exclude_pk=choices.connection.pk if choices.connection else None)
 
 
 def review_step(page: WizardPage):
@@ -191,7 +194,10 @@ def review_step(page: WizardPage):
             try:
                 connection = setup.save_draft(state, choices, state.name, state.interval_minutes, page.request.user)
             except ValidationError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+                for field, field_errors in errors.items():
+                    # A name another connection bears is said under the name field; the rest above the form.
+                    form.add_error("name" if field == "name" else None, field_errors)
             else:
                 state.dry_run_id = setup.dry_run(connection).pk
                 return page.go("preview")

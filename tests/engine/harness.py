@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connections.models import ConnectedAccount, Connection
+from connections.models import ConnectedAccount, Connection, free_connection_name
 from connections.services import verify_account
 from sandbox.common.server import SandboxServer
 from sandbox.google import GoogleSandbox
@@ -71,8 +71,8 @@ def make_connection(
     google.set_credentials({"refresh_token": tokens["refresh_token"]})
     google.save()
     subsidiary = netsuite.subsidiaries.filter(is_inactive=False, is_elimination=False).order_by("internal_id").first()
+    fields.setdefault("name", free_connection_name("Sandbox ⇄ Google"))  # names are unique: a second gets " (2)"
     return Connection.objects.create(
-        name="Sandbox ⇄ Google",
         netsuite_account=netsuite,
         subsidiary=subsidiary,
         contact_type=contact_type,

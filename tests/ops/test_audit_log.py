@@ -53,7 +53,9 @@ def test_outcomes_filter_by_run_and_search_by_email_with_a_readable_diff(admin_c
     _outcomes(other, 2)
     base = reverse("admin:syncengine_recordoutcome_changelist")
     html = admin_client.get(f"{base}?run__id__exact={run.pk}").content.decode()
-    assert html.count("p0@example.com") == 1 and "p2@example.com" in html
+    # The email column (each row's action checkbox names the outcome too).
+    assert html.count('<td class="field-email">p0@example.com</td>') == 1 and "p2@example.com" in html
+    assert html.count('<td class="field-email">') == 3
     assert '<table class="field-diff">' in html and "Ann 2" in html
     html = admin_client.get(f"{base}?q=p1@example.com").content.decode()
     assert "p1@example.com" in html and "p0@example.com" not in html
@@ -63,10 +65,15 @@ def test_link_timeline_lists_the_pair_outcomes_across_runs(admin_client, connect
     link = RecordLink.objects.create(
         connection=connection_obj, key="cs-1", netsuite_id="7", app_id="people/c7", match_key="ann@example.com"
     )
-    for _ in range(2):
-        _outcomes(SyncRun.objects.create(connection=connection_obj, status=RunStatus.SUCCEEDED), 1, link=link)
+    runs = [SyncRun.objects.create(connection=connection_obj, status=RunStatus.SUCCEEDED) for _ in range(2)]
+    for run in runs:
+        _outcomes(run, 1, link=link)
     html = admin_client.get(reverse("admin:syncengine_recordlink_change", args=[link.pk])).content.decode()
-    assert html.count("Updated") >= 2
+    # One history row per outcome, each naming its run: counted by the outcome cell, which the page's
+    # "Updated at" label does not supply.
+    assert html.count("<td>Updated</td>") == 2
+    for run in runs:
+        assert html.count(f"<td>run {run.pk}</td>") == 1, run.pk
 
 
 @pytest.mark.parametrize("name", ["syncrun", "recordoutcome", "recordlink"])
