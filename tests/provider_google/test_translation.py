@@ -83,6 +83,7 @@ PERSON = {
 def test_person_reads_as_typed_canonical_values():
     values = person_values(PERSON, {"contactGroups/vip": "VIP", "contactGroups/myContacts": "My Contacts"})
     assert values == {
+        "name": "Ada King Lovelace",  # Google's unstructuredName: the name as shown
         "givenName": "Ada",
         "familyName": "Lovelace",
         "email": "ada@example.com",  # the primary one, not the first listed
