@@ -237,6 +237,7 @@ def _field_options(html: str, select_name: str) -> list[str]:
 def test_the_rule_editor_offers_no_partner_or_sales_rep_for_contacts_and_says_why(
     sandboxes, contacts_connection, client, administrator_user
 ):
+    sandboxes.netsuite.seed({"records": {"campaign": [{"title": "Trade Show"}]}})
     refresh_catalog(contacts_connection.netsuite_account, "contacts")
     client.force_login(administrator_user)
     for direction, prefix in (("to_app", "conditions-0-field_id"), ("to_netsuite", "actions-0-field_id")):
@@ -244,6 +245,8 @@ def test_the_rule_editor_offers_no_partner_or_sales_rep_for_contacts_and_says_wh
         html = client.get(reverse("admin:rules_rule_change", args=[rule.pk])).content.decode()
         offered = _field_options(html, prefix)
         assert "contactSource" in offered, direction
+        # Its values are picked by name: the campaigns are suggested.
+        assert '<option value="Trade Show" label="Lead Source"></option>' in html, direction
         assert not {"partner", "salesRep", "leadSource"} & set(offered), direction
         assert "Partner and Sales Rep are not fields of NetSuite contacts" in html
 
