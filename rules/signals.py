@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from changelog.recorder import record_created
+
 from .choices import Match, RuleDirection
 from .defaults import default_rule_conditions
 from .models import DEFAULT_RULE_NAME, Condition, Rule
@@ -16,18 +18,20 @@ def create_default_rules(sender, instance, created: bool, raw: bool = False, **k
     """
     if not created or raw:
         return
-    rules = Rule.objects.bulk_create(
+    made = Rule.objects.bulk_create(
         Rule(connection=instance, direction=direction, order=10, name=DEFAULT_RULE_NAME, match=Match.ALL)
         for direction in RuleDirection.values
     )
-    add_default_conditions(instance, rules)
+    record_created(made)  # bulk_create sends no signal: the change history is told here
+    add_default_conditions(instance, made)
 
 
 def add_default_conditions(connection, rules: list[Rule]) -> None:
     """Add the default conditions of ``connection``'s app and contact type to its default ``rules``."""
     provider = connection.app_account.provider
-    Condition.objects.bulk_create(
+    made = Condition.objects.bulk_create(
         Condition(rule=rule, field_id=default.field_id, operator=default.operator, value=None)
         for rule in rules
         for default in default_rule_conditions(provider, connection.contact_type, rule.direction)
     )
+    record_created(made)
