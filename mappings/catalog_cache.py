@@ -26,6 +26,7 @@ from connections.clients import client_for
 from connections.models import ConnectedAccount, Connection
 from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldSpec
+from connections.providers.netsuite.contact_types import contact_type as netsuite_contact_type
 from connections.providers.registry import GOOGLE_CONTACTS, NETSUITE, get_provider
 
 from .catalogs import GOOGLE_CONTACTS_OBJECT, app_catalog, netsuite_catalog
@@ -118,7 +119,9 @@ class CatalogSide:
 
     ``app_label`` names the app in messages ("NetSuite", "Google Contacts");
     ``fields`` maps field ids to specs, in catalog order; ``fetched_at`` is
-    None while the catalog is the static fallback (never refreshed).
+    None while the catalog is the static fallback (never refreshed);
+    ``absent_fields_note`` says which usual fields this object type lacks,
+    and why ("Partner and Sales Rep are not fields of NetSuite contacts…").
     """
 
     account: ConnectedAccount
@@ -126,6 +129,7 @@ class CatalogSide:
     app_label: str
     fields: Mapping[str, FieldSpec]
     fetched_at: datetime | None = None
+    absent_fields_note: str = ""
 
     @property
     def cached(self) -> bool:
@@ -157,7 +161,15 @@ def catalog_side(account: ConnectedAccount, object_type: str) -> CatalogSide:
         app_label=get_provider(account.provider).label,
         fields=MappingProxyType({spec.id: spec for spec in specs}),
         fetched_at=cached.fetched_at if cached is not None else None,
+        absent_fields_note=absent_fields_note(account.provider, object_type),
     )
+
+
+def absent_fields_note(provider: str, object_type: str) -> str:
+    """Which usual fields ``object_type`` of ``provider`` lacks, and why; empty when it lacks none."""
+    if provider == NETSUITE and object_type in NetSuiteContactType.values:
+        return netsuite_contact_type(object_type).absent_fields_note
+    return ""
 
 
 def connection_sides(connection: Connection) -> ConnectionSides:

@@ -30,31 +30,46 @@ def _spec(field_id: str, label: str, field_type: FieldType, help_text: str = "",
 # --- NetSuite ----------------------------------------------------------------------------------------------------
 
 _NAMES = (
+    _spec("salutation", "Mr./Ms...", T.TEXT),
     _spec("firstName", "First Name", T.TEXT),
+    _spec("middleName", "Middle Name", T.TEXT),
     _spec("lastName", "Last Name", T.TEXT),
 )
 _COMPANY_NAME = _spec("companyName", "Company Name", T.TEXT)
 _TITLE = _spec("title", "Job Title", T.TEXT)
 _EMAIL = _spec("email", "Email", T.EMAIL)
+_ALT_EMAIL = _spec("altEmail", "Alt. Email", T.EMAIL)
 _PHONE = _spec("phone", "Phone", T.PHONE)
 _ALT_PHONE = _spec("altPhone", "Alt. Phone", T.PHONE)
 _MOBILE_PHONE = _spec("mobilePhone", "Mobile Phone", T.PHONE)
 _HOME_PHONE = _spec("homePhone", "Home Phone", T.PHONE)
+_OFFICE_PHONE = _spec("officePhone", "Office Phone", T.PHONE)
+_FAX = _spec("fax", "Fax", T.PHONE)
 _COMMENTS = _spec("comments", "Comments", T.LONG_TEXT)
 _DEFAULT_ADDRESS = _spec(
     "defaultAddress", "Default Address", T.ADDRESS, "The default address of the record's address book."
 )
 _COMPANY = _spec("company", "Company", T.REFERENCE, "The customer (or other entity) the contact works for.")
+# Customers only: NetSuite's contact record has no Partner and no Sales Rep, and
+# names its Initial Lead Source contactSource (reference, 4.1 and 4.2).
 _SALES_FIELDS = (
     _spec("leadSource", "Initial Lead Source", T.REFERENCE),
     _spec("partner", "Partner", T.REFERENCE),
     _spec("salesRep", "Sales Rep", T.REFERENCE),
 )
+_CONTACT_SOURCE = _spec("contactSource", "Initial Lead Source", T.REFERENCE, "The campaign the contact came from.")
 _CUSTOMER_FIELDS = (
     _spec("entityStatus", "Status", T.REFERENCE, "The customer's status (LEAD-..., PROSPECT-..., CUSTOMER-...)."),
     _spec("category", "Category", T.REFERENCE),
 )
 _COMMON_TAIL = (
+    _spec(
+        "entityId",
+        "ID",
+        T.TEXT,
+        "The record's name in NetSuite's lists (made from its names unless auto-numbered); never renamed by the sync.",
+        writable=False,
+    ),
     _spec(
         "subsidiary",
         "Primary Subsidiary",
@@ -80,9 +95,11 @@ NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
         NetSuiteContactType.COMPANY_CUSTOMERS: (
             _COMPANY_NAME,
             _EMAIL,
+            _ALT_EMAIL,
             _PHONE,
             _ALT_PHONE,
             _MOBILE_PHONE,
+            _FAX,
             _COMMENTS,
             _DEFAULT_ADDRESS,
             *_SALES_FIELDS,
@@ -93,10 +110,12 @@ NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
             *_NAMES,
             _TITLE,
             _EMAIL,
+            _ALT_EMAIL,
             _PHONE,
             _ALT_PHONE,
             _MOBILE_PHONE,
             _HOME_PHONE,
+            _FAX,
             _COMMENTS,
             _DEFAULT_ADDRESS,
             *_SALES_FIELDS,
@@ -108,12 +127,15 @@ NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
             _TITLE,
             _COMPANY,
             _EMAIL,
+            _ALT_EMAIL,
             _PHONE,
+            _OFFICE_PHONE,
             _MOBILE_PHONE,
             _HOME_PHONE,
+            _FAX,
             _COMMENTS,
             _DEFAULT_ADDRESS,
-            *_SALES_FIELDS,
+            _CONTACT_SOURCE,
             *_COMMON_TAIL,
         ),
     }
@@ -135,6 +157,12 @@ GOOGLE_CONTACTS_CATALOG: tuple[FieldSpec, ...] = (
     _spec("notes", "Notes", T.LONG_TEXT, "The contact's biography."),
     _spec("birthday", "Birthday", T.DATE),
     _spec("url", "Website (primary)", T.URL),
+    _spec(
+        "name",
+        "Name (as shown)",
+        T.TEXT,
+        "The whole name as one text, as Google shows it (for companies); First/Last name set its parts.",
+    ),
     _spec("memberships", "Contact groups (labels)", T.GROUPS),
 )
 

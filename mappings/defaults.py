@@ -49,6 +49,9 @@ DEFAULT_MAPPINGS: Mapping[tuple[str, str], tuple[DefaultMapping, ...]] = Mapping
     {
         (GOOGLE_CONTACTS, NetSuiteContactType.COMPANY_CUSTOMERS): (
             _m("companyName", "organization.name"),
+            # A Google contact with only an organization has no name (no displayName):
+            # the company name is its name too, so the company shows under it.
+            _m("companyName", "name", Direction.TO_APP),
             _EMAIL,
             _WORK_PHONE,
             _MOBILE_PHONE,

@@ -141,6 +141,10 @@ class RuleAdmin(admin.ModelAdmin):
                 "source": sides.source.description,
                 "target": sides.target.description,
                 "statement": rule_statement(direction, sides),
+                # Fields the record type lacks are not offered: say why (Partner and Sales Rep on contacts).
+                "absent_fields": list(
+                    dict.fromkeys(filter(None, (sides.source.absent_fields_note, sides.target.absent_fields_note)))
+                ),
             }
             context["rule_datalists"] = [
                 (SOURCE_DATALIST, datalist_entries(sides.source.fields.values())),

@@ -47,6 +47,7 @@ class ConditionForm(forms.ModelForm):
         source = sides.source
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{source.app_label} field"
+            self.fields["field_id"].help_text = source.absent_fields_note
             self.fields["field_id"].choices = catalog_field_choices(
                 source, current=self.instance.field_id, blank_label=WHOLE_RECORD
             )
@@ -89,7 +90,9 @@ class ActionForm(forms.ModelForm):
         target = sides.target
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{target.app_label} field"
-            self.fields["field_id"].help_text = "For a group action, leave empty to use the contact groups."
+            self.fields["field_id"].help_text = " ".join(
+                filter(None, ["For a group action, leave empty to use the contact groups.", target.absent_fields_note])
+            )
             self.fields["field_id"].choices = catalog_field_choices(
                 target, current=self.instance.field_id, read_only_apart=True
             )

@@ -95,6 +95,7 @@ CUSTOMER = RecordType(
     + (
         _f("title", "Job Title", Kind.TEXT, max_length=99),
         _f("email", "Email", Kind.EMAIL, max_length=254),
+        _f("altEmail", "Alt. Email", Kind.EMAIL, max_length=254),
         _f("phone", "Phone", Kind.PHONE, max_length=32),
         _f("altPhone", "Alt. Phone", Kind.PHONE, max_length=32),
         _f("mobilePhone", "Mobile Phone", Kind.PHONE, max_length=32),
@@ -127,6 +128,7 @@ CONTACT = RecordType(
         _f("company", "Company", Kind.REF, "customer"),
         _f("subsidiary", "Subsidiary", Kind.REF, "subsidiary"),
         _f("email", "Email", Kind.EMAIL, max_length=254),
+        _f("altEmail", "Alt. Email", Kind.EMAIL, max_length=254),
         _f("phone", "Main Phone", Kind.PHONE, max_length=32),
         _f("officePhone", "Office Phone", Kind.PHONE, max_length=32),
         _f("mobilePhone", "Mobile Phone", Kind.PHONE, max_length=32),

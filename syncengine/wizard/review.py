@@ -16,7 +16,9 @@ from mappings.catalogs import app_catalog, field_by_id, netsuite_catalog
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions
 from mappings.defaults import default_mappings
-from rules.choices import RuleDirection
+from rules.choices import Operator, RuleDirection
+from rules.defaults import default_rule_conditions
+from rules.formatting import describe_condition
 from rules.models import DEFAULT_RULE_NAME
 from rules.sides import direction_label
 
@@ -82,14 +84,27 @@ def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRo
     return rows
 
 
-def default_rule_rows(app_provider: str) -> list[RuleRow]:
-    """The default rules: "Sync everyone" in each direction (no conditions, no actions)."""
+def default_rule_rows(app_provider: str, contact_type: str) -> list[RuleRow]:
+    """The default rules: "Sync everyone" in each direction (no actions; conditions from :mod:`rules.defaults`)."""
     app_label = PROVIDERS[app_provider].label
-    return [
-        RuleRow(
-            name=DEFAULT_RULE_NAME,
-            direction=direction_label(direction, app_label),
-            meaning="No conditions: every record with an email is synced; no field is set by an action.",
-        )
-        for direction in RuleDirection.values
-    ]
+    ns_fields = netsuite_catalog(contact_type)
+    try:
+        app_fields = app_catalog(app_provider, app_object_type(app_provider))
+    except LookupError:
+        app_fields = ()
+    rows = []
+    for direction in RuleDirection.values:
+        source = app_fields if direction == RuleDirection.TO_NETSUITE else ns_fields
+        conditions = [
+            describe_condition(_label(source, c.field_id), Operator(c.operator), None)
+            for c in default_rule_conditions(app_provider, contact_type, direction)
+        ]
+        if conditions:
+            meaning = (
+                f"Every record with an email whose {' and '.join(conditions)} is synced; the others are excluded "
+                "(NetSuite would refuse them); no field is set by an action."
+            )
+        else:
+            meaning = "No conditions: every record with an email is synced; no field is set by an action."
+        rows.append(RuleRow(name=DEFAULT_RULE_NAME, direction=direction_label(direction, app_label), meaning=meaning))
+    return rows

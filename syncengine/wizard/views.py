@@ -207,7 +207,7 @@ def review_step(page: WizardPage):
         form=form,
         app_label=PROVIDERS[app_provider].label,
         mapping_rows=default_mapping_rows(app_provider, choices.contact_type),
-        rule_rows=default_rule_rows(app_provider),
+        rule_rows=default_rule_rows(app_provider, choices.contact_type),
         overlaps=overlap_warnings([choices.netsuite_account, choices.app_account], exclude=choices.connection),
     )
 

@@ -26,15 +26,18 @@ def test_every_default_mapping_has_a_direction_the_table_allows(contact_type, ne
 
 
 @pytest.mark.parametrize("contact_type", list(CT))
-def test_no_app_field_is_written_twice_by_the_defaults(contact_type):
+def test_no_field_is_written_twice_by_the_defaults(contact_type):
     mappings = default_mappings("google_contacts", contact_type)
     assert len({m.app_field for m in mappings}) == len(mappings)
-    assert len({m.netsuite_field for m in mappings}) == len(mappings)
+    # One NetSuite field may feed two app fields (companyName → Company and Name), never be written by two.
+    to_netsuite = [m.netsuite_field for m in mappings if m.direction != TO_APP]
+    assert len(set(to_netsuite)) == len(to_netsuite)
 
 
 EXPECTED_DEFAULTS = {
     CT.COMPANY_CUSTOMERS: {
         ("companyName", "organization.name", TWO),
+        ("companyName", "name", TO_APP),  # the company's name is the Google contact's name
         ("email", "email", TWO),
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
@@ -102,17 +105,23 @@ def test_the_readme_table_lists_each_contact_type_with_its_rows():
 
 
 CANONICAL_TYPES = {
+    "salutation": T.TEXT,
     "firstName": T.TEXT,
+    "middleName": T.TEXT,
     "lastName": T.TEXT,
     "companyName": T.TEXT,
     "email": T.EMAIL,
+    "altEmail": T.EMAIL,
     "phone": T.PHONE,
     "altPhone": T.PHONE,
+    "officePhone": T.PHONE,
     "mobilePhone": T.PHONE,
     "homePhone": T.PHONE,
+    "fax": T.PHONE,
     "title": T.TEXT,
     "comments": T.LONG_TEXT,
     "leadSource": T.REFERENCE,
+    "contactSource": T.REFERENCE,
     "partner": T.REFERENCE,
     "salesRep": T.REFERENCE,
     "entityStatus": T.REFERENCE,
@@ -123,11 +132,13 @@ CANONICAL_TYPES = {
     "isInactive": T.BOOLEAN,
     "defaultAddress": T.ADDRESS,
     "externalId": T.TEXT,
+    "entityId": T.TEXT,
     "dateCreated": T.DATETIME,
     "lastModifiedDate": T.DATETIME,
 }
-READ_ONLY = {"subsidiary", "externalId", "dateCreated", "lastModifiedDate"}
-CUSTOMER_ONLY = {"companyName", "altPhone", "entityStatus", "category"}
+READ_ONLY = {"subsidiary", "externalId", "entityId", "dateCreated", "lastModifiedDate"}
+# NetSuite's contact record has none of these (reference, 4.1 and 4.2); its Initial Lead Source is contactSource.
+CUSTOMER_ONLY = {"companyName", "altPhone", "entityStatus", "category", "leadSource", "partner", "salesRep"}
 
 
 @pytest.mark.parametrize("contact_type", list(CT))
@@ -140,11 +151,12 @@ def test_netsuite_catalogs_use_the_canonical_ids_types_and_writability(contact_t
         assert spec.writable == (spec.id not in READ_ONLY), spec.id
         assert not spec.custom and spec.label
     has = set(ids)
-    assert {"email", "phone", "mobilePhone", "comments", "defaultAddress", "leadSource", "subsidiary"} <= has
+    assert {"email", "altEmail", "phone", "mobilePhone", "fax", "comments", "defaultAddress", "subsidiary"} <= has
     if contact_type == CT.CONTACTS:
-        assert "company" in has and not has & CUSTOMER_ONLY
+        assert {"company", "contactSource", "officePhone", "salutation", "middleName"} <= has
+        assert not has & CUSTOMER_ONLY
     else:
-        assert "company" not in has and CUSTOMER_ONLY - {"companyName"} <= has
+        assert not has & {"company", "contactSource", "officePhone"} and CUSTOMER_ONLY - {"companyName"} <= has
     assert ("companyName" in has) == (contact_type == CT.COMPANY_CUSTOMERS)
     assert ("firstName" in has) == ("title" in has) == (contact_type != CT.COMPANY_CUSTOMERS)
 
@@ -161,6 +173,7 @@ def test_the_google_catalog_uses_the_canonical_ids_and_types():
         "phone.other": T.PHONE,
         "organization.name": T.TEXT,
         "organization.title": T.TEXT,
+        "name": T.TEXT,
         "address": T.ADDRESS,
         "notes": T.LONG_TEXT,
         "birthday": T.DATE,

@@ -61,7 +61,7 @@ def test_catalog_for_reads_the_static_catalog_until_a_refresh_is_cached(netsuite
 
     seed_catalog(netsuite_account, "contacts", [netsuite_catalog("contacts")[0]])
 
-    assert [spec.id for spec in catalog_for(netsuite_account, "contacts")] == ["firstName"]
+    assert [spec.id for spec in catalog_for(netsuite_account, "contacts")] == [netsuite_catalog("contacts")[0].id]
     assert catalog_for(netsuite_account, "individual_customers") == list(netsuite_catalog("individual_customers"))
 
 

@@ -11,6 +11,7 @@ TWO, TO_APP = "two_way", "to_app"
 DOCUMENTED = {
     "company_customers": [
         ("companyName", "organization.name", TWO),
+        ("companyName", "name", TO_APP),
         ("email", "email", TWO),
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),

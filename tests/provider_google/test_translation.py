@@ -83,6 +83,7 @@ PERSON = {
 def test_person_reads_as_typed_canonical_values():
     values = person_values(PERSON, {"contactGroups/vip": "VIP", "contactGroups/myContacts": "My Contacts"})
     assert values == {
+        "name": "Ada King Lovelace",  # Google's unstructuredName: the name as shown
         "givenName": "Ada",
         "familyName": "Lovelace",
         "email": "ada@example.com",  # the primary one, not the first listed
@@ -184,6 +185,19 @@ def test_adding_and_clearing_phones_by_type():
 def test_name_change_keeps_middle_name_and_drops_stale_unstructured_name():
     body = apply_values(person_to_record(PERSON).meta["person"], {"familyName": "Byron"}, ["familyName"])
     assert body["names"] == [{"givenName": "Ada", "familyName": "Byron", "middleName": "King"}]
+
+
+def test_the_whole_name_replaces_the_name_and_parts_written_with_it_set_its_parts():
+    base = person_to_record(PERSON).meta["person"]
+    assert apply_values(base, {"name": "Globex Inc."}, ["name"])["names"] == [{"unstructuredName": "Globex Inc."}]
+    assert apply_values(base, {}, ["name"])["names"] == []
+    # A new company contact: its name is the company's, next to its organization.
+    person = new_person({"name": "Globex Inc.", "organization.name": "Globex Inc."}, "ns-1")
+    assert person["names"] == [{"unstructuredName": "Globex Inc."}]
+    assert person["organizations"] == [{"name": "Globex Inc."}]
+    # Whatever the order given, First name written with it wins over the free-form text.
+    body = apply_values(base, {"givenName": "Ann", "name": "Ann Lee"}, ["givenName", "name"])
+    assert body["names"] == [{"givenName": "Ann"}]
 
 
 def test_primary_email_is_replaced_and_secondary_kept_first_is_primary():

@@ -16,7 +16,7 @@ SCHEMA = {
         "lastModifiedDate": {"title": "Last Modified", "type": "string", "format": "date-time"},
         "externalId": {"title": "External ID", "type": "string"},
         "isInactive": {"title": "Inactive", "type": "boolean"},
-        "entityId": {"title": "ID", "type": "string"},  # not a synced field
+        "entityId": {"title": "ID", "type": "string"},
         "links": {"type": "array"},
         "custentity_tier": {
             "title": "Tier",
@@ -47,10 +47,10 @@ def test_standard_fields_take_canonical_types_and_read_only_flags():
     assert specs["companyName"].max_length == 83
     assert specs["salesRep"].type == FieldType.REFERENCE
     assert specs["salesRep"].options == (FieldOption("7", "Jane Rep"),)
-    for read_only in ("subsidiary", "externalId", "dateCreated", "lastModifiedDate"):
-        assert not specs[read_only].writable, read_only
+    for read_only in ("subsidiary", "externalId", "entityId", "dateCreated", "lastModifiedDate"):
+        assert not specs[read_only].writable, read_only  # entityId: read for rules, never renamed by the sync
     assert specs["companyName"].writable
-    assert "entityId" not in specs and "links" not in specs
+    assert "links" not in specs
     assert not specs["email"].custom
 
 

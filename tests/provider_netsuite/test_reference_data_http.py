@@ -88,13 +88,25 @@ def test_standard_fields_are_typed_with_reference_options_and_read_only_flags(cl
     assert list(catalog["partner"].options) == client.partners()
     assert list(catalog["leadSource"].options) == client.lead_sources()
     assert catalog["salesRep"].options and catalog["leadSource"].options
-    for field_id in ("dateCreated", "lastModifiedDate", "subsidiary", "externalId"):
+    for field_id in ("dateCreated", "lastModifiedDate", "subsidiary", "externalId", "entityId"):
         assert not catalog[field_id].writable, field_id
     assert catalog["companyName"].writable and catalog["email"].writable
-    assert "entityId" not in catalog and "addressBook" not in catalog
+    assert "addressBook" not in catalog
 
 
-def test_the_contact_catalog_has_contact_fields(client):
-    catalog = {spec.id for spec in client.field_catalog("contacts")}
+def test_the_contact_catalog_has_contact_fields(client, account):
+    specs = {spec.id: spec for spec in client.field_catalog("contacts")}
+    catalog = set(specs)
     assert {"firstName", "lastName", "title", "email", "company", "subsidiary"} <= catalog
-    assert "companyName" not in catalog and "salesRep" not in catalog
+    # The contact record's other standard fields (reference, 4.2).
+    assert {"salutation", "middleName", "altEmail", "officePhone", "fax", "contactSource", "entityId"} <= catalog
+    assert (specs["altEmail"].type, specs["officePhone"].type, specs["fax"].type) == (
+        FieldType.EMAIL,
+        FieldType.PHONE,
+        FieldType.PHONE,
+    )
+    # A contact's Initial Lead Source is contactSource, a campaign picked by name like a customer's leadSource.
+    assert specs["contactSource"].type == FieldType.REFERENCE and specs["contactSource"].writable
+    assert list(specs["contactSource"].options) == client.lead_sources() and specs["contactSource"].options
+    # Contacts have no company name, partner, sales rep, or customer lead source.
+    assert not catalog & {"companyName", "salesRep", "partner", "leadSource"}

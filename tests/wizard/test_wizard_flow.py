@@ -4,6 +4,7 @@ first run."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.urls import reverse
 
 from connections.models import Connection
@@ -103,11 +104,38 @@ def test_going_back_and_changing_the_contact_type_makes_a_fitting_connection(cli
     client.post(wizard_url("contact-type"), {"c-contact_type": "company_customers"})
     response = client.get(wizard_url("preview"))  # the preview was for the old choices
     assert response.status_code == 302 and response["Location"] == wizard_url("review")
+    # A Google contact without a company: NetSuite would refuse it as a company customer.
+    sandboxes.google.seed({"persons": [{"names": [{"givenName": "Sol"}], "emailAddresses": [{"value": "sol@x.test"}]}]})
+    netsuite_log_before = len(sandboxes.netsuite.requests())
     client.post(wizard_url("review"), {"r-name": "Companies", "r-interval_minutes": "15"})
     second = Connection.objects.get()
     assert second.pk != first.pk and second.contact_type == "company_customers"
     fields = set(FieldMapping.objects.filter(connection=second).values_list("netsuite_field", flat=True))
     assert "companyName" in fields and "firstName" not in fields
+
+    # The Company Customers dry run: the one generated company with an email would reach Google; the
+    # four Google contacts with a company would become company customers; Sol, without one, is excluded
+    # by the default rule (not refused by NetSuite); the individual customers (Ada, Alan) are not read.
+    dry = SyncRun.objects.get(connection=second)
+    assert dry.dry_run and dry.status == RunStatus.SUCCEEDED, dry.error
+    outcomes = RecordOutcome.objects.filter(run=dry)
+    grouped = outcomes.order_by().values_list("direction", "outcome").annotate(n=Count("id"))
+    per_direction = {(d, o): n for d, o, n in grouped}
+    assert per_direction == {
+        (SyncDirection.TO_APP, Outcome.CREATED): 1,
+        (SyncDirection.TO_NETSUITE, Outcome.CREATED): 4,
+        (SyncDirection.TO_NETSUITE, Outcome.SKIPPED_BY_RULES): 1,
+    }
+    excluded = outcomes.get(outcome=Outcome.SKIPPED_BY_RULES)
+    assert excluded.email == "sol@x.test" and "Company is not empty → failed (record: empty)" in excluded.message
+    assert not outcomes.filter(email__in=["ada@example.com", "alan@example.com"]).exists()
+    # Nothing written: no record request to NetSuite but reads (SuiteQL), and Google unchanged.
+    record_writes = [
+        r
+        for r in sandboxes.netsuite.requests()[netsuite_log_before:]
+        if r["method"] != "GET" and "/query/" not in r["path"]
+    ]
+    assert record_writes == [] and sandboxes.google.state()["contacts"] == 5
 
 
 def test_cancel_removes_the_connection_that_never_started(client, administrator_user, sandboxes):

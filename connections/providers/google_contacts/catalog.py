@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from ..fields import FieldOption, FieldSpec, FieldType
 from .person_fields import USER_DEFINED_PREFIX
 
+# "name" is the contact's name as one text (People API: names[].unstructuredName; Google
+# shows it as the contact's title). It is how a record with one name, a company, gets a
+# visible name: a contact with only an organization has no names and no displayName.
+NAME_HELP = "The whole name as one text, as Google shows it (for companies); First/Last name set its parts."
+
 STANDARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("givenName", "First name", FieldType.TEXT),
     FieldSpec("familyName", "Last name", FieldType.TEXT),
@@ -22,6 +27,7 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("notes", "Notes", FieldType.LONG_TEXT),
     FieldSpec("birthday", "Birthday", FieldType.DATE, help="Birthdays without a year read as empty."),
     FieldSpec("url", "Website (primary)", FieldType.URL),
+    FieldSpec("name", "Name (as shown)", FieldType.TEXT, help=NAME_HELP),
 )
 
 

@@ -37,6 +37,7 @@ WRITABLE_PERSON_FIELDS = tuple(f for f in READ_PERSON_FIELDS if f != "metadata")
 READ_SOURCES = ("READ_SOURCE_TYPE_CONTACT",)
 
 STANDARD_FIELD_PERSON_FIELDS: dict[str, str] = {
+    "name": "names",
     "givenName": "names",
     "familyName": "names",
     "email": "emailAddresses",

@@ -134,6 +134,8 @@ def person_values(person: Mapping[str, Any], group_names: Mapping[str, str] | No
     bios = contact_items(person, "biographies")
     urls = contact_items(person, "urls")
     values: dict[str, Any] = {
+        # Google fills unstructuredName (and displayName) from the parts; either names the contact.
+        "name": _text(name.get("unstructuredName")) or _text(name.get("displayName")),
         "givenName": _text(name.get("givenName")),
         "familyName": _text(name.get("familyName")),
         "email": _text(emails[0].get("value")) if emails else None,
@@ -293,12 +295,17 @@ def apply_values(
     A field id listed but missing from ``values`` is cleared. Returns only the
     person fields (no resourceName, etag or metadata).
     """
-    field_ids = list(dict.fromkeys(field_ids))
+    # The whole name first: First/Last name written in the same update then set its parts.
+    field_ids = sorted(dict.fromkeys(field_ids), key=lambda f: f != "name")
     person_fields = {person_field_for(f) for f in field_ids} | set(mask_fields)
     body: dict[str, list[dict[str, Any]]] = {f: _clean(f, base.get(f) or []) for f in person_fields}
     for field_id in field_ids:
         value = values.get(field_id)
-        if field_id in ("givenName", "familyName"):
+        if field_id == "name":
+            # The free-form name replaces the whole name: stale parts would contradict it.
+            text = _text_or_none(field_id, value)
+            body["names"] = [{"unstructuredName": text}] if text else []
+        elif field_id in ("givenName", "familyName"):
             name = body["names"][0] if body["names"] else {}
             name.pop("unstructuredName", None)  # would contradict the structured parts we change
             text = _text_or_none(field_id, value)

@@ -21,19 +21,31 @@ class ContactType:
     """How one contact type maps onto a NetSuite record type.
 
     ``is_person`` is the ``isPerson`` value that selects the type among
-    customers, or None for a record type that has no such flag.
+    customers, or None for a record type that has no such flag. It is set on
+    every record the sync creates and filters every read: the type is never
+    guessed from which fields a record has. ``absent_fields_note`` tells ops
+    staff which of the fields rules usually offer the record type lacks, and
+    why (shown next to the field lists of the rule editor).
     """
 
     key: str
     record_type: str
     is_person: bool | None
     label: str
+    absent_fields_note: str = ""
 
 
 CONTACT_TYPES: dict[str, ContactType] = {
     COMPANY_CUSTOMERS: ContactType(COMPANY_CUSTOMERS, "customer", False, "Company Customers"),
     INDIVIDUAL_CUSTOMERS: ContactType(INDIVIDUAL_CUSTOMERS, "customer", True, "Individual Customers"),
-    CONTACTS: ContactType(CONTACTS, "contact", None, "Contacts"),
+    CONTACTS: ContactType(
+        CONTACTS,
+        "contact",
+        None,
+        "Contacts",
+        "Partner and Sales Rep are not fields of NetSuite contacts (only customers have them), so they are not "
+        "offered; a contact's Initial Lead Source is its Lead Source field (contactSource).",
+    ),
 }
 
 

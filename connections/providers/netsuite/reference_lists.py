@@ -98,7 +98,12 @@ LEAD_SOURCES = OptionList(
 )
 
 # Reference fields whose options come from another record type's list, not from the schema.
-OPTION_LISTS_BY_FIELD: dict[str, OptionList] = {"salesRep": SALES_REPS, "partner": PARTNERS, "leadSource": LEAD_SOURCES}
+OPTION_LISTS_BY_FIELD: dict[str, OptionList] = {
+    "salesRep": SALES_REPS,
+    "partner": PARTNERS,
+    "leadSource": LEAD_SOURCES,
+    "contactSource": LEAD_SOURCES,  # a contact's Initial Lead Source: the same campaigns
+}
 
 
 class OptionListCache:

@@ -37,17 +37,25 @@ class StandardField:
 STANDARD_FIELDS: dict[str, StandardField] = {
     f.id: f
     for f in (
+        StandardField("salutation", "Mr./Ms...", FieldType.TEXT),
         StandardField("firstName", "First Name", FieldType.TEXT),
+        StandardField("middleName", "Middle Name", FieldType.TEXT),
         StandardField("lastName", "Last Name", FieldType.TEXT),
         StandardField("companyName", "Company Name", FieldType.TEXT),
         StandardField("title", "Job Title", FieldType.TEXT),
         StandardField("email", "Email", FieldType.EMAIL),
+        StandardField("altEmail", "Alt. Email", FieldType.EMAIL),
         StandardField("phone", "Phone", FieldType.PHONE),
         StandardField("altPhone", "Alt. Phone", FieldType.PHONE),
+        StandardField("officePhone", "Office Phone", FieldType.PHONE),
         StandardField("mobilePhone", "Mobile Phone", FieldType.PHONE),
         StandardField("homePhone", "Home Phone", FieldType.PHONE),
+        StandardField("fax", "Fax", FieldType.PHONE),
         StandardField("comments", "Comments", FieldType.LONG_TEXT),
+        # Customers call it leadSource, contacts contactSource (reference, 4.1 and 4.2):
+        # both are the "Initial Lead Source", a campaign.
         StandardField("leadSource", "Initial Lead Source", FieldType.REFERENCE),
+        StandardField("contactSource", "Initial Lead Source", FieldType.REFERENCE),
         StandardField("partner", "Partner", FieldType.REFERENCE),
         StandardField("salesRep", "Sales Rep", FieldType.REFERENCE),
         StandardField("entityStatus", "Status", FieldType.REFERENCE),
@@ -58,6 +66,9 @@ STANDARD_FIELDS: dict[str, StandardField] = {
         # Read-only for mapping purposes: the client sets subsidiary and
         # externalId itself on create, and NetSuite maintains the dates.
         StandardField("subsidiary", "Primary Subsidiary", FieldType.REFERENCE, writable=False),
+        # The record's name in NetSuite's lists: derived from the names (or the company
+        # name) unless auto-numbering is off; the sync reads it, and never renames a record.
+        StandardField("entityId", "ID", FieldType.TEXT, writable=False),
         StandardField("externalId", "External ID", FieldType.TEXT, writable=False),
         StandardField("dateCreated", "Date Created", FieldType.DATETIME, writable=False),
         StandardField("lastModifiedDate", "Last Modified", FieldType.DATETIME, writable=False),
