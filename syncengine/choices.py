@@ -45,6 +45,13 @@ class Outcome(models.TextChoices):
     MARKED_DELETED = "marked_deleted", "Marked deleted"
     DELETION_IGNORED = "deletion_ignored", "Deletion ignored (policy)"
     FAILED = "failed", "Failed"
+    # The record was written (or needed nothing else), but some field could not be:
+    # the message names each field and why; the record is retried next run.
+    FIELD_FAILED = "field_failed", "Partly written: some fields failed"
+
+
+# The outcomes that count as a failing record (run status, health, the failing count).
+FAILING_OUTCOMES = (Outcome.FAILED, Outcome.FIELD_FAILED)
 
 
 class LinkState(models.TextChoices):
