@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncengine', '0001_initial'),
+        ("syncengine", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='recordoutcome',
-            name='outcome',
-            field=models.CharField(choices=[('created', 'Created'), ('updated', 'Updated'), ('unchanged', 'Unchanged'), ('linked', 'Linked (matched by email)'), ('skipped_by_rules', 'Skipped by rules'), ('excluded_by_rules', 'Excluded by rules (synced before, left as is)'), ('excluded_no_email', 'Excluded: no email'), ('duplicate', 'Duplicate email'), ('conflict_resolved', 'Conflict resolved'), ('deleted', 'Deleted'), ('marked_deleted', 'Marked deleted'), ('deletion_ignored', 'Deletion ignored (policy)'), ('failed', 'Failed'), ('field_failed', 'Partly written: some fields failed')], max_length=30),
+            model_name="recordoutcome",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("updated", "Updated"),
+                    ("unchanged", "Unchanged"),
+                    ("linked", "Linked (matched by email)"),
+                    ("skipped_by_rules", "Skipped by rules"),
+                    ("excluded_by_rules", "Excluded by rules (synced before, left as is)"),
+                    ("excluded_no_email", "Excluded: no email"),
+                    ("duplicate", "Duplicate email"),
+                    ("conflict_resolved", "Conflict resolved"),
+                    ("deleted", "Deleted"),
+                    ("marked_deleted", "Marked deleted"),
+                    ("deletion_ignored", "Deletion ignored (policy)"),
+                    ("failed", "Failed"),
+                    ("field_failed", "Partly written: some fields failed"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
