@@ -8,7 +8,6 @@ after it had written a record to each side, and the cursors never advanced.
 
 from __future__ import annotations
 
-
 import pytest
 
 from connections.models import ConnectedAccount
@@ -125,7 +124,8 @@ def test_a_value_that_cannot_be_converted_fails_only_that_field_and_is_retried(s
         order=500,
     )
     seed(
-        sandboxes, google=[g_person("Uma", "Sky", "uma@example.com", userDefined=[{"key": "Tier", "value": "Platinum"}])]
+        sandboxes,
+        google=[g_person("Uma", "Sky", "uma@example.com", userDefined=[{"key": "Tier", "value": "Platinum"}])],
     )
     run = sync(connection)
     assert run.status == RunStatus.PARTIALLY_FAILED, run.error
@@ -187,5 +187,3 @@ def test_import_refuses_a_rule_on_a_field_no_longer_in_the_catalog(vip_seeded):
     with pytest.raises(ConfigError, match="custentity_deleted_since"):
         import_config(config, environ)
     assert not Rule.objects.filter(connection=connection, name="Gone").exists()
-
-
