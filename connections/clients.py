@@ -44,6 +44,15 @@ def account_capabilities(account: ConnectedAccount) -> Capabilities:
     return Capabilities(parse_refusals(account.refused_capabilities or {}), remember)
 
 
+def forget_refusal(account: ConnectedAccount, name: str) -> None:
+    """Ask ``account`` for ``name`` again on the next run (e.g. its catalog was just refreshed)."""
+    with transaction.atomic():
+        row = ConnectedAccount.objects.select_for_update().filter(pk=account.pk)
+        refused = dict(row.values_list("refused_capabilities", flat=True).first() or {})
+        if refused.pop(name, None) is not None:
+            row.update(refused_capabilities=refused)
+
+
 def client_for(account: ConnectedAccount) -> Provider:
     """A ready client for ``account`` (decrypts its credentials).
 
