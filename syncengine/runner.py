@@ -942,7 +942,9 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
             run.status, run.error = RunStatus.FAILED, runner.valve_message
         elif failed:
             run.status = RunStatus.PARTIALLY_FAILED
-            run.error = f"{failed} record(s) failed; they are retried on the next run."
+            partly = sum(runner.counters.get(d, {}).get(Outcome.FIELD_FAILED, 0) for d in SyncDirection.values)
+            detail = f" ({partly} of them partly written: some fields failed, see their outcomes)" if partly else ""
+            run.error = f"{failed} record(s) failed{detail}; they are retried on the next run."
             if problems:
                 run.error += " Also, " + "; ".join(problems)
         elif problems:

@@ -135,6 +135,7 @@ def test_a_value_that_cannot_be_converted_fails_only_that_field_and_is_retried(s
     )
     run = sync(connection)
     assert run.status == RunStatus.PARTIALLY_FAILED, run.error
+    assert "1 record(s) failed (1 of them partly written: some fields failed" in run.error
     uma = ns_by_email(sandboxes)["uma@example.com"][0]
     assert (uma["firstName"], uma["lastName"]) == ("Uma", "Sky")  # the other fields were written
     assert "custentity_loyalty_tier" not in uma
