@@ -3,21 +3,29 @@
 Model signals catch every way a change is made (admin forms and inlines,
 admin actions, the wizard, ``import_config``, the engine pausing a
 connection, the shell); the author comes from :mod:`changelog.actor`.
-Not caught, by Django's design: ``bulk_create`` and ``QuerySet.update``
-(the default mappings and rules a new connection gets are bulk-created:
-the connection's own "created" entry stands for them).
+Not caught, by Django's design: ``bulk_create`` and ``QuerySet.update``.
+Code that bulk-creates tracked objects (the default mappings and rules a new
+connection gets) records them with :func:`record_created`, one entry each.
 
 Old values are read in ``pre_save`` (one query per save of a tracked
 object) and compared in ``post_save``; a save that changes nothing is not
-recorded. Many-to-many changes (a connection's owners) are merged into the
+recorded, nor is a save of untracked fields only (an account's verification
+status). Many-to-many changes (a connection's owners) are merged into the
 entry of the save they belong to.
+
+The history says what was stored, so entries follow the transaction they
+are made in: they are written in it (a rolled-back attempt leaves none), and
+repeated saves of one object in one transaction make one entry (created then
+changed: one "created" with the final values; created then deleted: none;
+changed twice: one "changed", first old value to last new one). Outside a
+transaction each save is stored on its own and gets its own entry.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from .actor import current_actor
@@ -27,6 +35,7 @@ from .secrets import changed_credentials
 from .tracking import TRACKED, Tracked, tracked_for
 
 HIDDEN = "(hidden)"
+UNTRACKED = object()  # ``pre_save``'s note that a save touches no tracked field
 
 
 def tracked_fields(model, tracked: Tracked) -> list[models.Field]:
@@ -86,14 +95,118 @@ def _connection_of(instance, tracked: Tracked) -> tuple[int | None, str]:
     return connection_id, name or ""
 
 
-def _write(instance, tracked: Tracked, action: str, changes: list[dict]) -> ChangeRecord:
+# --- one entry per object per transaction ----------------------------------------------------------------
+
+
+class _Marker:
+    """A no-op on-commit hook: while it is queued, the transaction it was queued in is still open."""
+
+    def __call__(self) -> None:
+        pass
+
+
+def _pending_entries() -> dict | None:
+    """The entries written in the current transaction, by (content type id, object id); None outside one.
+
+    The transaction is the outermost atomic block that is not a test case's
+    (a test's own transaction stands for the autocommit of production).
+    Django marks neither its start nor its end, so a queued no-op on-commit
+    hook does: commit and rollback empty the queue, and so does the rollback
+    of the savepoint it was queued in. A block nested in a test case's is
+    also known by its savepoint id, gone from the stack once it exits.
+    """
+    conn = transaction.get_connection(ChangeRecord.objects.db)
+    blocks = conn.atomic_blocks
+    index = next((i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)), None)
+    if index is None:
+        return None
+    savepoint = conn.savepoint_ids[index - 1] if index else None
+    if index and savepoint is None:
+        return None  # a block opened without a savepoint inside a test's transaction: not told apart
+    state = getattr(conn, "_changelog_pending", None)
+    if (
+        state is not None
+        and state[0] == savepoint
+        and (savepoint is None or savepoint in conn.savepoint_ids)
+        and any(hook[1] is state[1] for hook in conn.run_on_commit)
+    ):
+        return state[2]
+    marker = _Marker()
+    conn.on_commit(marker)
+    conn._changelog_pending = (savepoint, marker, {})
+    return conn._changelog_pending[2]
+
+
+def _secret_names(change: dict) -> set[str]:
+    return set(change["new"].removeprefix("changed: ").split(", ")) if change["new"].startswith("changed: ") else set()
+
+
+def _merged_changes(earlier: list[dict], later: list[dict], secrets, *, created: bool) -> list[dict]:
+    """``later`` folded into ``earlier``: each field from its first old value to its last new one.
+
+    A secret still says only that it was set (a creation) or which credentials changed.
+    """
+    by_field = {c["field"]: dict(c) for c in earlier}
+    for change in later:
+        name = change["field"]
+        first = by_field.get(name)
+        if created:
+            new = "set" if name in secrets else change["new"]
+            by_field[name] = {**change, "old": EMPTY, "new": new}
+        elif first is None:
+            by_field[name] = dict(change)
+        elif name in secrets:
+            first["new"] = "changed: " + ", ".join(sorted(_secret_names(first) | _secret_names(change)))
+        else:
+            first["new"] = change["new"]
+    return [c for c in by_field.values() if c["old"] != c["new"]]
+
+
+def _merged(earlier: ChangeRecord, action: str, changes: list[dict], secrets) -> tuple[str | None, list[dict]]:
+    """The one entry that stands for ``earlier`` and a later one of the same object in the same transaction.
+
+    ``None`` as the action: the two cancel out (created then deleted; changed and changed back).
+    """
+    if action == ChangeAction.DELETED:
+        if earlier.action == ChangeAction.CREATED:
+            return None, []
+        committed = {c["field"]: c["old"] for c in earlier.changes}  # what the deletion really removed
+        deleted = [{**c, "old": committed.get(c["field"], c["old"])} for c in changes]
+        return ChangeAction.DELETED, [c for c in deleted if c["old"] != EMPTY]
+    created = earlier.action == ChangeAction.CREATED
+    merged = _merged_changes(earlier.changes, changes, secrets, created=created)
+    if created:
+        return ChangeAction.CREATED, [c for c in merged if c["new"] != EMPTY]
+    return (ChangeAction.CHANGED, merged) if merged else (None, [])
+
+
+def _write(instance, tracked: Tracked, action: str, changes: list[dict]) -> ChangeRecord | None:
+    """Record ``action`` on ``instance``, merged with its earlier entry of the same transaction if any."""
+    content_type = ContentType.objects.get_for_model(type(instance))
+    key = (content_type.pk, str(instance.pk))
+    pending = _pending_entries()
+    earlier = pending.get(key) if pending is not None else None
+    if earlier is not None and earlier.action != ChangeAction.DELETED:
+        merged_action, merged_changes = _merged(earlier, action, changes, tracked.secrets)
+        same = ChangeRecord.objects.filter(pk=earlier.pk, content_type=content_type, object_id=key[1])
+        if merged_action is None:
+            same.delete()
+            del pending[key]
+            instance._changelog_record = None
+            return None
+        # Zero rows: the earlier entry went with a rolled-back savepoint; this one stands alone.
+        if same.update(action=merged_action, changes=merged_changes, object_repr=str(instance)[:300]):
+            earlier.action, earlier.changes = merged_action, merged_changes
+            instance._changelog_record = earlier
+            instance._changelog_token = current_actor().token
+            return earlier
     actor = current_actor()
     user = actor.resolved_user()
     connection_id, connection_name = _connection_of(instance, tracked)
     record = ChangeRecord.objects.create(
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(instance.pk),
+        content_type=content_type,
+        object_id=key[1],
         object_repr=str(instance)[:300],
         connection_id=connection_id,
         connection_name=connection_name[:200],
@@ -105,7 +218,31 @@ def _write(instance, tracked: Tracked, action: str, changes: list[dict]) -> Chan
     # Remembered for the many-to-many changes that follow the save (the admin saves them right after).
     instance._changelog_record = record
     instance._changelog_token = actor.token
+    if pending is not None:
+        pending[key] = record
     return record
+
+
+def _created_changes(instance, tracked: Tracked) -> list[dict]:
+    """The fields of a new object, each from nothing to its value (empty ones left out)."""
+    changes = []
+    for field in tracked_fields(type(instance), tracked):
+        change = _field_change(instance, field, tracked, None, getattr(instance, field.attname), created=True)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def record_created(objects) -> None:
+    """Record the creation of ``objects`` saved by ``bulk_create`` (which sends no signal): one entry each.
+
+    Call it right after ``bulk_create``, with the objects it returned (their
+    primary keys set), in the same transaction.
+    """
+    for instance in objects:
+        tracked = tracked_for(instance)
+        if tracked is not None:
+            _write(instance, tracked, ChangeAction.CREATED, _created_changes(instance, tracked))
 
 
 # --- signal handlers ----------------------------------------------------------------------------------------
@@ -122,6 +259,7 @@ def before_save(sender, instance, raw: bool = False, update_fields=None, **kwarg
     if update_fields is not None:
         fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
         if not fields:
+            instance._changelog_before = UNTRACKED  # e.g. a verification's status: nothing to record
             return
     instance._changelog_before = (
         sender._default_manager.filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
@@ -134,20 +272,22 @@ def after_save(sender, instance, created: bool, raw: bool = False, update_fields
         return
     before = getattr(instance, "_changelog_before", None)
     instance._changelog_before = None
-    created = created or before is None
     if created:
-        fields = tracked_fields(sender, tracked)
-    else:
-        fields = [f for f in tracked_fields(sender, tracked) if f.attname in before]
+        _write(instance, tracked, ChangeAction.CREATED, _created_changes(instance, tracked))
+        return
+    if before is None or before is UNTRACKED:
+        # Only untracked fields were saved (a verification's outcome): not a change of configuration,
+        # and never a creation (this once logged every new account as created twice).
+        instance._changelog_record = None
+        return
     changes = []
-    for field in fields:
-        old = None if created else before[field.attname]
-        change = _field_change(instance, field, tracked, old, getattr(instance, field.attname), created=created)
+    for field in [f for f in tracked_fields(sender, tracked) if f.attname in before]:
+        change = _field_change(
+            instance, field, tracked, before[field.attname], getattr(instance, field.attname), created=False
+        )
         if change is not None:
             changes.append(change)
-    if created:
-        _write(instance, tracked, ChangeAction.CREATED, changes)
-    elif changes:
+    if changes:
         _write(instance, tracked, ChangeAction.CHANGED, changes)
     else:
         # A save that changed nothing: many-to-many changes that follow get an entry of their own.

@@ -25,6 +25,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from changelog.actor import acting_as
+
 from .choices import AccountStatus
 from .clients import google_oauth_client
 from .models import ConnectedAccount
@@ -150,7 +152,9 @@ def callback_view(model_admin, request):
     except ValidationError as exc:
         messages.error(request, f"The account could not be saved: {'; '.join(exc.messages)}")
         return HttpResponseRedirect(connect_url)
-    account.save()
+    # Started from the connection wizard (it alone passes ``next``): the change history says so.
+    with acting_as(request.user, via="wizard" if next_url else "admin"):
+        account.save()
     account.mark_status(AccountStatus.VERIFIED, "Connected through Google sign-in.")
     verb = "connected" if created else "re-authorized"
     messages.success(request, f"Google account {email} {verb}.")

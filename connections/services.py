@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,60 @@ class VerifyResult:
     subsidiaries: int = 0
 
 
+@dataclass
+class CredentialCheck:
+    """What the API said of an account's credentials, before anything is stored.
+
+    ``status`` is the account status it leads to; ``subsidiaries`` what
+    NetSuite listed (empty for other providers).
+    """
+
+    ok: bool
+    status: str
+    message: str
+    subsidiaries: list = field(default_factory=list)
+
+
+def check_credentials(account: ConnectedAccount) -> CredentialCheck:
+    """Ask the API whether ``account``'s credentials work (and, for NetSuite, list its subsidiaries).
+
+    Writes nothing, so it also checks an account not saved yet: the wizard
+    stores a new account only once NetSuite has accepted it. Never raises for
+    what ops staff can fix; the message is worded for them and free of secrets.
+    """
+    try:
+        client = client_for(account)
+    except DecryptionError as exc:
+        return CredentialCheck(False, AccountStatus.ERROR, f"{exc} Type the credentials again.")
+    try:
+        client.verify()
+        subsidiaries = list(client.subsidiaries()) if account.is_netsuite else []
+    except ReauthorizationRequired as exc:
+        return CredentialCheck(False, AccountStatus.NEEDS_REAUTH, str(exc))
+    except AuthenticationError as exc:
+        return CredentialCheck(False, AccountStatus.ERROR, str(exc))
+    except ProviderError as exc:
+        message = f"{account.get_provider_display()} could not be checked: {exc}"
+        return CredentialCheck(False, AccountStatus.ERROR, message)
+    finally:
+        close = getattr(client, "close", None)  # release the HTTP pool (not every provider has one)
+        if close is not None:
+            close()
+    message = "Credentials verified."
+    if account.is_netsuite:
+        message += f" {len({str(info.id) for info in subsidiaries})} subsidiaries fetched."
+    return CredentialCheck(True, AccountStatus.VERIFIED, message, subsidiaries)
+
+
+def store_check(account: ConnectedAccount, check: CredentialCheck) -> VerifyResult:
+    """Record ``check`` on the (saved) account: its status and message, and NetSuite's subsidiaries."""
+    count = store_subsidiaries(account, check.subsidiaries) if check.ok and account.is_netsuite else 0
+    account.mark_status(check.status, check.message)
+    if check.ok:
+        logger.info("verified account %s (%s)", account.pk, account.provider)
+    return VerifyResult(check.ok, check.message, count)
+
+
 def verify_account(account: ConnectedAccount) -> VerifyResult:
     """Check the account's credentials against the API and record the outcome on
     the account; for NetSuite, also fetch and store its subsidiaries.
@@ -35,35 +89,7 @@ def verify_account(account: ConnectedAccount) -> VerifyResult:
     in the result and on the account (status and message), worded for them and
     free of secrets.
     """
-    try:
-        client = client_for(account)
-    except DecryptionError as exc:
-        message = f"{exc} Type the credentials again."
-        account.mark_status(AccountStatus.ERROR, message)
-        return VerifyResult(False, message)
-    try:
-        client.verify()
-        count = store_subsidiaries(account, client.subsidiaries()) if account.is_netsuite else 0
-    except ReauthorizationRequired as exc:
-        account.mark_status(AccountStatus.NEEDS_REAUTH, str(exc))
-        return VerifyResult(False, str(exc))
-    except AuthenticationError as exc:
-        account.mark_status(AccountStatus.ERROR, str(exc))
-        return VerifyResult(False, str(exc))
-    except ProviderError as exc:
-        message = f"{account.get_provider_display()} could not be checked: {exc}"
-        account.mark_status(AccountStatus.ERROR, message)
-        return VerifyResult(False, message)
-    finally:
-        close = getattr(client, "close", None)  # release the HTTP pool (not every provider has one)
-        if close is not None:
-            close()
-    message = "Credentials verified."
-    if account.is_netsuite:
-        message += f" {count} subsidiaries fetched."
-    account.mark_status(AccountStatus.VERIFIED, message)
-    logger.info("verified account %s (%s)", account.pk, account.provider)
-    return VerifyResult(True, message, count)
+    return store_check(account, check_credentials(account))
 
 
 @transaction.atomic

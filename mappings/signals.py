@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from changelog.recorder import record_created
+
 from .defaults import default_mappings
 from .models import FieldMapping
 
@@ -18,7 +20,7 @@ def create_default_mappings(sender, instance, created: bool, raw: bool = False, 
     if not created or raw:
         return
     defaults = default_mappings(instance.app_account.provider, instance.contact_type)
-    FieldMapping.objects.bulk_create(
+    made = FieldMapping.objects.bulk_create(
         FieldMapping(
             connection=instance,
             netsuite_field=mapping.netsuite_field,
@@ -30,3 +32,4 @@ def create_default_mappings(sender, instance, created: bool, raw: bool = False, 
         )
         for position, mapping in enumerate(defaults)
     )
+    record_created(made)  # bulk_create sends no signal: the change history is told here

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from changelog.recorder import record_created
+
 from .choices import Match, RuleDirection
 from .models import DEFAULT_RULE_NAME, Rule
 
@@ -14,7 +16,8 @@ def create_default_rules(sender, instance, created: bool, raw: bool = False, **k
     """
     if not created or raw:
         return
-    Rule.objects.bulk_create(
+    made = Rule.objects.bulk_create(
         Rule(connection=instance, direction=direction, order=10, name=DEFAULT_RULE_NAME, match=Match.ALL)
         for direction in RuleDirection.values
     )
+    record_created(made)  # bulk_create sends no signal: the change history is told here

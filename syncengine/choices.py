@@ -39,6 +39,7 @@ class Outcome(models.TextChoices):
     SKIPPED_BY_RULES = "skipped_by_rules", "Skipped by rules"
     EXCLUDED_BY_RULES = "excluded_by_rules", "Excluded by rules (synced before, left as is)"
     EXCLUDED_NO_EMAIL = "excluded_no_email", "Excluded: no email"
+    EXCLUDED_OTHER_CONNECTION = "excluded_other_connection", "Excluded: linked by another connection"
     DUPLICATE = "duplicate", "Duplicate email"
     CONFLICT_RESOLVED = "conflict_resolved", "Conflict resolved"
     DELETED = "deleted", "Deleted"

@@ -156,6 +156,11 @@ EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
         "Synced before; no rule matches it now, so it is left as it is.",
     ),
     (Outcome.EXCLUDED_NO_EMAIL, "No email", "Records without an email are not synced (to avoid duplicates)."),
+    (
+        Outcome.EXCLUDED_OTHER_CONNECTION,
+        "Linked by another connection",
+        "Another connection sharing the account already links this person: not created a second time.",
+    ),
 )
 
 

@@ -48,6 +48,7 @@ from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
 from .mirror import store_page
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .notifications import notify_run_finished
+from .overlap import ForeignLink, ForeignLinks
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
 
 logger = logging.getLogger(__name__)
@@ -385,6 +386,9 @@ class Runner:
             ):
                 linked_ids[NS].add(link.netsuite_id)
                 linked_ids[APP].add(link.app_id)
+        foreign = self._foreign_links(
+            other_side, [r for r in rows if r.email_key in emails and not other_by_email.get(r.email_key)]
+        )
         other_ids = [getattr(link, f"{other_side}_id") for link in links.values() if getattr(link, f"{other_side}_id")]
         others = {
             m.record_id: m
@@ -498,8 +502,39 @@ class Runner:
                 if row.email_key and row.email_key != link.match_key:
                     link.match_key = row.email_key  # the link holds when an email changes
             self._plan_pair(op, side)
+            if op.new_link and op.other is None and foreign is not None:
+                self._hold_back_overlap(op, foreign)
 
         self._execute(ops)
+
+    def _foreign_links(self, target: str, rows: list[MirrorRecord]) -> ForeignLinks | None:
+        """The links of other connections sharing our ``target`` account that could stand for
+        one of ``rows`` (the records that would be created there): one query, by email and sync key."""
+        if not rows:
+            return None
+        emails = {row.email_key for row in rows}
+        keys = {row.sync_key for row in rows if row.sync_key}
+        account = "netsuite_account_id" if target == NS else "app_account_id"
+        found = (
+            RecordLink.objects.filter(
+                Q(match_key__in=emails) | Q(key__in=keys),
+                **{f"connection__{account}": getattr(self.connection, account)},
+            )
+            .exclude(connection_id=self.connection.pk)
+            .values_list("connection_id", "connection__name", "key", "match_key", f"{target}_id", "state")
+        )
+        return ForeignLinks(target, (ForeignLink(*values) for values in found))
+
+    def _hold_back_overlap(self, op: Op, foreign: ForeignLinks) -> None:
+        """Drop the planned create of a person another connection already links in the target account
+        (see :mod:`syncengine.overlap`), and log why."""
+        direction = DIRECTION_FROM[op.row.side]
+        plan = op.plan.for_direction(direction)
+        blocked = foreign.blocker(op.row.email_key, op.row.sync_key) if plan is not None and plan.create else None
+        if blocked is None:
+            return
+        op.plan, op.link, op.new_link = PairPlan(), None, False
+        op.outcomes.append((direction, Outcome.EXCLUDED_OTHER_CONNECTION, blocked.message(foreign.target_side), {}))
 
     def _plan_pair(self, op: Op, side: str) -> None:
         link = op.link

@@ -1,11 +1,14 @@
 """Authorize a NetSuite account from the wizard: stored only if NetSuite accepts it.
 
-The credentials are saved (encrypted) and checked live with
-:func:`connections.services.verify_account`, which also stores the
-subsidiaries. When NetSuite refuses them, nothing of the attempt is kept:
-a new account row is deleted again, an existing (unverified) account gets
-its previous credentials and status back. The person retries with the form,
-which keeps the Account ID, label and base URL but never a secret.
+The credentials are checked live with
+:func:`connections.services.check_credentials` before anything is saved;
+only when NetSuite accepts them is the account stored (encrypted), with its
+subsidiaries and its verified status, in one transaction. When NetSuite
+refuses them nothing is written, so nothing of the attempt is kept, not even
+in the change history: a new account is never created, an existing
+(unverified) account keeps its credentials and status. The person retries
+with the form, which keeps the Account ID, label and base URL but never a
+secret.
 """
 
 from __future__ import annotations
@@ -13,16 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from connections.choices import AccountStatus
 from connections.models import ConnectedAccount
 from connections.providers.registry import NETSUITE
-from connections.services import verify_account
+from connections.services import check_credentials, store_check
 
 from .forms import CREDENTIAL_NAMES
-
-# What a failed re-authorization of an existing account puts back.
-_RESTORED_FIELDS = ("label", "api_base_url", "credentials_encrypted", "status", "status_message", "verified_at")
 
 
 @dataclass
@@ -55,34 +56,28 @@ def authorize_netsuite_account(cleaned: dict, user) -> AuthorizeResult:
         updated_by=user,
     )
     account.set_credentials(credentials)
-    try:
-        account.full_clean()
-    except ValidationError as exc:
-        return AuthorizeResult(None, " ".join(exc.messages))
-    account.save()
-    result = verify_account(account)
-    if not result.ok:
-        account.delete()  # nothing of a refused attempt is kept
-        return AuthorizeResult(None, result.message)
-    return AuthorizeResult(account, result.message)
+    return _store_if_accepted(account)
 
 
 def _reauthorize(account: ConnectedAccount, cleaned: dict, credentials: dict, user) -> AuthorizeResult:
     """New credentials for an account that exists but is not verified (kept only if they verify)."""
-    before = {name: getattr(account, name) for name in _RESTORED_FIELDS}
     account.label = cleaned.get("label") or account.label
     account.api_base_url = cleaned.get("api_base_url") or ""
     account.set_credentials(credentials)
     account.updated_by = user
+    return _store_if_accepted(account)
+
+
+def _store_if_accepted(account: ConnectedAccount) -> AuthorizeResult:
+    """Check ``account`` (new or changed, not saved) with NetSuite; save it only if NetSuite accepts it."""
     try:
         account.full_clean()
     except ValidationError as exc:
         return AuthorizeResult(None, " ".join(exc.messages))
-    account.save()
-    result = verify_account(account)
-    if not result.ok:
-        for name, value in before.items():
-            setattr(account, name, value)
-        account.save(update_fields=[*_RESTORED_FIELDS, "updated_at"])
-        return AuthorizeResult(None, result.message)
+    check = check_credentials(account)  # before any write: a refused attempt leaves no row and no history
+    if not check.ok:
+        return AuthorizeResult(None, check.message)
+    with transaction.atomic():  # the account, its subsidiaries and its status together
+        account.save()
+        result = store_check(account, check)
     return AuthorizeResult(account, result.message)

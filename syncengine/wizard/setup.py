@@ -99,6 +99,8 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("would update", (Outcome.UPDATED, Outcome.LINKED)),
     ("conflicts", (Outcome.CONFLICT_RESOLVED,)),
     ("excluded", (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES, Outcome.EXCLUDED_NO_EMAIL, Outcome.DUPLICATE)),
+    # People another connection sharing an account already links: not created again (syncengine.overlap).
+    ("linked by another connection", (Outcome.EXCLUDED_OTHER_CONNECTION,)),
     ("unchanged", (Outcome.UNCHANGED,)),
     ("failed", FAILING_OUTCOMES),  # a record that would be written without some field counts here
 )

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from changelog.actor import acting_as
 from connections.providers.registry import PROVIDERS
 from connections.services import verify_account
 
@@ -23,6 +24,7 @@ from . import setup
 from .flow import SLUGS, STEPS, Choices, resolve, usable_subsidiaries, verified_app_accounts, verified_netsuite_accounts
 from .forms import AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
 from .netsuite_auth import authorize_netsuite_account
+from .overlaps import overlap_warnings
 from .review import default_mapping_rows, default_rule_rows
 from .state import WizardState
 
@@ -102,7 +104,13 @@ def netsuite_step(page: WizardPage):
                 messages.success(page.request, f"{result.account.label}: {result.message}")
                 return _use_netsuite_account(page, result.account)
             new.add_error(None, f"The account was not saved. {result.message}")
-    return page.render("netsuite.html", pick=pick, new=new, has_accounts=accounts.exists())
+    return page.render(
+        "netsuite.html",
+        pick=pick,
+        new=new,
+        has_accounts=accounts.exists(),
+        overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
+    )
 
 
 def _use_netsuite_account(page: WizardPage, account) -> HttpResponseRedirect:
@@ -156,7 +164,12 @@ def app_step(page: WizardPage):
             return page.go("review")
     connect_url = reverse("admin:connections_google_connect") + "?" + urlencode({"next": step_url("app")})
     return page.render(
-        "app.html", form=form, has_accounts=accounts.exists(), connect_url=connect_url, just_connected=just_connected
+        "app.html",
+        form=form,
+        has_accounts=accounts.exists(),
+        connect_url=connect_url,
+        just_connected=just_connected,
+        overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
 
 
@@ -189,6 +202,7 @@ def review_step(page: WizardPage):
         app_label=PROVIDERS[app_provider].label,
         mapping_rows=default_mapping_rows(app_provider, choices.contact_type),
         rule_rows=default_rule_rows(app_provider),
+        overlaps=overlap_warnings([choices.netsuite_account, choices.app_account], exclude=choices.connection),
     )
 
 
@@ -266,7 +280,8 @@ def wizard_view(model_admin, request, step: str | None = None):
         state.save(request)
         messages.warning(request, f"First complete step {first_open + 1}: {STEPS[first_open].title}.")
         return HttpResponseRedirect(step_url(SLUGS[first_open]))
-    return HANDLERS[step](WizardPage(model_admin, request, step, state, choices))
+    with acting_as(request.user, via="wizard"):  # the change history says the wizard made it
+        return HANDLERS[step](WizardPage(model_admin, request, step, state, choices))
 
 
 def cancel_view(model_admin, request):
@@ -274,7 +289,9 @@ def cancel_view(model_admin, request):
     _check_permission(request)
     state = WizardState.load(request)
     choices = resolve(state)
-    if choices.connection is not None and setup.discard(choices.connection):
+    with acting_as(request.user, via="wizard"):
+        discarded = choices.connection is not None and setup.discard(choices.connection)
+    if discarded:
         messages.info(request, f"The connection “{choices.connection.name}” was not started and has been removed.")
     WizardState.clear(request)
     messages.info(request, "The connection wizard was cancelled.")

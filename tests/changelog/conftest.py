@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ..mappings_admin.catalog_data import make_connection, make_google_account
+from ..wizard.conftest import _servers, sandboxes  # noqa: F401  (both sandboxes, as the wizard's tests use them)
 
 
 @pytest.fixture

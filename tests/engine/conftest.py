@@ -1,8 +1,21 @@
 import pytest
 
+from .contact_types import CONTACT_TYPES
 from .harness import make_connection
 
 
 @pytest.fixture
 def connection(db, sandboxes, settings):
     return make_connection(sandboxes, settings)
+
+
+@pytest.fixture(params=CONTACT_TYPES, ids=str)
+def kind(request):
+    """Each NetSuite contact type in turn (:data:`tests.engine.contact_types.CONTACT_TYPES`)."""
+    return request.param
+
+
+@pytest.fixture
+def typed_connection(db, sandboxes, settings, kind):
+    """A connection of the contact type ``kind``, with that type's default mappings and rules."""
+    return make_connection(sandboxes, settings, contact_type=kind.key)

@@ -9,23 +9,26 @@ from connections.models import Connection
 from syncengine.choices import RunStatus
 from syncengine.models import RecordOutcome, SyncRun
 
+from .contact_types import INDIVIDUAL_CUSTOMERS, ContactTypeCase, seed
 from .harness import Sandboxes, sync
-from .helpers import g_by_email, ns_person, seed
+from .helpers import g_by_email
 
 
 @dataclass(frozen=True)
 class Pair:
-    """A NetSuite customer and the Google contact the first sync created for it."""
+    """A NetSuite record and the Google contact the first sync created for it."""
 
     email: str
     netsuite_id: int
     resource_name: str
 
 
-def link_pairs(sandboxes: Sandboxes, connection: Connection, count: int) -> list[Pair]:
-    """Seed ``count`` NetSuite customers, sync them to Google, and return the linked pairs (in seed order).
+def link_pairs(
+    sandboxes: Sandboxes, connection: Connection, count: int, kind: ContactTypeCase = INDIVIDUAL_CUSTOMERS
+) -> list[Pair]:
+    """Seed ``count`` NetSuite records of ``kind``, sync them to Google, and return the linked pairs (in seed order).
 
-    The customers were last changed a minute before the first sync (not in the very second a read starts,
+    The records were last changed a minute before the first sync (not in the very second a read starts,
     which NetSuite's change cursor delivers once more), and a second run reads the created contacts back
     (echoes of our writes, nothing to do): the pairs are settled, and the next run sees only what the
     test changes.
@@ -33,10 +36,10 @@ def link_pairs(sandboxes: Sandboxes, connection: Connection, count: int) -> list
     emails = [f"person{index:03d}@example.com" for index in range(count)]
     stamp = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     bodies = [
-        ns_person(f"P{index}", "Linked", email, dateCreated=stamp, lastModifiedDate=stamp)
+        kind.ns_body(f"P{index}", "Linked", email, dateCreated=stamp, lastModifiedDate=stamp)
         for index, email in enumerate(emails)
     ]
-    ns_ids, _ = seed(sandboxes, netsuite=bodies)
+    ns_ids, _ = seed(sandboxes, kind, netsuite=bodies)
     for _ in range(2):
         run = sync(connection)
         assert run.status == RunStatus.SUCCEEDED, run.error

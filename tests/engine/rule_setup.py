@@ -1,10 +1,16 @@
-"""Rules as ops staff set them up in the admin: validated with ``full_clean`` against the connection's catalogs."""
+"""Rules as ops staff set them up in the admin: validated with ``full_clean`` against the connection's catalogs,
+or built through the admin's own forms (:func:`rule_from_admin_forms`), values picked by name."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.forms import modelform_factory
+
 from connections.models import Connection
+from rules.admin import RuleAdmin
+from rules.choices import ActionKind, ApplyOn
+from rules.forms import ActionForm, ConditionForm, DirectionRuleForm
 from rules.models import DEFAULT_RULE_NAME, Action, Condition, Rule
 
 
@@ -47,3 +53,52 @@ def add_action(rule: Rule, field_id: str, value: Any) -> Action:
     action.full_clean()
     action.save()
     return action
+
+
+# --- through the admin's forms ------------------------------------------------------------------------------------
+
+
+def _valid(form):
+    assert form.is_valid(), form.errors.get_json_data()
+    return form.save()
+
+
+def rule_from_admin_forms(
+    connection: Connection,
+    direction: str,
+    name: str,
+    *,
+    conditions: list[dict[str, str]] = (),
+    actions: list[dict[str, str]] = (),
+    match: str = "all",
+    order: int = 20,
+) -> Rule:
+    """A rule built as ops staff build it in the admin: the rule page's form, then one condition (IF) and one
+    action (THEN) form per row, each given the rule's sides, with values typed as text and list values picked
+    by *name* (``{"field_id": "salesRep", "operator": "is", "value": "Ann Rep"}``). An action applies on
+    create and update unless the row says otherwise (``"apply_on"``). A form that refuses fails the test."""
+    rule = _valid(
+        modelform_factory(Rule, fields=RuleAdmin.fields)(
+            data={
+                "connection": connection.pk,
+                "direction": direction,
+                "name": name,
+                "order": order,
+                "match": match,
+                "enabled": "on",
+            }
+        )
+    )
+    sides = rule.sides()
+    for row in conditions:
+        _valid(ConditionForm(data={"value": "", **row}, instance=Condition(rule=rule), sides=sides))
+    for row in actions:
+        row = {"kind": ActionKind.SET_FIELD, "field_id": "", "value": "", "apply_on": ApplyOn.BOTH, **row}
+        _valid(ActionForm(data=row, instance=Action(rule=rule), sides=sides))
+    return Rule.objects.prefetch_related("conditions", "actions").get(pk=rule.pk)
+
+
+def switch_off_from_admin_form(rule: Rule) -> None:
+    """Untick "enabled" of ``rule`` in its row of the connection page (the rule stays, the evaluator ignores it)."""
+    data = {field: getattr(rule, field) for field in ("name", "order", "match")}
+    _valid(DirectionRuleForm(data=data, instance=rule))

@@ -1,5 +1,5 @@
 """Deletions in both directions under each policy (ignore, mark, delete), and the deletion safety valve,
-over real HTTP against both sandboxes."""
+over real HTTP against both sandboxes, for each NetSuite contact type (``kind``: see contact_types.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from connections.choices import DeletionPolicy
 from syncengine.choices import LinkState, Outcome, RunStatus
 from syncengine.models import ConnectionState, RecordLink
 
+from .contact_types import INDIVIDUAL_CUSTOMERS, google_touch, google_value
 from .harness import sync
-from .helpers import g_by_email, google_people, ns_by_email, ns_customers, writes
+from .helpers import g_by_email, google_people, writes
 from .linked_pairs import group_members, link_pairs, outcome_set
 
 DELETED_GROUP = "Deleted in NetSuite"
 # Ten linked pairs and one deletion: 10% of the links, exactly the default safety valve's limit (not above it).
 PAIRS = 10
+
+
+@pytest.fixture
+def connection(typed_connection):
+    """Every deletion scenario runs once per contact type: the connection is of the type ``kind``."""
+    return typed_connection
 
 
 def _set_policy(connection, **policies) -> None:
@@ -27,11 +34,11 @@ def _set_policy(connection, **policies) -> None:
 # --- deleted in NetSuite ----------------------------------------------------------------------------------------
 
 
-def test_deleted_in_netsuite_under_ignore_keeps_the_google_contact(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_netsuite_under_ignore_keeps_the_google_contact(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     assert connection.netsuite_deletions == DeletionPolicy.IGNORE  # the default
     gone = pairs[3]
-    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+    sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
 
     run = sync(connection)
 
@@ -44,11 +51,11 @@ def test_deleted_in_netsuite_under_ignore_keeps_the_google_contact(sandboxes, co
     assert link.state == LinkState.DELETED_IN_NETSUITE
 
 
-def test_deleted_in_netsuite_under_mark_moves_the_contact_to_the_deleted_group(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_netsuite_under_mark_moves_the_contact_to_the_deleted_group(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, netsuite_deletions=DeletionPolicy.MARK)
     gone = pairs[0]
-    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+    sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
 
     run = sync(connection)
 
@@ -56,15 +63,16 @@ def test_deleted_in_netsuite_under_mark_moves_the_contact_to_the_deleted_group(s
     assert outcome_set(run) == {("to_app", Outcome.MARKED_DELETED, gone.email)}
     assert group_members(sandboxes, DELETED_GROUP) == {gone.resource_name}
     assert len(google_people(sandboxes)) == PAIRS  # marked, not deleted
-    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs[1:])
+    assert sorted(kind.ns_by_email(sandboxes)) == sorted(p.email for p in pairs[1:])
 
 
-def test_marks_in_later_runs_join_the_same_deleted_group(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, 20)  # one deletion per run: 5%, under the safety valve
+@pytest.mark.parametrize("kind", [INDIVIDUAL_CUSTOMERS], ids=str)  # the Google group, whatever the type (time)
+def test_marks_in_later_runs_join_the_same_deleted_group(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, 20, kind)  # one deletion per run: 5%, under the safety valve
     _set_policy(connection, netsuite_deletions=DeletionPolicy.MARK)
-    sandboxes.netsuite.delete_record("customer", pairs[0].netsuite_id)
+    sandboxes.netsuite.delete_record(kind.record_type, pairs[0].netsuite_id)
     assert sync(connection).status == RunStatus.SUCCEEDED
-    sandboxes.netsuite.delete_record("customer", pairs[1].netsuite_id)
+    sandboxes.netsuite.delete_record(kind.record_type, pairs[1].netsuite_id)
 
     run = sync(connection)
 
@@ -75,11 +83,11 @@ def test_marks_in_later_runs_join_the_same_deleted_group(sandboxes, connection):
     assert len(groups) == 1
 
 
-def test_deleted_in_netsuite_under_delete_deletes_the_google_contact(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_netsuite_under_delete_deletes_the_google_contact(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
     gone = pairs[5]
-    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+    sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
 
     run = sync(connection)
 
@@ -92,8 +100,8 @@ def test_deleted_in_netsuite_under_delete_deletes_the_google_contact(sandboxes, 
 # --- deleted in Google --------------------------------------------------------------------------------------------
 
 
-def test_deleted_in_google_under_ignore_keeps_the_netsuite_record_active(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_google_under_ignore_keeps_the_netsuite_record_active(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     assert connection.app_deletions == DeletionPolicy.IGNORE  # the default
     gone = pairs[2]
     sandboxes.google.delete(gone.resource_name)
@@ -103,15 +111,15 @@ def test_deleted_in_google_under_ignore_keeps_the_netsuite_record_active(sandbox
 
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert outcome_set(run) == {("to_netsuite", Outcome.DELETION_IGNORED, gone.email)}
-    record = sandboxes.netsuite.get_record("customer", gone.netsuite_id)
+    record = sandboxes.netsuite.get_record(kind.record_type, gone.netsuite_id)
     assert record is not None and record["isInactive"] is False
     assert writes(sandboxes.requests()["netsuite"]) == []
     link = RecordLink.objects.get(connection=connection, app_id=gone.resource_name)
     assert link.state == LinkState.DELETED_IN_APP
 
 
-def test_deleted_in_google_under_mark_makes_the_netsuite_record_inactive(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_google_under_mark_makes_the_netsuite_record_inactive(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, app_deletions=DeletionPolicy.MARK)
     gone = pairs[7]
     sandboxes.google.delete(gone.resource_name)
@@ -120,13 +128,13 @@ def test_deleted_in_google_under_mark_makes_the_netsuite_record_inactive(sandbox
 
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert outcome_set(run) == {("to_netsuite", Outcome.MARKED_DELETED, gone.email)}
-    inactive = {r["email"] for r in ns_customers(sandboxes) if r["isInactive"]}
+    inactive = {r["email"] for r in kind.ns_records(sandboxes) if r["isInactive"]}
     assert inactive == {gone.email}
-    assert len(ns_customers(sandboxes)) == PAIRS  # marked, not deleted
+    assert len(kind.ns_records(sandboxes)) == PAIRS  # marked, not deleted
 
 
-def test_deleted_in_google_under_delete_deletes_the_netsuite_record(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_deleted_in_google_under_delete_deletes_the_netsuite_record(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, app_deletions=DeletionPolicy.DELETE)
     gone = pairs[9]
     sandboxes.google.delete(gone.resource_name)
@@ -135,18 +143,18 @@ def test_deleted_in_google_under_delete_deletes_the_netsuite_record(sandboxes, c
 
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert outcome_set(run) == {("to_netsuite", Outcome.DELETED, gone.email)}
-    assert sandboxes.netsuite.get_record("customer", gone.netsuite_id) is None
-    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+    assert sandboxes.netsuite.get_record(kind.record_type, gone.netsuite_id) is None
+    assert sorted(kind.ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
 
 
 @pytest.mark.parametrize("policy", DeletionPolicy.values)
 def test_a_google_deletion_is_not_lost_when_the_netsuite_record_changed_in_an_unmapped_field(
-    sandboxes, connection, policy
+    sandboxes, kind, connection, policy
 ):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, app_deletions=policy)
     gone = pairs[7]
-    sandboxes.netsuite.touch("customer", gone.netsuite_id, fax="+1 555 0100")  # fax is not mapped
+    sandboxes.netsuite.touch(kind.record_type, gone.netsuite_id, fax="+1 555 0100")  # fax is not mapped
     sandboxes.google.delete(gone.resource_name)
 
     run = sync(connection)
@@ -163,10 +171,11 @@ def test_a_google_deletion_is_not_lost_when_the_netsuite_record_changed_in_an_un
     )
 
 
-def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     gone = pairs[7]
-    sandboxes.netsuite.touch("customer", gone.netsuite_id, title="CFO")
+    edit = kind.netsuite_only  # a mapped field (the title; a company's notes)
+    sandboxes.netsuite.touch(kind.record_type, gone.netsuite_id, **{edit.netsuite_field: edit.values[0]})
     sandboxes.google.delete(gone.resource_name)
     sandboxes.clear_logs()
 
@@ -178,11 +187,11 @@ def test_an_edit_in_netsuite_is_not_sent_to_a_contact_deleted_in_google(sandboxe
     assert sorted(g_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
 
 
-def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     gone = pairs[2]
-    sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
-    sandboxes.google.touch(gone.resource_name, names=[{"givenName": "Edited", "familyName": "In Google"}])
+    sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
+    google_touch(sandboxes, gone.resource_name, {kind.name_fields[0].app_field: "Edited"})  # given or company name
     sandboxes.clear_logs()
 
     run = sync(connection)
@@ -190,20 +199,21 @@ def test_an_edit_in_google_does_not_bring_back_a_record_deleted_in_netsuite(sand
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert ("to_app", Outcome.DELETION_IGNORED, gone.email) in outcome_set(run)
     assert writes(sandboxes.requests()["netsuite"]) == []
-    assert sorted(ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
-    assert g_by_email(sandboxes)[gone.email][0]["names"][0]["givenName"] == "Edited"  # kept as the user left it
+    assert sorted(kind.ns_by_email(sandboxes)) == sorted(p.email for p in pairs if p != gone)
+    kept = g_by_email(sandboxes)[gone.email][0]
+    assert google_value(kept, kind.name_fields[0].app_field) == "Edited"  # kept as the user left it
 
 
 @pytest.mark.parametrize(
     ("policy", "side"),
     [(policy, side) for policy in DeletionPolicy.values for side in ("netsuite", "google")],
 )
-def test_a_deleted_record_is_never_re_created_by_later_runs(sandboxes, connection, policy, side):
-    pairs = link_pairs(sandboxes, connection, PAIRS)
+def test_a_deleted_record_is_never_re_created_by_later_runs(sandboxes, kind, connection, policy, side):
+    pairs = link_pairs(sandboxes, connection, PAIRS, kind)
     _set_policy(connection, netsuite_deletions=policy, app_deletions=policy)
     gone = pairs[4]
     if side == "netsuite":
-        sandboxes.netsuite.delete_record("customer", gone.netsuite_id)
+        sandboxes.netsuite.delete_record(kind.record_type, gone.netsuite_id)
     else:
         sandboxes.google.delete(gone.resource_name)
     assert sync(connection).status == RunStatus.SUCCEEDED
@@ -213,7 +223,7 @@ def test_a_deleted_record_is_never_re_created_by_later_runs(sandboxes, connectio
 
     assert first.status == second.status == RunStatus.SUCCEEDED, first.error or second.error
     remaining = [p.email for p in pairs if p != gone]
-    ns_emails, g_emails = ns_by_email(sandboxes), g_by_email(sandboxes)
+    ns_emails, g_emails = kind.ns_by_email(sandboxes), g_by_email(sandboxes)
     deleted_side, other_side = (ns_emails, g_emails) if side == "netsuite" else (g_emails, ns_emails)
     assert sorted(deleted_side) == remaining
     expected_other = remaining if policy == DeletionPolicy.DELETE else [p.email for p in pairs]
@@ -223,15 +233,18 @@ def test_a_deleted_record_is_never_re_created_by_later_runs(sandboxes, connectio
 
 
 # --- the safety valve ---------------------------------------------------------------------------------------------
+# It counts links, whatever their contact type: its scenarios run as Individual Customers only (time).
+ONE_TYPE = pytest.mark.parametrize("kind", [INDIVIDUAL_CUSTOMERS], ids=str)
 
 
-def test_safety_valve_blocks_mass_deletions_until_an_operator_confirms(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, 20)
+@ONE_TYPE
+def test_safety_valve_blocks_mass_deletions_until_an_operator_confirms(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, 20, kind)
     _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
     assert connection.deletion_safety_percent == 10  # the default
     gone = pairs[:5]
     for pair in gone:
-        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+        sandboxes.netsuite.delete_record(kind.record_type, pair.netsuite_id)
     sandboxes.clear_logs()
 
     blocked = sync(connection)
@@ -261,11 +274,12 @@ def test_safety_valve_blocks_mass_deletions_until_an_operator_confirms(sandboxes
     assert not state.deletions_confirmed  # a confirmation is good for one run
 
 
-def test_after_the_confirmed_deletions_nothing_awaits_confirmation(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, 20)
+@ONE_TYPE
+def test_after_the_confirmed_deletions_nothing_awaits_confirmation(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, 20, kind)
     _set_policy(connection, netsuite_deletions=DeletionPolicy.DELETE)
     for pair in pairs[:5]:
-        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+        sandboxes.netsuite.delete_record(kind.record_type, pair.netsuite_id)
     assert sync(connection).status == RunStatus.FAILED
     ConnectionState.objects.filter(connection=connection).update(deletions_confirmed=True)
 
@@ -275,10 +289,11 @@ def test_after_the_confirmed_deletions_nothing_awaits_confirmation(sandboxes, co
     assert (state.deletions_awaiting_confirmation, state.deletions_confirmed) == (0, False)
 
 
-def test_safety_valve_is_not_tripped_by_deletions_under_ignore(sandboxes, connection):
-    pairs = link_pairs(sandboxes, connection, 20)
+@ONE_TYPE
+def test_safety_valve_is_not_tripped_by_deletions_under_ignore(sandboxes, kind, connection):
+    pairs = link_pairs(sandboxes, connection, 20, kind)
     for pair in pairs[:5]:
-        sandboxes.netsuite.delete_record("customer", pair.netsuite_id)
+        sandboxes.netsuite.delete_record(kind.record_type, pair.netsuite_id)
 
     run = sync(connection)
 
