@@ -33,6 +33,7 @@ TRACKED: tuple[Tracked, ...] = (
         "connections.ConnectedAccount",
         ignore=frozenset(
             {"created_at", "updated_at", "created_by", "updated_by", "status", "status_message", "verified_at"}
+            | {"refused_capabilities"}  # what the engine learned of the account, not an operator's change
         ),
         secrets={"credentials_encrypted": "credentials"},
     ),

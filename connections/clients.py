@@ -6,11 +6,15 @@ token refreshes made by a client are written back encrypted.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from .models import ConnectedAccount
 from .providers.base import Provider
+from .providers.capabilities import Capabilities, parse_refusals
 from .providers.errors import PermissionDenied
 from .providers.registry import GOOGLE_CONTACTS, NETSUITE
 from .validators import validate_api_base_url
@@ -23,6 +27,30 @@ def google_oauth_client() -> tuple[str, str]:
 
 class BaseUrlNotAllowed(PermissionDenied):
     """The account's API base URL override points at a host the settings do not allow."""
+
+
+def account_capabilities(account: ConnectedAccount) -> Capabilities:
+    """What ``account`` refused, as stored on it; a new refusal is stored at once (runs are many processes)."""
+
+    def remember(name: str, until: datetime) -> None:
+        if account.pk is None:
+            return
+        with transaction.atomic():
+            row = ConnectedAccount.objects.select_for_update().filter(pk=account.pk)
+            refused = dict(row.values_list("refused_capabilities", flat=True).first() or {})
+            refused[name] = until.isoformat()
+            row.update(refused_capabilities=refused)  # no save(): not an operator's change of the account
+
+    return Capabilities(parse_refusals(account.refused_capabilities or {}), remember)
+
+
+def forget_refusal(account: ConnectedAccount, name: str) -> None:
+    """Ask ``account`` for ``name`` again on the next run (e.g. its catalog was just refreshed)."""
+    with transaction.atomic():
+        row = ConnectedAccount.objects.select_for_update().filter(pk=account.pk)
+        refused = dict(row.values_list("refused_capabilities", flat=True).first() or {})
+        if refused.pop(name, None) is not None:
+            row.update(refused_capabilities=refused)
 
 
 def client_for(account: ConnectedAccount) -> Provider:
@@ -47,6 +75,7 @@ def client_for(account: ConnectedAccount) -> Provider:
             base_url=base_url,
             concurrency_limit=account.concurrency_limit,
             timeout=settings.API_TIMEOUT_SECONDS,
+            capabilities=account_capabilities(account),
         )
     if account.provider == GOOGLE_CONTACTS:
         client_id, client_secret = google_oauth_client()

@@ -47,6 +47,12 @@ class ConnectedAccount(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="NetSuite: concurrent requests the account allows (5 on the standard tier, +10 per SuiteCloud Plus).",
     )
+    refused_capabilities = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the account refused once (e.g. SuiteQL aggregates), and until when it is not asked again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(

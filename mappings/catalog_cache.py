@@ -22,8 +22,9 @@ from types import MappingProxyType
 from django.utils import timezone
 
 from connections.choices import NetSuiteContactType
-from connections.clients import client_for
+from connections.clients import client_for, forget_refusal
 from connections.models import ConnectedAccount, Connection
+from connections.providers.capabilities import cached_catalog
 from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldSpec
 from connections.providers.netsuite.contact_types import contact_type as netsuite_contact_type
@@ -107,6 +108,8 @@ def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog
         object_type=object_type,
         defaults={"fields": [spec.to_dict() for spec in specs], "fetched_at": timezone.now()},
     )
+    # A query built from the previous catalog may have been refused: the new one is worth trying.
+    forget_refusal(account, cached_catalog(object_type))
     logger.info(
         "refreshed field catalog %s/%s of account %s: %d fields", account.provider, object_type, account.pk, len(specs)
     )

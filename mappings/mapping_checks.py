@@ -151,6 +151,26 @@ def pair_problems(
     return problems
 
 
+def check_mapping(state: MappingState, sides) -> PairProblems:
+    """The check of one mapping against a connection's two catalogs (``sides``: a
+    :class:`~mappings.catalog_cache.ConnectionSides`): its fields exist, the pair is
+    compatible and its direction is allowed.
+
+    The one check every way in runs: on save (``FieldMapping.clean``), at
+    import and at run start (:mod:`syncengine.config_checks`).
+    """
+    return pair_problems(
+        state.netsuite_field,
+        state.app_field,
+        state.direction,
+        netsuite_fields=sides.netsuite.fields,
+        app_fields=sides.app.fields,
+        netsuite_description=sides.netsuite.description,
+        app_description=sides.app.description,
+        app_label=sides.app.app_label,
+    )
+
+
 def verdict_summary(netsuite_spec: FieldSpec, app_spec: FieldSpec, app_label: str) -> tuple[list[str], list[str]]:
     """For display beside a pair: the allowed directions (with their notes) and the refused ones (with why)."""
     verdict = allowed_directions(netsuite_spec, app_spec, app_label=app_label)

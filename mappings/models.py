@@ -10,7 +10,7 @@ from connections.models import ConnectedAccount, Connection
 from connections.providers.fields import FieldSpec
 
 from .choices import Direction
-from .mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, pair_problems, target_clashes
+from .mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, check_mapping, target_clashes
 
 
 class FieldCatalog(models.Model):
@@ -89,16 +89,7 @@ class FieldMapping(models.Model):
         from .catalog_cache import connection_sides  # the cache module imports this one
 
         sides = connection_sides(self.connection)
-        problems = pair_problems(
-            self.netsuite_field,
-            self.app_field,
-            self.direction,
-            netsuite_fields=sides.netsuite.fields,
-            app_fields=sides.app.fields,
-            netsuite_description=sides.netsuite.description,
-            app_description=sides.app.description,
-            app_label=sides.app.app_label,
-        ).as_dict()
+        problems = check_mapping(self.state(), sides).as_dict()
         if not problems and not self.target_clashes_checked_by_formset:
             others = FieldMapping.objects.filter(connection_id=self.connection_id, enabled=True).exclude(pk=self.pk)
             clashes = target_clashes(

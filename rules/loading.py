@@ -7,14 +7,22 @@ from dataclasses import replace
 from django.db.models import Prefetch
 
 from connections.models import Connection
+from mappings.compatibility import NETSUITE_LABEL
 
 from .models import Action, Condition, Rule
-from .sides import RuleSides, rule_sides
+from .sides import RuleSides, direction_label, rule_sides
 from .specs import RuleSpec
+from .validation import rule_problems
 
 
-def rule_specs(connection: Connection, direction: str, *, sides: RuleSides | None = None) -> list[RuleSpec]:
+def rule_specs(
+    connection: Connection, direction: str, *, sides: RuleSides | None = None, problems: list[str] | None = None
+) -> list[RuleSpec]:
     """The rules of one direction of ``connection``, disabled ones included (the evaluator skips and traces them).
+
+    With ``problems`` (a list), an enabled rule that fails its check against the
+    catalogs (:func:`rules.validation.rule_problems`: a field no longer in a
+    catalog, a value that no longer fits) is left out, and why is appended.
 
     One query per table (rules, conditions, actions), plus the target's
     catalog to type the actions' values back (dates as dates, decimals as
@@ -29,13 +37,29 @@ def rule_specs(connection: Connection, direction: str, *, sides: RuleSides | Non
     if sides is None:
         sides = rule_sides(connection, direction)
     target = sides.target
-    return [
-        replace(
-            rule.to_spec(),
-            actions=tuple(
-                action.to_spec(value=action.typed_value(target.fields.get(action.field_id), target.app_label))
-                for action in rule.actions.all()
-            ),
+    specs = []
+    for rule in rules:
+        spec = rule.to_spec()
+        if problems is not None and rule.enabled:
+            found = rule_problems(
+                spec,
+                source_fields=sides.source.fields,
+                target_fields=target.fields,
+                source_app=sides.source.app_label,
+                target_app=target.app_label,
+            )
+            if found:
+                app = sides.source if target.app_label == NETSUITE_LABEL else target
+                where = direction_label(direction, app.app_label)
+                problems.append(f"the rule «{rule.name}» ({where}) was skipped: {'; '.join(found)}")
+                continue
+        specs.append(
+            replace(
+                spec,
+                actions=tuple(
+                    action.to_spec(value=action.typed_value(target.fields.get(action.field_id), target.app_label))
+                    for action in rule.actions.all()
+                ),
+            )
         )
-        for rule in rules
-    ]
+    return specs

@@ -9,12 +9,14 @@ returns a list of messages, empty when the condition or action is fine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from connections.providers.fields import FieldSpec, FieldType
 
-from .choices import ActionKind, ApplyOn, Operator
+from .choices import ActionKind, ApplyOn, Match, Operator
 from .formatting import a_type
 from .operators import SPECIAL_OPERATORS, operand_kind, operator_label, operators_for
-from .specs import ActionSpec, ConditionSpec
+from .specs import ActionSpec, ConditionSpec, RuleSpec
 from .values import OperandKind, ValueProblem, check_known_options, parse_action_value, parse_operand
 
 
@@ -91,3 +93,39 @@ def validate_action(spec: ActionSpec, field: FieldSpec | None, *, app: str = "th
     if isinstance(spec.value, list | tuple):
         return ["Pick one group per action"]
     return check_known_options(field, spec.value, app)
+
+
+def rule_problems(
+    rule: RuleSpec,
+    *,
+    source_fields: Mapping[str, FieldSpec],
+    target_fields: Mapping[str, FieldSpec],
+    source_app: str,
+    target_app: str,
+    unknown_fields_ok: bool = False,
+) -> list[str]:
+    """Problems with a whole rule: its match mode, then each condition (on the source's fields) and
+    each action (on the target's), by the checks the conditions and actions run when saved.
+
+    ``unknown_fields_ok`` lets a field that is not in a catalog pass (an import into a database whose
+    catalogs were never fetched knows no custom field yet; the run-start check still catches it).
+    """
+    problems = []
+    if rule.match not in Match.values:
+        problems.append(f"«{rule.match}» is not a match mode (all or any)")
+    for condition in rule.conditions:
+        field = source_fields.get(condition.field_id) if condition.field_id else None
+        if field is None and condition.field_id and unknown_fields_ok:
+            continue
+        problems.extend(
+            f"condition on {condition.field_id or 'the record'}: {p}"
+            for p in validate_condition(condition, field, app=source_app)
+        )
+    for action in rule.actions:
+        field = target_fields.get(action.field_id) if action.field_id else None
+        if field is None and action.field_id and unknown_fields_ok:
+            continue
+        problems.extend(
+            f"action on {action.field_id or '?'}: {p}" for p in validate_action(action, field, app=target_app)
+        )
+    return problems

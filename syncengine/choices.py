@@ -46,11 +46,15 @@ class Outcome(models.TextChoices):
     MARKED_DELETED = "marked_deleted", "Marked deleted"
     DELETION_IGNORED = "deletion_ignored", "Deletion ignored (policy)"
     FAILED = "failed", "Failed"
+    # The record was written (or needed nothing else), but some field could not be:
+    # the message names each field and why; the record is retried next run.
+    FIELD_FAILED = "field_failed", "Partly written: some fields failed"
 
 
-# The outcomes that count a record as failing (health, the Needs attention filter, the failure notices,
-# Retry failed records): a record whose latest outcome is one of them is not in step yet.
-FAILING_OUTCOMES: tuple[str, ...] = (Outcome.FAILED,)
+# The outcomes that count a record as failing (run status, health, the failing count, the Needs attention
+# filter, the failure notices, Retry failed records): a record whose latest outcome is one of them is not in
+# step yet.
+FAILING_OUTCOMES: tuple[str, ...] = (Outcome.FAILED, Outcome.FIELD_FAILED)
 
 # What a (non-failing) outcome's message starts a field warning with: health counts such records as warnings.
 WARNING_MARK = "Warning:"

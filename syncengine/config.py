@@ -66,11 +66,15 @@ def load_config(connection: Connection) -> SyncConfig:
     from mappings.choices import Direction
     from mappings.models import FieldMapping
     from rules.loading import rule_specs
+    from rules.sides import RuleSides
+
+    from .config_checks import mapping_problems
 
     ns_fields, ns_fetched = catalog_with_source(connection.netsuite_account, connection.contact_type)
     app_fields, app_fetched = catalog_with_source(connection.app_account, APP_OBJECT_TYPE)
     ns_catalog = {f.id: f for f in ns_fields}
     app_catalog = {f.id: f for f in app_fields}
+    sides = _sides(connection, ns_catalog, app_catalog)
     slots, problems = [], []
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
@@ -88,6 +92,13 @@ def load_config(connection: Connection) -> SyncConfig:
                 "in its field catalog (refresh the field catalogs, or fix or disable the mapping)"
             )
             continue
+        refused = mapping_problems(mapping.state(), sides)
+        if refused:
+            # However it got in (import, a script, a catalog that changed under it): skipped, and said.
+            problems.append(
+                f"the mapping {mapping.state().name()} was skipped: {' '.join(refused)} (fix or disable the mapping)"
+            )
+            continue
         slots.append(
             Slot(
                 ns_field,
@@ -96,12 +107,18 @@ def load_config(connection: Connection) -> SyncConfig:
                 to_netsuite=mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable,
             )
         )
+    rule_sides = {
+        Direction.TO_APP: RuleSides(source=sides.netsuite, target=sides.app),
+        Direction.TO_NETSUITE: RuleSides(source=sides.app, target=sides.netsuite),
+    }
     return SyncConfig(
         slots=slots,
         netsuite_catalog=ns_catalog,
         app_catalog=app_catalog,
-        rules_to_app=rule_specs(connection, Direction.TO_APP),
-        rules_to_netsuite=rule_specs(connection, Direction.TO_NETSUITE),
+        rules_to_app=rule_specs(connection, Direction.TO_APP, sides=rule_sides[Direction.TO_APP], problems=problems),
+        rules_to_netsuite=rule_specs(
+            connection, Direction.TO_NETSUITE, sides=rule_sides[Direction.TO_NETSUITE], problems=problems
+        ),
         conflict_policy=connection.conflict_policy,
         netsuite_deletions=connection.netsuite_deletions,
         app_deletions=connection.app_deletions,
@@ -110,4 +127,21 @@ def load_config(connection: Connection) -> SyncConfig:
         netsuite_catalog_fetched=ns_fetched,
         app_catalog_fetched=app_fetched,
         conversion=ConversionOptions(phone_region=connection.resolved_phone_region().region),
+    )
+
+
+def _sides(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):
+    """Both sides of ``connection`` over the catalogs already loaded (no further query)."""
+    from mappings.catalog_cache import CatalogSide, ConnectionSides, app_object_type
+    from mappings.compatibility import NETSUITE_LABEL
+
+    app_account = connection.app_account
+    return ConnectionSides(
+        netsuite=CatalogSide(connection.netsuite_account, connection.contact_type, NETSUITE_LABEL, ns_catalog),
+        app=CatalogSide(
+            app_account,
+            app_object_type(app_account.provider),
+            app_account.provider_info.label,
+            app_catalog,
+        ),
     )

@@ -39,6 +39,8 @@ from connections.providers.registry import get_provider
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule
 
+from .config_checks import connection_problems
+
 FORMAT = "netsuite-contact-sync/config"
 VERSION = 1
 
@@ -444,16 +446,23 @@ def _import_connection(data: Mapping, accounts: dict, report: ImportReport) -> C
         _import_mappings(connection, data["mappings"], where, report)
     if "rules" in data:
         _import_rules(connection, data["rules"], where, report)
+    if "mappings" in data or "rules" in data:
+        # The check the admin runs on save and the engine at run start: refused here with the reasons.
+        problems = connection_problems(connection, at_import=True)
+        if problems:
+            raise ConfigError(f"{where}: invalid mappings or rules (nothing was imported): " + "; ".join(problems))
     return connection
 
 
 def _save_checked(obj, where: str, exclude: list[str]) -> None:
     """Check the values against the fields' choices and sizes, then save.
 
-    Mappings and rules are not checked against the field catalogs here: an
-    empty database has only the standard catalogs until "Refresh field
-    catalogs" reads the custom fields, and the engine reports what a catalog
-    refuses.
+    Mappings and rules are checked against the field catalogs once the whole
+    connection is in (:func:`syncengine.config_checks.connection_problems`):
+    types, directions, operators and values. A field missing from a catalog
+    that was never fetched passes (an empty database knows only the standard
+    fields until "Refresh field catalogs" reads the custom ones); the run-start
+    check judges it then.
     """
     try:
         obj.clean_fields(exclude=exclude)

@@ -12,6 +12,12 @@ value as last synced (the link's snapshot):
   winning side) and reported; an empty value on the winning side never blanks
   the other side: the non-empty value wins instead.
 
+A value that cannot be converted (:class:`ConversionError`), or a pair of
+fields the compatibility table refuses (:class:`IncompatibleFields`, when a
+mapping got past validation), fails that field only: it is reported as a
+:class:`FieldFailure` of the direction it was to be written in, and every
+other field is merged as usual.
+
 A side without a snapshot (a new link) counts every non-empty value as changed;
 so does a slot new to the link (a mapping added since the pair was last
 planned, ``fresh``): its snapshot values, if any, belong to other mappings
@@ -27,11 +33,15 @@ from typing import Any
 
 from connections.choices import ConflictPolicy
 from connections.providers.fields import FieldSpec
-from mappings.compatibility import convert
+from mappings.compatibility import IncompatibleFields, convert
 from mappings.converters import DEFAULT_OPTIONS, ConversionError, ConversionOptions, is_empty, values_equal
 
 NETSUITE = "netsuite"
 APP = "app"
+
+# What fails one field (never the record or the run): a value that cannot be
+# converted, or a pair of fields the compatibility table refuses.
+FIELD_ERRORS = (ConversionError, IncompatibleFields)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,19 @@ class Conflict:
     winner: str  # NETSUITE or APP
 
 
+@dataclass(frozen=True)
+class FieldFailure:
+    """One field that could not be written to ``target`` (NETSUITE or APP), and why.
+
+    ``source_field`` is the field id on the other side whose value failed; the
+    runner keeps that field's snapshot as it was, so the change is tried again.
+    """
+
+    target: str
+    source_field: str
+    message: str
+
+
 @dataclass
 class MergeResult:
     """What to write to each side (``field id → new value``), and why."""
@@ -74,6 +97,8 @@ class MergeResult:
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failures: list[FieldFailure] = field(default_factory=list)
+    warnings_by_target: dict[str, list[str]] = field(default_factory=dict)  # NETSUITE/APP → warnings
     netsuite_changed: bool = False  # some mapped NetSuite value differs from the snapshot
     app_changed: bool = False
 
@@ -133,8 +158,10 @@ def merge(
         if slot.to_app and slot.to_netsuite and ns_changed and app_changed:
             try:
                 as_app = convert(ns_value, slot.netsuite, slot.app, options=options).value
-            except ConversionError as exc:
-                result.errors.append(f"{slot.label}: {exc}")
+            except FIELD_ERRORS as exc:
+                # The two values cannot even be compared: neither may overwrite the other.
+                _fail(result, APP, ns_id, f"{slot.label}: {exc}")
+                _fail(result, NETSUITE, app_id, f"{slot.label}: {exc}")
                 continue
             if values_equal(as_app, app_value, slot.app.type, phone_region=options.phone_region):
                 continue  # both sides changed to the same value
@@ -169,12 +196,22 @@ def _flow(
     slot: Slot,
     options: ConversionOptions,
 ) -> None:
+    target_side = APP if target is slot.app else NETSUITE
     try:
         converted = convert(value, source, target, options=options)
-    except ConversionError as exc:
-        result.errors.append(f"{slot.label}: {exc}")
+    except FIELD_ERRORS as exc:
+        _fail(result, target_side, source.id, f"{slot.label}: {exc}")
         return
-    result.warnings.extend(f"{slot.label}: {w}" for w in converted.warnings)
+    warnings = [f"{slot.label}: {w}" for w in converted.warnings]
+    result.warnings.extend(warnings)
+    if warnings:
+        result.warnings_by_target.setdefault(target_side, []).extend(warnings)
     if not values_equal(converted.value, target_value, target.type, phone_region=options.phone_region):
         writes[target.id] = converted.value
         before[target.id] = target_value
+
+
+def _fail(result: MergeResult, target: str, source_field: str, message: str) -> None:
+    if message not in result.errors:  # a pair that cannot be compared fails both directions, one message
+        result.errors.append(message)
+    result.failures.append(FieldFailure(target, source_field, message))

@@ -16,7 +16,7 @@ from rules.evaluator import evaluate
 
 from .choices import Outcome, SyncDirection
 from .config import SyncConfig
-from .merge import MergeResult, merge
+from .merge import APP, NETSUITE, MergeResult, merge
 
 
 @dataclass
@@ -47,6 +47,7 @@ class DirectionPlan:
     message: str = ""
     # Actions that overwrite a value of an existing record ("rule: field"), counted by the dry run.
     action_overwrites: list[str] = field(default_factory=list)
+    failed_fields: list[str] = field(default_factory=list)  # source field ids whose value could not be written
 
     @property
     def has_writes(self) -> bool:
@@ -141,6 +142,7 @@ def plan_pair(
             result.app_before,
             config.rules_to_app,
             config.netsuite_catalog,
+            APP,
         ),
         (
             SyncDirection.TO_NETSUITE,
@@ -150,9 +152,10 @@ def plan_pair(
             result.netsuite_before,
             config.rules_to_netsuite,
             config.app_catalog,
+            NETSUITE,
         ),
     )
-    for direction, source, target, writes, before, rules, catalog in specs:
+    for direction, source, target, writes, before, rules, catalog, target_side in specs:
         if source.values is None or not (source.changed or writes):
             continue
         is_create = target.values is None
@@ -170,11 +173,14 @@ def plan_pair(
             plan.outcome = Outcome.CREATED
         elif plan.has_writes:
             plan.outcome = conflict_outcome or Outcome.UPDATED
-        errors = [e for e in result.errors]
-        if errors:
-            plan.message = "; ".join(errors)
-        if result.warnings:
-            plan.message = "; ".join(filter(None, [plan.message, *result.warnings]))
+        failures = [f for f in result.failures if f.target == target_side]
+        if failures:
+            # The other fields are written; these are not, and the record is retried next run.
+            plan.outcome = Outcome.FIELD_FAILED
+            plan.failed_fields = list(dict.fromkeys(f.source_field for f in failures))
+        plan.message = _message(
+            [f.message for f in failures], result.warnings_by_target.get(target_side, []), created=is_create
+        )
         if plan.action_overwrites:
             overwrites = "Rule actions overwrite the existing value: " + ", ".join(plan.action_overwrites)
             plan.message = "; ".join(filter(None, [plan.message, overwrites]))
@@ -186,6 +192,16 @@ def plan_pair(
                 p.outcome = conflict_outcome
                 break
     for p in pair.plans:
-        if p.outcome == Outcome.CONFLICT_RESOLVED:
+        if p.outcome in (Outcome.CONFLICT_RESOLVED, Outcome.FIELD_FAILED) and pair.conflicts:
             p.message = "; ".join(filter(None, [p.message, *pair.conflicts]))
     return pair
+
+
+def _message(failures: list[str], warnings: list[str], *, created: bool) -> str:
+    """An outcome's message: each failed field with its reason, then each warning prefixed "Warning: "."""
+    parts = []
+    if failures:
+        what = "Created without" if created else "Not written"
+        parts.append(f"{what}: " + "; ".join(failures))
+    parts.extend(f"Warning: {w}" for w in warnings)
+    return "; ".join(parts)

@@ -43,7 +43,7 @@ from mappings.converters import is_empty
 
 from . import codec, lease
 from .bulk import update_rows
-from .choices import LinkState, Outcome, RunStatus, SyncDirection
+from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
 from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
 from .contact_groups import MissingGroups
@@ -971,9 +971,13 @@ class Runner:
             failed = False
             consumed = {NS: True, APP: True}
             written = {NS: {}, APP: {}}
+            # A field that failed keeps its snapshot, and the record stays pending: retried next run.
+            kept = {NS: [], APP: []}
+            retry = any(plan.outcome == Outcome.FIELD_FAILED for plan in op.plan.plans)
             for plan in op.plan.plans:
                 target = APP if plan.direction == SyncDirection.TO_APP else NS
                 source = OTHER[target]
+                kept[source].extend(plan.failed_fields)
                 result = op.results.get(plan.direction)
                 for action in plan.action_overwrites:
                     self.counters["action_overwrites"][action] += 1
@@ -998,11 +1002,11 @@ class Runner:
                 written[target] = plan.writes
                 outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
             if self.dry or link is None or link.pk is None:
-                if not failed and op.done and not self.dry:
+                if not failed and not retry and op.done and not self.dry:
                     cleared.append(op.row.id)
                 continue
             if op.plan.plans:
-                self._update_snapshots(op, consumed, written)
+                self._update_snapshots(op, consumed, written, kept)
             if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
                 link.state = LinkState.LINKED
             if op.plan.plans and not failed and not op.keep_stale:
@@ -1010,7 +1014,8 @@ class Runner:
             if op.plan.plans or op.link_changed():
                 links_to_save.append(link)
             if not failed and op.done:
-                cleared.append(op.row.id)
+                if not retry:
+                    cleared.append(op.row.id)
                 if op.other is not None and op.other.id in self.handled:
                     cleared.append(op.other.id)
             elif op.other is not None:
@@ -1043,13 +1048,17 @@ class Runner:
         for outcome in outcomes:
             self.counters[outcome.direction][outcome.outcome] += 1
 
-    def _update_snapshots(self, op: Op, consumed: dict[str, bool], written: dict[str, dict]) -> None:
+    def _update_snapshots(
+        self, op: Op, consumed: dict[str, bool], written: dict[str, dict], kept: dict[str, list[str]]
+    ) -> None:
         link = op.link
         link.updated_at = timezone.now()
         for side in (NS, APP):
             old = codec.decode_values(getattr(link, f"{side}_snapshot") or {})
             current = op.ns_values if side == NS else op.app_values
             base = self._mapped(side, current or {}) if consumed[side] else dict(old)
+            for field_id in kept[side]:  # not written: still a change to make next run
+                base[field_id] = old.get(field_id)
             base.update(written[side])
             base = {k: v for k, v in base.items() if not is_empty(v)}
             setattr(link, f"{side}_snapshot", codec.encode_values(base))
@@ -1061,7 +1070,7 @@ class Runner:
         link = op.link if op.link is not None and op.link.pk else None
         ns_id = (op.link.netsuite_id if op.link else None) or (op.row.record_id if op.row.side == NS else "")
         app_id = (op.link.app_id if op.link else None) or (op.row.record_id if op.row.side == APP else "")
-        if self.dry and outcome not in (Outcome.FAILED,):
+        if self.dry and outcome not in FAILING_OUTCOMES:
             message = f"Dry run: would be {Outcome(outcome).label.lower()}. {message}".strip()
         return RecordOutcome(
             run=self.run,
@@ -1096,19 +1105,24 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     try:
         runner.execute()
         failed = sum(
-            v.get(Outcome.FAILED, 0)
+            v.get(outcome, 0)
             for k, v in runner.counters.items()
             if k in (SyncDirection.TO_APP, SyncDirection.TO_NETSUITE)
+            for outcome in FAILING_OUTCOMES
         )
         problems = runner.config.problems
         if runner.deletions_blocked:
             run.status, run.error = RunStatus.FAILED, runner.valve_message
         elif failed:
             run.status = RunStatus.PARTIALLY_FAILED
-            run.error = f"{failed} record(s) failed; they are retried on the next run."
+            partly = sum(runner.counters.get(d, {}).get(Outcome.FIELD_FAILED, 0) for d in SyncDirection.values)
+            detail = f" ({partly} of them partly written: some fields failed, see their outcomes)" if partly else ""
+            run.error = f"{failed} record(s) failed{detail}; they are retried on the next run."
             if runner._missing_groups is not None and runner._missing_groups.refused:
                 names = ", ".join(repr(name) for name in runner._missing_groups.refused)
                 run.error += f" Contact groups missing in the app: {names}."
+            if problems:
+                run.error += " Also, " + "; ".join(problems)
         elif problems:
             # Every record synced, but not every field: a skipped mapping must not look like success.
             run.status = RunStatus.PARTIALLY_FAILED

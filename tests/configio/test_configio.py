@@ -148,6 +148,20 @@ def test_a_missing_environment_variable_is_a_clear_error_and_nothing_is_imported
         (lambda c: c["connections"][0].update(subsidiary="404"), "no subsidiary '404'"),
         (lambda c: c["connections"][0]["rules"][0]["conditions"].append({"operator": "??"}), "operator"),
         (lambda c: c.update(version=2), "Unsupported configuration version"),
+        # Checked against the catalogs, as the admin checks on save (issue 14): a direction the table refuses...
+        (
+            lambda c: c["connections"][0]["mappings"].append(
+                {"netsuite_field": "phone", "app_field": "notes", "direction": "two_way", "enabled": True}
+            ),
+            "free text is not checked to be a valid phone number",
+        ),
+        # ...and a second enabled mapping writing a field another one writes.
+        (
+            lambda c: c["connections"][0]["mappings"].append(
+                {"netsuite_field": "mobilePhone", "app_field": "phone.work", "direction": "to_app", "enabled": True}
+            ),
+            "already written by the mapping",
+        ),
     ],
 )
 def test_an_invalid_file_changes_nothing_and_says_what_is_wrong(configured, spoil, message):

@@ -116,9 +116,34 @@ def test_a_second_enabled_mapping_writing_the_same_target_is_refused(seeded_conn
     )
 
 
-def test_the_same_source_may_feed_another_target_and_a_disabled_mapping_writes_nothing(seeded_connection):
+def test_the_same_source_may_feed_another_target_and_a_disabled_mapping_clashes_with_nothing(seeded_connection):
     _mapping(seeded_connection, "phone", "phone.home", TO_APP).full_clean()  # reads phone, writes phone.home
     _mapping(seeded_connection, "mobilePhone", "phone.work", TO_APP, enabled=False).full_clean()
 
     seeded_connection.field_mappings.filter(netsuite_field="phone").update(enabled=False)
     _mapping(seeded_connection, "mobilePhone", "phone.work", TO_APP).full_clean()
+
+
+def test_a_disabled_mapping_writes_nothing_in_a_real_sync(sandboxes, settings, db):
+    """Synced over HTTP against both sandboxes: the switched-off title mapping writes neither side,
+    while the enabled mappings of the same records are written."""
+    from tests.engine.harness import make_connection, sync
+    from tests.engine.helpers import g_by_email, g_person, ns_by_email, ns_person, seed
+
+    connection = make_connection(sandboxes, settings)
+    assert connection.field_mappings.filter(netsuite_field="title", app_field="organization.title").update(
+        enabled=False
+    )
+    seed(
+        sandboxes,
+        netsuite=[ns_person("Ann", "Lee", "ann@example.com", title="CFO")],
+        google=[g_person("Bob", "Ng", "bob@example.com", organizations=[{"name": "Acme", "title": "Buyer"}])],
+    )
+    run = sync(connection)
+    assert run.status == "succeeded", run.error
+    ann = g_by_email(sandboxes)["ann@example.com"][0]
+    assert ann["names"][0]["givenName"] == "Ann"  # the enabled mappings wrote
+    assert not any(org.get("title") for org in ann.get("organizations", []))  # the disabled one did not
+    bob = ns_by_email(sandboxes)["bob@example.com"][0]
+    assert bob["firstName"] == "Bob"
+    assert not bob.get("title")

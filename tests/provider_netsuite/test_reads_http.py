@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from connections.providers.capabilities import Capabilities, cached_catalog
 from connections.providers.fields import FieldSpec, FieldType
 from connections.providers.netsuite import NetSuiteClient
 from sandbox.common.server import SandboxServer
@@ -232,9 +233,13 @@ def test_find_by_emails_is_case_insensitive_and_returns_every_match(client, sand
     )
     found = client.find_by_emails("contacts", [email], subsidiary_id="2")
     assert {target.id, str(twin)} <= {r.id for r in found}
-    assert client.find_by_emails("contacts", [email], subsidiary_id="3") == [] or all(
-        r.values["subsidiary"]["id"] == "3" for r in client.find_by_emails("contacts", [email], subsidiary_id="3")
+    # Scoped to a subsidiary: the same email in subsidiary 3 finds that record, and only it.
+    elsewhere = sandbox.create_record(
+        "contact", {"firstName": "Other", "lastName": "Sub", "email": email, "subsidiary": {"id": "3"}}
     )
+    in_three = client.find_by_emails("contacts", [email], subsidiary_id="3")
+    assert [r.id for r in in_three] == [str(elsewhere)]
+    assert [r.values["subsidiary"]["id"] for r in in_three] == ["3"]
     assert client.find_by_emails("contacts", ["", "  "], subsidiary_id="2") == []
 
 
@@ -263,6 +268,28 @@ def test_a_stale_catalog_naming_a_removed_field_falls_back_to_the_live_metadata(
     assert calls[0]["status"] == 400  # the query with the removed field
     assert any(c["path"].startswith("/services/rest/record/v1/metadata-catalog/") for c in calls)
     assert all("custentity_removed_since" not in r.values for r in records)
+
+
+def test_a_refused_cached_catalog_is_remembered_so_the_next_run_reads_the_metadata_at_once(
+    make_client, sandbox, base_url, account
+):
+    live = make_client().field_catalog("company_customers")
+    gone = FieldSpec(id="custentity_removed_since", label="Removed", type=FieldType.TEXT, custom=True)
+    memory = Capabilities()  # what client_for stores on the account, shared by the runs
+    first = make_client(capabilities=memory)
+    first.use_catalog("company_customers", [*live, gone])
+    before = len(sandbox_requests(base_url))
+    read_all(first, "company_customers", None, "2")
+    assert sandbox_requests(base_url)[before]["status"] == 400  # refused once
+    assert memory.refused(cached_catalog("company_customers"))
+
+    second = make_client(capabilities=memory)  # the next run, handed the same stale catalog
+    second.use_catalog("company_customers", [*live, gone])
+    before = len(sandbox_requests(base_url))
+    _, records = read_all(second, "company_customers", None, "2")
+    calls = sandbox_requests(base_url)[before:]
+    assert records and all(c["status"] == 200 for c in calls)  # not asked again
+    assert calls[0]["path"].startswith("/services/rest/record/v1/metadata-catalog/")
 
 
 def suiteql_calls(base_url: str, before: int) -> int:

@@ -202,9 +202,11 @@ def test_an_unknown_select_value_is_reported_and_the_rest_of_the_record_is_writt
         connection=connection, netsuite_field="custentity_loyalty_tier", app_field="userDefined.tier", order=200
     )
     run = sync(connection)
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    # The field failed: never a silent success (issue 14); the record is created without it and retried.
+    assert run.status == RunStatus.PARTIALLY_FAILED, run.error
     unknown = outcome_of(run, "platinum@example.com", "to_netsuite")
-    assert unknown.outcome == Outcome.CREATED
+    assert unknown.outcome == Outcome.FIELD_FAILED
+    assert unknown.message.startswith("Created without: ")
     assert "'Platinum' is not one of the options of Loyalty Tier (custentity_loyalty_tier)" in unknown.message
     assert "custentity_loyalty_tier" not in unknown.diff
     in_netsuite = ns_by_email(sandboxes)

@@ -21,6 +21,7 @@ from typing import Any
 from config.redaction import redact
 
 from ..base import ChangePage, Provider, Record, WriteRequest, WriteResult
+from ..capabilities import SUITEQL_AGGREGATES, Capabilities, cached_catalog
 from ..errors import MalformedResponse, NotFound, ProviderError, ValidationError
 from ..fields import FieldOption, FieldSpec
 from . import suiteql as ql
@@ -69,7 +70,9 @@ class NetSuiteClient(Provider):
     always derived from the account id. ``concurrency_limit`` caps the
     requests this client has in flight, ``timeout`` applies to every call,
     ``max_retries`` to every retryable failure; ``backoff_base`` and
-    ``backoff_max`` (seconds) shape the exponential backoff.
+    ``backoff_max`` (seconds) shape the exponential backoff. ``capabilities``
+    remembers what the account refused (the change-count aggregate, a cached
+    catalog's fields), so a refused request is not sent on every run.
     """
 
     key = "netsuite"
@@ -85,7 +88,10 @@ class NetSuiteClient(Provider):
         *,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
+        capabilities: Capabilities | None = None,
     ):
+        # What this account refused before (remembered across runs by the caller): not asked again.
+        self.capabilities = capabilities or Capabilities()
         self.transport = Transport(
             account_id,
             credentials,
@@ -229,7 +235,10 @@ class NetSuiteClient(Provider):
         since the catalog was cached), the client forgets it and retries once
         with the live metadata, so a stale cache costs a request, not a run.
         """
-        self._given_catalogs[contact_type(object_type).key] = list(fields)
+        kind = contact_type(object_type)
+        if self.capabilities.refused(cached_catalog(kind.key)):
+            return  # refused lately: the live metadata is read instead, without the refused query first
+        self._given_catalogs[kind.key] = list(fields)
 
     def _record_query(self, kind: ContactType) -> RecordQuery:
         given = self._given_catalogs.get(kind.key)
@@ -242,6 +251,7 @@ class NetSuiteClient(Provider):
         """Forget a given catalog that NetSuite refused a query of (re-raise when there was none)."""
         if self._given_catalogs.pop(kind.key, None) is None:
             raise exc
+        self.capabilities.refuse(cached_catalog(kind.key))
         log.warning(
             "NetSuite %s: a query built from the cached %s catalog was refused (%s); using the live metadata",
             self.account_id,
@@ -306,18 +316,26 @@ class NetSuiteClient(Provider):
            read, though stamped before it): the window is read again, and
            ``seen`` drops what the previous read delivered already.
         """
-        try:
-            response = self.suiteql(
-                ql.fingerprint_sql(kind.record_type, where + ql.at_or_after("lastmodifieddate", previous.window_start)),
-                limit=1,
-            )
-        except ValidationError as exc:
-            # Aggregates are Oracle SQL, but not documented for SuiteQL (sandbox README): an
-            # account that refuses them is read the plain way, the window included.
-            log.warning("NetSuite %s: the change count query was refused (%s); reading the rows", self.account_id, exc)
-            counted, response = None, None
-        else:
-            counted = _fingerprint(response)
+        counted, response = None, None
+        if not self.capabilities.refused(SUITEQL_AGGREGATES):
+            try:
+                response = self.suiteql(
+                    ql.fingerprint_sql(
+                        kind.record_type, where + ql.at_or_after("lastmodifieddate", previous.window_start)
+                    ),
+                    limit=1,
+                )
+            except ValidationError as exc:
+                # Aggregates are Oracle SQL, but not documented for SuiteQL (sandbox README): an
+                # account that refuses them is read the plain way, the window included, and is
+                # not asked again until the refusal expires.
+                log.warning(
+                    "NetSuite %s: the change count query was refused (%s); reading the rows", self.account_id, exc
+                )
+                self.capabilities.refuse(SUITEQL_AGGREGATES)
+                response = None
+            else:
+                counted = _fingerprint(response)
         builder = CursorBuilder(scope, _since(started, response))
         expected = previous.seen_fingerprint()
         delivered: set[str] = set()

@@ -34,7 +34,7 @@ def rename_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("connections", "0004_phones_region_groups_country"),
+        ("connections", "0005_config_refused_capabilities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

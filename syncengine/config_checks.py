@@ -1,0 +1,83 @@
+"""The one check of a connection's field mappings and rules against its field catalogs.
+
+A mapping or a rule can get in by several ways: the admin, ``import_config``,
+or a catalog that changed under it (a custom field deleted in NetSuite). The
+same checks judge it on every way:
+
+- on save: ``FieldMapping.clean`` runs :func:`mappings.mapping_checks.check_mapping`,
+  conditions and actions run :func:`rules.validation.validate_condition` and
+  :func:`~rules.validation.validate_action`;
+- at import: :func:`connection_problems` (the same checks, over what the
+  import is about to store) refuses the file with the reasons;
+- at run start: :func:`syncengine.config.load_config` leaves out an invalid
+  mapping (:func:`mapping_problems`) or rule (:func:`rules.loading.rule_specs`)
+  and reports it as a run problem (the run ends *partially failed*).
+
+Whatever still slips through fails only the field it touches (:mod:`syncengine.merge`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from connections.models import Connection
+from mappings.catalog_cache import ConnectionSides, connection_sides
+from mappings.mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, check_mapping, target_clashes
+from rules.choices import RuleDirection
+from rules.models import Action, Condition, Rule
+from rules.sides import RuleSides, direction_label
+from rules.validation import rule_problems
+
+
+def mapping_problems(state: MappingState, sides: ConnectionSides, *, unknown_fields_ok: bool = False) -> list[str]:
+    """Why a mapping cannot be applied (empty when it can): an unknown field, an incompatible pair,
+    a direction the pair does not allow. ``unknown_fields_ok`` lets a field pass that is missing from a
+    catalog never fetched (the static catalog knows no custom field); the run-start check still judges it."""
+    found = check_mapping(state, sides)
+    problems = []
+    for messages, side in ((found.netsuite_field, sides.netsuite), (found.app_field, sides.app)):
+        if not (unknown_fields_ok and not side.cached):
+            problems.extend(messages)
+    return [*problems, *found.pair, *found.direction]
+
+
+def connection_problems(connection: Connection, *, at_import: bool = False) -> list[str]:
+    """Every problem of the enabled mappings and rules of ``connection`` as stored, one message each,
+    naming the mapping or rule. ``at_import``: a field missing from a catalog never fetched passes."""
+    sides = connection_sides(connection)
+    problems = []
+    mappings = list(connection.field_mappings.filter(enabled=True).order_by("order", "pk"))
+    for index, mapping in enumerate(mappings):
+        state = mapping.state()
+        found = mapping_problems(state, sides, unknown_fields_ok=at_import)
+        found += target_clashes(
+            state,
+            [m.state() for m in mappings[:index]],
+            side_labels={NETSUITE_SIDE: "NetSuite", APP_SIDE: sides.app.app_label},
+        )
+        if found:
+            problems.append(f"the mapping {state.name()}: {' '.join(found)}")
+    rules = connection.rules.filter(enabled=True).prefetch_related(
+        Prefetch("conditions", queryset=Condition.objects.order_by("pk")),
+        Prefetch("actions", queryset=Action.objects.order_by("pk")),
+    )
+    for rule in rules.order_by("direction", "order", "pk"):
+        rule_sides = _rule_sides(sides, rule)
+        found = rule_problems(
+            rule.to_spec(),
+            source_fields=rule_sides.source.fields,
+            target_fields=rule_sides.target.fields,
+            source_app=rule_sides.source.app_label,
+            target_app=rule_sides.target.app_label,
+            unknown_fields_ok=at_import and not (rule_sides.source.cached and rule_sides.target.cached),
+        )
+        if found:
+            where = direction_label(rule.direction, sides.app.app_label)
+            problems.append(f"the rule «{rule.name}» ({where}): {'; '.join(found)}")
+    return problems
+
+
+def _rule_sides(sides: ConnectionSides, rule: Rule) -> RuleSides:
+    if rule.direction == RuleDirection.TO_APP:
+        return RuleSides(source=sides.netsuite, target=sides.app)
+    return RuleSides(source=sides.app, target=sides.netsuite)
