@@ -77,14 +77,6 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
             )
         return fieldsets
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        field = form.base_fields.get("phone_region")
-        if field is not None:
-            # Say what "automatic" means for this connection right now, so nobody has to guess.
-            field.help_text = f"{Connection._meta.get_field('phone_region').help_text} {phone_region_now(obj)}"
-        return form
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

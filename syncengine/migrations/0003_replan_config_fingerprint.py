@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("connections", "0003_deletion_policies"),
-        ("syncengine", "0003_config_field_failed"),
+        ("syncengine", "0002_outcome_choices"),
     ]
 
     operations = [
