@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
@@ -29,6 +30,7 @@ from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 from .health import connection_health, failing_count_annotation, failing_records_url
 from .models import ConnectionState, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
+from .progress import describe
 from .replan import stale_link_count
 from .services import (
     ACTIVE,
@@ -256,6 +258,42 @@ class SyncConnectionAdmin(ConnectionAdmin):
         }
         return TemplateResponse(request, "admin/syncengine/health/page.html", context)
 
+    def progress_view(self, request, pk: int):
+        """The banner's figures as JSON, polled by ``run_progress.js`` while the page is open:
+        the status in words and, while a run is queued or running, its stage and counts."""
+        connection = get_object_or_404(Connection.objects.select_related("netsuite_account", "app_account"), pk=pk)
+        if not self.has_view_permission(request, connection):
+            return JsonResponse({"error": "You may not view this connection."}, status=403)
+        active = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("queued_at").first()
+        status = connection_status(connection, active_run=active)
+        last = status.last_run
+        return JsonResponse(
+            {
+                "status": {
+                    "code": status.code,
+                    "label": status.label,
+                    "detail": status.detail,
+                    "colour": STATUS_COLOURS[status.code],
+                },
+                "active_run": active
+                and {
+                    "id": active.pk,
+                    "status": active.status,
+                    "stage": active.progress.get("stage", ""),
+                    "stages": active.progress.get("stages", {}),
+                    "text": describe(active.progress)
+                    or ("Waiting for a worker…" if active.status == "queued" else "Starting…"),
+                },
+                "last_run": last
+                and {
+                    "id": last.pk,
+                    "status": last.get_status_display(),
+                    "finished_at": last.finished_at and timezone.localtime(last.finished_at).strftime("%Y-%m-%d %H:%M"),
+                    "url": reverse("admin:syncengine_syncrun_change", args=[last.pk]),
+                },
+            }
+        )
+
     def get_urls(self):
         def post(route, view, name):
             return path(route, self.admin_site.admin_view(require_POST(view)), name=name)
@@ -265,6 +303,11 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 "<int:pk>/health/",
                 self.admin_site.admin_view(require_safe(self.health_view)),
                 name="connections_connection_health",
+            ),
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(require_safe(self.progress_view)),
+                name="connections_connection_progress",
             ),
             post("<int:pk>/refresh-catalogs/", self.refresh_catalogs_view, "connections_connection_refresh_catalogs"),
             post("<int:pk>/run/", self.run_now_view, "connections_connection_run"),

@@ -158,6 +158,9 @@ class SyncRun(models.Model):
     counters = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     worker = models.CharField(max_length=200, blank=True, default="")
+    # The running run's latest stage and counts ({"stage", "done", "total", "at"}), written at most
+    # about once a second by :mod:`syncengine.progress` and polled by the connection page.
+    progress = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-queued_at"]

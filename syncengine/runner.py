@@ -52,6 +52,7 @@ from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, Sy
 from .notifications import notify_run_finished
 from .overlap import ForeignLink, ForeignLinks
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
+from .progress import progress_recorder
 from .replan import config_fingerprint, new_slots, planned_slots, remember, stale_links
 
 logger = logging.getLogger(__name__)
@@ -1101,7 +1102,7 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
         return run
     run.status, run.started_at, run.worker = RunStatus.RUNNING, timezone.now(), holder
     run.save(update_fields=["status", "started_at", "worker"])
-    runner = Runner(run, holder, progress)
+    runner = Runner(run, holder, progress_recorder(run.pk, progress))
     try:
         runner.execute()
         failed = sum(
