@@ -18,8 +18,8 @@ from .choices import FAILING_OUTCOMES, Outcome, SyncDirection
 
 CHANGED = (Outcome.CREATED.value, Outcome.UPDATED.value)
 
-WIDTH, HEIGHT = 1200, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 64, 44, 52
+WIDTH, HEIGHT = 1000, 320
+LEFT, RIGHT, TOP, BOTTOM = 64, 64, 60, 52
 BAR_COLOURS = {"to_app": "#1565c0", "to_netsuite": "#2e7d32", "failed": "#c62828"}
 DURATION_COLOUR = "#6a1b9a"
 SERIES_LABELS = {
@@ -96,8 +96,8 @@ def chart_svg(runs: Sequence[RunFigures], title: str) -> str:
     base = TOP + plot_h
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="run-chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" style="max-width:{WIDTH}px;font:13px sans-serif" aria-label="{escape(title)}">',
-        f'<text x="{LEFT}" y="20" font-weight="bold" font-size="15" fill="currentColor">{escape(title)}</text>',
+        f'width="100%" style="max-width:{WIDTH}px;font:14px sans-serif" aria-label="{escape(title)}">',
+        f'<text x="{LEFT}" y="20" font-weight="bold" font-size="16" fill="currentColor">{escape(title)}</text>',
     ]
     if not runs:
         out.append(f'<text x="{WIDTH / 2}" y="{TOP + plot_h / 2}" text-anchor="middle" fill="#757575">')
@@ -107,14 +107,14 @@ def chart_svg(runs: Sequence[RunFigures], title: str) -> str:
     top_count = nice_max(max(max(r.to_app, r.to_netsuite, r.failed) for r in runs))
     top_seconds = nice_max(max((r.seconds or 0) for r in runs))
 
-    # Legend, right-aligned on the title's line.
-    x = WIDTH - RIGHT - 560
+    # Legend, on its own line under the title.
+    x = LEFT
     for key, label in SERIES_LABELS.items():
-        out.append(f'<rect x="{x}" y="9" width="12" height="12" fill="{BAR_COLOURS[key]}"/>')
-        out.append(f'<text x="{x + 16}" y="20" fill="currentColor">{label}</text>')
-        x += 30 + 7.5 * len(label)
-    out.append(f'<circle cx="{x + 6}" cy="15" r="5" fill="{DURATION_COLOUR}"/>')
-    out.append(f'<text x="{x + 16}" y="20" fill="currentColor">duration</text>')
+        out.append(f'<rect x="{x}" y="31" width="12" height="12" fill="{BAR_COLOURS[key]}"/>')
+        out.append(f'<text x="{x + 16}" y="42" fill="currentColor">{label}</text>')
+        x += 36 + 8 * len(label)
+    out.append(f'<circle cx="{x + 6}" cy="37" r="5" fill="{DURATION_COLOUR}"/>')
+    out.append(f'<text x="{x + 16}" y="42" fill="currentColor">duration (seconds, right axis)</text>')
 
     # Axes, gridlines and their labels.
     for fraction in (0, 0.5, 1):
