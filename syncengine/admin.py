@@ -73,6 +73,48 @@ def render_diff(diff: dict):
     return format_html('<table class="field-diff"><tbody>{}</tbody></table>', rows)
 
 
+def snapshot_rows(netsuite: dict, app: dict, pairs: list[tuple[str, str]]) -> list[tuple[str, object, object]]:
+    """A link's last synced values as rows ``(fields, NetSuite value, app value)`` (pure): one row per
+    mapped pair of fields (``pairs``: NetSuite field id, app field id), then the values of fields no
+    mapping pairs any more, one side each."""
+    netsuite, app = netsuite or {}, app or {}
+    rows, seen_ns, seen_app = [], set(), set()
+    for ns_field, app_field in pairs:
+        if ns_field in netsuite or app_field in app:
+            rows.append((f"{ns_field} ⇄ {app_field}", netsuite.get(ns_field), app.get(app_field)))
+            seen_ns.add(ns_field)
+            seen_app.add(app_field)
+    rows += [(field, value, None) for field, value in netsuite.items() if field not in seen_ns]
+    rows += [(field, None, value) for field, value in app.items() if field not in seen_app]
+    return rows
+
+
+def _readable(value) -> str:
+    """A synced value in words: lists as "a, b", objects as "key: value; …", names by their name."""
+    if isinstance(value, list):
+        return ", ".join(_readable(item) for item in value) or "—"
+    if isinstance(value, dict) and len(value) > 1 and "name" not in value:
+        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
+    return _shown(value)
+
+
+def render_snapshots(netsuite: dict, app: dict, pairs: list[tuple[str, str]]):
+    """The rows of :func:`snapshot_rows` as a table (escaped), never raw JSON."""
+    rows = snapshot_rows(netsuite, app, pairs)
+    if not rows:
+        return "—"
+    body = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+        ((fields, _readable(ns_value), _readable(app_value)) for fields, ns_value, app_value in rows),
+    )
+    return format_html(
+        '<table class="snapshot-values"><thead><tr><th>Fields</th><th>NetSuite</th><th>App</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        body,
+    )
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     """Every run of every connection."""
@@ -286,11 +328,8 @@ class RecordLinkAdmin(ReadOnlyAdmin):
 
     @admin.display(description="last synced values")
     def snapshot(self, obj: RecordLink):
-        return format_html(
-            "NetSuite: <code>{}</code><br>App: <code>{}</code>",
-            _short(obj.netsuite_snapshot, 400),
-            _short(obj.app_snapshot, 400),
-        )
+        pairs = list(obj.connection.field_mappings.order_by("order", "pk").values_list("netsuite_field", "app_field"))
+        return render_snapshots(obj.netsuite_snapshot, obj.app_snapshot, pairs)
 
     @admin.display(description="timeline")
     def timeline(self, obj: RecordLink):
