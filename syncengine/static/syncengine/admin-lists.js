@@ -70,7 +70,14 @@
     var bar = document.createElement("div");
     bar.className = "filters-toggle-bar";
     bar.appendChild(button);
-    var container = document.querySelector("#changelist .changelist-form-container");
-    (container || sidebar.parentNode).insertBefore(bar, (container || sidebar.parentNode).firstChild);
+    // Beside the search box when there is one (no extra line); else above the list.
+    var toolbar = document.getElementById("toolbar");
+    if (toolbar) {
+      toolbar.classList.add("has-filters-toggle");
+      toolbar.appendChild(bar);
+      return;
+    }
+    var container = document.querySelector("#changelist .changelist-form-container") || sidebar.parentNode;
+    container.insertBefore(bar, container.firstChild);
   });
 })();
