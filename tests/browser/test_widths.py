@@ -17,7 +17,7 @@ from syncengine.choices import RunStatus, Trigger
 from syncengine.models import RecordLink, SyncRun
 
 from ..mappings_admin.catalog_data import make_connection, make_google_account, seed_live_catalogs
-from .conftest import log_in, shot
+from .conftest import SCREENSHOTS, log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +65,11 @@ def connection(netsuite_account):
         app_snapshot={"names": "Rosa Vargas", "email": LONG_EMAIL},
     )
     return connection
+
+
+def shot_path(name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 def _outside(page: Page, selector: str) -> list[str]:
@@ -207,6 +212,8 @@ def test_connection_page_and_rule_editor_fit_the_window(wide_page: Page, adminis
     assert not reason.locator(".reason").is_visible()
     reason.locator("summary").click()
     assert reason.locator(".reason").is_visible()
+    assert rows.first.evaluate("r => r.offsetHeight") <= 75  # opened over the rows below, not inside its row
+    page.locator("#field_mappings-group").screenshot(path=str(shot_path("connection-page-directions-open")))
 
     rule = connection.rules.get(direction="to_app")
     # Saved conditions and actions: their dropdowns list the catalogs' long labels.
