@@ -6,19 +6,45 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from config.admin_display import clipped, moment
+
 from .models import ChangeAction, ChangeRecord
 
 
+def _label(change: dict) -> str:
+    return str(change.get("label") or change.get("field") or "?")
+
+
+def _value(value) -> str:
+    # The recorder stores values as shown to people (strings); a missing one is shown as a dash.
+    return "—" if value in (None, "") else str(value)
+
+
 def render_changes(changes: list[dict]):
-    """The field-by-field changes as a small table (escaped)."""
+    """The field-by-field changes as a table with a header (escaped): field, before, after."""
     if not changes:
         return "—"
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>→</td><td>{}</td></tr>",
-        ((c.get("label") or c.get("field"), c.get("old"), c.get("new")) for c in changes),
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+        ((_label(c), _value(c.get("old")), _value(c.get("new"))) for c in changes),
     )
-    return format_html('<table class="change-diff"><tbody>{}</tbody></table>', rows)
+    return format_html(
+        '<table class="change-diff"><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def summarise_changes(changes: list[dict], shown: int = 3) -> str:
+    """The changes in a few words for the list: ``3 fields: name, direction, order`` (the first
+    ``shown`` labels, then "…")."""
+    if not changes:
+        return "—"
+    labels = [_label(c) for c in changes]
+    head = ", ".join(labels[:shown]) + (", …" if len(labels) > shown else "")
+    noun = "field" if len(labels) == 1 else "fields"
+    return f"{len(labels)} {noun}: {head}"
 
 
 class ConnectionFilter(admin.SimpleListFilter):
@@ -49,7 +75,9 @@ class ConnectionFilter(admin.SimpleListFilter):
 class ChangeRecordAdmin(admin.ModelAdmin):
     """Who changed which account, connection, mapping or rule, when, field by field."""
 
-    list_display = ("created_at", "action", "content_type", "object_link", "connection_name", "author", "changes_html")
+    # One line per entry at 1400 px: the diff summarised ("3 fields: …", the whole on hover and on the entry's page).
+    list_display = ("when", "action", "model", "object_link", "connection", "author", "changes_summary")
+    list_display_links = ("when",)
     list_filter = (
         "action",
         ("content_type", admin.RelatedOnlyFieldListFilter),
@@ -99,12 +127,29 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     @admin.display(description="object", ordering="object_repr")
     def object_link(self, obj: ChangeRecord):
         if obj.action == ChangeAction.DELETED:
-            return obj.object_repr
+            return clipped(obj.object_repr, "s")
         try:
             url = reverse(f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change", args=[obj.object_id])
         except NoReverseMatch:  # a model without an admin page of its own (conditions, actions)
-            return obj.object_repr
-        return format_html('<a href="{}">{}</a>', url, obj.object_repr)
+            return clipped(obj.object_repr, "s")
+        return format_html('<a href="{}">{}</a>', url, clipped(obj.object_repr, "s"))
+
+    @admin.display(description="model", ordering="content_type__model")
+    def model(self, obj: ChangeRecord) -> str:
+        return obj.content_type.name  # "field mapping", not "Field mappings | field mapping"
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, obj: ChangeRecord):
+        return moment(obj.created_at)
+
+    @admin.display(description="connection", ordering="connection_name")
+    def connection(self, obj: ChangeRecord):
+        return clipped(obj.connection_name, "s")
+
+    @admin.display(description="what changed")
+    def changes_summary(self, obj: ChangeRecord):
+        whole = "; ".join(f"{_label(c)}: {_value(c.get('old'))} → {_value(c.get('new'))}" for c in obj.changes or [])
+        return clipped(summarise_changes(obj.changes), "l", title=whole or None)
 
     @admin.display(description="who", ordering="username")
     def author(self, obj: ChangeRecord) -> str:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from config.admin_display import clipped, moment
+
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome
 from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
@@ -45,6 +47,20 @@ def _shown(value) -> str:
     return _short(value, 200)
 
 
+def duration_words(duration) -> str:
+    """A run's duration, short: ``4.2 s``, ``3 min 07 s``, ``1 h 02 min``; ``—`` while unknown."""
+    if duration is None:
+        return "—"
+    seconds = duration.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
 def render_diff(diff: dict):
     """A field diff ``{field: [before, after]}`` as a small HTML table (escaped)."""
     if not diff:
@@ -57,21 +73,65 @@ def render_diff(diff: dict):
     return format_html('<table class="field-diff"><tbody>{}</tbody></table>', rows)
 
 
+def snapshot_rows(netsuite: dict, app: dict, pairs: list[tuple[str, str]]) -> list[tuple[str, object, object]]:
+    """A link's last synced values as rows ``(fields, NetSuite value, app value)`` (pure): one row per
+    mapped pair of fields (``pairs``: NetSuite field id, app field id), then the values of fields no
+    mapping pairs any more, one side each."""
+    netsuite, app = netsuite or {}, app or {}
+    rows, seen_ns, seen_app = [], set(), set()
+    for ns_field, app_field in pairs:
+        if ns_field in netsuite or app_field in app:
+            rows.append((f"{ns_field} ⇄ {app_field}", netsuite.get(ns_field), app.get(app_field)))
+            seen_ns.add(ns_field)
+            seen_app.add(app_field)
+    rows += [(field, value, None) for field, value in netsuite.items() if field not in seen_ns]
+    rows += [(field, None, value) for field, value in app.items() if field not in seen_app]
+    return rows
+
+
+def _readable(value) -> str:
+    """A synced value in words: lists as "a, b", objects as "key: value; …", names by their name."""
+    if isinstance(value, list):
+        return ", ".join(_readable(item) for item in value) or "—"
+    if isinstance(value, dict) and len(value) > 1 and "name" not in value:
+        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
+    return _shown(value)
+
+
+def render_snapshots(netsuite: dict, app: dict, pairs: list[tuple[str, str]]):
+    """The rows of :func:`snapshot_rows` as a table (escaped), never raw JSON."""
+    rows = snapshot_rows(netsuite, app, pairs)
+    if not rows:
+        return "—"
+    body = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+        ((fields, _readable(ns_value), _readable(app_value)) for fields, ns_value, app_value in rows),
+    )
+    return format_html(
+        '<table class="snapshot-values"><thead><tr><th>Fields</th><th>NetSuite</th><th>App</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        body,
+    )
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     """Every run of every connection."""
 
+    # What an operator reads first, on one line at 1400 px: status, when, how long, what it did.
     list_display = (
         "id",
-        "connection",
+        "run_status",
+        "when",
+        "duration",
+        "summary_line",
+        "connection_name",
         "trigger",
         "dry_run",
-        "status",
-        "queued_at",
-        "duration_s",
-        "summary",
         "outcomes",
     )
+    list_display_links = ("id", "when")
     list_filter = ("status", "trigger", "dry_run", "connection", "queued_at")
     search_fields = ("connection__name", "error")
     list_select_related = ("connection",)
@@ -93,9 +153,26 @@ class SyncRunAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="seconds")
-    def duration_s(self, obj: SyncRun):
-        return round(obj.duration.total_seconds(), 1) if obj.duration else "—"
+    @admin.display(description="status", ordering="status")
+    def run_status(self, obj: SyncRun):
+        return format_html('<span class="run-status {}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description="queued", ordering="queued_at")
+    def when(self, obj: SyncRun):
+        return moment(obj.queued_at)
+
+    @admin.display(description="duration")
+    def duration(self, obj: SyncRun) -> str:
+        return duration_words(obj.duration)
+
+    @admin.display(description="summary")
+    def summary_line(self, obj: SyncRun):
+        """The summary on one line in the list; the whole on hover (and on the run's page)."""
+        return clipped(self.summary(obj), "l")
+
+    @admin.display(description="connection", ordering="connection__name")
+    def connection_name(self, obj: SyncRun):
+        return clipped(obj.connection.name, "s")
 
     @admin.display(description="summary")
     def summary(self, obj: SyncRun) -> str:
@@ -213,7 +290,8 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
 class RecordLinkAdmin(ReadOnlyAdmin):
     """Which NetSuite record is which app record, with the pair's history."""
 
-    list_display = ("match_key", "connection", "netsuite_id", "app_id", "state", "updated_at", "timeline")
+    list_display = ("email", "connection_name", "netsuite_id", "app_record", "state", "updated", "timeline")
+    list_display_links = ("email",)
     list_filter = ("state", "connection")
     search_fields = ("=match_key", "=netsuite_id", "=app_id", "=key")
     list_select_related = ("connection",)
@@ -232,13 +310,26 @@ class RecordLinkAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    @admin.display(description="email", ordering="match_key")
+    def email(self, obj: RecordLink):
+        return clipped(obj.match_key, "l")
+
+    @admin.display(description="connection", ordering="connection__name")
+    def connection_name(self, obj: RecordLink):
+        return clipped(obj.connection.name, "s")
+
+    @admin.display(description="app id", ordering="app_id")
+    def app_record(self, obj: RecordLink):
+        return clipped(obj.app_id, "s")
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj: RecordLink):
+        return moment(obj.updated_at)
+
     @admin.display(description="last synced values")
     def snapshot(self, obj: RecordLink):
-        return format_html(
-            "NetSuite: <code>{}</code><br>App: <code>{}</code>",
-            _short(obj.netsuite_snapshot, 400),
-            _short(obj.app_snapshot, 400),
-        )
+        pairs = list(obj.connection.field_mappings.order_by("order", "pk").values_list("netsuite_field", "app_field"))
+        return render_snapshots(obj.netsuite_snapshot, obj.app_snapshot, pairs)
 
     @admin.display(description="timeline")
     def timeline(self, obj: RecordLink):

@@ -161,17 +161,18 @@ def test_history_filters_by_model_object_user_connection_and_date(admin_client, 
     page = lambda query: admin_client.get(f"{HISTORY}?{query}").content.decode()  # noqa: E731
 
     by_object = page(f"content_type__id__exact={connection_type.pk}&object_id={connection_obj.pk}")
-    assert by_object.count('class="change-diff"') == 2  # created, then changed
+    assert by_object.count('class="field-changes_summary"') == 2  # created, then changed
     assert "45" in by_object
     by_user = page(f"user__id__exact={administrator_user.pk}")
-    assert by_user.count('class="change-diff"') == 1
+    assert by_user.count('class="field-changes_summary"') == 1
     # The connection (created, changed) and the default mappings and rules it was created with.
     defaults = connection_obj.field_mappings.count() + connection_obj.rules.count()
     by_connection = page(f"connection_id={connection_obj.pk}")
-    assert by_connection.count('class="change-diff"') == 2 + defaults
+    assert by_connection.count('class="field-changes_summary"') == 2 + defaults
     today = connection_obj.updated_at.date()
-    assert page(f"created_at__year={today.year}&created_at__month={today.month}").count('class="change-diff"') >= 2
-    assert page(f"q={connection_obj.name}").count('class="change-diff"') == 2 + defaults
+    this_month = page(f"created_at__year={today.year}&created_at__month={today.month}")
+    assert this_month.count('class="field-changes_summary"') >= 2
+    assert page(f"q={connection_obj.name}").count('class="field-changes_summary"') == 2 + defaults
 
 
 def test_operators_can_read_the_history_but_nobody_can_change_it(

@@ -182,7 +182,7 @@ def test_a_wizard_connection_records_each_default_mapping_and_rule_it_got(client
     }.items()
     # Ops find them under the connection in the history page.
     page = client.get(f"{HISTORY}?connection_id={connection.pk}").content.decode()
-    assert page.count('class="change-diff"') == len(new)
+    assert page.count('class="field-changes_summary"') == len(new)
 
 
 def test_import_config_dry_run_records_nothing_and_a_real_import_records_what_it_stored(
