@@ -15,12 +15,21 @@ def _first(values: dict, key: str) -> dict:
     return {}
 
 
+def _joined(values: dict, first: str, last: str) -> str:
+    return " ".join(p for p in (_text(values.get(first)), _text(values.get(last))) if p)
+
+
 def display_name(values: dict) -> str:
-    """A record's name: first and last name, else the company name (NetSuite's ``firstName``/``lastName``/
-    ``companyName``, Google's ``names``/``organizations``); "" when the record has none."""
+    """A record's name: first and last name, else the company name. Values as the providers read them:
+    NetSuite's ``firstName``/``lastName``/``companyName``, Google's flattened ``givenName``/``familyName``/
+    ``name``/``organization.name`` (or a raw person's ``names``/``organizations``); "" when there is none."""
     if not isinstance(values, dict):
         return ""
-    person = " ".join(p for p in (_text(values.get("firstName")), _text(values.get("lastName"))) if p)
+    person = (
+        _joined(values, "firstName", "lastName")
+        or _joined(values, "givenName", "familyName")
+        or _text(values.get("name"))
+    )
     if person:
         return person
     names = _first(values, "names")
@@ -31,6 +40,7 @@ def display_name(values: dict) -> str:
         return person
     return (
         _text(values.get("companyName"))
+        or _text(values.get("organization.name"))
         or _text(_first(values, "organizations").get("name"))
         or _text(values.get("entityId"))
         or _text(values.get("altName"))
