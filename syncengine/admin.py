@@ -13,12 +13,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 
 from connections.models import Connection
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
-from .choices import FAILING_OUTCOMES, Outcome
+from .choices import Outcome
 from .health import (
     FailureReasonFilter,
     LatestOutcomeFilter,
@@ -154,6 +153,10 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         "links",
     )
     list_display_links = ("outcome_label",)
+
+    class Media:
+        css = {"all": ("syncengine/outcomes.css",)}
+
     list_filter = (
         "outcome",
         "direction",
@@ -254,24 +257,25 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
 
     @admin.display(description="outcome", ordering="outcome")
     def outcome_label(self, obj: RecordOutcome):
-        failing = obj.outcome in FAILING_OUTCOMES
-        return format_html(
-            '<span class="outcome outcome-{}"{}>{}</span>',
-            obj.outcome,
-            mark_safe(' style="color:#c62828;font-weight:bold"') if failing else "",
-            obj.get_outcome_display(),
-        )
+        label = obj.get_outcome_display()
+        return format_html('<span class="outcome outcome-{}" title="{}">{}</span>', obj.outcome, label, label)
 
     @admin.display(description="when", ordering="created_at")
     def when(self, obj: RecordOutcome):
         local = timezone.localtime(obj.created_at)
-        return format_html('<span title="{}">{}</span>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M:%S"))
+        return format_html('<span title="{}">{}</span>', local.isoformat(), local.strftime("%m-%d %H:%M:%S"))
 
     @admin.display(description="record")
     def record(self, obj: RecordOutcome):
         who = obj.email or obj.netsuite_id or obj.app_id or "—"
         if obj.name:
-            return format_html('<span class="record-name">{}</span> <small>{}</small>', obj.name, who)
+            return format_html(
+                '<span class="record-cell" title="{} {}"><span class="record-name">{}</span> <small>{}</small></span>',
+                obj.name,
+                who,
+                obj.name,
+                who,
+            )
         return who
 
     @admin.display(description="reason")
