@@ -242,21 +242,21 @@ def connection_status(
     accounts = (connection.netsuite_account, connection.app_account)
     broken = [a for a in accounts if a.status in (AccountStatus.ERROR, AccountStatus.NEEDS_REAUTH)]
     state = ConnectionState.objects.filter(connection=connection).first()
+    failing = failing_count(connection.pk)  # "Needs attention: N failing", whatever else needs attention
     if connection.paused and connection.paused_reason.startswith(AUTH_PAUSE_PREFIX):
         # Paused by the engine, not by someone: it waits for a re-authorization (the list flags it too).
-        return ConnectionStatus("attention", "Needs attention", connection.paused_reason, last_run, None)
+        return ConnectionStatus("attention", attention_label(failing), connection.paused_reason, last_run, None)
     if connection.paused:
         return ConnectionStatus("paused", "Paused", connection.paused_reason or "Not scheduled.", last_run, None)
     if broken:
         detail = "; ".join(f"{a.label}: {a.status_message or a.get_status_display()}" for a in broken)
-        return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
+        return ConnectionStatus("attention", attention_label(failing), detail, last_run, next_run)
     if state and state.deletions_awaiting_confirmation:
         detail = (
             f"{state.deletions_awaiting_confirmation} deletions are held back by the safety valve: "
             "review them and confirm."
         )
-        return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
-    failing = failing_count(connection.pk)
+        return ConnectionStatus("attention", attention_label(failing), detail, last_run, next_run)
     if run_trouble(last_run.status if last_run else None, failing):
         parts = []
         if last_run is not None and last_run.status in TROUBLED:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from changelog.models import ChangeRecord
+from connections.choices import AccountStatus
 from syncengine.choices import Outcome, RunStatus, Side
 from syncengine.health import connection_health, failure_reason, meaningful_message
 from syncengine.models import MirrorRecord, RecordOutcome, SyncRun
@@ -222,6 +223,13 @@ def test_the_banner_counts_failing_records_and_every_health_count_links(client, 
     assert f'<a href="{health.excluded_url}">{health.excluded_total}</a>'.replace("&", "&amp;") in page
     listing = client.get(reverse("admin:connections_connection_changelist")).content.decode()
     assert "Needs attention: 2 failing" in listing
+    # Something else needs attention too (a broken account): the failing count still shows.
+    account = connection.app_account
+    account.status, account.status_message = AccountStatus.ERROR, "token revoked"
+    account.save()
+    connection.refresh_from_db()
+    status = connection_status(connection)
+    assert status.label == "Needs attention: 2 failing" and "token revoked" in status.detail
 
 
 def test_a_connection_whose_alerts_reach_nobody_says_so(client, operator_user, connection_obj):
