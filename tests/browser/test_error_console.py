@@ -83,6 +83,18 @@ def test_reason_readable_retry_selected_and_partial_search(page: Page, operator_
     expect(page.locator(".outcome-message")).to_contain_text(api_text)
     shot(page, "outcome-detail", width=WIDTH, height=HEIGHT)
 
+    # Health: the failure group shows the API's words, Retry now, and the warning that alerts reach nobody.
+    page.goto(f"/admin/connections/connection/{connection.pk}/health/")
+    group = page.locator(".health-failure-group").first
+    expect(group).to_contain_text(api_text[:40])
+    expect(group.locator("button", has_text="Retry now")).to_be_visible()
+    expect(page.locator("#alerts-reach-nobody")).to_be_visible()
+    expect(page.locator("#health-status")).to_contain_text("Needs attention: 2 failing")
+    shot(page, "health-failing", width=WIDTH, height=HEIGHT)
+    page.goto("/admin/connections/connection/")
+    expect(page.locator("#result_list")).to_contain_text("Needs attention: 2 failing")
+    shot(page, "connections-alerts", width=WIDTH, height=HEIGHT)
+
     # Retry selected: the cause is lifted, both failed records are chosen and retried; the run syncs them.
     FieldMapping.objects.filter(connection=connection, netsuite_field="phone").update(enabled=False)
     page.goto(f"{OUTCOMES}?run__connection__id__exact={connection.pk}&outcome__in=failed,field_failed&latest=yes")
