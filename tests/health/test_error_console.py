@@ -164,6 +164,8 @@ def test_skip_leaves_the_record_out_until_it_changes_and_says_who_and_why(client
     entry = ChangeRecord.objects.get(via="admin: skip")
     assert entry.username == operator_user.username and entry.connection_id == connection.pk
     assert entry.changes[0]["label"] == "Skipped until it changes"
+    history = client.get(reverse("admin:changelog_changerecord_changelist"), {"connection_id": connection.pk})
+    assert history.status_code == 200 and "Al Bad" in history.content.decode()
     assert failure_reason(al_failed.message) and al_failed.message.splitlines()[0][:50] in entry.changes[0]["new"]
     health = connection_health(connection)
     assert health.failing.count == 1  # Cy only
