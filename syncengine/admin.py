@@ -6,17 +6,31 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from connections.models import Connection
 
 from config.admin_display import clipped, moment
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome
-from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
+from .health import (
+    FailureReasonFilter,
+    LatestOutcomeFilter,
+    WarningFilter,
+    latest_outcomes,
+    meaningful_message,
+    reason_regex,
+)
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
-from .services import retry_failed_outcomes
+from .record_urls import record_urls
+from .services import retry_failed, retry_failed_outcomes, skip_outcomes
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -202,20 +216,24 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
 @admin.register(RecordOutcome)
 class RecordOutcomeAdmin(ReadOnlyAdmin):
-    """What happened to each record, run by run; filter by run, outcome, direction, connection and date."""
+    """What happened to each record, run by run: the error console. One line per outcome (status, when,
+    who, the API's reason, links to the record in NetSuite and Google); filter by run, outcome, direction,
+    connection and date; search partial emails and names; retry or skip failing records."""
 
     list_display = (
-        "created_at",
-        "run_link",
+        "outcome_label",
+        "when",
+        "record",
+        "reason",
         "direction",
-        "outcome",
-        "email",
-        "netsuite_id",
-        "app_id",
-        "diff_html",
-        "short_message",
-        "timeline",
+        "diff_summary",
+        "links",
     )
+    list_display_links = ("outcome_label",)
+
+    class Media:
+        css = {"all": ("syncengine/outcomes.css",)}
+
     list_filter = (
         "outcome",
         "direction",
@@ -226,20 +244,25 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         FailureReasonFilter,
         WarningFilter,
     )
-    search_fields = ("=email", "=netsuite_id", "=app_id")
-    list_select_related = ("run",)
-    actions = ("retry_failed_records",)
+    # Partial and case-insensitive (icontains); PostgreSQL serves it from trigram indexes (migration 0004).
+    search_fields = ("email", "name", "netsuite_id", "app_id")
+    search_help_text = "Part of an email, a name or a record id (any case)."
+    list_select_related = ("run__connection__netsuite_account", "run__connection__app_account")
+    list_per_page = 50
+    actions = ("retry_failed_records", "skip_records")
     show_full_result_count = False
     fields = (
+        "outcome",
         "run_link",
         "direction",
-        "outcome",
+        "name",
         "email",
         "netsuite_id",
         "app_id",
+        "links",
         "diff_html",
-        "message",
-        "rules",
+        "full_message",
+        "rules_list",
         "timeline",
         "created_at",
     )
@@ -248,7 +271,9 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
     def has_retry_permission(self, request) -> bool:
         return request.user.has_perm("connections.run_connection")  # as Run now: operators may
 
-    @admin.action(description="Retry failed records", permissions=["retry"])
+    has_skip_permission = has_retry_permission
+
+    @admin.action(description="Retry selected (failed records)", permissions=["retry"])
     def retry_failed_records(self, request, queryset):
         """Re-queue the records of the selected failing outcomes (the others are left alone) and queue a run
         of each connection concerned."""
@@ -258,11 +283,111 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         for retry in retries:
             self.message_user(request, retry.describe(), messages.SUCCESS if retry.queued else messages.WARNING)
 
+    @admin.action(description="Skip selected failed records until they change", permissions=["skip"])
+    def skip_records(self, request, queryset):
+        """Leave the selected failing records out until they change (see services.skip_outcomes); the change
+        history records who skipped them and the failure they were skipped for."""
+        skipped = skip_outcomes(queryset, request.user)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} record{'s' if skipped != 1 else ''} skipped until changed (see the change history).",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "None of the selected outcomes is a failure of a real run: nothing skipped.")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "retry-group/<int:connection_id>/",
+                self.admin_site.admin_view(self.retry_group_view),
+                name="syncengine_recordoutcome_retry_group",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def retry_group_view(self, request, connection_id: int):
+        """*Retry now* of a failure group (the health page's button): POST with ``reason``, the group's
+        normalised cause. Marks exactly the group's records pending and queues a run."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_retry_permission(request):
+            raise PermissionDenied
+        connection = get_object_or_404(Connection, pk=connection_id)
+        outcomes = latest_outcomes(connection.pk)
+        reason = request.POST.get("reason", "")
+        if reason:
+            outcomes = outcomes.filter(message__regex=reason_regex(reason))
+        retry = retry_failed(connection, outcomes)
+        self.message_user(request, retry.describe(), messages.SUCCESS if retry.queued else messages.WARNING)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:connections_connection_health", args=[connection.pk])
+        return HttpResponseRedirect(target)
+
     def lookup_allowed(self, lookup, value, request=None):
         # Links from runs and link timelines filter by id.
         if lookup in ("run__id__exact", "link__id__exact"):
             return True
         return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="outcome", ordering="outcome")
+    def outcome_label(self, obj: RecordOutcome):
+        label = obj.get_outcome_display()
+        return format_html('<span class="outcome outcome-{}" title="{}">{}</span>', obj.outcome, label, label)
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, obj: RecordOutcome):
+        local = timezone.localtime(obj.created_at)
+        return format_html('<span title="{}">{}</span>', local.isoformat(), local.strftime("%m-%d %H:%M:%S"))
+
+    @admin.display(description="record")
+    def record(self, obj: RecordOutcome):
+        who = obj.email or obj.netsuite_id or obj.app_id or "—"
+        if obj.name:
+            return format_html(
+                '<span class="record-cell" title="{} {}"><span class="record-name">{}</span> <small>{}</small></span>',
+                obj.name,
+                who,
+                obj.name,
+                who,
+            )
+        return who
+
+    @admin.display(description="reason")
+    def reason(self, obj: RecordOutcome):
+        """The first 80 characters of the message's meaningful part; the whole message on hover."""
+        if not obj.message:
+            return "—"
+        return format_html(
+            '<span class="outcome-reason" title="{}">{}</span>',
+            obj.message,
+            _short(meaningful_message(obj.message), 80),
+        )
+
+    @admin.display(description="changes")
+    def diff_summary(self, obj: RecordOutcome) -> str:
+        n = len(obj.diff or {})
+        return f"{n} field{'s' if n != 1 else ''}" if n else "—"
+
+    @admin.display(description="links")
+    def links(self, obj: RecordOutcome):
+        items = [
+            format_html('<a href="{}" target="_blank" rel="noopener" class="record-link">{}</a>', url, label)
+            for label, url in record_urls(obj.run.connection, obj.netsuite_id, obj.app_id).items()
+        ]
+        items.append(
+            format_html(
+                '<a href="{}">run {}</a>',
+                reverse("admin:syncengine_syncrun_change", args=[obj.run_id]),
+                f"{obj.run_id} (dry)" if obj.run.dry_run else obj.run_id,
+            )
+        )
+        if obj.link_id:
+            url = reverse("admin:syncengine_recordoutcome_changelist") + f"?link__id__exact={obj.link_id}"
+            items.append(format_html('<a href="{}">timeline</a>', url))
+        return format_html_join(" · ", "{}", ((item,) for item in items))
 
     @admin.display(description="run")
     def run_link(self, obj: RecordOutcome):
@@ -275,8 +400,19 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
         return render_diff(obj.diff)
 
     @admin.display(description="message")
-    def short_message(self, obj: RecordOutcome) -> str:
-        return _short(obj.message, 120)
+    def full_message(self, obj: RecordOutcome):
+        if not obj.message:
+            return "—"
+        return format_html('<div class="outcome-message" style="white-space:pre-wrap">{}</div>', obj.message)
+
+    @admin.display(description="rules that matched")
+    def rules_list(self, obj: RecordOutcome):
+        rules = obj.rules if isinstance(obj.rules, list) else [obj.rules]
+        if not rules:
+            return "—"
+        return format_html(
+            '<ul class="outcome-rules">{}</ul>', format_html_join("", "<li>{}</li>", ((_shown(r),) for r in rules))
+        )
 
     @admin.display(description="timeline")
     def timeline(self, obj: RecordOutcome):

@@ -49,6 +49,8 @@ class Outcome(models.TextChoices):
     # The record was written (or needed nothing else), but some field could not be:
     # the message names each field and why; the record is retried next run.
     FIELD_FAILED = "field_failed", "Partly written: some fields failed"
+    # An operator chose *Skip* on a failing record (the error console): not synced until it changes.
+    SKIPPED_BY_OPERATOR = "skipped_by_operator", "Skipped by an operator (until it changes)"
 
 
 # The outcomes that count a record as failing (run status, health, the failing count, the Needs attention

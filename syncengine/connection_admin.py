@@ -36,6 +36,7 @@ from .replan import stale_link_count
 from .services import (
     ACTIVE,
     TROUBLED,
+    attention_label,
     confirm_deletions,
     connection_status,
     enqueue_run,
@@ -139,6 +140,11 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 last_run_at=Subquery(finished.values("finished_at")[:1]),
                 running=Exists(runs.filter(status__in=ACTIVE)),
                 failing=failing_count_annotation(),
+                alerted=Exists(  # an active owner with an email: failure alerts reach someone
+                    Connection.owners.through.objects.filter(
+                        connection_id=OuterRef("pk"), user__is_active=True
+                    ).exclude(user__email="")
+                ),
             )
         )
 
@@ -155,12 +161,21 @@ class SyncConnectionAdmin(ConnectionAdmin):
             or (state and state.deletions_awaiting_confirmation)
             or run_trouble(obj.last_status, obj.failing)
         ):
-            code, label = "attention", "Needs attention"
+            code, label = "attention", attention_label(obj.failing)
         elif obj.running:
             code, label = ("syncing", "Syncing") if obj.last_status else ("scanning", "Scanning")
         else:
             code, label = "active", "Active"
-        return format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS[code], label)
+        status = format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS[code], label)
+        if getattr(obj, "alerted", True):
+            return status
+        owners = reverse("admin:connections_connection_change", args=[obj.pk]) + "#id_owners"
+        return format_html(
+            '{} <a href="{}" class="alerts-reach-nobody" title="No owner with an email: failure alerts reach nobody.'
+            ' Add an owner.">⚠ alerts reach nobody</a>',
+            status,
+            owners,
+        )
 
     @admin.display(description="failing", ordering="failing")
     def failing_records(self, obj):

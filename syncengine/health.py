@@ -85,6 +85,25 @@ def failure_reason(message: str) -> str:
     return _FINDER.sub(lambda m: _PLACEHOLDER_OF[m.lastgroup], first)
 
 
+# What precedes an API's own words in our messages: "… : HTTP 400 USER_ERROR: <the API's text>" (NetSuite),
+# "Google People API: <the API's text> (HTTP 400 INVALID_ARGUMENT)" (Google).
+_AFTER_STATUS = re.compile(r"HTTP [0-9]{3}\s+(?:[A-Z][A-Z0-9_.]+:\s*)?(?P<text>\S.*)$")
+_BEFORE_STATUS = re.compile(r"^[^:]{0,80}:\s*(?P<text>\S.*?)\s*\(HTTP [0-9]{3}[^)]*\)\.?$")
+
+
+def meaningful_message(message: str) -> str:
+    """The part of a failure message an operator reads first: the API's own text, without our prefixes
+    ("NetSuite refused the request (…): HTTP 400 USER_ERROR: ") or suffixes ("(HTTP 400 …)"). Only the
+    first line; the whole message stays on the outcome's page."""
+    lines = (message or "").strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    for pattern in (_BEFORE_STATUS, _AFTER_STATUS):
+        found = pattern.search(first)
+        if found and found.group("text").strip():
+            return found.group("text").strip()
+    return first
+
+
 def reason_regex(reason: str) -> str:
     """A regular expression matching the messages whose :func:`failure_reason` is ``reason``
     (for ``message__regex``; the same on SQLite and PostgreSQL)."""
@@ -111,10 +130,15 @@ class Figure:
 class FailureGroup:
     """Records whose latest outcome failed for the same cause."""
 
-    reason: str
+    reason: str  # the normalised cause (the grouping key, with placeholders)
     count: int
     example: str  # one full message of the group (already redacted by the engine)
     url: str
+
+    @property
+    def headline(self) -> str:
+        """What the group shows: the API's real words, from an example message (not the placeholders)."""
+        return meaningful_message(self.example) or self.reason
 
 
 @dataclass
@@ -131,6 +155,18 @@ class Health:
     more_failure_groups: int = 0
     conflicts: Figure | None = None
     conflict_days: int = CONFLICT_WINDOW.days
+    alerts_reach_nobody: bool = False  # no active owner with an email: failure notices are only logged
+
+    @property
+    def excluded_url(self) -> str:
+        """The list of every excluded record (all the reasons at once)."""
+        outcomes = ",".join(outcome for outcome, _, _ in EXCLUSION_REASONS)
+        return outcome_list_url(self.connection.pk, outcome__in=outcomes, **LATEST)
+
+    @property
+    def owners_url(self) -> str:
+        """Where owners are added: the connection's page, at its Owners field."""
+        return reverse("admin:connections_connection_change", args=[self.connection.pk]) + "#id_owners"
 
     @property
     def excluded_total(self) -> int:
@@ -194,11 +230,22 @@ EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
         "Linked by another connection",
         "Another connection sharing the account already links this person: not created a second time.",
     ),
+    (
+        Outcome.SKIPPED_BY_OPERATOR,
+        "Skipped by an operator",
+        "A failing record someone chose to skip: left out until it changes (see the change history).",
+    ),
 )
 
 
+def alerts_reach_nobody(connection: Connection) -> bool:
+    """Whether the connection's failure notices would reach nobody: no active owner has an email
+    (``notifications`` then only logs "no owner with an email to tell")."""
+    return not connection.owners.filter(is_active=True).exclude(email="").exists()
+
+
 def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS) -> Health:
-    """Count the connection's records by state. Four queries, whatever the number of records."""
+    """Count the connection's records by state. Five queries, whatever the number of records."""
     pk = connection.pk
     in_sync = RecordLink.objects.filter(connection_id=pk, state=LinkState.LINKED).count()
     latest = latest_outcomes(pk)
@@ -259,6 +306,7 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
             "Synced, but with a warning about a field (e.g. a value the other side refused): see the message.",
         ),
         failure_groups=failure_groups,
+        alerts_reach_nobody=alerts_reach_nobody(connection),
         more_failure_groups=max(0, len(ordered) - top_reasons),
         conflicts=Figure(
             f"Conflicts (last {CONFLICT_WINDOW.days} days)",

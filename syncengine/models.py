@@ -65,6 +65,10 @@ class MirrorRecord(models.Model):
     sync_key = models.CharField(max_length=64, blank=True, default="", help_text="Our idempotency key, if ours.")
     pending = models.BooleanField(default=True)
     read_at = models.DateTimeField(auto_now=True)
+    # *Skip* (the error console): the record's modification time when an operator skipped it. While the
+    # record still has that modification time it is not processed (a re-read or a full run does not bring it
+    # back); once it changes, it syncs again. Reads never write this column.
+    skipped_modified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -182,9 +186,10 @@ class RecordOutcome(models.Model):
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="outcomes")
     link = models.ForeignKey(RecordLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes")
     direction = models.CharField(max_length=20, choices=SyncDirection.choices)
-    netsuite_id = models.CharField(max_length=255, blank=True, default="")
-    app_id = models.CharField(max_length=255, blank=True, default="")
+    netsuite_id = models.CharField("NetSuite id", max_length=255, blank=True, default="")
+    app_id = models.CharField("app id", max_length=255, blank=True, default="")
     email = models.CharField(max_length=320, blank=True, default="")
+    name = models.CharField(max_length=200, blank=True, default="", help_text="The person or company, as read.")
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     diff = models.JSONField("field diff", default=dict, blank=True)
     message = models.TextField(blank=True, default="")

@@ -30,7 +30,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config.redaction import redact
@@ -49,6 +49,7 @@ from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
 from .contact_groups import MissingGroups
 from .mirror import store_page
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from .names import display_name
 from .notifications import notify_run_finished
 from .overlap import ForeignLink, ForeignLinks
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
@@ -353,6 +354,10 @@ class Runner:
         Google idle while NetSuite is. A pair met on one side marks its
         other half handled, so whichever side's chunk comes first decides it.
         """
+        # Records an operator skipped stay out until they change (a new modification time): see services.skip.
+        MirrorRecord.objects.filter(
+            connection=self.connection, pending=True, skipped_modified_at=F("modified_at")
+        ).update(pending=False)
         totals = {
             side: MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True).count()
             for side in (NS, APP)
@@ -1080,6 +1085,7 @@ class Runner:
             netsuite_id=ns_id or "",
             app_id=app_id or "",
             email=op.row.email_key or (op.link.match_key if op.link else ""),
+            name=display_name(codec.decode_values(op.row.values or {}))[:200],
             outcome=outcome,
             diff=codec.encode_values({k: [codec.encode(v[0]), codec.encode(v[1])] for k, v in diff.items()}),
             message=redact(message)[:4000],

@@ -16,7 +16,7 @@ from django_q.tasks import async_task
 from connections.choices import AccountStatus
 from connections.models import Connection
 
-from .choices import FAILING_OUTCOMES, RunStatus, Side, SyncDirection, Trigger
+from .choices import FAILING_OUTCOMES, Outcome, RunStatus, Side, SyncDirection, Trigger
 from .health import failing_count, latest_outcomes
 from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
@@ -41,6 +41,11 @@ def run_trouble(last_status: str | None, failing: int) -> bool:
     """Whether the runs show trouble: the last real run (partially) failed, or records are failing.
     The one rule the banner, the list's status column and its *Needs attention* filter share."""
     return last_status in TROUBLED or failing > 0
+
+
+def attention_label(failing: int) -> str:
+    """The banner's headline when something needs attention: with the number of failing records, if any."""
+    return f"Needs attention: {failing} failing" if failing else "Needs attention"
 
 
 def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
@@ -140,6 +145,69 @@ def retry_failed_outcomes(outcomes: QuerySet) -> list[Retry]:
     ]
 
 
+def _source(direction: str, netsuite_id: str, app_id: str) -> tuple[str, str]:
+    """The record an outcome is about: its direction's source side and id."""
+    return (Side.NETSUITE, netsuite_id) if direction == SyncDirection.TO_APP else (Side.APP, app_id)
+
+
+def skip_outcomes(outcomes: QuerySet, user, why: str = "") -> int:
+    """*Skip*: leave the failing records of ``outcomes`` out until they change. Returns how many were skipped.
+
+    Each record's mirror row stops being pending and remembers its modification time
+    (``skipped_modified_at``): the runner leaves it out while that time is unchanged, so neither a re-read
+    nor a full run brings it back; an edit does. A "skipped by an operator" outcome becomes the record's
+    latest (so it no longer counts as failing), and the change history says who skipped it and why.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from changelog.models import ChangeAction, ChangeRecord
+
+    chosen = (
+        outcomes.filter(run__dry_run=False, outcome__in=FAILING_OUTCOMES)
+        .select_related("run__connection")
+        .order_by("id")
+    )
+    latest: dict[tuple, RecordOutcome] = {}
+    for outcome in chosen:
+        side, record_id = _source(outcome.direction, outcome.netsuite_id, outcome.app_id)
+        if record_id:
+            latest[(outcome.run.connection_id, side, record_id)] = outcome
+    content_type = ContentType.objects.get_for_model(MirrorRecord)
+    skipped = 0
+    for (connection_id, side, record_id), outcome in latest.items():
+        row = MirrorRecord.objects.filter(connection_id=connection_id, side=side, record_id=record_id).first()
+        if row is None:
+            continue
+        reason = why or f"failing: {(outcome.message or '').strip().splitlines()[0][:200] if outcome.message else '—'}"
+        with transaction.atomic():
+            MirrorRecord.objects.filter(pk=row.pk).update(pending=False, skipped_modified_at=row.modified_at)
+            RecordOutcome.objects.create(
+                run=outcome.run,
+                link=outcome.link,
+                direction=outcome.direction,
+                netsuite_id=outcome.netsuite_id,
+                app_id=outcome.app_id,
+                email=outcome.email,
+                name=outcome.name,
+                outcome=Outcome.SKIPPED_BY_OPERATOR,
+                message=f"Skipped by {user.get_username()} until it changes: {reason}",
+            )
+            ChangeRecord.objects.create(
+                action=ChangeAction.CHANGED,
+                content_type=content_type,
+                object_id=str(row.pk),
+                object_repr=f"{outcome.name or outcome.email or record_id} ({side} record {record_id})"[:300],
+                connection_id=connection_id,
+                connection_name=outcome.run.connection.name,
+                user=user,
+                username=user.get_username(),
+                via="admin: skip",
+                changes=[{"field": "skipped", "label": "Skipped until it changes", "old": "", "new": reason}],
+            )
+        skipped += 1
+    return skipped
+
+
 def confirm_deletions(connection: Connection) -> int:
     """Let the next run carry out the deletions the safety valve held back."""
     state, _ = ConnectionState.objects.get_or_create(connection=connection)
@@ -174,21 +242,21 @@ def connection_status(
     accounts = (connection.netsuite_account, connection.app_account)
     broken = [a for a in accounts if a.status in (AccountStatus.ERROR, AccountStatus.NEEDS_REAUTH)]
     state = ConnectionState.objects.filter(connection=connection).first()
+    failing = failing_count(connection.pk)  # "Needs attention: N failing", whatever else needs attention
     if connection.paused and connection.paused_reason.startswith(AUTH_PAUSE_PREFIX):
         # Paused by the engine, not by someone: it waits for a re-authorization (the list flags it too).
-        return ConnectionStatus("attention", "Needs attention", connection.paused_reason, last_run, None)
+        return ConnectionStatus("attention", attention_label(failing), connection.paused_reason, last_run, None)
     if connection.paused:
         return ConnectionStatus("paused", "Paused", connection.paused_reason or "Not scheduled.", last_run, None)
     if broken:
         detail = "; ".join(f"{a.label}: {a.status_message or a.get_status_display()}" for a in broken)
-        return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
+        return ConnectionStatus("attention", attention_label(failing), detail, last_run, next_run)
     if state and state.deletions_awaiting_confirmation:
         detail = (
             f"{state.deletions_awaiting_confirmation} deletions are held back by the safety valve: "
             "review them and confirm."
         )
-        return ConnectionStatus("attention", "Needs attention", detail, last_run, next_run)
-    failing = failing_count(connection.pk)
+        return ConnectionStatus("attention", attention_label(failing), detail, last_run, next_run)
     if run_trouble(last_run.status if last_run else None, failing):
         parts = []
         if last_run is not None and last_run.status in TROUBLED:
@@ -200,7 +268,7 @@ def connection_status(
             parts.append(f"{failing} record{'s are' if failing != 1 else ' is'} failing (see the health below).")
         if active_run is not None:
             parts.append(f"Run {active_run.pk} is {active_run.status}.")
-        return ConnectionStatus("attention", "Needs attention", " ".join(parts), last_run, next_run)
+        return ConnectionStatus("attention", attention_label(failing), " ".join(parts), last_run, next_run)
     if active_run is not None:
         if last_run is None:
             return ConnectionStatus("scanning", "Scanning", "The first sync is reading both sides.", None, next_run)

@@ -87,7 +87,7 @@ def test_retry_selected_outcomes_requeues_only_their_failing_records(client, ope
     kim_created = RecordOutcome.objects.get(app_id=kim, outcome=Outcome.CREATED)
     client.force_login(operator_user)
     listing = client.get(OUTCOMES).content.decode()
-    assert re.search(r'<option value="retry_failed_records">Retry failed records</option>', listing)
+    assert re.search(r'<option value="retry_failed_records">Retry selected \(failed records\)</option>', listing)
 
     response = client.post(
         OUTCOMES,
