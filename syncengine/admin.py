@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from connections.models import Connection
-
 from config.admin_display import clipped, moment
+from connections.models import Connection
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .choices import Outcome

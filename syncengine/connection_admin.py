@@ -171,8 +171,9 @@ class SyncConnectionAdmin(ConnectionAdmin):
             return status
         owners = reverse("admin:connections_connection_change", args=[obj.pk]) + "#id_owners"
         return format_html(
+            # A sign, not words: the list keeps one short line per row (the words are in the title and on the page).
             '{} <a href="{}" class="alerts-reach-nobody" title="No owner with an email: failure alerts reach nobody.'
-            ' Add an owner.">⚠ alerts reach nobody</a>',
+            ' Add an owner." aria-label="Failure alerts reach nobody: add an owner">⚠</a>',
             status,
             owners,
         )

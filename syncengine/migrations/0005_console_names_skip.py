@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("syncengine", "0003_replan_config_fingerprint"),
+        ("syncengine", "0004_progress_run_figures"),
     ]
 
     operations = [
