@@ -216,7 +216,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"},
+        "no_403_traceback": {"()": "config.log_filters.PermissionDeniedWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "stdout": {
@@ -229,6 +232,8 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # A 403 is the admin refusing as designed: one line, no traceback (propagates to "django").
+        "django.request": {"filters": ["no_403_traceback"]},
         "django-q": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }
