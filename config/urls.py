@@ -15,3 +15,5 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("syncengine/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "config.views.permission_denied"

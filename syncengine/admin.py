@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
+from .admin_index import install as order_admin_index
 from .choices import Outcome
 from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 from .services import retry_failed_outcomes
+
+order_admin_index(admin.site)  # the product's apps above authentication and the task queue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

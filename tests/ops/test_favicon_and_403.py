@@ -44,7 +44,7 @@ def test_opening_the_add_page_of_a_field_mapping_gives_a_clean_403_without_a_tra
     html = response.content.decode()
     assert "You may not open this page" in html
     assert "Field mappings are added on their connection&#x27;s page" in html
-    assert 'rel="icon"' in html  # the admin's own look, not a bare "403 Forbidden"
+    assert 'rel="icon"' in html and "NetSuite contact sync" in html  # the admin's frame, not a bare "403 Forbidden"
     forbidden = [r for r in django_log if "Forbidden (Permission denied)" in r.getMessage()]
     assert len(forbidden) == 1
     assert forbidden[0].levelno == logging.WARNING
