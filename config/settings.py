@@ -67,6 +67,8 @@ API_BASE_URL_ALLOWED_HOSTS = env.list("API_BASE_URL_ALLOWED_HOSTS", default=[])
 
 # How long one API request may take before it counts as failed (and is retried with backoff).
 API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=30.0)
+# A credential check someone waits for (the wizard, the account form): one attempt, given up after this.
+WIZARD_CHECK_TIMEOUT_SECONDS = env.float("WIZARD_CHECK_TIMEOUT_SECONDS", default=min(10.0, API_TIMEOUT_SECONDS))
 
 # Google OAuth client (the app registered in Google Cloud, or the sandbox's).
 GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")

@@ -115,7 +115,7 @@ class _ConnectedAccountFormBase(forms.ModelForm):
         )
         probe.set_credentials({**stored, **typed})
         try:
-            check = check_credentials(probe)
+            check = check_credentials(probe, interactive=True)
         except BaseUrlNotAllowed:
             return  # the model's validator says so under the API base URL field; nothing is saved
         if not check.ok:

@@ -74,7 +74,8 @@ def _store_if_accepted(account: ConnectedAccount) -> AuthorizeResult:
         account.full_clean()
     except ValidationError as exc:
         return AuthorizeResult(None, " ".join(exc.messages))
-    check = check_credentials(account)  # before any write: a refused attempt leaves no row and no history
+    # Before any write: a refused attempt leaves no row and no history. Someone waits: one short attempt.
+    check = check_credentials(account, interactive=True)
     if not check.ok:
         return AuthorizeResult(None, check.message)
     with transaction.atomic():  # the account, its subsidiaries and its status together
