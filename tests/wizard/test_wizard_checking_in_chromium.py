@@ -51,7 +51,6 @@ def test_the_check_shows_progress_then_a_listed_refusal_keeping_the_secrets(
             )
             assert disabled and not hidden
             assert text == "Checking with NetSuite… (at most 3 s)"
-            page.screenshot(path="/tmp/wizard-checking.png")
 
             page.wait_for_selector("#netsuite-refusal", timeout=15000)
             assert page.inner_text("#netsuite-refusal strong") == "The account was not saved."
@@ -60,6 +59,5 @@ def test_the_check_shows_progress_then_a_listed_refusal_keeping_the_secrets(
                 assert page.input_value(f"#id_new-{name}") == ""  # never rendered back...
                 assert page.get_attribute(f"#id_new-{name}", "placeholder") == "kept — type to replace"
             assert info["token_secret"] not in page.content()
-            page.screenshot(path="/tmp/wizard-refused.png", full_page=True)
         finally:
             browser.close()
