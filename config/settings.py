@@ -67,6 +67,8 @@ API_BASE_URL_ALLOWED_HOSTS = env.list("API_BASE_URL_ALLOWED_HOSTS", default=[])
 
 # How long one API request may take before it counts as failed (and is retried with backoff).
 API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=30.0)
+# A credential check someone waits for (the wizard, the account form): one attempt, given up after this.
+WIZARD_CHECK_TIMEOUT_SECONDS = env.float("WIZARD_CHECK_TIMEOUT_SECONDS", default=min(10.0, API_TIMEOUT_SECONDS))
 
 # Google OAuth client (the app registered in Google Cloud, or the sandbox's).
 GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
@@ -216,7 +218,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"},
+        "no_403_traceback": {"()": "config.log_filters.PermissionDeniedWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "stdout": {
@@ -229,6 +234,8 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # A 403 is the admin refusing as designed: one line, no traceback (propagates to "django").
+        "django.request": {"filters": ["no_403_traceback"]},
         "django-q": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from . import google_connect
-from .forms import CREDENTIAL_FIELD_NAMES, ConnectedAccountForm
+from .choices import AccountStatus
+from .forms import ConnectedAccountForm
 from .models import ConnectedAccount, Connection, Subsidiary
-from .providers.registry import NETSUITE
-from .services import verify_account
+from .providers.registry import NETSUITE, PROVIDERS
+from .services import store_check, verify_account
+
+
+def provider_credential_names(provider: str) -> tuple[str, ...]:
+    """The credential fields a person types for ``provider`` (none for Google: it signs in)."""
+    info = PROVIDERS.get(provider)
+    return tuple(c.name for c in info.credential_fields) if info else ()
 
 
 @admin.register(ConnectedAccount)
@@ -57,31 +65,54 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    def get_readonly_fields(self, request, obj=None):
+        # An account's provider decides its credentials: it is chosen once, never changed.
+        return (*self.readonly_fields, "provider") if obj is not None else self.readonly_fields
+
     def get_fieldsets(self, request, obj=None):
+        # A new account is a NetSuite one (Google accounts come from Google sign-in); an existing
+        # one shows only its own provider's fields: no token boxes or concurrency help on Google's.
+        provider = obj.provider if obj is not None else NETSUITE
+        main = ("provider", "label", "account_id", "api_base_url")
+        if provider == NETSUITE:
+            main += ("concurrency_limit",)
         fieldsets = [
-            (None, {"fields": ("provider", "label", "account_id", "api_base_url", "concurrency_limit")}),
+            (None, {"fields": main}),
             ("Status", {"fields": ("status", "status_message", "verified_at")}),
             ("History", {"fields": ("created_at", "created_by", "updated_at", "updated_by")}),
         ]
-        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+        credentials = provider_credential_names(provider)
+        may_edit = self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request))
+        if credentials and may_edit:
             fieldsets.insert(
                 1,
                 (
                     "Credentials (write-only)",
                     {
-                        "fields": CREDENTIAL_FIELD_NAMES,
+                        "fields": credentials,
                         "description": "Credentials are stored encrypted and never shown again. "
-                        "Type a value only to replace the stored one.",
+                        "Type a value only to replace the stored one. They are checked with NetSuite "
+                        "before anything is saved.",
                     },
                 ),
             )
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "account_id" in form.base_fields:
+            # The account id's help names the provider's own kind of id, not both.
+            form.base_fields["account_id"].help_text = obj.provider_info.account_id_help
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if form.credential_check is not None:
+            # The form checked the credentials before saving: record that (status, subsidiaries).
+            store_check(obj, form.credential_check)
 
 
 @admin.register(Subsidiary)
@@ -135,6 +166,32 @@ def phone_region_now(connection: Connection | None) -> str:
     )
 
 
+class NetSuiteAccountFilter(admin.RelatedFieldListFilter):
+    """*By NetSuite account*: lists NetSuite accounts only (the related model holds both kinds)."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(include_blank=False, limit_choices_to={"provider": NETSUITE})
+
+
+class AppAccountFilter(admin.RelatedFieldListFilter):
+    """*By app account*: lists the other apps' accounts only (Google today), never NetSuite's."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(include_blank=False, limit_choices_to=~Q(provider=NETSUITE))
+
+
+def usable_accounts(request, field_name: str):
+    """Accounts a connection may be given: verified ones, plus the one it already has (so an
+    account that failed later does not make its connection's page impossible to save)."""
+    usable = Q(status=AccountStatus.VERIFIED)
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if object_id:
+        current = Connection.objects.filter(pk=object_id).values_list(f"{field_name}_id", flat=True).first()
+        if current:
+            usable |= Q(pk=current)
+    return ConnectedAccount.objects.filter(usable)
+
+
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):
     """Connections, with pause / resume for whoever may run them."""
@@ -149,7 +206,12 @@ class ConnectionAdmin(admin.ModelAdmin):
         "state",
         "interval_minutes",
     )
-    list_filter = ("paused", "contact_type", "netsuite_account", "app_account")
+    list_filter = (
+        "paused",
+        "contact_type",
+        ("netsuite_account", NetSuiteAccountFilter),
+        ("app_account", AppAccountFilter),
+    )
     search_fields = ("name",)
     list_select_related = ("netsuite_account", "subsidiary", "app_account")
     filter_horizontal = ("owners",)
@@ -165,9 +227,9 @@ class ConnectionAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "netsuite_account":
-            kwargs["queryset"] = ConnectedAccount.objects.filter(provider=NETSUITE)
+            kwargs["queryset"] = usable_accounts(request, db_field.name).filter(provider=NETSUITE)
         elif db_field.name == "app_account":
-            kwargs["queryset"] = ConnectedAccount.objects.exclude(provider=NETSUITE)
+            kwargs["queryset"] = usable_accounts(request, db_field.name).exclude(provider=NETSUITE)
         elif db_field.name == "subsidiary":
             kwargs["queryset"] = Subsidiary.objects.filter(is_inactive=False, is_elimination=False).select_related(
                 "account"

@@ -53,8 +53,11 @@ def forget_refusal(account: ConnectedAccount, name: str) -> None:
             row.update(refused_capabilities=refused)
 
 
-def client_for(account: ConnectedAccount) -> Provider:
+def client_for(account: ConnectedAccount, *, interactive: bool = False) -> Provider:
     """A ready client for ``account`` (decrypts its credentials).
+
+    ``interactive``: a person waits for the answer (a credential check in a form), so NetSuite gets one
+    attempt of at most ``WIZARD_CHECK_TIMEOUT_SECONDS`` instead of the background's retries with backoff.
 
     The base URL override is checked again here, not only when the account is
     saved: a row saved in DEBUG, by a script or from an old configuration
@@ -74,8 +77,9 @@ def client_for(account: ConnectedAccount) -> Provider:
             credentials,
             base_url=base_url,
             concurrency_limit=account.concurrency_limit,
-            timeout=settings.API_TIMEOUT_SECONDS,
+            timeout=settings.WIZARD_CHECK_TIMEOUT_SECONDS if interactive else settings.API_TIMEOUT_SECONDS,
             capabilities=account_capabilities(account),
+            **({"max_retries": 0} if interactive else {}),
         )
     if account.provider == GOOGLE_CONTACTS:
         client_id, client_secret = google_oauth_client()

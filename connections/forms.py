@@ -60,9 +60,16 @@ class _ConnectedAccountFormBase(forms.ModelForm):
     def credential_field_names(self, provider: str) -> list[str]:
         return [c.name for c in PROVIDERS[provider].credential_fields] if provider in PROVIDERS else []
 
+    #: What the API said of the typed credentials (set by :meth:`clean`, stored by the admin after saving).
+    credential_check = None
+
+    def provider_key(self) -> str:
+        """The account's provider: the chosen one on a new account, the stored one afterwards (read-only)."""
+        return (self.cleaned_data.get("provider") if hasattr(self, "cleaned_data") else None) or self.instance.provider
+
     def clean(self):
         cleaned = super().clean()
-        provider = cleaned.get("provider")
+        provider = self.provider_key()
         if provider == GOOGLE_CONTACTS and not self.instance.pk:
             raise forms.ValidationError(
                 "Google accounts are connected through Google sign-in: use “Connect a Google account” "
@@ -81,15 +88,51 @@ class _ConnectedAccountFormBase(forms.ModelForm):
                     + ", ".join(missing)
                     + "."
                 )
+            self._verify_typed_credentials(cleaned, stored)
         return cleaned
+
+    def _verify_typed_credentials(self, cleaned: dict, stored: dict) -> None:
+        """Refuse credentials the API does not accept, so no connection can ever use unchecked ones.
+
+        Runs on a new account and whenever a credential or the API address changes;
+        the check is made on an unsaved copy, so a refusal stores nothing.
+        """
+        typed = {name: cleaned.get(name) for name in self.credential_field_names(NETSUITE) if cleaned.get(name)}
+        address_changed = "api_base_url" in self.changed_data or "account_id" in self.changed_data
+        if self.instance.pk and not typed and not address_changed:
+            return
+        if self.errors:
+            return  # a field is already wrong: say that first, ask NetSuite nothing
+        from .clients import BaseUrlNotAllowed
+        from .services import check_credentials  # services imports the models; keep the form importable alone
+
+        probe = ConnectedAccount(
+            provider=NETSUITE,
+            label=cleaned.get("label") or "",
+            account_id=cleaned.get("account_id") or self.instance.account_id,
+            api_base_url=cleaned.get("api_base_url") or "",
+            concurrency_limit=cleaned.get("concurrency_limit") or self.instance.concurrency_limit or 1,
+        )
+        probe.set_credentials({**stored, **typed})
+        try:
+            check = check_credentials(probe, interactive=True)
+        except BaseUrlNotAllowed:
+            return  # the model's validator says so under the API base URL field; nothing is saved
+        if not check.ok:
+            raise forms.ValidationError(
+                "NetSuite did not accept these credentials, so nothing was saved: %(reason)s",
+                params={"reason": check.message},
+                code="unverified",
+            )
+        self.credential_check = check
 
     def save(self, commit=True):
         account = super().save(commit=False)
-        provider = self.cleaned_data.get("provider")
+        provider = self.provider_key()
         typed = {name: self.cleaned_data.get(name) for name in self.credential_field_names(provider)}
         if any(typed.values()):
             account.update_credentials(**typed)
-            # New credentials have not been checked against the API yet.
+            # Checked in clean(); the admin records the check (status, subsidiaries) once saved.
             account.status = "unverified"
             account.status_message = ""
         if commit:

@@ -40,15 +40,16 @@ class CredentialCheck:
     subsidiaries: list = field(default_factory=list)
 
 
-def check_credentials(account: ConnectedAccount) -> CredentialCheck:
+def check_credentials(account: ConnectedAccount, *, interactive: bool = False) -> CredentialCheck:
     """Ask the API whether ``account``'s credentials work (and, for NetSuite, list its subsidiaries).
 
     Writes nothing, so it also checks an account not saved yet: the wizard
     stores a new account only once NetSuite has accepted it. Never raises for
     what ops staff can fix; the message is worded for them and free of secrets.
+    ``interactive``: someone waits (a form): one attempt, given up after ``WIZARD_CHECK_TIMEOUT_SECONDS``.
     """
     try:
-        client = client_for(account)
+        client = client_for(account, interactive=interactive)
     except DecryptionError as exc:
         return CredentialCheck(False, AccountStatus.ERROR, f"{exc} Type the credentials again.")
     try:

@@ -9,6 +9,7 @@ app); they are also listed on their own, for a view across connections.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html, format_html_join
 
 from connections.models import Connection
@@ -159,6 +160,10 @@ class FieldMappingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # added inline on the connection page, where the catalogs of both sides are known
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Opened directly (a bookmark, a typed URL): the clean 403 page says where mappings are added.
+        raise PermissionDenied("Field mappings are added on their connection's page (Connections → a connection).")
 
 
 @admin.register(FieldCatalog)

@@ -24,6 +24,31 @@ VALUE_HELP = (
 )
 
 
+class FieldSelectWithOperators(forms.Select):
+    """The condition's field dropdown, each option carrying the operators its type allows
+    (``data-operators``), so the page offers only those (``rules/operator_filter.js``)."""
+
+    def __init__(self, *args, operators_by_field: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.operators_by_field = operators_by_field or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        operators = self.operators_by_field.get(str(value))
+        if operators is not None:
+            option["attrs"]["data-operators"] = operators
+        return option
+
+
+def operators_by_field(fields: dict) -> dict[str, str]:
+    """Field id -> the operators its type allows, space-separated; the blank choice (the whole record) ->
+    the operators about the whole record. A field missing from the catalog gets no list (all stay offered,
+    and the model names the problem)."""
+    allowed = {field_id: " ".join(operators_for(spec.type)) for field_id, spec in fields.items()}
+    allowed[""] = " ".join(sorted(SPECIAL_OPERATORS))
+    return allowed
+
+
 def _value_widget(datalist_id: str) -> forms.TextInput:
     return forms.TextInput(attrs={"list": datalist_id, "size": 32, "autocomplete": "off"})
 
@@ -48,11 +73,18 @@ class ConditionForm(forms.ModelForm):
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{source.app_label} field"
             self.fields["field_id"].help_text = source.absent_fields_note
+            self.fields["field_id"].widget = FieldSelectWithOperators(
+                operators_by_field=operators_by_field(source.fields), attrs={"class": "rule-condition-field"}
+            )
             self.fields["field_id"].choices = catalog_field_choices(
                 source, current=self.instance.field_id, blank_label=WHOLE_RECORD
             )
+            self.fields["operator"].widget.attrs["class"] = "rule-condition-operator"
         if self.instance.pk:
             self.initial["value"] = entry_text(self.instance.value, source.fields.get(self.instance.field_id))
+
+    class Media:
+        js = ("rules/operator_filter.js",)
 
     def clean(self):
         cleaned = super().clean()

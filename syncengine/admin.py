@@ -18,6 +18,7 @@ from config.admin_display import clipped, moment
 from connections.models import Connection
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
+from .admin_index import install as order_admin_index
 from .choices import Outcome
 from .health import (
     FailureReasonFilter,
@@ -30,6 +31,8 @@ from .health import (
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 from .record_urls import record_urls
 from .services import retry_failed, retry_failed_outcomes, skip_outcomes
+
+order_admin_index(admin.site)  # the product's apps above authentication and the task queue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

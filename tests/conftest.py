@@ -58,3 +58,21 @@ def sandboxes(running_sandboxes):
     """The running sandboxes, emptied (records, logs, faults) for this test."""
     running_sandboxes.reset()
     return running_sandboxes
+
+
+@pytest.fixture
+def sandbox_netsuite(sandboxes, settings) -> dict:
+    """The NetSuite sandbox's account details (what ``runsandbox --print-config`` prints), its host allowed as
+    an API base URL: credentials typed in the admin are checked with NetSuite before they are stored."""
+    settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    # Two shapes of ``sandboxes``: the engine harness's (servers) and the wizard's (URLs), which some packages use.
+    url = getattr(sandboxes, "netsuite_url", None) or sandboxes.netsuite_server.base_url
+    return sandboxes.netsuite.print_config(url)
+
+
+def point_at_sandbox(account, sandbox_netsuite: dict) -> None:
+    """Point ``account`` at the NetSuite sandbox, keeping its own (fixture) secrets: typing the sandbox's
+    real ones in the admin is then a rotation NetSuite accepts."""
+    account.api_base_url = sandbox_netsuite["base_url"]
+    account.account_id = sandbox_netsuite["account_id"]
+    account.save()

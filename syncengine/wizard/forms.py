@@ -83,6 +83,30 @@ class AuthorizeNetSuiteForm(forms.Form):
         error_messages={"invalid": "The API base URL must be a full address such as https://example.com."},
     )
 
+    def __init__(self, *args, kept: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Secrets kept from a failed try (encrypted in the session, never rendered): an empty box keeps them.
+        self.kept = {name: value for name, value in (kept or {}).items() if name in CREDENTIAL_NAMES and value}
+        for name in self.kept:
+            field = self.fields[name]
+            field.required = False
+            field.help_text = (
+                f"Kept from your last try (encrypted, not shown): leave empty to use it, type to replace it. "
+                f"{field.help_text}"
+            )
+            field.widget.attrs["placeholder"] = "kept — type to replace"
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in self.kept.items():
+            if not cleaned.get(name):
+                cleaned[name] = value
+        return cleaned
+
+    def typed_credentials(self) -> dict[str, str]:
+        """The four secrets as they will be checked: typed ones, else the kept ones."""
+        return {name: self.cleaned_data.get(name) or "" for name in CREDENTIAL_NAMES}
+
     def clean_account_id(self) -> str:
         value = self.cleaned_data["account_id"].strip()
         validate_netsuite_account_id(value)

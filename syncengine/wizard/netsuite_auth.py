@@ -7,8 +7,9 @@ subsidiaries and its verified status, in one transaction. When NetSuite
 refuses them nothing is written, so nothing of the attempt is kept, not even
 in the change history: a new account is never created, an existing
 (unverified) account keeps its credentials and status. The person retries
-with the form, which keeps the Account ID, label and base URL but never a
-secret.
+with the form, which keeps the Account ID, label and base URL; the typed
+secrets are kept only encrypted in the session (``kept_secrets``), never in
+the page.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def _store_if_accepted(account: ConnectedAccount) -> AuthorizeResult:
         account.full_clean()
     except ValidationError as exc:
         return AuthorizeResult(None, " ".join(exc.messages))
-    check = check_credentials(account)  # before any write: a refused attempt leaves no row and no history
+    # Before any write: a refused attempt leaves no row and no history. Someone waits: one short attempt.
+    check = check_credentials(account, interactive=True)
     if not check.ok:
         return AuthorizeResult(None, check.message)
     with transaction.atomic():  # the account, its subsidiaries and its status together

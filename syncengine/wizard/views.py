@@ -8,8 +8,10 @@ the person to the first open one). Choices live in the session
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -21,9 +23,9 @@ from connections.models import free_connection_name
 from connections.providers.registry import PROVIDERS
 from connections.services import verify_account
 
-from . import setup
+from . import kept_secrets, setup
 from .flow import SLUGS, STEPS, Choices, resolve, usable_subsidiaries, verified_app_accounts, verified_netsuite_accounts
-from .forms import AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
+from .forms import CREDENTIAL_NAMES, AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
 from .netsuite_auth import authorize_netsuite_account
 from .overlaps import overlap_warnings
 from .review import default_mapping_rows, default_rule_rows
@@ -92,26 +94,49 @@ class WizardPage:
 def netsuite_step(page: WizardPage):
     accounts = verified_netsuite_accounts()
     pick = PickAccountForm(prefix="pick", queryset=accounts, initial={"account": page.choices.netsuite_account})
-    new = AuthorizeNetSuiteForm(prefix="new")
+    new = AuthorizeNetSuiteForm(prefix="new", kept=kept_secrets.kept(page.request))
+    refusal = None
     if page.posted and page.action == "pick":
         pick = PickAccountForm(page.request.POST, prefix="pick", queryset=accounts)
         if pick.is_valid():
+            kept_secrets.forget(page.request)
             return _use_netsuite_account(page, pick.cleaned_data["account"])
     elif page.posted and page.action == "authorize":
-        new = AuthorizeNetSuiteForm(page.request.POST, prefix="new")
+        new = AuthorizeNetSuiteForm(page.request.POST, prefix="new", kept=kept_secrets.kept(page.request))
         if new.is_valid():
             result = authorize_netsuite_account(new.cleaned_data, page.request.user)
             if result.account is not None:
+                kept_secrets.forget(page.request)
                 messages.success(page.request, f"{result.account.label}: {result.message}")
                 return _use_netsuite_account(page, result.account)
-            new.add_error(None, f"The account was not saved. {result.message}")
+            kept_secrets.keep(page.request, new.typed_credentials())
+            refusal = refusal_of(result.message)
+            new = AuthorizeNetSuiteForm(page.request.POST, prefix="new", kept=kept_secrets.kept(page.request))
+        else:
+            # Keep what was typed of the secrets, so a wrong Account ID does not cost four secrets.
+            kept_secrets.keep(
+                page.request, {**kept_secrets.kept(page.request), **_typed_secrets(page.request.POST, new.prefix)}
+            )
+            new = AuthorizeNetSuiteForm(page.request.POST, prefix="new", kept=kept_secrets.kept(page.request))
     return page.render(
         "netsuite.html",
         pick=pick,
         new=new,
+        refusal=refusal,
+        check_timeout=settings.WIZARD_CHECK_TIMEOUT_SECONDS,
         has_accounts=accounts.exists(),
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
+
+
+def refusal_of(message: str) -> dict:
+    """A refusal as a short headline and its causes as a list (one sentence of the API's message each)."""
+    causes = [part.strip() for part in re.split(r"(?<=[.!?])\s+(?=[A-Z“(])", message) if part.strip()]
+    return {"headline": "The account was not saved.", "causes": causes}
+
+
+def _typed_secrets(post, prefix: str) -> dict[str, str]:
+    return {name: (post.get(f"{prefix}-{name}") or "").strip() for name in CREDENTIAL_NAMES}
 
 
 def _use_netsuite_account(page: WizardPage, account) -> HttpResponseRedirect:
@@ -300,5 +325,6 @@ def cancel_view(model_admin, request):
     if discarded:
         messages.info(request, f"The connection “{choices.connection.name}” was not started and has been removed.")
     WizardState.clear(request)
+    kept_secrets.forget(request)
     messages.info(request, "The connection wizard was cancelled.")
     return HttpResponseRedirect(reverse("admin:connections_connection_changelist"))

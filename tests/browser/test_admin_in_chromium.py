@@ -75,15 +75,17 @@ def _wizard(page: Page, sandboxes) -> Connection:
     page.fill("#id_new-consumer_secret", WRONG_SECRET)
     page.fill("#id_new-api_base_url", ns["base_url"])
     page.click("#authorize-netsuite")
-    error = page.locator("#authorize-netsuite-form .alert-danger")
-    expect(error).to_contain_text("The account was not saved. NetSuite refused the credentials for account 1234567_SB1")
+    refusal = page.locator("#netsuite-refusal")
+    expect(refusal.locator("strong")).to_have_text("The account was not saved.")
+    expect(refusal.locator("li").first).to_contain_text("NetSuite refused the credentials for account 1234567_SB1")
     assert WRONG_SECRET not in page.content() and ns["token_secret"] not in page.content()
     expect(page.locator("#id_new-account_id")).to_have_value(ns["account_id"])
     expect(page.locator("#id_new-consumer_secret")).to_have_value("")
     assert not ConnectedAccount.objects.exists()
     shot(page, "wizard-1-netsuite-refused")
-    for name in ("consumer_key", "consumer_secret", "token_id", "token_secret"):
-        page.fill(f"#id_new-{name}", ns[name])
+    # The three right secrets are kept (encrypted in the session): only the wrong one is typed again.
+    expect(page.locator("#id_new-token_secret")).to_have_attribute("placeholder", "kept — type to replace")
+    page.fill("#id_new-consumer_secret", ns["consumer_secret"])
     page.click("#authorize-netsuite")
 
     # 2. Subsidiary: the inactive and the elimination one are not offered.

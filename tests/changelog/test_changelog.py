@@ -16,7 +16,7 @@ from connections.models import ConnectedAccount, Connection
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule
 
-from ..conftest import NETSUITE_SECRETS
+from ..conftest import NETSUITE_SECRETS, point_at_sandbox
 from ..mappings_admin.admin_forms import change_form_data
 
 HISTORY = reverse("admin:changelog_changerecord_changelist")
@@ -69,11 +69,18 @@ def test_a_save_that_changes_nothing_is_not_recorded(connection_obj):
     assert ChangeRecord.objects.count() == before
 
 
-def test_new_credentials_are_recorded_as_changed_never_shown(client, administrator_user, netsuite_account):
+def test_new_credentials_are_recorded_as_changed_never_shown(
+    client, administrator_user, netsuite_account, sandbox_netsuite
+):
+    point_at_sandbox(netsuite_account, sandbox_netsuite)
+    netsuite_account.update_credentials(
+        **{k: sandbox_netsuite[k] for k in ("consumer_key", "consumer_secret", "token_id")}
+    )
+    netsuite_account.save()
     client.force_login(administrator_user)
     url = reverse("admin:connections_connectedaccount_change", args=[netsuite_account.pk])
     data = change_form_data(client.get(url))
-    new_secret = "ts-NEW-SECRET-9z8y7x6w5v4u"
+    new_secret = sandbox_netsuite["token_secret"]  # a rotation NetSuite accepts (it is checked before storing)
     data.update(token_secret=new_secret, label="ACME sandbox (rotated)")
 
     assert client.post(url, data).status_code == 302

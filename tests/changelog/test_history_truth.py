@@ -116,7 +116,8 @@ def test_a_netsuite_authorization_that_netsuite_refused_records_nothing(client, 
 
     response = client.post(wizard_url("netsuite"), authorize_form(sandboxes, consumer_secret=WRONG_SECRET))
 
-    assert "The account was not saved. NetSuite refused the credentials" in response.content.decode()
+    page = response.content.decode()
+    assert "<strong>The account was not saved.</strong>" in page and "<li>NetSuite refused the credentials" in page
     assert not ConnectedAccount.objects.exists()
     assert not ChangeRecord.objects.exists(), [(r.action, r.object_repr) for r in ChangeRecord.objects.all()]
 

@@ -13,7 +13,11 @@ from connections.models import ConnectedAccount, Connection, Subsidiary, free_co
 
 @pytest.fixture
 def existing(netsuite_account):
-    google = ConnectedAccount.objects.create(provider="google_contacts", label="G", account_id="g@example.com")
+    # The connection form offers verified accounts only.
+    netsuite_account.mark_status("verified")
+    google = ConnectedAccount.objects.create(
+        provider="google_contacts", label="G", account_id="g@example.com", status="verified"
+    )
     sub = Subsidiary.objects.create(account=netsuite_account, internal_id="1", name="Parent Company")
     return Connection.objects.create(
         name="ACME ⇄ Google",

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from connections.models import ConnectedAccount, Connection, Subsidiary
 
-from ..conftest import NETSUITE_SECRETS
+from ..conftest import NETSUITE_SECRETS, point_at_sandbox
 
 
 @pytest.fixture
@@ -83,7 +83,10 @@ def test_user_without_run_permission_cannot_pause(client, django_user_model, con
     assert connection_obj.paused is False
 
 
-def test_administrator_sets_credentials_write_only_and_blank_keeps_them(client, administrator_user, netsuite_account):
+def test_administrator_sets_credentials_write_only_and_blank_keeps_them(
+    client, administrator_user, netsuite_account, sandbox_netsuite
+):
+    point_at_sandbox(netsuite_account, sandbox_netsuite)
     client.force_login(administrator_user)
     url = reverse("admin:connections_connectedaccount_change", args=[netsuite_account.pk])
     html = client.get(url).content.decode()
@@ -95,21 +98,23 @@ def test_administrator_sets_credentials_write_only_and_blank_keeps_them(client, 
         "provider": "netsuite",
         "label": "ACME sandbox",
         "account_id": "1234567_sb1",
-        "api_base_url": "",
+        "api_base_url": sandbox_netsuite["base_url"],
         "concurrency_limit": 5,
-        "token_secret": "ts-NEW-secret-000111222",
+        **{name: sandbox_netsuite[name] for name in NETSUITE_SECRETS},  # the sandbox accepts these
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     account = ConnectedAccount.objects.get(pk=netsuite_account.pk)
-    assert account.get_credentials() == {**NETSUITE_SECRETS, "token_secret": "ts-NEW-secret-000111222"}
+    assert account.get_credentials() == {name: sandbox_netsuite[name] for name in NETSUITE_SECRETS}
     assert account.account_id == "1234567_SB1"  # normalised to NetSuite's form
-    assert account.status == "unverified"
+    assert account.status == "verified"  # checked with NetSuite before it was stored
 
-    form.pop("token_secret")
-    client.post(url, form)
-    assert ConnectedAccount.objects.get(pk=netsuite_account.pk).get_credentials()["token_secret"] == (
-        "ts-NEW-secret-000111222"
+    for name in NETSUITE_SECRETS:
+        form.pop(name)
+    assert client.post(url, form).status_code == 302
+    assert (
+        ConnectedAccount.objects.get(pk=netsuite_account.pk).get_credentials()["token_secret"]
+        == (sandbox_netsuite["token_secret"])
     )
 
 

@@ -168,6 +168,8 @@ def test_a_new_connection_added_in_the_admin_gets_its_defaults_and_then_shows_th
 ):
     from connections.models import Subsidiary
 
+    for account in (netsuite_account, google_account):
+        account.mark_status("verified")  # the form offers verified accounts only
     subsidiary = Subsidiary.objects.create(account=netsuite_account, internal_id="1", name="Parent Company")
     response = admin_client.post(
         reverse("admin:connections_connection_add"),

@@ -1,6 +1,8 @@
 """The rule editor: conditions and actions in one place, list values picked by name (never typed as ids),
 and refusals with a clear message; operators view rules but cannot change them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -45,8 +47,46 @@ def test_the_rule_page_offers_the_cached_option_names_and_both_catalogs(admin_cl
     assert '<option value="VIP" label="Contact groups (labels)"></option>' in html  # target: Google's groups
     assert 'list="rule-source-options"' in html
     assert 'list="rule-target-options"' in html
-    assert '<option value="custentity_vip">VIP (custentity_vip) · check box (yes/no)</option>' in html
+    assert "VIP (custentity_vip) · check box (yes/no)</option>" in html
     assert "The conditions offer the fields of NetSuite (Individual Customers) of ACME sandbox" in html
+
+
+def _field_options(html: str) -> dict[str, str | None]:
+    """The field dropdown of a new condition row (the inline's template row): option value -> its data-operators."""
+    pattern = r'<select name="[^"]*condition[^"]*-__prefix__-field_id"[^>]*>(.*?)</select>'
+    select = re.search(pattern, html, re.S).group(1)
+    found = {}
+    for attrs in re.findall(r"<option ([^>]*)>", select):
+        value = re.search(r'value="([^"]*)"', attrs).group(1)
+        operators = re.search(r'data-operators="([^"]*)"', attrs)
+        found[value] = operators.group(1) if operators else None
+    return found
+
+
+def test_each_condition_field_offers_only_the_operators_of_its_type(admin_client, to_app_rule):
+    html = admin_client.get(_rule_url(to_app_rule)).content.decode()
+
+    options = _field_options(html)
+    assert options["custentity_vip"] == "is_true is_false is_empty is_not_empty"  # a check box
+    assert options["salesRep"] == "is is_not is_any_of is_none_of is_empty is_not_empty"  # a list
+    assert options["custentity_renewal"] == "before after within_last_days is_empty is_not_empty"  # a date
+    assert options[""] == "exists_in_other_app not_exists_in_other_app"  # the whole record
+    assert "rules/operator_filter.js" in html
+    assert 'class="rule-condition-operator"' in html
+
+
+def test_an_operator_that_does_not_fit_the_field_type_is_refused(admin_client, to_app_rule):
+    response = _post_parts(
+        admin_client,
+        to_app_rule,
+        conditions=[{"field_id": "custentity_vip", "operator": "starts_with", "value": "x"}],
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "does not apply to VIP (a check box" in html
+    assert "; use one of “" in html  # and names the ones that do
+    assert not Condition.objects.exists()
 
 
 def test_a_sales_rep_picked_by_name_is_stored_with_its_id_and_shown_by_name(admin_client, to_app_rule):

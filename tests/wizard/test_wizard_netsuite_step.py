@@ -48,7 +48,9 @@ def test_wrong_secret_shows_netsuites_message_and_keeps_nothing(client, administ
     response = client.post(wizard_url("netsuite"), form)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The account was not saved. NetSuite refused the credentials for account 1234567_SB1" in page
+    refusal = page.split('id="netsuite-refusal"', 1)[1].split("</div>", 1)[0]
+    assert "<strong>The account was not saved.</strong>" in refusal  # a short headline...
+    assert "<li>NetSuite refused the credentials for account 1234567_SB1" in refusal  # ...and the causes as a list
     assert not ConnectedAccount.objects.exists()
     # The form keeps what is needed to retry, and never a secret.
     assert 'value="1234567_SB1"' in page and f'value="{sandboxes.netsuite_url}"' in page
