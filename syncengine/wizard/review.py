@@ -52,14 +52,19 @@ def _label(catalog: tuple[FieldSpec, ...], field_id: str) -> str:
         return field_id
 
 
-def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRow]:
-    """The default mappings of (app, NetSuite contact type), labelled from the standard catalogs."""
-    app_label = PROVIDERS[app_provider].label
+def _standard_catalogs(app_provider: str, contact_type: str) -> tuple[str, tuple, tuple]:
+    """The app's label and both sides' standard catalogs (the app's empty when it has none)."""
     ns_fields = netsuite_catalog(contact_type)
     try:
         app_fields = app_catalog(app_provider, app_object_type(app_provider))
     except LookupError:
         app_fields = ()
+    return PROVIDERS[app_provider].label, ns_fields, app_fields
+
+
+def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRow]:
+    """The default mappings of (app, NetSuite contact type), labelled from the standard catalogs."""
+    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type)
     rows = []
     for mapping in default_mappings(app_provider, contact_type):
         note = ""
@@ -86,12 +91,7 @@ def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRo
 
 def default_rule_rows(app_provider: str, contact_type: str) -> list[RuleRow]:
     """The default rules: "Sync everyone" in each direction (no actions; conditions from :mod:`rules.defaults`)."""
-    app_label = PROVIDERS[app_provider].label
-    ns_fields = netsuite_catalog(contact_type)
-    try:
-        app_fields = app_catalog(app_provider, app_object_type(app_provider))
-    except LookupError:
-        app_fields = ()
+    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type)
     rows = []
     for direction in RuleDirection.values:
         source = app_fields if direction == RuleDirection.TO_NETSUITE else ns_fields
