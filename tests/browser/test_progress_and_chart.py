@@ -54,7 +54,10 @@ def test_progress_changes_without_reload_and_the_chart_shows_the_last_runs(
     # Enough records for several pages and chunks, and latency, so the run lasts a few seconds.
     people = [ns_person(f"Person{i}", "Progress", f"person.{i}@example.com") for i in range(2100)]
     sandboxes.netsuite.seed({"records": {"customer": people}})
-    sandboxes.netsuite.faults.latency_ms = sandboxes.google.faults.latency_ms = 40
+    # Google's writes are slow (each batch of 200 takes half a second), so that the "syncing" stage lasts
+    # seconds after each chunk of 1,000 and the banner, polled every 1.5 s, is sure to show it.
+    sandboxes.netsuite.faults.latency_ms = 40
+    sandboxes.google.faults.latency_ms = 500
     log_in(page, administrator_user)
 
     child = start_sync(connection.pk, worker_env(sandboxes), "--full")
