@@ -6,11 +6,12 @@ token refreshes made by a client are written back encrypted.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from .models import ConnectedAccount
 from .providers.base import Provider
@@ -18,6 +19,8 @@ from .providers.capabilities import Capabilities, parse_refusals
 from .providers.errors import PermissionDenied
 from .providers.registry import GOOGLE_CONTACTS, NETSUITE
 from .validators import validate_api_base_url
+
+logger = logging.getLogger(__name__)
 
 
 def google_oauth_client() -> tuple[str, str]:
@@ -35,11 +38,17 @@ def account_capabilities(account: ConnectedAccount) -> Capabilities:
     def remember(name: str, until: datetime) -> None:
         if account.pk is None:
             return
-        with transaction.atomic():
-            row = ConnectedAccount.objects.select_for_update().filter(pk=account.pk)
-            refused = dict(row.values_list("refused_capabilities", flat=True).first() or {})
-            refused[name] = until.isoformat()
-            row.update(refused_capabilities=refused)  # no save(): not an operator's change of the account
+        try:
+            with transaction.atomic():
+                row = ConnectedAccount.objects.select_for_update().filter(pk=account.pk)
+                refused = dict(row.values_list("refused_capabilities", flat=True).first() or {})
+                refused[name] = until.isoformat()
+                row.update(refused_capabilities=refused)  # no save(): not an operator's change of the account
+        except DatabaseError as exc:
+            # Remembering saves later requests; it must never stop the run that met the refusal
+            # (SQLite may answer "database is locked" while another process writes). The client
+            # keeps the refusal for this run, and the next refusal is stored again.
+            logger.warning("could not store that account %s refused %s: %s", account.pk, name, exc)
 
     return Capabilities(parse_refusals(account.refused_capabilities or {}), remember)
 
