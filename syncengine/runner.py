@@ -1070,6 +1070,12 @@ class Runner:
             setattr(link, f"{side}_snapshot", codec.encode_values(base))
             setattr(link, f"{side}_hash", codec.values_hash(base))
 
+    @staticmethod
+    def _row_values(op: Op) -> dict:
+        """The values of the record that brought the pair up: decoded once when the pair was planned."""
+        planned = op.ns_values if op.row.side == NS else op.app_values
+        return planned if planned is not None else codec.decode_values(op.row.values or {})
+
     def _outcome(
         self, op: Op, direction: str, outcome: str, message: str, diff: dict, plan: DirectionPlan | None = None
     ) -> RecordOutcome:
@@ -1085,7 +1091,7 @@ class Runner:
             netsuite_id=ns_id or "",
             app_id=app_id or "",
             email=op.row.email_key or (op.link.match_key if op.link else ""),
-            name=display_name(codec.decode_values(op.row.values or {}))[:200],
+            name=display_name(self._row_values(op))[:200],
             outcome=outcome,
             diff=codec.encode_values({k: [codec.encode(v[0]), codec.encode(v[1])] for k, v in diff.items()}),
             message=redact(message)[:4000],
