@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "mappings",
     "rules",
     "syncengine",
+    "ops",
     "changelog",
 ]
 
