@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "syncengine",
     "ops",
     "changelog",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -25,10 +25,10 @@ MAY_IMPORT = {
 }
 # The dev tools: the only product code that may start or seed a sandbox.
 DEV_TOOLS = {
-    "connections/management/commands/runsandbox.py",
-    "syncengine/bench.py",
-    "syncengine/management/commands/bench_sync.py",
-    "syncengine/management/commands/seed_demo.py",
+    "devtools/management/commands/runsandbox.py",
+    "devtools/bench.py",
+    "devtools/management/commands/bench_sync.py",
+    "devtools/management/commands/seed_demo.py",
 }
 # Pure logic: no database queries, no HTTP (choices and field specs are plain values).
 PURE = (

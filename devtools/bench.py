@@ -64,10 +64,9 @@ from sandbox.google import default_config as google_default
 from sandbox.google.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from sandbox.netsuite import NetSuiteSandbox
 from sandbox.netsuite import default_config as netsuite_default
-
-from .choices import Outcome, SyncDirection, Trigger
-from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
-from .runner import run_sync
+from syncengine.choices import Outcome, SyncDirection, Trigger
+from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from syncengine.runner import run_sync
 
 # --- what the benchmark runs ------------------------------------------------------------
 PHASES = ("initial", "incremental", "no_change")
