@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "rules",
     "syncengine",
     "ops",
+    "configio",
     "changelog",
     "devtools",
 ]

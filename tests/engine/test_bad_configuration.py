@@ -13,11 +13,11 @@ import time
 
 import pytest
 
+from configio.importer import ConfigError, export_config, import_config
 from connections.models import ConnectedAccount
 from mappings.models import FieldMapping
 from rules.models import Condition, Rule
 from syncengine.choices import FAILING_OUTCOMES, Outcome, RunStatus
-from syncengine.configio import ConfigError, export_config, import_config
 from syncengine.models import ConnectionState, MirrorRecord, RecordOutcome
 
 from .harness import sync

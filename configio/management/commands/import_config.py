@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.configio import ConfigError, import_config
+from configio.importer import ConfigError, import_config
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.configio import ConfigError, dumps, export_config
+from configio.importer import ConfigError, dumps, export_config
 
 
 class Command(BaseCommand):

@@ -38,8 +38,7 @@ from connections.models import ConnectedAccount, Connection, Subsidiary
 from connections.providers.registry import get_provider
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule
-
-from .config_checks import connection_problems
+from syncengine.config_checks import connection_problems
 
 FORMAT = "netsuite-contact-sync/config"
 VERSION = 1
