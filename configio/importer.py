@@ -1,29 +1,13 @@
-"""Configuration as code: accounts, connections, field mappings and rules as JSON, and back.
+"""Import: create or update the configuration a file describes, in one transaction.
 
-:func:`export_config` describes the configuration without a single secret:
-for each secret an account holds, the file names the environment variable
-:func:`import_config` reads it from. Objects are found again by stable keys:
-
-- an account by provider + account id;
-- a subsidiary by its account + NetSuite internal id;
-- a connection by name;
-- a mapping by connection + NetSuite field + app field;
-- a rule by connection + direction + name (its conditions and actions are
-  its content, in order).
-
-An import creates or updates accounts and connections by those keys and
-never deletes one; the mappings and rules of each connection in the file
-become exactly those of the file (so export → import → export gives the
-same file). It runs in one transaction: any problem (a missing environment
-variable, an unknown owner, an invalid value) changes nothing. The format
-is documented in ``docs/config-format.md``.
+Accounts and connections are created or updated by their keys and never deleted; the mappings and rules of
+each connection in the file become exactly those of the file (so export → import → export gives the same
+file). Any problem (a missing environment variable, an unknown owner, an invalid value) changes nothing.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,162 +19,22 @@ from django.db import transaction
 from changelog.actor import acting_as
 from connections.crypto import DecryptionError
 from connections.models import ConnectedAccount, Connection, Subsidiary
-from connections.providers.registry import get_provider
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule
 from syncengine.config_checks import connection_problems
 
-FORMAT = "netsuite-contact-sync/config"
-VERSION = 1
-
-# Providers signed in with OAuth keep one lasting secret; their access tokens are renewed on their own.
-OAUTH_SECRETS = ("refresh_token",)
-
-ACCOUNT_FIELDS = ("label", "api_base_url", "concurrency_limit")
-SUBSIDIARY_FIELDS = ("name", "is_inactive", "is_elimination", "country")
-CONNECTION_FIELDS = (
-    "contact_type",
-    "app_scope",
-    "paused",
-    "interval_minutes",
-    "conflict_policy",
-    "netsuite_deletions",
-    "app_deletions",
-    "deletion_safety_percent",
-    "phone_region",
-    "create_missing_groups",
+from .format import (
+    ACCOUNT_FIELDS,
+    ACTION_FIELDS,
+    CONDITION_FIELDS,
+    CONNECTION_FIELDS,
+    MAPPING_FIELDS,
+    RULE_FIELDS,
+    SUBSIDIARY_FIELDS,
+    ConfigError,
+    fields_of,
 )
-MAPPING_FIELDS = ("direction", "enabled", "order")
-RULE_FIELDS = ("order", "match", "enabled")
-CONDITION_FIELDS = ("field_id", "operator", "value")
-ACTION_FIELDS = ("kind", "field_id", "value", "apply_on")
-
-
-class ConfigError(Exception):
-    """The configuration cannot be exported or imported as it stands; nothing was changed."""
-
-
-def secret_names(provider: str) -> tuple[str, ...]:
-    """The lasting secrets an account of ``provider`` holds (in the provider's order)."""
-    typed = tuple(c.name for c in get_provider(provider).credential_fields)
-    return typed or OAUTH_SECRETS
-
-
-def secret_env_name(provider: str, account_id: str, name: str) -> str:
-    """The environment variable a secret is read from, e.g. ``NETSUITE_1234567_SB1_TOKEN_SECRET``."""
-    return re.sub(r"[^A-Z0-9]+", "_", f"{provider}_{account_id}_{name}".upper()).strip("_")
-
-
-# --- export ------------------------------------------------------------------------------------------------------
-
-
-def _account_key(account: ConnectedAccount) -> dict[str, str]:
-    return {"provider": account.provider, "account_id": account.account_id}
-
-
-def _held_secrets(account: ConnectedAccount) -> list[str]:
-    names = secret_names(account.provider)
-    if not account.credentials_encrypted:
-        return []
-    try:
-        stored = account.get_credentials()
-    except DecryptionError:
-        return list(names)  # unreadable here: name them all, the import needs them anyway
-    return [name for name in names if stored.get(name)]
-
-
-def export_config() -> dict[str, Any]:
-    """The whole configuration as a JSON-ready dict (no secret in it). A fixed number of queries."""
-    accounts = ConnectedAccount.objects.order_by("provider", "account_id").prefetch_related("subsidiaries__parent")
-    connections = (
-        Connection.objects.order_by("name", "pk")
-        .select_related("netsuite_account", "app_account", "subsidiary")
-        .prefetch_related("owners", "field_mappings", "rules__conditions", "rules__actions")
-    )
-    names = [c.name for c in connections]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ConfigError(f"Connection names must be unique to export them; rename: {', '.join(duplicates)}.")
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "accounts": [_export_account(a) for a in accounts],
-        "connections": [_export_connection(c) for c in connections],
-    }
-
-
-def _export_account(account: ConnectedAccount) -> dict[str, Any]:
-    subsidiaries = sorted(account.subsidiaries.all(), key=lambda s: (len(s.internal_id), s.internal_id))
-    return {
-        **_account_key(account),
-        **{name: getattr(account, name) for name in ACCOUNT_FIELDS},
-        "secrets": {
-            name: secret_env_name(account.provider, account.account_id, name) for name in _held_secrets(account)
-        },
-        "subsidiaries": [
-            {
-                "internal_id": s.internal_id,
-                **{name: getattr(s, name) for name in SUBSIDIARY_FIELDS},
-                "parent": s.parent.internal_id if s.parent_id else None,
-            }
-            for s in subsidiaries
-        ],
-    }
-
-
-def _export_connection(connection: Connection) -> dict[str, Any]:
-    mappings = sorted(connection.field_mappings.all(), key=lambda m: (m.order, m.netsuite_field, m.app_field, m.pk))
-    keys = [(m.netsuite_field, m.app_field) for m in mappings]
-    if len(set(keys)) != len(keys):
-        twice = sorted({f"{ns} ⇄ {app}" for ns, app in keys if keys.count((ns, app)) > 1})
-        raise ConfigError(f"Connection {connection.name!r} maps the same fields twice ({'; '.join(twice)}).")
-    rules = sorted(connection.rules.all(), key=lambda r: (r.direction, r.order, r.name, r.pk))
-    rule_keys = [(r.direction, r.name) for r in rules]
-    if len(set(rule_keys)) != len(rule_keys):
-        twice = sorted({name for direction, name in rule_keys if rule_keys.count((direction, name)) > 1})
-        raise ConfigError(
-            f"Connection {connection.name!r} has rules with the same name in one direction "
-            f"({', '.join(twice)}); rename them to export."
-        )
-    return {
-        "name": connection.name,
-        "netsuite_account": _account_key(connection.netsuite_account),
-        "subsidiary": connection.subsidiary.internal_id,
-        "app_account": _account_key(connection.app_account),
-        **{name: getattr(connection, name) for name in CONNECTION_FIELDS},
-        "owners": sorted(user.get_username() for user in connection.owners.all()),
-        "mappings": [
-            {
-                "netsuite_field": m.netsuite_field,
-                "app_field": m.app_field,
-                **{name: getattr(m, name) for name in MAPPING_FIELDS},
-                "default": m.is_default,
-            }
-            for m in mappings
-        ],
-        "rules": [
-            {
-                "direction": r.direction,
-                "name": r.name,
-                **{name: getattr(r, name) for name in RULE_FIELDS},
-                "conditions": [_row(c, CONDITION_FIELDS) for c in sorted(r.conditions.all(), key=lambda c: c.pk)],
-                "actions": [_row(a, ACTION_FIELDS) for a in sorted(r.actions.all(), key=lambda a: a.pk)],
-            }
-            for r in rules
-        ],
-    }
-
-
-def _row(obj, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-def dumps(config: dict[str, Any]) -> str:
-    """The configuration as stable JSON text (sorted keys, two-space indent, a final newline)."""
-    return json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-# --- import ------------------------------------------------------------------------------------------------------
+from .validate import as_config_error, check_shape, require, validate
 
 
 @dataclass
@@ -211,105 +55,6 @@ class ImportReport:
         )
 
 
-def _problem(where: str, exc: ValidationError) -> ConfigError:
-    if hasattr(exc, "message_dict"):
-        text = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
-    else:
-        text = " ".join(exc.messages)
-    return ConfigError(f"{where}: {text}")
-
-
-def _require(data: Mapping, key: str, where: str, kind: type | tuple[type, ...] = (str,)):
-    if key not in data:
-        raise ConfigError(f"{where}: {key!r} is missing.")
-    value = data[key]
-    if not isinstance(value, kind):
-        raise ConfigError(f"{where}: {key!r} has the wrong type ({type(value).__name__}).")
-    return value
-
-
-def _check_shape(config: Any) -> None:
-    if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ConfigError(f'Not a configuration file of this product (expected "format": "{FORMAT}").')
-    if config.get("version") != VERSION:
-        raise ConfigError(
-            f"Unsupported configuration version {config.get('version')!r} (this version reads {VERSION})."
-        )
-    for key in ("accounts", "connections"):
-        if not isinstance(config.get(key, []), list):
-            raise ConfigError(f"{key!r} must be a list.")
-
-
-def _unique(items: list, key, what: str) -> None:
-    seen: set = set()
-    for item in items:
-        k = key(item)
-        if k in seen:
-            raise ConfigError(f"The file lists {what} {k!r} twice.")
-        seen.add(k)
-
-
-def _validate(config: dict, environ: Mapping[str, str]) -> None:
-    """Everything that can be checked before writing: keys, secrets, owners."""
-    accounts = config.get("accounts", [])
-    connections = config.get("connections", [])
-    for index, account in enumerate(accounts):
-        where = f"accounts[{index}]"
-        if not isinstance(account, dict):
-            raise ConfigError(f"{where} must be an object.")
-        _require(account, "provider", where)
-        _require(account, "account_id", where)
-        if not isinstance(account.get("secrets", {}), dict) or not isinstance(account.get("subsidiaries", []), list):
-            raise ConfigError(f"{where}: 'secrets' must be an object and 'subsidiaries' a list.")
-    _unique(accounts, lambda a: (a["provider"], a["account_id"]), "the account")
-    for index, connection in enumerate(connections):
-        where = f"connections[{index}]"
-        if not isinstance(connection, dict):
-            raise ConfigError(f"{where} must be an object.")
-        name = _require(connection, "name", where)
-        where = f"connection {name!r}"
-        for key in ("netsuite_account", "app_account"):
-            ref = _require(connection, key, where, dict)
-            _require(ref, "provider", f"{where}, {key}")
-            _require(ref, "account_id", f"{where}, {key}")
-        _require(connection, "subsidiary", where)
-        for key in ("mappings", "rules", "owners"):
-            if not isinstance(connection.get(key, []), list):
-                raise ConfigError(f"{where}: {key!r} must be a list.")
-        for mapping in connection.get("mappings", []):
-            _require(mapping, "netsuite_field", f"{where}, a mapping")
-            _require(mapping, "app_field", f"{where}, a mapping")
-        for rule in connection.get("rules", []):
-            _require(rule, "direction", f"{where}, a rule")
-            _require(rule, "name", f"{where}, a rule")
-        _unique(
-            connection.get("mappings", []), lambda m: (m["netsuite_field"], m["app_field"]), f"in {where} the mapping"
-        )
-        _unique(connection.get("rules", []), lambda r: (r["direction"], r["name"]), f"in {where} the rule")
-    _unique(connections, lambda c: c["name"], "the connection")
-
-    missing = [
-        f"{variable} ({name} of {account['provider']} account {account['account_id']})"
-        for account in accounts
-        for name, variable in sorted(account.get("secrets", {}).items())
-        if not environ.get(str(variable))
-    ]
-    if missing:
-        raise ConfigError("Missing environment variables (nothing was imported): " + ", ".join(missing) + ".")
-
-    usernames = {u for c in connections for u in c.get("owners", [])}
-    User = get_user_model()
-    known = set(
-        User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames}).values_list(User.USERNAME_FIELD, flat=True)
-    )
-    if usernames - known:
-        raise ConfigError(
-            "Unknown owners (create these users first; nothing was imported): "
-            + ", ".join(sorted(usernames - known))
-            + "."
-        )
-
-
 def import_config(
     config: dict[str, Any], environ: Mapping[str, str] | None = None, *, dry_run: bool = False
 ) -> ImportReport:
@@ -321,10 +66,10 @@ def import_config(
     Changes are recorded in the change history as made through ``import_config``.
     """
     environ = os.environ if environ is None else environ
-    _check_shape(config)
+    check_shape(config)
     report = ImportReport()
     with transaction.atomic(), acting_as(via="import_config"):
-        _validate(config, environ)
+        validate(config, environ)
         accounts = {
             (a["provider"], a["account_id"]): _import_account(a, environ, report) for a in config.get("accounts", [])
         }
@@ -365,7 +110,7 @@ def _import_account(data: Mapping, environ: Mapping[str, str], report: ImportRep
         try:
             account.full_clean()
         except ValidationError as exc:
-            raise _problem(where, exc) from None
+            raise as_config_error(where, exc) from None
         account.save()
     report.add("accounts", "created" if created else "updated" if changed else "unchanged")
     _import_subsidiaries(account, data.get("subsidiaries", []), report)
@@ -375,7 +120,7 @@ def _import_account(data: Mapping, environ: Mapping[str, str], report: ImportRep
 def _import_subsidiaries(account: ConnectedAccount, rows: list, report: ImportReport) -> None:
     existing = {s.internal_id: s for s in account.subsidiaries.all()}
     for row in rows:
-        internal_id = str(_require(row, "internal_id", f"a subsidiary of {account}"))
+        internal_id = str(require(row, "internal_id", f"a subsidiary of {account}"))
         sub = existing.get(internal_id)
         created = sub is None
         if created:
@@ -433,7 +178,7 @@ def _import_connection(data: Mapping, accounts: dict, report: ImportReport) -> C
         try:
             connection.full_clean()
         except ValidationError as exc:
-            raise _problem(where, exc) from None
+            raise as_config_error(where, exc) from None
         connection.save()  # a new connection gets its default mappings and rules here: reconciled below
     report.add("connections", "created" if created else "updated" if changed else "unchanged")
     if "owners" in data:
@@ -466,7 +211,7 @@ def _save_checked(obj, where: str, exclude: list[str]) -> None:
     try:
         obj.clean_fields(exclude=exclude)
     except ValidationError as exc:
-        raise _problem(where, exc) from None
+        raise as_config_error(where, exc) from None
     obj.save()
 
 
@@ -530,7 +275,7 @@ def _replace_parts(
     They have no key of their own (a rule's conditions are its content), so a
     rule whose list differs gets the file's list anew.
     """
-    current = [] if created else [_row(part, names) for part in getattr(rule, related).all()]
+    current = [] if created else [fields_of(part, names) for part in getattr(rule, related).all()]
     wanted = [{name: row[name] for name in names if name in row} for row in rows]
     defaults = {name: model._meta.get_field(name).get_default() for name in names}
     wanted = [{**defaults, **row} for row in wanted]

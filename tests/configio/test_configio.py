@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection as db
 
 from changelog.models import ChangeRecord
-from configio.importer import ConfigError, dumps, export_config, import_config
+from configio.export import export_config
+from configio.format import ConfigError, dumps
+from configio.importer import import_config
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule

@@ -13,7 +13,9 @@ import time
 
 import pytest
 
-from configio.importer import ConfigError, export_config, import_config
+from configio.export import export_config
+from configio.format import ConfigError
+from configio.importer import import_config
 from connections.models import ConnectedAccount
 from mappings.models import FieldMapping
 from rules.models import Condition, Rule
