@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.bench import PHASES, BenchOptions, run_benchmark, run_isolated, serve_sandboxes
+from devtools.bench.benchmark import PHASES, BenchOptions, run_benchmark, run_isolated, serve_sandboxes
 from syncengine.choices import RunStatus
 
 COLUMNS = (
