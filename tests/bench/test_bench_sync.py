@@ -14,7 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from devtools.bench.benchmark import minimum_seconds, summarize_requests
+from devtools.bench.figures import minimum_seconds
+from devtools.bench.sandboxes import summarize_requests
 from devtools.management.commands.bench_sync import Command
 
 RECORDS = 300
