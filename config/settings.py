@@ -92,7 +92,10 @@ INSTALLED_APPS = [
     "mappings",
     "rules",
     "syncengine",
+    "ops",
+    "configio",
     "changelog",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ from connections.admin import ConnectionAdmin
 from connections.models import Connection
 from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refresh
 from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
+from ops.wizard.urls import wizard_urls
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 
 from .health import connection_health, failing_count_annotation, failing_records_url
@@ -44,7 +45,6 @@ from .services import (
     retry_failed,
     run_trouble,
 )
-from .wizard.urls import wizard_urls
 
 STATUS_COLOURS = {
     "active": "#2e7d32",

@@ -14,8 +14,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from syncengine.bench import minimum_seconds, summarize_requests
-from syncengine.management.commands.bench_sync import Command
+from devtools.bench.figures import minimum_seconds
+from devtools.bench.sandboxes import summarize_requests
+from devtools.management.commands.bench_sync import Command
 
 RECORDS = 300
 SIDES = ("netsuite", "google")

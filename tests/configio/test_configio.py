@@ -10,10 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection as db
 
 from changelog.models import ChangeRecord
+from configio.export import export_config
+from configio.format import ConfigError, dumps
+from configio.importer import import_config
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from mappings.models import FieldMapping
 from rules.models import Action, Condition, Rule
-from syncengine.configio import ConfigError, dumps, export_config, import_config
 
 from ..conftest import NETSUITE_SECRETS
 from .conftest import GOOGLE_SECRETS

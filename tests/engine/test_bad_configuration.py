@@ -13,11 +13,13 @@ import time
 
 import pytest
 
+from configio.export import export_config
+from configio.format import ConfigError
+from configio.importer import import_config
 from connections.models import ConnectedAccount
 from mappings.models import FieldMapping
 from rules.models import Condition, Rule
 from syncengine.choices import FAILING_OUTCOMES, Outcome, RunStatus
-from syncengine.configio import ConfigError, export_config, import_config
 from syncengine.models import ConnectionState, MirrorRecord, RecordOutcome
 
 from .harness import sync

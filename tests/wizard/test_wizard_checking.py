@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from connections.choices import AccountStatus
 from connections.models import ConnectedAccount
-from syncengine.wizard.kept_secrets import SESSION_KEY as KEPT_KEY
+from ops.wizard.kept_secrets import SESSION_KEY as KEPT_KEY
 
 from .conftest import TBA_NAMES, WRONG_SECRET, authorize_form, wizard_url
 
@@ -37,7 +37,7 @@ def test_the_authorize_form_says_it_is_checking_on_submit(client, administrator_
     page = client.get(wizard_url("netsuite")).content.decode()
 
     assert 'data-checking="Checking with NetSuite…"' in page and 'data-timeout="7"' in page
-    assert "syncengine/checking.js" in page
+    assert "ops/checking.js" in page
     assert 'id="netsuite-checking" role="status"' in page
 
 

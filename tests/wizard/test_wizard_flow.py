@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from connections.models import Connection
 from mappings.models import FieldMapping
+from ops.wizard.setup import DRAFT_REASON
+from ops.wizard.state import SESSION_KEY
 from rules.models import Rule
 from syncengine import lease
 from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
 from syncengine.models import RecordOutcome, SyncRun
-from syncengine.wizard.setup import DRAFT_REASON
-from syncengine.wizard.state import SESSION_KEY
 
 from .conftest import walk_to_review, wizard_url
 

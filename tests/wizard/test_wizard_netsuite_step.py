@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from connections.choices import AccountStatus
 from connections.models import ConnectedAccount
-from syncengine.wizard.state import SESSION_KEY
+from ops.wizard.state import SESSION_KEY
 
 from .conftest import TBA_NAMES, WRONG_SECRET, authorize_form, wizard_url
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connections.models import ConnectedAccount, Connection
-
-from ..overlap import scopes_overlap
+from syncengine.overlap import scopes_overlap
 
 ENGINE_RULE = (
     "Both connections can then reach the same people. This connection pairs a person it finds in its own records "

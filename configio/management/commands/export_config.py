@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.configio import ConfigError, dumps, export_config
+from configio.export import export_config
+from configio.format import ConfigError, dumps
 
 
 class Command(BaseCommand):

@@ -14,11 +14,11 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from connections.models import Connection
+from syncengine.choices import FAILING_OUTCOMES, Outcome, SyncDirection, Trigger
+from syncengine.models import SyncRun
+from syncengine.runner import run_sync
+from syncengine.services import enqueue_run
 
-from ..choices import FAILING_OUTCOMES, Outcome, SyncDirection, Trigger
-from ..models import SyncRun
-from ..runner import run_sync
-from ..services import enqueue_run
 from .flow import Choices
 from .state import WizardState
 

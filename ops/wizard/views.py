@@ -32,7 +32,7 @@ from .review import default_mapping_rows, default_rule_rows
 from .state import WizardState
 
 PERMISSION = "connections.add_connection"
-TEMPLATES = "admin/syncengine/wizard/"
+TEMPLATES = "ops/wizard/"
 
 
 def step_url(slug: str) -> str:

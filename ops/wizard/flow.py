@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from connections.choices import AccountStatus, NetSuiteContactType
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from connections.providers.registry import NETSUITE
+from syncengine.models import SyncRun
 
-from ..models import SyncRun
 from .state import WizardState
 
 

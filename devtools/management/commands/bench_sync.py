@@ -8,7 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.bench import PHASES, BenchOptions, run_benchmark, run_isolated, serve_sandboxes
+from devtools.bench.benchmark import run_benchmark, run_isolated
+from devtools.bench.options import PHASES, BenchOptions
+from devtools.bench.sandboxes import serve_sandboxes
 from syncengine.choices import RunStatus
 
 COLUMNS = (

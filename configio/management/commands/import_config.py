@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.configio import ConfigError, import_config
+from configio.format import ConfigError
+from configio.importer import import_config
 
 
 class Command(BaseCommand):

@@ -1,0 +1,90 @@
+"""The bench's accounts and its paused connection, made over HTTP against the sandboxes, and removed after."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.db import transaction
+
+from connections.choices import AccountStatus
+from connections.models import ConnectedAccount, Connection, Subsidiary
+from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
+from connections.services import verify_account
+from sandbox.google.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from sandbox.netsuite import NetSuiteSandbox
+from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+
+from .options import BENCH_CONNECTION_NAME, BENCH_GOOGLE_USER, BENCH_NETSUITE_ACCOUNT, REDIRECT_URI, Log
+from .sandboxes import SandboxProcess
+
+
+def remove_bench_data(log: Log | None = None) -> None:
+    """Delete the bench's accounts and everything hanging from them (runs, outcomes, links,
+    mirror, state, mappings, rules, subsidiaries), in bulk."""
+    accounts = ConnectedAccount.objects.filter(provider="netsuite", account_id=BENCH_NETSUITE_ACCOUNT) | (
+        ConnectedAccount.objects.filter(provider="google_contacts", account_id=BENCH_GOOGLE_USER)
+    )
+    account_ids = list(accounts.values_list("pk", flat=True))
+    if not account_ids:
+        return
+    connections = Connection.objects.filter(netsuite_account__in=account_ids) | Connection.objects.filter(
+        app_account__in=account_ids
+    )
+    connection_ids = list(connections.values_list("pk", flat=True))
+    with transaction.atomic():
+        # Outcomes first, so that deleting the links has no SET_NULL to do row by row.
+        RecordOutcome.objects.filter(run__connection__in=connection_ids).delete()
+        SyncRun.objects.filter(connection__in=connection_ids).delete()
+        RecordLink.objects.filter(connection__in=connection_ids).delete()
+        MirrorRecord.objects.filter(connection__in=connection_ids).delete()
+        ConnectionState.objects.filter(connection__in=connection_ids).delete()
+        Connection.objects.filter(pk__in=connection_ids).delete()
+        Subsidiary.objects.filter(account__in=account_ids).delete()
+        ConnectedAccount.objects.filter(pk__in=account_ids).delete()
+    if log:
+        log("Removed the bench connection and its accounts from the database.")
+
+
+def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int):
+    """The bench's NetSuite and Google accounts (verified over HTTP) and a paused connection
+    between them: individual customers of subsidiary 1 ⇄ all Google contacts, default mappings."""
+    ns_info = NetSuiteSandbox.print_config(sandboxes.urls["netsuite"]) | {"account_id": BENCH_NETSUITE_ACCOUNT}
+    netsuite = ConnectedAccount(
+        provider="netsuite",
+        label="bench_sync NetSuite sandbox (temporary)",
+        account_id=BENCH_NETSUITE_ACCOUNT,
+        api_base_url=ns_info["base_url"],
+        concurrency_limit=netsuite_concurrency,
+    )
+    netsuite.set_credentials({k: ns_info[k] for k in ("consumer_key", "consumer_secret", "token_id", "token_secret")})
+    netsuite.save()
+    result = verify_account(netsuite)
+    if not result.ok:
+        raise RuntimeError(f"The bench NetSuite account could not be verified: {result.message}")
+    # The OAuth dance, as a browser would do it (the sandbox consents at once).
+    endpoints = GoogleOAuthEndpoints.for_base_url(sandboxes.urls["google"])
+    consent = sandboxes.session.get(
+        authorization_url(endpoints, DEMO_CLIENT_ID, REDIRECT_URI, "bench"), allow_redirects=False, timeout=30
+    )
+    code = parse_qs(urlsplit(consent.headers.get("Location", "")).query).get("code", [""])[0]
+    if not code:
+        raise RuntimeError(f"The Google sandbox did not grant a code (HTTP {consent.status_code}).")
+    tokens = exchange_code(endpoints, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, code, REDIRECT_URI)
+    google = ConnectedAccount(
+        provider="google_contacts",
+        label="bench_sync Google sandbox (temporary)",
+        account_id=BENCH_GOOGLE_USER,
+        api_base_url=sandboxes.urls["google"],
+    )
+    google.set_credentials(tokens)
+    google.save()
+    google.mark_status(AccountStatus.VERIFIED, "Connected to the Google sandbox by bench_sync.")
+    return Connection.objects.create(
+        name=BENCH_CONNECTION_NAME,
+        netsuite_account=netsuite,
+        subsidiary=netsuite.subsidiaries.get(internal_id="1"),
+        contact_type="individual_customers",
+        app_account=google,
+        paused=True,  # never scheduled, whatever cluster runs against this database
+        paused_reason="A temporary connection of manage.py bench_sync.",
+    )

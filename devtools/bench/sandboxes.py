@@ -1,0 +1,243 @@
+"""The child process serving both sandboxes, the bench's control calls to it, and the summary of their
+request logs (reads, writes, 429s, requests in flight)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import requests
+from django.conf import settings
+
+from sandbox.common.http import Request, json_response
+from sandbox.common.server import SandboxServer
+from sandbox.google import GoogleSandbox
+from sandbox.google import default_config as google_default
+from sandbox.netsuite import NetSuiteSandbox
+from sandbox.netsuite import default_config as netsuite_default
+
+from .options import BENCH_GOOGLE_USER, BENCH_NETSUITE_ACCOUNT, READY, SANDBOX_HOST
+
+
+def _is_read(side: str, method: str, path: str) -> bool:
+    if method == "GET":
+        return True
+    # SuiteQL is a POST that reads.
+    return side == "netsuite" and method == "POST" and path.endswith("/suiteql")
+
+
+def _call_path(path: str) -> str:
+    """The path with record ids left out, so that calls of one kind count together."""
+    parts = []
+    for part in path.split("/"):
+        if part.isdigit() or part.startswith("eid:") or (part[:1] == "c" and part[1:].isdigit()):
+            part = "{id}"
+        parts.append(part)
+    return "/".join(parts)
+
+
+def summarize_requests(side: str, log: list[dict]) -> dict:
+    """Reads, writes and 429s of ``log`` (a sandbox's request log), the time at least one request
+    was in flight (``busy_s``) and the most requests in flight at once."""
+    kinds = ["read" if _is_read(side, r["method"], r["path"]) else "write" for r in log]
+    counts = Counter(kinds)
+    server_ms = Counter()
+    for kind, entry in zip(kinds, log, strict=True):
+        server_ms[kind] += entry["ms"]
+    events = sorted([(r["start"], 1) for r in log] + [(r["end"], -1) for r in log])
+    busy = 0.0
+    in_flight = most = 0
+    since = 0.0
+    for moment, step in events:
+        if in_flight == 0 and step > 0:
+            since = moment
+        in_flight += step
+        most = max(most, in_flight)
+        if in_flight == 0:
+            busy += moment - since
+    calls = Counter(f"{r['method']} {_call_path(r['path'])}" for r in log)
+    writes = [r for r, kind in zip(log, kinds, strict=True) if kind == "write"]
+    return {
+        "read": counts["read"],
+        "write": counts["write"],
+        "calls": dict(calls.most_common()),
+        "throttled": sum(1 for r in log if r["status"] == 429),
+        "busy_s": round(busy, 3),
+        # Time the sandbox took per request (latency included), from its arrival to its answer.
+        "mean_ms": {
+            kind: round(server_ms[kind] / counts[kind], 1) if counts[kind] else None for kind in ("read", "write")
+        },
+        "max_in_flight": most,
+        # When the writes ran within the window: from the first request to the first write
+        # (reading and planning before anything is written), and from the last write's answer
+        # to the last request's (reading back and the end of the run).
+        # Requests in flight on average in each second of the window (the first request's second first).
+        "in_flight_per_s": _in_flight_per_second(log),
+        "writes_from_s": round(min(r["start"] for r in writes) - min(r["start"] for r in log), 3) if writes else None,
+        "after_writes_s": round(max(r["end"] for r in log) - max(r["end"] for r in writes), 3) if writes else None,
+    }
+
+
+def _in_flight_per_second(log: list[dict]) -> list[float]:
+    if not log:
+        return []
+    origin = min(r["start"] for r in log)
+    seconds = [0.0] * (int(max(r["end"] for r in log) - origin) + 1)
+    for r in log:
+        start, end = r["start"] - origin, r["end"] - origin
+        second = int(start)
+        while start < end:
+            edge = min(end, second + 1)
+            seconds[second] += edge - start
+            start, second = edge, second + 1
+    return [round(value, 2) for value in seconds]
+
+
+class BenchControls:
+    """WSGI middleware over one sandbox adding the bench's control calls under ``/_bench/``:
+
+    - ``POST /_bench/mark``: start a new measuring window of the request log;
+    - ``GET /_bench/requests``: :func:`summarize_requests` of the window;
+    - ``POST /_bench/touch`` (Google only): ``{"changes": [{"resourceName", "person"}]}``, each
+      applied with :meth:`GoogleSandbox.touch` (a change made by the user in Google Contacts;
+      the Google sandbox has no such call in its control API, unlike NetSuite's ``/_sandbox/touch``).
+    """
+
+    def __init__(self, side: str, app):
+        self.side = side
+        self.app = app
+        self.mark = 0
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/_bench/"):
+            return self.app(environ, start_response)
+        request = Request.from_environ(environ)
+        action = path[len("/_bench/") :]
+        if action == "mark" and request.method == "POST":
+            self.mark = len(self.app.requests())
+            return json_response({"ok": True})(start_response)
+        if action == "requests" and request.method == "GET":
+            return json_response(summarize_requests(self.side, self.app.requests()[self.mark :]))(start_response)
+        if action == "touch" and request.method == "POST" and self.side == "google":
+            try:
+                for change in request.json()["changes"]:
+                    self.app.touch(change["resourceName"], **change["person"])
+            except (KeyError, ValueError, TypeError) as exc:
+                return json_response({"error": f"bad touch: {exc}"}, 400)(start_response)
+            return json_response({"ok": True})(start_response)
+        return json_response({"error": f"unknown bench call {request.method} {path}"}, 404)(start_response)
+
+
+def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = SANDBOX_HOST) -> None:
+    """The child process's main: serve both sandboxes on free ports, print their base URLs as one
+    JSON line, and serve until stdin closes (the parent ended, or stopped us)."""
+    netsuite_cfg = netsuite_default()
+    netsuite_cfg.account_id = BENCH_NETSUITE_ACCOUNT
+    netsuite_cfg.faults.latency_ms = latency_ms
+    netsuite_cfg.faults.concurrency_limit = netsuite_concurrency
+    # Google's per-minute quotas are left out: the bench measures the engine against latency,
+    # concurrency and batch sizes, not a quota (10,000 records would wait minutes on 60 a minute).
+    google_cfg = google_default().replace(
+        user_email=BENCH_GOOGLE_USER,
+        read_quota_per_minute=None,
+        write_quota_per_minute=None,
+        other_write_quota_per_minute=None,
+        group_read_quota_per_minute=None,
+    )
+    google_cfg.faults.latency_ms = latency_ms
+    netsuite, google = NetSuiteSandbox(netsuite_cfg), GoogleSandbox(google_cfg)
+    servers = {
+        "netsuite": SandboxServer(BenchControls("netsuite", netsuite), host, 0).start(),
+        "google": SandboxServer(BenchControls("google", google), host, 0).start(),
+    }
+    sys.stdout.write(READY + json.dumps({side: server.base_url for side, server in servers.items()}) + "\n")
+    sys.stdout.flush()
+    # From now on nobody reads our stdout: send what logging writes there to stderr, lest a full
+    # pipe block the sandboxes.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    try:
+        sys.stdin.read()
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+class SandboxProcess:
+    """The child process serving the sandboxes, and the control calls the bench makes to it."""
+
+    def __init__(self, latency_ms: float, netsuite_concurrency: int):
+        self.latency_ms = latency_ms
+        self.netsuite_concurrency = netsuite_concurrency
+        self.session = requests.Session()
+        self.process: subprocess.Popen | None = None
+        self.urls: dict[str, str] = {}
+
+    def start(self) -> SandboxProcess:
+        self._errors = tempfile.TemporaryFile(mode="w+")
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE, PYTHONUNBUFFERED="1")
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench_sync",
+            "--serve-sandboxes",
+            "--latency-ms",
+            str(self.latency_ms),
+            "--netsuite-concurrency",
+            str(self.netsuite_concurrency),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+            text=True,
+        )
+        for line in self.process.stdout:  # log lines may come first
+            if line.startswith(READY):
+                self.urls = json.loads(line[len(READY) :])
+                return self
+        self._errors.seek(0)
+        errors = self._errors.read()[-2000:]
+        self.stop()
+        raise RuntimeError(f"The sandbox process did not start: {errors}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.stdin.close()  # the child serves until its stdin closes
+            self.process.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait(timeout=15)
+        self.process.stdout.close()
+        self._errors.close()
+        self.session.close()
+        self.process = None
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def call(self, side: str, method: str, path: str, payload: dict | None = None, timeout: float = 600) -> dict:
+        response = self.session.request(method, self.urls[side] + path, json=payload, timeout=timeout)
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} {path} on the {side} sandbox: HTTP {response.status_code} {response.text}")
+        return response.json()
+
+    def mark(self) -> None:
+        for side in ("netsuite", "google"):
+            self.call(side, "POST", "/_bench/mark")
+
+    def request_summary(self) -> dict[str, dict]:
+        return {side: self.call(side, "GET", "/_bench/requests") for side in ("netsuite", "google")}

@@ -1,0 +1,75 @@
+"""Seeding both sandboxes, and changing 1% of the records on each side as their users would."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from .options import SEED_CHUNK
+from .records import google_changed, google_person, netsuite_changed, netsuite_customer
+from .sandboxes import SandboxProcess
+
+
+@dataclass
+class Seeded:
+    """The ids of the seeded records the bench changes later (only those: a 100,000-id list
+    would weigh on the peak RSS being measured)."""
+
+    netsuite: dict[int, str] = field(default_factory=dict)  # index → internal id
+    google: dict[int, str] = field(default_factory=dict)  # index → resource name
+
+
+def seed(sandboxes: SandboxProcess, records: int) -> Seeded:
+    """N individual customers and N Google contacts, in chunks through ``/_sandbox/seed``."""
+    seeded = Seeded()
+    # The records existed before the connection did: changed two days ago, not in the last
+    # seconds (a NetSuite read of changes looks a day back, for the account's time zone).
+    stamp = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for start in range(0, records, SEED_CHUNK):
+        indexes = range(start, min(start + SEED_CHUNK, records))
+        created = sandboxes.call(
+            "netsuite",
+            "POST",
+            "/_sandbox/seed",
+            {"records": {"customer": [netsuite_customer(i, stamp) for i in indexes]}},
+        )["created"]["customer"]
+        seeded.netsuite.update({i: str(rid) for i, rid in zip(indexes, created, strict=True) if netsuite_changed(i)})
+        names = sandboxes.call(
+            "google", "POST", "/_sandbox/seed", {"persons": [google_person(i, records) for i in indexes]}
+        )["resourceNames"]
+        seeded.google.update({i: name for i, name in zip(indexes, names, strict=True) if google_changed(i)})
+    return seeded
+
+
+def next_second() -> None:
+    """Wait (unmeasured) until a new second has begun.
+
+    NetSuite's ``lastModifiedDate`` has whole seconds, so a read starting in
+    the second of the last write before it reads that second again next time
+    (by design: a second save within it would carry the same stamp). Runs
+    are minutes apart in production; the bench's runs follow each other at
+    once, so before each one it lets the current second end.
+    """
+    time.sleep(1.05 - (time.time() % 1.0))
+
+
+def change_one_percent(sandboxes: SandboxProcess, seeded: Seeded) -> dict[str, int]:
+    """Change 1% of the records on each side as their users would; returns how many per side."""
+    # NetSuite's lastModifiedDate has whole seconds: a change in the second the previous run read
+    # last could carry the same stamp as what that run saw. Start the changes in a new second.
+    next_second()
+    for index, record_id in seeded.netsuite.items():
+        sandboxes.call(
+            "netsuite",
+            "POST",
+            "/_sandbox/touch",
+            {"type": "customer", "id": int(record_id), "fields": {"title": f"Changed in NetSuite {index}"}},
+        )
+    changes = [
+        {"resourceName": name, "person": {"organizations": [{"title": f"Changed in Google {index}"}]}}
+        for index, name in seeded.google.items()
+    ]
+    sandboxes.call("google", "POST", "/_bench/touch", {"changes": changes})
+    next_second()  # and let that second end before the sync reads
+    return {"netsuite": len(seeded.netsuite), "google": len(changes)}
