@@ -237,11 +237,12 @@ class _Registry(Mapping[str, ProviderInfo]):
 
 
 def _packages() -> tuple[str, ...]:
-    try:
-        from django.conf import settings
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    try:
         return tuple(settings.SYNC_PROVIDERS)
-    except Exception:  # noqa: BLE001 - no settings configured (a pure script): NetSuite alone
+    except (ImproperlyConfigured, AttributeError):  # no settings (a pure script), or no such setting
         return _DEFAULT_PACKAGES
 
 
