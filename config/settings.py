@@ -78,6 +78,13 @@ GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
 # country; empty: no region, so only numbers written with a country code are normalised (never US implicitly).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="").strip().upper()
 
+# The apps the product can connect: one package each under connections/providers/, which registers
+# itself from its ``provider`` module (see docs/architecture.md, "Adding an app").
+SYNC_PROVIDERS = [
+    "connections.providers.netsuite",
+    "connections.providers.google_contacts",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

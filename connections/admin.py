@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import google_connect
+from . import oauth_connect
 from .choices import AccountStatus
 from .forms import ConnectedAccountForm
 from .models import ConnectedAccount, Connection, Subsidiary
@@ -19,7 +19,7 @@ from .services import store_check, verify_account
 
 
 def provider_credential_names(provider: str) -> tuple[str, ...]:
-    """The credential fields a person types for ``provider`` (none for Google: it signs in)."""
+    """The credential fields a person types for ``provider`` (none for an app that signs in with OAuth)."""
     info = PROVIDERS.get(provider)
     return tuple(c.name for c in info.credential_fields) if info else ()
 
@@ -51,27 +51,20 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
             self.message_user(request, f"{account}: {result.message}", level)
 
     def get_urls(self):
-        own = [
-            path(
-                "google/connect/",
-                self.admin_site.admin_view(lambda request: google_connect.connect_view(self, request)),
-                name="connections_google_connect",
-            ),
-            path(
-                "google/callback/",
-                self.admin_site.admin_view(lambda request: google_connect.callback_view(self, request)),
-                name="connections_google_callback",
-            ),
-        ]
-        return own + super().get_urls()
+        # "Connect a <app> account" and its OAuth callback, for each app that signs in.
+        return oauth_connect.sign_in_urls(self) + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"oauth_sign_ins": oauth_connect.sign_ins(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # An account's provider decides its credentials: it is chosen once, never changed.
         return (*self.readonly_fields, "provider") if obj is not None else self.readonly_fields
 
     def get_fieldsets(self, request, obj=None):
-        # A new account is a NetSuite one (Google accounts come from Google sign-in); an existing
-        # one shows only its own provider's fields: no token boxes or concurrency help on Google's.
+        # A new account is a NetSuite one (the apps' accounts come from their sign-in); an existing
+        # one shows only its own provider's fields: no token boxes or concurrency help on an app's.
         provider = obj.provider if obj is not None else NETSUITE
         main = ("provider", "label", "account_id", "api_base_url")
         if provider == NETSUITE:

@@ -17,15 +17,10 @@ from .models import ConnectedAccount
 from .providers.base import Provider
 from .providers.capabilities import Capabilities, parse_refusals
 from .providers.errors import PermissionDenied
-from .providers.registry import GOOGLE_CONTACTS, NETSUITE
+from .providers.registry import ClientContext
 from .validators import validate_api_base_url
 
 logger = logging.getLogger(__name__)
-
-
-def google_oauth_client() -> tuple[str, str]:
-    """The OAuth client (id, secret) the product uses for Google accounts."""
-    return settings.GOOGLE_CLIENT_ID, settings.GOOGLE_CLIENT_SECRET
 
 
 class BaseUrlNotAllowed(PermissionDenied):
@@ -65,8 +60,9 @@ def forget_refusal(account: ConnectedAccount, name: str) -> None:
 def client_for(account: ConnectedAccount, *, interactive: bool = False) -> Provider:
     """A ready client for ``account`` (decrypts its credentials).
 
-    ``interactive``: a person waits for the answer (a credential check in a form), so NetSuite gets one
-    attempt of at most ``WIZARD_CHECK_TIMEOUT_SECONDS`` instead of the background's retries with backoff.
+    ``interactive``: a person waits for the answer (a credential check in a form); the provider decides
+    what that means (NetSuite: one attempt of at most ``WIZARD_CHECK_TIMEOUT_SECONDS`` instead of the
+    background's retries with backoff).
 
     The base URL override is checked again here, not only when the account is
     saved: a row saved in DEBUG, by a script or from an old configuration
@@ -77,34 +73,23 @@ def client_for(account: ConnectedAccount, *, interactive: bool = False) -> Provi
     except ValidationError as exc:
         raise BaseUrlNotAllowed(f"{account.label}: {' '.join(exc.messages)}") from None
     info = account.provider_info
-    cls = info.client_class()
-    credentials = account.get_credentials()
-    base_url = account.api_base_url or None
-    if account.provider == NETSUITE:
-        return cls(
-            account.account_id,
-            credentials,
-            base_url=base_url,
-            concurrency_limit=account.concurrency_limit,
-            timeout=settings.WIZARD_CHECK_TIMEOUT_SECONDS if interactive else settings.API_TIMEOUT_SECONDS,
-            capabilities=account_capabilities(account),
-            **({"max_retries": 0} if interactive else {}),
-        )
-    if account.provider == GOOGLE_CONTACTS:
-        client_id, client_secret = google_oauth_client()
 
-        def store_tokens(new_credentials: dict) -> None:
-            fresh = ConnectedAccount.objects.get(pk=account.pk)
-            fresh.update_credentials(**new_credentials)
-            fresh.save(update_fields=["credentials_encrypted", "updated_at"])
+    def store_credentials(new_credentials: dict) -> None:
+        # A token refreshed by the client is written back encrypted, to the row as it is now.
+        fresh = ConnectedAccount.objects.get(pk=account.pk)
+        fresh.update_credentials(**new_credentials)
+        fresh.save(update_fields=["credentials_encrypted", "updated_at"])
 
-        return cls(
-            account.account_id,
-            credentials,
-            client_id=client_id,
-            client_secret=client_secret,
-            base_url=base_url,
-            token_updater=store_tokens,
+    return info.make_client(
+        ClientContext(
+            account_id=account.account_id,
+            credentials=account.get_credentials(),
+            base_url=account.api_base_url or None,
             timeout=settings.API_TIMEOUT_SECONDS,
+            interactive=interactive,
+            interactive_timeout=settings.WIZARD_CHECK_TIMEOUT_SECONDS,
+            concurrency_limit=account.concurrency_limit,
+            capabilities=account_capabilities(account),
+            store_credentials=store_credentials,
         )
-    raise LookupError(f"No client for provider {account.provider!r}.")
+    )

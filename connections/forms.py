@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import ConnectedAccount
-from .providers.registry import GOOGLE_CONTACTS, NETSUITE, PROVIDERS
+from .providers.registry import NETSUITE, PROVIDERS
 
 
 class SecretInput(forms.PasswordInput):
@@ -70,10 +70,11 @@ class _ConnectedAccountFormBase(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         provider = self.provider_key()
-        if provider == GOOGLE_CONTACTS and not self.instance.pk:
+        oauth = PROVIDERS[provider].oauth if provider in PROVIDERS else None
+        if oauth is not None and not self.instance.pk:
             raise forms.ValidationError(
-                "Google accounts are connected through Google sign-in: use “Connect a Google account” "
-                "on the accounts list."
+                f"{oauth.brand} accounts are connected through {oauth.brand} sign-in: use “Connect a {oauth.brand} "
+                "account” on the accounts list."
             )
         if provider == NETSUITE:
             stored = self.instance.get_credentials() if self.instance.pk and self.instance.credentials_encrypted else {}

@@ -4,7 +4,7 @@ A provider's live catalog (custom fields, option lists of Sales Rep, Partner,
 Initial Lead Source, Google contact groups, length limits) is fetched on
 demand by :func:`refresh_catalog` and kept in :class:`~mappings.models.FieldCatalog`,
 one row per (account, object type). :func:`catalog_for` reads that row, and
-falls back to the static standard catalog of :mod:`mappings.catalogs` for an
+falls back to the static standard catalog each app registers for an
 account never refreshed, so a new connection works before anyone refreshes.
 
 A refresh that fails (bad credentials, NetSuite down, an empty answer)
@@ -21,55 +21,32 @@ from types import MappingProxyType
 
 from django.utils import timezone
 
-from connections.choices import NetSuiteContactType
 from connections.clients import client_for, forget_refusal
 from connections.models import ConnectedAccount, Connection
 from connections.providers.capabilities import cached_catalog
 from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldSpec
-from connections.providers.netsuite.contact_types import contact_type as netsuite_contact_type
-from connections.providers.registry import GOOGLE_CONTACTS, NETSUITE, get_provider
+from connections.providers.registry import PROVIDERS, app_object_type, get_provider, static_catalog
 
-from .catalogs import GOOGLE_CONTACTS_OBJECT, app_catalog, netsuite_catalog
 from .models import FieldCatalog
 
 logger = logging.getLogger(__name__)
-
-# The object type of the records each app provider syncs with NetSuite.
-APP_OBJECT_TYPES: Mapping[str, str] = MappingProxyType({GOOGLE_CONTACTS: GOOGLE_CONTACTS_OBJECT})
-DEFAULT_APP_OBJECT_TYPE = "contacts"
 
 
 class CatalogRefreshFailed(Exception):
     """A catalog could not be refreshed; ``str()`` is a message for ops staff (never holds a secret)."""
 
 
-def app_object_type(provider: str) -> str:
-    """The object type an app provider's records are read and written as (Google Contacts: ``contacts``)."""
-    return APP_OBJECT_TYPES.get(provider, DEFAULT_APP_OBJECT_TYPE)
-
-
 def object_type_label(provider: str, object_type: str) -> str:
     """An object type as ops staff name it: ``Company Customers``, ``contacts``."""
-    if provider == NETSUITE and object_type in NetSuiteContactType.values:
-        return str(NetSuiteContactType(object_type).label)
-    return object_type
+    info = PROVIDERS.get(provider)
+    return info.object_type_label(object_type) if info is not None else object_type
 
 
 def catalog_description(account: ConnectedAccount, object_type: str) -> str:
     """``the NetSuite field catalog (Contacts) of ACME sandbox``, for messages."""
     provider = get_provider(account.provider).label
     return f"the {provider} field catalog ({object_type_label(account.provider, object_type)}) of {account.label}"
-
-
-def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
-    """The standard fields the product knows without asking the provider; empty for an app without them."""
-    try:
-        if provider == NETSUITE:
-            return netsuite_catalog(object_type)
-        return app_catalog(provider, object_type)
-    except LookupError:
-        return ()
 
 
 def catalog_for(account: ConnectedAccount, object_type: str) -> list[FieldSpec]:
@@ -170,9 +147,8 @@ def catalog_side(account: ConnectedAccount, object_type: str) -> CatalogSide:
 
 def absent_fields_note(provider: str, object_type: str) -> str:
     """Which usual fields ``object_type`` of ``provider`` lacks, and why; empty when it lacks none."""
-    if provider == NETSUITE and object_type in NetSuiteContactType.values:
-        return netsuite_contact_type(object_type).absent_fields_note
-    return ""
+    info = PROVIDERS.get(provider)
+    return info.absent_fields_note(object_type) if info is not None else ""
 
 
 def connection_sides(connection: Connection) -> ConnectionSides:

@@ -35,7 +35,7 @@ class MappingState:
     label: str = ""
 
     def name(self) -> str:
-        """``firstName ⇄ givenName``."""
+        """``comments ⇄ notes`` (the two field ids and the arrow of the direction), or the mapping's label."""
         return self.label or f"{self.netsuite_field} {ARROWS.get(self.direction, '?')} {self.app_field}"
 
 
@@ -93,7 +93,7 @@ class PairProblems:
 
 
 def unknown_field_message(field_id: str, side_description: str) -> str:
-    """``«custentity_gone» is not a field of NetSuite (Contacts) of ACME; refresh the field catalogs``."""
+    """``«vip_level» is not a field of NetSuite (Contacts) of ACME; refresh the field catalogs``."""
     return f"«{field_id}» is not a field of {side_description}; refresh the field catalogs"
 
 
@@ -186,7 +186,7 @@ def verdict_summary(netsuite_spec: FieldSpec, app_spec: FieldSpec, app_label: st
 
 
 def field_choice_label(spec: FieldSpec, type_words: Mapping[str, str]) -> str:
-    """A field as offered in a dropdown: ``VIP (custentity_vip) · check box (yes/no)``, read-only marked."""
+    """A field as offered in a dropdown: ``VIP (vip) · check box (yes/no)``, read-only marked."""
     words = type_words.get(spec.type, str(spec.type))
     for article in ("a ", "an "):
         words = words.removeprefix(article)

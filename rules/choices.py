@@ -69,7 +69,8 @@ class ApplyOn(models.TextChoices):
 
 
 class ActionKind(models.TextChoices):
-    """What an action does: set a field, or change the record's contact groups (Google)."""
+    """What an action does: set a field, or change the record's groups. Group actions are offered on a
+    target whose catalog has a field of type ``groups`` (an app registered with ``Capabilities.groups``)."""
 
     SET_FIELD = "set_field", "set field"
     ADD_TO_GROUP = "add_to_group", "add to group"

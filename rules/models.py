@@ -196,7 +196,7 @@ class Action(_RulePart):
         if self.kind in (ActionKind.ADD_TO_GROUP, ActionKind.REMOVE_FROM_GROUP) and not self.field_id:
             groups = [spec.id for spec in target.fields.values() if spec.type == FieldType.GROUPS]
             if len(groups) == 1:
-                self.field_id = groups[0]  # the target's one groups field (Google's memberships)
+                self.field_id = groups[0]  # the target's one groups field
         field = target.fields.get(self.field_id) if self.field_id else None
         problems = validate_action(self.to_spec(), field, app=target.app_label)
         if problems:

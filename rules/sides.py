@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connections.models import Connection
-from mappings.catalog_cache import CatalogSide, app_object_type, catalog_side
+from connections.providers.registry import PROVIDERS, app_object_type
+from mappings.catalog_cache import CatalogSide, catalog_side
 
 from .choices import RuleDirection
 
@@ -30,13 +31,11 @@ def rule_sides(connection: Connection, direction: str) -> RuleSides:
     raise ValueError(f"unknown rule direction {direction!r}")
 
 
-# What one record of each provider is called in sentences about rules.
-RECORD_NOUNS = {"netsuite": "the NetSuite record", "google_contacts": "the Google contact"}
-
-
 def record_noun(side: CatalogSide) -> str:
-    """``the NetSuite record`` / ``the Google contact`` (``the <app> record`` for other apps)."""
-    return RECORD_NOUNS.get(side.account.provider, f"the {side.app_label} record")
+    """What one record of the side's app is called in sentences about rules, as the app registered it
+    (``the NetSuite record``, ``the Google contact``); ``the <app> record`` when it registered none."""
+    info = PROVIDERS.get(side.account.provider)
+    return (info.record_noun if info is not None else "") or f"the {side.app_label} record"
 
 
 def rule_statement(direction: str, sides: RuleSides) -> str:

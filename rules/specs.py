@@ -38,7 +38,7 @@ class ActionSpec:
     For ``kind="set_field"``, ``value`` is the typed value to set (see
     :func:`rules.values.parse_action_value`); for ``add_to_group`` /
     ``remove_from_group``, ``field_id`` is the target's groups field
-    (Google's ``memberships``) and ``value`` the group as ``{"id", "name"}``.
+    (its one field of type ``groups``) and ``value`` the group as ``{"id", "name"}``.
     ``on`` says whether it applies when the record is created, updated, or both.
     """
 

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from connections.choices import ConflictPolicy, DeletionPolicy
 from connections.models import Connection
 from connections.providers.fields import FieldSpec
+from connections.providers.registry import app_object_type
 from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
 from rules.specs import RuleSpec
 
 from .merge import Slot
 
+# The object type of the app's records, for the runner until it asks the registry
+# (``connections.providers.registry.app_object_type``); issue 16 item 1.
 APP_OBJECT_TYPE = "contacts"
 
 
@@ -50,7 +53,7 @@ def ensure_catalogs(connection: Connection) -> list[str]:
     problems = []
     for account, object_type in (
         (connection.netsuite_account, connection.contact_type),
-        (connection.app_account, APP_OBJECT_TYPE),
+        (connection.app_account, app_object_type(connection.app_account.provider)),
     ):
         if not FieldCatalog.objects.filter(account=account, object_type=object_type).exists():
             try:
@@ -71,7 +74,9 @@ def load_config(connection: Connection) -> SyncConfig:
     from .config_checks import mapping_problems
 
     ns_fields, ns_fetched = catalog_with_source(connection.netsuite_account, connection.contact_type)
-    app_fields, app_fetched = catalog_with_source(connection.app_account, APP_OBJECT_TYPE)
+    app_fields, app_fetched = catalog_with_source(
+        connection.app_account, app_object_type(connection.app_account.provider)
+    )
     ns_catalog = {f.id: f for f in ns_fields}
     app_catalog = {f.id: f for f in app_fields}
     sides = _sides(connection, ns_catalog, app_catalog)
@@ -132,7 +137,7 @@ def load_config(connection: Connection) -> SyncConfig:
 
 def _sides(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):
     """Both sides of ``connection`` over the catalogs already loaded (no further query)."""
-    from mappings.catalog_cache import CatalogSide, ConnectionSides, app_object_type
+    from mappings.catalog_cache import CatalogSide, ConnectionSides
     from mappings.compatibility import NETSUITE_LABEL
 
     app_account = connection.app_account

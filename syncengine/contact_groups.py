@@ -25,9 +25,11 @@ from connections.providers.fields import FieldOption
 
 
 class GroupClient(Protocol):
-    def contact_groups(self) -> list[FieldOption]: ...
+    """The group methods of the provider interface (an app whose capabilities say ``groups``)."""
 
-    def create_contact_group(self, name: str) -> FieldOption: ...
+    def groups(self) -> list[FieldOption]: ...
+
+    def create_group(self, name: str) -> FieldOption: ...
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class MissingGroups:
         if self._listed:
             return
         try:
-            for group in self.client.contact_groups():
+            for group in self.client.groups():
                 self._ids.setdefault(group.name.strip().casefold(), group.id)
         except ProviderError:
             pass  # creating then finds an existing group of that name (the app answers 409)
@@ -103,7 +105,7 @@ class MissingGroups:
         key = name.casefold()
         if key not in self._ids and key not in self._errors:
             try:
-                self._ids[key] = self.client.create_contact_group(name).id
+                self._ids[key] = self.client.create_group(name).id
             except ProviderError as exc:
                 self._errors[key] = f"the contact group {name!r} could not be created in {self.app_label}: {exc}"
         if key in self._errors:

@@ -6,14 +6,12 @@ from django.db import connection as db_connection
 from django.db import models, transaction
 from django.utils import timezone
 
+from connections.providers import registry
 from connections.providers.base import Record
 from mappings.converters import normalize_email
 
 from . import codec
 from .models import MirrorRecord
-
-# The idempotency key each provider carries for records we created.
-SYNC_KEY_META = ("externalId", "sync_key", "client_data_key")
 
 
 def email_key(values: dict) -> str:
@@ -22,11 +20,8 @@ def email_key(values: dict) -> str:
 
 
 def sync_key_of(record: Record) -> str:
-    """Our key on a record we created (NetSuite externalId, Google clientData), or ''."""
-    meta = record.meta or {}
-    client_data = meta.get("client_data") or {}
-    key = client_data.get("contactsync_key") if isinstance(client_data, dict) else None
-    return str(key or meta.get("externalId") or "")
+    """Our key on a record we created, wherever its app keeps it (each app registers where), or ''."""
+    return registry.sync_key_of(record)
 
 
 # The columns a page of live records writes; the unique key comes first.

@@ -86,8 +86,8 @@ class MirrorRecord(models.Model):
 class RecordLink(models.Model):
     """A NetSuite record and an app record known to be the same person (the binding).
 
-    ``key`` is ours: NetSuite's externalId and the Google contact's clientData
-    carry it, so a create that was sent but not recorded (a crash) is found
+    ``key`` is ours: each app's records carry it where the app registered
+    (``ProviderInfo.sync_key_of``), so a create that was sent but not recorded (a crash) is found
     again instead of duplicated. Snapshots are the mapped values of each side
     as last synced (the base of the three-way merge); hashes are of what we
     last wrote, to recognise our own writes coming back (echoes).

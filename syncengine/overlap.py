@@ -11,8 +11,8 @@ where the engine is about to *create* a record on a target side:
     side is the same account already links a record there for the same
     person: a link with the same email (its match key) that still holds a
     record on that side (or whose create is in flight), or the link whose
-    sync key the source record carries (our NetSuite externalId / Google
-    clientData key: the record was written by that connection).
+    sync key the source record carries (where its app keeps our key: the
+    record was written by that connection).
 
 Such a record is logged as :attr:`~syncengine.choices.Outcome.EXCLUDED_OTHER_CONNECTION`,
 naming the connection and its record; health counts it as excluded, not

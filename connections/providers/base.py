@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import ProviderError
-from .fields import FieldSpec
+from .fields import FieldOption, FieldSpec
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Record:
     dates as :class:`datetime.date`, datetimes as aware UTC
     :class:`datetime.datetime`, select/reference values as ``{"id", "name"}``,
     multi selects as lists of those. ``meta`` carries provider details the
-    engine must hand back on writes (a Google etag, a NetSuite externalId).
+    engine must hand back on writes (an etag, our sync key as the app stores it).
     """
 
     id: str
@@ -50,8 +50,8 @@ class ChangePage:
 class WriteRequest:
     """One record to create, update or delete.
 
-    ``key`` is our own idempotency key (a NetSuite externalId we own, a
-    Google clientData value), stable across retries; ``record_id`` is the
+    ``key`` is our own idempotency key (each app keeps it where its package
+    registered: ``ProviderInfo.sync_key_of``), stable across retries; ``record_id`` is the
     provider's id for updates and deletes; ``fields`` limits an update to the
     mapped fields; ``meta`` is what the provider returned for the record.
     """
@@ -110,4 +110,22 @@ class Provider:
         raise NotImplementedError
 
     def delete_many(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        raise NotImplementedError
+
+    def mark_deleted(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        """Mark records as deleted without deleting them, the way the app does it (NetSuite: make
+        inactive; Google: move to a "Deleted in NetSuite" group). See ``Capabilities.deletion_mark``."""
+        raise NotImplementedError
+
+    # Groups (an app whose capabilities say ``groups``): rule actions add and remove records.
+    def groups(self) -> list[FieldOption]:
+        """The groups a record can be put in, as they are now."""
+        raise NotImplementedError
+
+    def create_group(self, name: str) -> FieldOption:
+        """Create a group (an existing group of that name is returned as is)."""
+        raise NotImplementedError
+
+    def modify_group_members(self, group: str, add: Any = (), remove: Any = ()) -> dict[str, list[str]]:
+        """Add records to and remove records from ``group``."""
         raise NotImplementedError

@@ -45,7 +45,7 @@ class FieldSpec:
     """One field of a provider's object type, as its catalog describes it.
 
     ``id`` is the provider's own name for the field (``firstName``,
-    ``custentity_vip``, ``phoneNumbers.mobile``, ``userDefined.Tier``);
+    ``phone.mobile``, a custom field's id);
     ``options`` is filled for select, multi select and reference fields whose
     values come from a known list; ``max_length`` is the longest text the
     provider accepts, when it has a limit.

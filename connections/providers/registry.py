@@ -1,15 +1,41 @@
-"""The registry of providers: which apps the product can connect, and how.
+"""The registry of providers: every app the product can connect, and everything app-specific about it.
 
 Like NetBox's data backends, a :class:`ConnectedAccount` stores only the
-provider's key, its account id and its (encrypted) credentials; the registry
-says which credentials a provider needs and builds its client on demand.
+provider's key, its account id and its (encrypted) credentials; the
+registry says the rest. Each app registers itself from its own package
+(``connections/providers/<app>/provider.py`` calls :func:`register`), and
+the packages to load are listed in the setting ``SYNC_PROVIDERS``: adding an
+app is its package plus that one line. The engine, mappings, rules, the
+wizard and the admin ask the registry; none of them names an app's field or
+API concept (``tests/foundation/test_app_vocabulary.py`` scans for it).
+
+What an app registers (:class:`ProviderInfo`):
+
+- how its client is built (:attr:`~ProviderInfo.build_client`, from a :class:`ClientContext`);
+- its connect flow: credential fields a person types, or an OAuth redirect and callback (:class:`OAuthConnect`);
+- the object types it syncs, its standard field catalog per object type, and its default
+  mappings and default rule conditions per NetSuite contact type;
+- where our sync key lives on its records (:attr:`~ProviderInfo.sync_key_of`);
+- its capabilities (:class:`Capabilities`): batch sizes, how "mark deleted" is done,
+  contact groups, subscription status;
+- how a record's display name and its URL in the app are derived;
+- its vocabulary: the field and API concept names no code outside its package may name.
+
+No ORM here and no Django import at module level: the settings are read when
+the registry is first used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .base import Provider, Record
+    from .capabilities import Capabilities as Refusals
+    from .fields import FieldSpec
 
 
 @dataclass(frozen=True)
@@ -22,8 +48,100 @@ class CredentialField:
 
 
 @dataclass(frozen=True)
+class ClientContext:
+    """What the caller (``connections.clients``) hands a provider to build a client: the account's
+    id, decrypted credentials and base URL, the settings that apply, and the hooks that store what
+    the client learns (refreshed tokens, refusals) in the database."""
+
+    account_id: str
+    credentials: dict[str, Any]
+    base_url: str | None
+    timeout: float
+    interactive: bool = False  # a person waits for the answer (a credential check in a form)
+    interactive_timeout: float = 10.0
+    concurrency_limit: int = 1
+    capabilities: Refusals | None = None
+    store_credentials: Callable[[dict], None] | None = None
+
+
+@dataclass(frozen=True)
+class OAuthGrant:
+    """What a finished OAuth sign-in gives: the account's id (an email) and the tokens to store."""
+
+    account_id: str
+    credentials: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OAuthConnect:
+    """An app connected by OAuth sign-in rather than typed credentials.
+
+    ``slug`` names the admin URLs (``admin:connections_<slug>_connect`` and ``_callback``) and the
+    query parameter the wizard gets back (``<slug>_account``); ``brand`` is how people name the
+    sign-in ("Google"); ``template`` is the start page (one for all apps by default). ``client()`` is
+    the product's OAuth client (id, secret) from the settings, ``client_settings`` their setting names
+    (for the error when they are unset). ``authorization_url(base_url, client_id, redirect_uri, state)``
+    is the consent page;
+    ``finish(base_url, client_id, client_secret, code, redirect_uri)`` trades the code for tokens and
+    asks the app which account granted them (raises a ``ProviderError`` on failure).
+    """
+
+    slug: str
+    brand: str
+    client: Callable[[], tuple[str, str]]
+    client_settings: tuple[str, str]
+    authorization_url: Callable[[str | None, str, str, str], str]
+    finish: Callable[[str | None, str, str, str, str], OAuthGrant]
+    base_url_help: str = ""
+    template: str = "admin/connections/connectedaccount/connect_oauth.html"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an app can do, as the engine, rules and wizard need to know it.
+
+    ``deletion_mark`` says how "mark deleted" is done: ``"inactive_flag"`` (a flag on the record),
+    ``"group"`` (moved to a group), ``"tag"``, or ``""`` (the app cannot mark). ``groups``: the app
+    has contact groups (a field of type ``groups``, offered as rule actions). ``subscription_status``:
+    records carry a subscription status.
+    """
+
+    read_batch: int = 1
+    write_batch: int = 1
+    deletion_mark: str = ""
+    groups: bool = False
+    subscription_status: bool = False
+
+
+@dataclass(frozen=True)
+class DefaultMapping:
+    """One default mapping: a NetSuite field, an app field and the direction values flow
+    (``two_way``, ``to_app``, ``to_netsuite``: the values of ``mappings.choices.Direction``)."""
+
+    netsuite_field: str
+    app_field: str
+    direction: str = "two_way"
+
+
+@dataclass(frozen=True)
+class DefaultCondition:
+    """One condition of a default rule: a field of the rule's source side and an operator (no value)."""
+
+    field_id: str
+    operator: str
+
+
+def _no_catalog(object_type: str) -> tuple:
+    raise LookupError(f"no static catalog for object type {object_type!r}")
+
+
+def _nothing(*args: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
 class ProviderInfo:
-    """What the product knows about one provider."""
+    """Everything the product knows about one provider (see the module docstring)."""
 
     key: str
     label: str
@@ -32,38 +150,108 @@ class ProviderInfo:
     is_netsuite: bool = False
     credential_fields: tuple[CredentialField, ...] = field(default_factory=tuple)
     client_path: str = ""  # "package.module:Class", imported lazily
+    build_client: Callable[[ClientContext], Provider] | None = None
+    oauth: OAuthConnect | None = None
+    object_types: tuple[str, ...] = ("contacts",)
+    # The static standard fields of an object type (LookupError for one it does not know).
+    standard_catalog: Callable[[str], tuple[FieldSpec, ...]] = _no_catalog
+    object_type_label: Callable[[str], str] = str
+    # Which usual fields an object type lacks, and why ("" when it lacks none).
+    absent_fields_note: Callable[[str], str] = _nothing
+    # Per NetSuite contact type: the default mappings of a connection with this app.
+    default_mappings: Mapping[str, tuple[DefaultMapping, ...]] = field(default_factory=dict)
+    # Per (NetSuite contact type, direction): the conditions of the default rule.
+    default_rule_conditions: Mapping[tuple[str, str], tuple[DefaultCondition, ...]] = field(default_factory=dict)
+    # Our sync key on a record of this app ("" when the record carries none).
+    sync_key_of: Callable[[Record], str] = _nothing
+    # A record's person name and company name from its values ("" when none).
+    person_name: Callable[[dict], str] = _nothing
+    company_name: Callable[[dict], str] = _nothing
+    # (account id, API base URL override, object type, record id) -> the record's page in the app.
+    record_url: Callable[[str, str, str, str], str] = _nothing
+    record_url_label: str = ""
+    record_noun: str = ""  # "the Google contact"; "" = "the <label> record"
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    # Field and API concept names that belong to this app only: no product code outside its package names them.
+    vocabulary: frozenset[str] = frozenset()
+
+    @property
+    def default_object_type(self) -> str:
+        """The object type its records are read and written as (the first one it syncs)."""
+        return self.object_types[0]
 
     def client_class(self) -> Callable:
         module, _, name = self.client_path.partition(":")
         return getattr(import_module(module), name)
 
+    def make_client(self, context: ClientContext) -> Provider:
+        """A client of this app for one account (see :class:`ClientContext`)."""
+        if self.build_client is None:
+            raise LookupError(f"No client for provider {self.key!r}.")
+        return self.build_client(context)
+
 
 NETSUITE = "netsuite"
-GOOGLE_CONTACTS = "google_contacts"
 
-PROVIDERS: dict[str, ProviderInfo] = {
-    NETSUITE: ProviderInfo(
-        key=NETSUITE,
-        label="NetSuite",
-        account_id_label="Account ID",
-        account_id_help="As in Setup > Company > Company Information, e.g. 1234567 or 1234567_SB1 for a sandbox.",
-        is_netsuite=True,
-        credential_fields=(
-            CredentialField("consumer_key", "Consumer Key", "From the integration record."),
-            CredentialField("consumer_secret", "Consumer Secret", "From the integration record."),
-            CredentialField("token_id", "Token ID", "From the access token (Setup > Users/Roles > Access Tokens)."),
-            CredentialField("token_secret", "Token Secret", "From the access token."),
-        ),
-        client_path="connections.providers.netsuite:NetSuiteClient",
-    ),
-    GOOGLE_CONTACTS: ProviderInfo(
-        key=GOOGLE_CONTACTS,
-        label="Google Contacts",
-        account_id_label="Google account",
-        account_id_help="The Google account's email address, filled in when the account is connected.",
-        client_path="connections.providers.google_contacts:GoogleContactsClient",
-    ),
-}
+# The provider packages loaded when the setting SYNC_PROVIDERS is not available (no Django settings).
+_DEFAULT_PACKAGES = ("connections.providers.netsuite",)
+
+
+class _Registry(Mapping[str, ProviderInfo]):
+    """The registered providers by key, in registration order; loads the packages of
+    ``settings.SYNC_PROVIDERS`` on first use (each package's ``provider`` module registers itself)."""
+
+    def __init__(self) -> None:
+        self._providers: dict[str, ProviderInfo] = {}
+        self._loaded = False
+        self._loading = False
+
+    def register(self, info: ProviderInfo) -> ProviderInfo:
+        if info.key in self._providers and self._providers[info.key] is not info:
+            raise ValueError(f"provider {info.key!r} is registered twice")
+        self._providers[info.key] = info
+        return info
+
+    def _load(self) -> None:
+        if self._loaded or self._loading:
+            return
+        self._loading = True
+        try:
+            for package in _packages():
+                import_module(f"{package}.provider")
+            self._loaded = True
+        finally:
+            self._loading = False
+
+    def __getitem__(self, key: str) -> ProviderInfo:
+        self._load()
+        return self._providers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return iter(list(self._providers))
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._providers)
+
+
+def _packages() -> tuple[str, ...]:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return tuple(settings.SYNC_PROVIDERS)
+    except (ImproperlyConfigured, AttributeError):  # no settings (a pure script), or no such setting
+        return _DEFAULT_PACKAGES
+
+
+PROVIDERS = _Registry()
+
+
+def register(info: ProviderInfo) -> ProviderInfo:
+    """Register an app (called once, from its package's ``provider`` module); returns ``info``."""
+    return PROVIDERS.register(info)
 
 
 def provider_choices() -> list[tuple[str, str]]:
@@ -75,8 +263,67 @@ def app_provider_keys() -> list[str]:
     return [key for key, info in PROVIDERS.items() if not info.is_netsuite]
 
 
+def app_providers() -> list[ProviderInfo]:
+    """The apps NetSuite can sync with, in registration order."""
+    return [info for info in PROVIDERS.values() if not info.is_netsuite]
+
+
+def oauth_providers() -> list[ProviderInfo]:
+    """The providers connected by OAuth sign-in."""
+    return [info for info in PROVIDERS.values() if info.oauth is not None]
+
+
 def get_provider(key: str) -> ProviderInfo:
     try:
         return PROVIDERS[key]
     except KeyError:
         raise LookupError(f"Unknown provider {key!r}.") from None
+
+
+def app_object_type(provider: str) -> str:
+    """The object type an app's records are read and written as (``contacts``); ``contacts`` for an
+    unknown provider."""
+    info = PROVIDERS.get(provider)
+    return info.default_object_type if info is not None else "contacts"
+
+
+def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
+    """The standard fields the product knows without asking the provider; empty for an app without them."""
+    info = PROVIDERS.get(provider)
+    if info is None:
+        return ()
+    try:
+        return info.standard_catalog(object_type)
+    except LookupError:
+        return ()
+
+
+def sync_key_of(record: Record) -> str:
+    """Our key on a record we created, wherever its app keeps it; '' when none.
+
+    The record does not say which app it comes from (the mirror stores both sides alike), and a
+    record carries the key of its own app only: the first key any provider finds is the one."""
+    for info in PROVIDERS.values():
+        key = info.sync_key_of(record)
+        if key:
+            return key
+    return ""
+
+
+def display_name(values: dict) -> str:
+    """A record's name from the values read from its app: a person's name if any app finds one,
+    else a company's name; "" when there is none."""
+    if not isinstance(values, dict):
+        return ""
+    for namer in ("person_name", "company_name"):
+        for info in PROVIDERS.values():
+            name = getattr(info, namer)(values)
+            if name:
+                return name
+    return ""
+
+
+def mark_deleted(client: Provider, object_type: str, requests: list) -> list:
+    """Mark records deleted in ``client``'s app the way that app does it (an inactive flag, a group):
+    :meth:`Provider.mark_deleted`. For the runner (issue 16 item 1)."""
+    return client.mark_deleted(object_type, requests)

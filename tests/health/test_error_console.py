@@ -18,7 +18,7 @@ from syncengine.choices import Outcome, RunStatus, Side
 from syncengine.health import connection_health, failure_reason, meaningful_message
 from syncengine.models import MirrorRecord, RecordOutcome, SyncRun
 from syncengine.names import display_name
-from syncengine.record_urls import google_contact_url, netsuite_record_url
+from syncengine.record_urls import app_record_url, netsuite_record_url
 from syncengine.services import connection_status
 
 from ..engine.harness import sync
@@ -84,7 +84,7 @@ def test_record_urls_open_the_record_in_netsuite_and_google_contacts():
         netsuite_record_url("1234567", "http://127.0.0.1:8801/", "company_customers", "9")
         == "http://127.0.0.1:8801/services/rest/record/v1/customer/9"
     )
-    assert google_contact_url("", "people/c123") == "https://contacts.google.com/person/c123"
+    assert app_record_url("google_contacts", "", "people/c123") == "https://contacts.google.com/person/c123"
 
 
 # --- the outcome list ---------------------------------------------------------------------------------------

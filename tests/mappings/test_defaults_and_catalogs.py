@@ -9,7 +9,7 @@ from connections.providers.fields import FieldOption, FieldSpec, FieldType
 from mappings.catalogs import app_catalog, field_by_id, netsuite_catalog
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions
-from mappings.defaults import DEFAULT_MAPPINGS, default_mapping_table_markdown, default_mappings
+from mappings.defaults import default_mapping_table_markdown, default_mappings, providers_with_defaults
 
 T = FieldType
 CT = NetSuiteContactType
@@ -86,7 +86,7 @@ def test_apps_without_defaults_yet_get_none_and_unknown_contact_types_are_refuse
     assert default_mappings("hubspot", CT.CONTACTS) == ()
     with pytest.raises(LookupError):
         default_mappings("google_contacts", "vendors")
-    assert {key[0] for key in DEFAULT_MAPPINGS} == {"google_contacts"}
+    assert providers_with_defaults() == ["google_contacts"]
 
 
 def test_the_readme_table_lists_each_contact_type_with_its_rows():

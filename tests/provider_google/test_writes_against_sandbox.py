@@ -242,3 +242,17 @@ def test_create_in_group_scope_keeps_the_group_on_membership_updates(google):
         for m in google.app.person(created.record_id)["memberships"]
     }
     assert groups == {other.id, scope.id}
+
+
+def test_marking_contacts_deleted_moves_them_to_one_deleted_in_netsuite_group(google):
+    client = google.client()
+    names = google.app.seed({"persons": [person("M1"), person("M2"), person("M3")]})["resourceNames"]
+
+    first = client.mark_deleted("contacts", [WriteRequest(key="k1", record_id=names[0])])
+    second = client.mark_deleted("contacts", [WriteRequest(key=f"k{n}", record_id=n) for n in names[1:]])
+
+    assert [(r.ok, r.record_id) for r in first + second] == [(True, n) for n in names]
+    [group] = [g for g in client.groups() if g.name == "Deleted in NetSuite"]
+    members = [r.id for p in client.read_changes("contacts", None, group=group.id) for r in p.records]
+    assert sorted(members) == sorted(names)
+    assert len(google.api_calls("POST", "/v1/contactGroups")) == 1  # created once, then reused

@@ -189,3 +189,19 @@ def test_an_update_with_nothing_to_write_sends_nothing(client, base_url, people)
     )
     assert result.ok
     assert [e for e in sandbox_requests(base_url)[before:] if e["method"] == "PATCH"] == []
+
+
+def test_marking_records_deleted_makes_them_inactive_and_changes_nothing_else(client, sandbox, people):
+    (created,) = client.create_many(
+        "company_customers",
+        [WriteRequest(key="gc-mark-1", values={"companyName": "Retired Ltd", "email": "r@retired.example.com"})],
+        subsidiary_id=people["sub"],
+    )
+    assert created.ok, created.error
+
+    (marked,) = client.mark_deleted("company_customers", [WriteRequest(key="gc-mark-1", record_id=created.record_id)])
+
+    assert marked.ok, marked.error
+    stored = sandbox.get_record("customer", int(created.record_id))
+    assert stored["isInactive"] is True
+    assert (stored["companyName"], stored["email"]) == ("Retired Ltd", "r@retired.example.com")

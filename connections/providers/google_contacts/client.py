@@ -53,6 +53,8 @@ from .transport import GoogleApiTransport, TokenUpdater
 T = TypeVar("T")
 
 OBJECT_TYPE = "contacts"
+# The group a contact is moved to when its NetSuite record was deleted and the policy is "mark".
+DELETED_GROUP_NAME = "Deleted in NetSuite"
 CONNECTIONS_PATH = "v1/people/me/connections"
 ASSIGNABLE_SYSTEM_GROUPS = (MY_CONTACTS_GROUP, "contactGroups/starred")
 # Errors that say the account, not the record, is in trouble: later batches would fail the same way.
@@ -111,6 +113,7 @@ class GoogleContactsClient(Provider):
         )
         self._user_defined_keys: set[str] = set()
         self._group_names: dict[str, str] | None = None
+        self._deleted_group: str | None = None
 
     def __repr__(self) -> str:
         return f"<GoogleContactsClient {self.account_email or '?'} at {self.endpoints.api_base_url}>"
@@ -215,6 +218,27 @@ class GoogleContactsClient(Provider):
             not_found += answer.get("notFoundResourceNames") or []
             cannot_remove_last += answer.get("canNotRemoveLastContactGroupResourceNames") or []
         return {"not_found": not_found, "cannot_remove_last": cannot_remove_last}
+
+    # The provider interface's names for groups (the engine and rules use these).
+    def groups(self) -> list[FieldOption]:
+        """:meth:`contact_groups`."""
+        return self.contact_groups()
+
+    def create_group(self, name: str) -> FieldOption:
+        """:meth:`create_contact_group`."""
+        return self.create_contact_group(name)
+
+    def mark_deleted(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """Move the contacts to the group :data:`DELETED_GROUP_NAME` (created once per client), the
+        Google way of marking a contact deleted in NetSuite without deleting it."""
+        self._check(object_type)
+        try:
+            if self._deleted_group is None:
+                self._deleted_group = self.create_contact_group(DELETED_GROUP_NAME).id
+            self.modify_group_members(self._deleted_group, add=[r.record_id for r in requests if r.record_id])
+        except ProviderError as exc:
+            return [WriteResult(key=r.key, error=exc) for r in requests]
+        return [WriteResult(key=r.key, record_id=r.record_id) for r in requests]
 
     # --- reading ----------------------------------------------------------------------
     def read_changes(

@@ -508,6 +508,14 @@ class NetSuiteClient(Provider):
                 )
         return results
 
+    def mark_deleted(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        """Make the records inactive (``isInactive``): NetSuite's way of retiring a record without deleting it."""
+        inactive = [
+            WriteRequest(key=r.key, record_id=r.record_id, values={"isInactive": True}, fields=["isInactive"])
+            for r in requests
+        ]
+        return self.update_many(object_type, inactive, **scope)
+
     def update_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
         """PATCH each record with only ``request.fields`` (all of ``values`` when None); a None value clears the field.
 

@@ -1,0 +1,76 @@
+"""A Google Contacts connection's defaults, per NetSuite contact type: its field mappings and the
+conditions of its default rules ("Sync everyone"). Plain data; the product reads them through the
+registry (``mappings.defaults``, ``rules.defaults``), and tests check every direction is one the
+compatibility table allows for the standard catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from ..netsuite.contact_types import COMPANY_CUSTOMERS, CONTACTS, INDIVIDUAL_CUSTOMERS
+from ..registry import DefaultCondition, DefaultMapping
+
+TWO_WAY, TO_APP, TO_NETSUITE = "two_way", "to_app", "to_netsuite"
+
+
+def _m(netsuite_field: str, app_field: str, direction: str = TWO_WAY) -> DefaultMapping:
+    return DefaultMapping(netsuite_field, app_field, direction)
+
+
+# Shared tails, in the order the admin shows them.
+_EMAIL = _m("email", "email")
+_WORK_PHONE = _m("phone", "phone.work")
+_MOBILE_PHONE = _m("mobilePhone", "phone.mobile")
+# Not in the defaults (yet): defaultAddress ⇄ address. NetSuite keeps addresses in
+# a sublist, which the NetSuite provider does not read or write yet (it would need
+# one GET per record, or joins on the address tables). It can be added as a custom
+# mapping once the provider supports it.
+_NOTES = _m("comments", "notes")
+_NAMES = (_m("firstName", "givenName"), _m("lastName", "familyName"))
+_TITLE = _m("title", "organization.title")
+
+DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
+    {
+        COMPANY_CUSTOMERS: (
+            _m("companyName", "organization.name"),
+            # A Google contact with only an organization has no name (no displayName):
+            # the company name is its name too, so the company shows under it.
+            _m("companyName", "name", TO_APP),
+            _EMAIL,
+            _WORK_PHONE,
+            _MOBILE_PHONE,
+            _m("altPhone", "phone.other"),
+            _NOTES,
+        ),
+        INDIVIDUAL_CUSTOMERS: (
+            *_NAMES,
+            _TITLE,
+            _EMAIL,
+            _WORK_PHONE,
+            _MOBILE_PHONE,
+            _m("altPhone", "phone.other"),
+            _NOTES,
+        ),
+        CONTACTS: (
+            *_NAMES,
+            # The contact's company is a link to a customer record: its name flows to Google,
+            # but free text from Google cannot pick which customer to link to.
+            _m("company", "organization.name", TO_APP),
+            _TITLE,
+            _EMAIL,
+            _WORK_PHONE,
+            _MOBILE_PHONE,
+            _m("homePhone", "phone.home"),
+            _NOTES,
+        ),
+    }
+)
+
+# Company Customers: NetSuite refuses a company without a company name ("Please enter value(s)
+# for: Company Name"). The default mapping fills companyName from organization.name (a test checks
+# they agree), so a Google contact without a company is not sent to NetSuite: it is *excluded*
+# by the default rule, visibly, never *failing*.
+DEFAULT_RULE_CONDITIONS: Mapping[tuple[str, str], tuple[DefaultCondition, ...]] = MappingProxyType(
+    {(COMPANY_CUSTOMERS, TO_NETSUITE): (DefaultCondition("organization.name", "is_not_empty"),)}
+)
