@@ -9,7 +9,6 @@ the person to the first open one). Choices live in the session
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.urls import reverse
 
 from changelog.actor import acting_as
 from connections.models import free_connection_name
+from connections.oauth_connect import returned_account, sign_ins
 from connections.providers.registry import PROVIDERS
 from connections.services import verify_account
 
@@ -178,7 +178,7 @@ def contact_type_step(page: WizardPage):
 def app_step(page: WizardPage):
     accounts = verified_app_accounts()
     initial = page.choices.app_account
-    returned = page.request.GET.get("google_account", "")  # set by the Google sign-in's return
+    returned = returned_account(page.request.GET)  # set by an app's sign-in when it returns here
     just_connected = accounts.filter(pk=int(returned)).first() if returned.isdigit() else None
     if just_connected is not None:
         initial = just_connected
@@ -188,12 +188,12 @@ def app_step(page: WizardPage):
         if form.is_valid():
             page.state.app_account_id = form.cleaned_data["account"].pk
             return page.go("review")
-    connect_url = reverse("admin:connections_google_connect") + "?" + urlencode({"next": step_url("app")})
+    sign_in_buttons = sign_ins(next_url=step_url("app"))
     return page.render(
         "app.html",
         form=form,
         has_accounts=accounts.exists(),
-        connect_url=connect_url,
+        sign_ins=sign_in_buttons,
         just_connected=just_connected,
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
