@@ -109,11 +109,13 @@ def directions_verdict(netsuite_field: str, app_field: str, sides: ConnectionSid
         return DirectionsVerdict("unknown field", [], [], [], " ".join(missing))
     allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
     verdict = allowed_directions(netsuite_spec, app_spec, app_label=sides.app.app_label)
-    headline = " · ".join(
-        part
-        for part in (f"{len(allowed)} allowed" if allowed else "not compatible", refused and f"{len(refused)} not")
-        if part
-    )
+    # "not compatible" alone when nothing is allowed: every direction is refused, and the cell stays narrow.
+    if not allowed:
+        headline = "not compatible"
+    elif refused:
+        headline = f"{len(allowed)} allowed · {len(refused)} not"
+    else:
+        headline = f"{len(allowed)} allowed"
     values = [direction for direction in Direction.values if verdict.allows(direction)]
     return DirectionsVerdict(headline, values, allowed, refused)
 

@@ -137,6 +137,12 @@ def test_a_queued_run_has_no_duration_yet(admin_client, connection_obj):
 
 def test_the_run_page_runs_a_fixed_number_of_queries(admin_client, connection_obj):
     small, large = _run(connection_obj), _run(connection_obj, scale=200)
+    # The large run also has more kinds of outcomes and more causes of failure: more lines, same queries.
+    for outcome in (Outcome.LINKED, Outcome.DUPLICATE, Outcome.EXCLUDED_NO_EMAIL, Outcome.SKIPPED_BY_RULES):
+        _outcomes(large, SyncDirection.TO_NETSUITE, outcome, 3)
+    for cause in ("Timeout", "Quota exceeded", "Permission denied"):
+        _outcomes(large, SyncDirection.TO_NETSUITE, Outcome.FIELD_FAILED, 2, cause + " on record {}")
+    _page(admin_client, small)  # warm up: the session's first request may save it
     counts = []
     for run in (small, large):
         with CaptureQueriesContext(db) as ctx:

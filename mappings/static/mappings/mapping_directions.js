@@ -111,7 +111,7 @@
           narrow(p.direction, data.allowed_values, false);
         })
         .catch(function () {
-          if (asked.get(row) === question) show(p.cell, "Could not check the directions: they are checked on save.");
+          if (asked.get(row) === question) show(p.cell, "Checked on save.");
         });
     }
 
