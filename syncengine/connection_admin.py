@@ -109,11 +109,11 @@ def row_errors(inline_admin_formsets) -> list[RowError]:
                 continue
             fields = [str(form[name].value()) for name in ("netsuite_field", "app_field") if name in form.fields]
             pair = " → ".join(value for value in fields if value)
-            messages_ = [*form.non_field_errors(), *(e for f in form if f.name in form.errors for e in f.errors)]
+            texts = [*form.non_field_errors(), *(e for f in form if f.name in form.errors for e in f.errors)]
             found.append(
                 RowError(
                     where=f"{title}, row {index + 1}" + (f" ({pair})" if pair else ""),
-                    message=messages_[0] if messages_ else "",
+                    message=texts[0] if texts else "",
                     anchor=f"{formset.prefix}-{index}-errors",
                 )
             )
