@@ -179,6 +179,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
             context["duration_words"] = duration_words(obj.duration)
             context["summary_text"] = self.summary(obj)
             context["title"] = f"Run {obj.pk} of {obj.connection}" + (" (dry run)" if obj.dry_run else "")
+            context["subtitle"] = None  # the title says it; the status is the page's first line
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
