@@ -8,14 +8,21 @@ app); they are also listed on their own, for a view across connections.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_safe
 
 from connections.models import Connection
 
 from .catalog_cache import ConnectionSides, connection_sides, refresh_catalog_of
-from .compatibility import TYPE_WORDS
+from .choices import Direction
+from .compatibility import TYPE_WORDS, allowed_directions
 from .forms import FieldMappingForm, FieldMappingFormSet
 from .mapping_checks import ARROWS, unknown_field_message, verdict_summary
 from .models import FieldCatalog, FieldMapping
@@ -50,7 +57,7 @@ def directions_html(mapping: FieldMapping, sides: ConnectionSides):
     if allowed:
         parts.append(format_html("<strong>Allowed:</strong> {}", "; ".join(allowed)))
     else:
-        parts.append(format_html("<strong>Not compatible.</strong>"))
+        parts.append(format_html("<strong>{}</strong>", "Not compatible."))
     if refused:
         parts.append(
             format_html(
@@ -61,23 +68,68 @@ def directions_html(mapping: FieldMapping, sides: ConnectionSides):
     return format_html('<span class="mapping-directions">{}</span>', format_html_join("", "{}", ((p,) for p in parts)))
 
 
+@dataclass(frozen=True)
+class DirectionsVerdict:
+    """What the "allowed directions" cell of a mapping row shows: a short ``headline``, the
+    ``allowed_values`` the direction select may offer, and in words the ``allowed`` directions (with
+    their caveats), the ``refused`` ones (with why) or the ``problem`` (an unknown field)."""
+
+    headline: str
+    allowed_values: list[str]
+    allowed: list[str]
+    refused: list[str]
+    problem: str = ""
+
+    def as_json(self) -> dict:
+        """For the page's script (``mapping_directions.js``), which shows it as text."""
+        return {
+            "headline": self.headline,
+            "allowed_values": self.allowed_values,
+            "allowed": self.allowed,
+            "refused": self.refused,
+            "problem": self.problem,
+        }
+
+
+def directions_verdict(netsuite_field: str, app_field: str, sides: ConnectionSides) -> DirectionsVerdict:
+    """The verdict of the compatibility table (``mapping_checks.verdict_summary``) on one pair of fields,
+    as the mapping inline shows it: for saved rows when the page is drawn, for rows being edited
+    through :meth:`FieldMappingAdmin.directions_view`."""
+    netsuite_spec = sides.netsuite.fields.get(netsuite_field)
+    app_spec = sides.app.fields.get(app_field)
+    if netsuite_spec is None or app_spec is None:
+        missing = [
+            unknown_field_message(field_id, side.description)
+            for field_id, spec, side in (
+                (netsuite_field, netsuite_spec, sides.netsuite),
+                (app_field, app_spec, sides.app),
+            )
+            if spec is None
+        ]
+        return DirectionsVerdict("unknown field", [], [], [], " ".join(missing))
+    allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
+    verdict = allowed_directions(netsuite_spec, app_spec, app_label=sides.app.app_label)
+    # "not compatible" alone when nothing is allowed: every direction is refused, and the cell stays narrow.
+    if not allowed:
+        headline = "not compatible"
+    elif refused:
+        headline = f"{len(allowed)} allowed · {len(refused)} not"
+    else:
+        headline = f"{len(allowed)} allowed"
+    values = [direction for direction in Direction.values if verdict.allows(direction)]
+    return DirectionsVerdict(headline, values, allowed, refused)
+
+
 def directions_details(mapping: FieldMapping, sides: ConnectionSides):
     """In the mapping inline, one line per mapping: a short verdict ("3 allowed", "1 allowed · 2 not")
-    that opens, on demand, the directions with their caveats and why the others are refused."""
-    netsuite_spec = sides.netsuite.fields.get(mapping.netsuite_field)
-    app_spec = sides.app.fields.get(mapping.app_field)
-    if netsuite_spec is None or app_spec is None:
-        headline = "unknown field"
-    else:
-        allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
-        headline = " · ".join(
-            part
-            for part in (f"{len(allowed)} allowed" if allowed else "not compatible", refused and f"{len(refused)} not")
-            if part
-        )
+    that opens, on demand, the directions with their caveats and why the others are refused.
+    ``data-allowed`` lists the directions the row's select may offer (read by ``mapping_directions.js``)."""
+    verdict = directions_verdict(mapping.netsuite_field, mapping.app_field, sides)
     return format_html(
-        '<details class="allowed-directions"><summary>{}</summary><div class="reason">{}</div></details>',
-        headline,
+        '<details class="allowed-directions" data-allowed="{}"><summary>{}</summary><div class="reason">{}</div>'
+        "</details>",
+        " ".join(verdict.allowed_values),
+        verdict.headline,
         directions_html(mapping, sides),
     )
 
@@ -100,6 +152,9 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
     model = FieldMapping
     form = FieldMappingForm
     formset = FieldMappingFormSet
+    # Errors in a row of their own under the invalid row's fields, and the page's script that shows the allowed
+    # directions while fields are chosen (see the template).
+    template = "admin/edit_inline/tabular_row_errors.html"
     extra = 1
     fields = ("netsuite_field", "app_field", "direction", "enabled", "order", "kind", "allowed_directions")
     readonly_fields = ("kind", "allowed_directions")
@@ -109,7 +164,11 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         sides = self.sides_for(obj) if obj is not None and obj.pk else None
-        return type(formset.__name__, (formset,), {"sides": sides})
+        directions_url = reverse("admin:mappings_fieldmapping_directions", args=[obj.pk]) if sides else ""
+        return type(formset.__name__, (formset,), {"sides": sides, "directions_url": directions_url})
+
+    class Media:
+        js = ("mappings/mapping_directions.js",)
 
     @admin.display(description="kind")
     def kind(self, obj: FieldMapping) -> str:
@@ -119,8 +178,9 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
 
     @admin.display(description="allowed directions")
     def allowed_directions(self, obj: FieldMapping):
-        if not obj.pk:
-            return "Shown once saved."
+        if not (obj.netsuite_field and obj.app_field and obj.connection_id):
+            # A new row: filled in by mapping_directions.js as soon as both fields are chosen.
+            return format_html('<span class="allowed-directions-pending">{}</span>', "Choose both fields.")
         return directions_details(obj, self.sides_for(obj.connection))
 
 
@@ -160,6 +220,30 @@ class FieldMappingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # added inline on the connection page, where the catalogs of both sides are known
+
+    def get_urls(self):
+        own = [
+            path(
+                "directions/<int:connection_id>/",
+                self.admin_site.admin_view(require_safe(self.directions_view)),
+                name="mappings_fieldmapping_directions",
+            )
+        ]
+        return own + super().get_urls()
+
+    def directions_view(self, request, connection_id: int):
+        """The allowed directions of a pair of fields of a connection (``?netsuite_field=…&app_field=…``), as
+        JSON: what the connection page shows beside a row while its fields are being chosen, decided by the
+        compatibility table in Python (the script only shows it)."""
+        if not self.has_view_or_change_permission(request):
+            return JsonResponse({"error": "You may not view field mappings."}, status=403)
+        connection = get_object_or_404(
+            Connection.objects.select_related("netsuite_account", "app_account"), pk=connection_id
+        )
+        verdict = directions_verdict(
+            request.GET.get("netsuite_field", ""), request.GET.get("app_field", ""), connection_sides(connection)
+        )
+        return JsonResponse(verdict.as_json())
 
     def add_view(self, request, form_url="", extra_context=None):
         # Opened directly (a bookmark, a typed URL): the clean 403 page says where mappings are added.

@@ -178,6 +178,7 @@ class _DirectionRulesInline(admin.TabularInline):
     readonly_fields = ("summary",)
     show_change_link = True
     extra = 0
+    template = "admin/edit_inline/tabular_row_errors.html"  # a row's errors above it, listed at the top of the page
 
     def get_queryset(self, request):
         return _with_parts(super().get_queryset(request).filter(direction=self.direction))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -30,6 +30,7 @@ from .health import (
 )
 from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 from .record_urls import record_urls
+from .run_page import run_report
 from .services import retry_failed, retry_failed_outcomes, skip_outcomes
 
 order_admin_index(admin.site)  # the product's apps above authentication and the task queue
@@ -168,6 +169,26 @@ class SyncRunAdmin(ReadOnlyAdmin):
         "outcomes",
     )
     readonly_fields = fields
+    # A readable page rather than a form: times to the second, duration, the summary whole, and per direction a
+    # table of outcome counts linking to the outcomes (see run_page.py).
+    change_form_template = "admin/syncengine/syncrun/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["report"] = run_report(obj, obj.connection.app_account.get_provider_display())
+            context["duration_words"] = duration_words(obj.duration)
+            context["summary_text"] = self.summary(obj)
+            context["title"] = f"Run {obj.pk} of {obj.connection}" + (" (dry run)" if obj.dry_run else "")
+            context["subtitle"] = None  # the title says it; the status is the page's first line
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        # The page names the connection and its app: read with the run (one query, whatever the page shows).
+        queryset = self.get_queryset(request).select_related("connection__app_account")
+        try:
+            return queryset.get(pk=SyncRun._meta.pk.to_python(object_id))
+        except (SyncRun.DoesNotExist, ValidationError, ValueError):
+            return None
 
     @admin.display(description="status", ordering="status")
     def run_status(self, obj: SyncRun):

@@ -8,6 +8,8 @@ mapping and rule inlines and a "Refresh field catalogs" action and button.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -83,6 +85,39 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset.filter(
             (Q(paused=False) & trouble) | Q(paused=True, paused_reason__startswith=AUTH_PAUSE_PREFIX)
         )
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One invalid inline row, as the list under "Please correct the errors below" names it: ``where``
+    (``Field mappings, row 10 (email → birthday)``), its first ``message``, and the ``anchor`` of the row
+    of messages right above its fields (see ``admin/edit_inline/tabular_row_errors.html``)."""
+
+    where: str
+    message: str
+    anchor: str
+
+
+def row_errors(inline_admin_formsets) -> list[RowError]:
+    """The invalid rows of the page's inlines, in page order, so the top of the page says which they are."""
+    found = []
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        title = str(inline.opts.verbose_name_plural).capitalize()
+        for index, form in enumerate(formset.forms):
+            if not form.errors:
+                continue
+            fields = [str(form[name].value()) for name in ("netsuite_field", "app_field") if name in form.fields]
+            pair = " → ".join(value for value in fields if value)
+            texts = [*form.non_field_errors(), *(e for f in form if f.name in form.errors for e in f.errors)]
+            found.append(
+                RowError(
+                    where=f"{title}, row {index + 1}" + (f" ({pair})" if pair else ""),
+                    message=texts[0] if texts else "",
+                    anchor=f"{formset.prefix}-{index}-errors",
+                )
+            )
+    return found
 
 
 @admin.register(Connection)
@@ -365,6 +400,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_refresh_catalogs"] = self.has_refresh_catalogs_permission(request)
+        context["row_errors"] = row_errors(context.get("inline_admin_formsets", ()))
         if obj is not None and obj.pk:
             sides = connection_sides(obj)
             context["catalog_sides"] = [sides.netsuite, sides.app]
