@@ -12,9 +12,10 @@ from __future__ import annotations
 import pytest
 from django_q.models import OrmQ
 
+from mappings.models import FieldMapping
 from syncengine import lease
 from syncengine.choices import Outcome, RunStatus, Side, SyncDirection, Trigger
-from syncengine.models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
+from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 from syncengine.services import enqueue_run, retry_failed
 
@@ -64,6 +65,10 @@ def test_retry_selected_syncs_only_those_records_with_their_current_values(
     # old read), and Kim changes: an ordinary change the retry must leave for the next run.
     sandboxes.netsuite.touch("customer", ns["al@example.com"], title="CEO")
     sandboxes.netsuite.touch("customer", ns["kim@example.com"], title="Buyer")
+    # And the configuration changed (a mapping switched off): every pair is due for re-planning, but a retry
+    # re-plans its own pairs only.
+    assert FieldMapping.objects.filter(connection=connection, netsuite_field="mobilePhone").update(enabled=False) == 1
+    planned_with = RecordLink.objects.get(connection=connection, match_key="kim@example.com").config_fingerprint
     cursors = ConnectionState.objects.filter(connection=connection).values_list("netsuite_cursor", "app_cursor").get()
     chosen = RecordOutcome.objects.filter(
         run=failing_run, outcome=Outcome.FAILED, email__in=["al@example.com", "cy@example.com"]
@@ -108,6 +113,10 @@ def test_retry_selected_syncs_only_those_records_with_their_current_values(
     assert dee.pending
     assert (_title(sandboxes, "dee@example.com"), _title(sandboxes, "kim@example.com")) == (None, None)
     assert run.counters["read"] == {Side.NETSUITE: 2, Side.APP: 2}  # the two records and their Google contacts
+    fingerprints = dict(RecordLink.objects.filter(connection=connection).values_list("match_key", "config_fingerprint"))
+    assert fingerprints["dee@example.com"] == fingerprints["kim@example.com"] == planned_with
+    assert fingerprints["al@example.com"] == fingerprints["cy@example.com"] != planned_with
+    assert "config_reapplied" not in run.counters
 
     # The next ordinary run syncs Dee and Kim; Al and Cy are not written again.
     sandboxes.clear_logs()
