@@ -88,6 +88,13 @@ def _natural(record_id: str) -> tuple[int, str]:
     return (len(record_id), record_id)
 
 
+def _slices(values, size: int = 500):
+    """``values`` a slice at a time (a retry's ids in ``IN (...)`` lookups stay under SQLite's variable limit)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def new_key() -> str:
     """Our idempotency key: NetSuite externalId and Google clientData carry it."""
     return "cs-" + uuid.uuid4().hex
@@ -323,8 +330,8 @@ class Runner:
         wanted = {NS: set(scope.get(NS) or []), APP: set(scope.get(APP) or [])}
         to_read = {NS: set(wanted[NS]), APP: set(wanted[APP])}
         for side in (NS, APP):
-            if wanted[side]:
-                links = RecordLink.objects.filter(connection=self.connection, **{f"{side}_id__in": wanted[side]})
+            for ids in _slices(wanted[side]):
+                links = RecordLink.objects.filter(connection=self.connection, **{f"{side}_id__in": ids})
                 to_read[OTHER[side]].update(i for i in links.values_list(f"{OTHER[side]}_id", flat=True) if i)
         missing = {NS: set(), APP: set()}
         for side in (NS, APP):
@@ -345,14 +352,16 @@ class Runner:
             self.counters["read"][side] += len(records)
             self.progress(f"reading {side}", len(records), len(ids))
             lease.renew(self.connection.pk, self.holder)
-        only = {}
+        only = {NS: [], APP: []}
         for side in (NS, APP):
-            rows = MirrorRecord.objects.filter(connection=self.connection, side=side, record_id__in=wanted[side])
-            only[side] = sorted(
-                pk
-                for pk, record_id, deleted in rows.values_list("id", "record_id", "deleted")
-                if deleted or record_id not in missing[side]
-            )
+            for ids in _slices(wanted[side]):
+                rows = MirrorRecord.objects.filter(connection=self.connection, side=side, record_id__in=ids)
+                only[side] += (
+                    pk
+                    for pk, record_id, deleted in rows.values_list("id", "record_id", "deleted")
+                    if deleted or record_id not in missing[side]
+                )
+            only[side].sort()
         gone = sum(len(ids) for ids in missing.values())
         if gone:
             self.counters["retry_not_found"]["records"] = gone
@@ -393,11 +402,9 @@ class Runner:
         linked = links.count()
         pending = 0
         for side in acting:
-            deleted = MirrorRecord.objects.filter(connection=self.connection, side=side, deleted=True, pending=True)
-            if self.only is not None:
-                deleted = deleted.filter(id__in=self.only[side])
-            deleted_ids = deleted.values_list("record_id", flat=True)
-            pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
+            for rows in self._pending(side):
+                deleted_ids = rows.filter(deleted=True).values_list("record_id", flat=True)
+                pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
         limit = linked * self.config.deletion_safety_percent / 100
         if pending == 0 or pending <= limit:
             return False
@@ -425,8 +432,9 @@ class Runner:
         """
         # Records an operator skipped stay out until they change (a new modification time): see services.skip.
         for side in (NS, APP):
-            self._pending(side).filter(skipped_modified_at=F("modified_at")).update(pending=False)
-        totals = {side: self._pending(side).count() for side in (NS, APP)}
+            for rows in self._pending(side):
+                rows.filter(skipped_modified_at=F("modified_at")).update(pending=False)
+        totals = {side: sum(rows.count() for rows in self._pending(side)) for side in (NS, APP)}
         done = {NS: 0, APP: 0}
         last_id = {NS: 0, APP: 0}
         sides = [side for side in (NS, APP) if totals[side]]
@@ -444,10 +452,11 @@ class Runner:
                 self.progress(f"syncing {side} changes", done[side], totals[side])
                 lease.renew(self.connection.pk, self.holder)
 
-    def _pending(self, side: str):
-        """The pending mirror rows of ``side`` this run processes (a retry: those of its scope only)."""
+    def _pending(self, side: str) -> list:
+        """The pending mirror rows of ``side`` this run processes, as querysets: one for an ordinary run,
+        a retry's scope a slice at a time."""
         rows = MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True)
-        return rows if self.only is None else rows.filter(id__in=self.only[side])
+        return [rows] if self.only is None else [rows.filter(id__in=ids) for ids in _slices(self.only[side])]
 
     def _next_chunk(self, side: str, after_id: int) -> tuple[list[MirrorRecord], int | None]:
         """The next chunk of pending rows of ``side`` after row ``after_id``, and where the next one starts

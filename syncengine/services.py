@@ -309,7 +309,10 @@ def connection_status(
     if last_run is None:
         last_run = last_real_runs(connection.pk).first()
     if active_run is None:
-        active_run = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).first()
+        # The oldest active run: the one running, rather than a retry queued behind it.
+        active_run = (
+            SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("queued_at", "pk").first()
+        )
     schedule = Schedule.objects.filter(name=connection_schedule_name(connection.pk)).first()
     next_run = schedule.next_run if schedule and not connection.paused else None
     accounts = (connection.netsuite_account, connection.app_account)

@@ -141,6 +141,7 @@ def test_reason_readable_retry_selected_and_partial_search(page: Page, operator_
     shot(page, "outcomes-retried", width=WIDTH, height=HEIGHT)
     page.goto("/admin/syncengine/syncrun/")
     expect(page.locator("#result_list tbody tr").first).to_contain_text("Retry of 2 records")
+    shot(page, "runs-list-retry", width=WIDTH, height=HEIGHT)
     for email in ("al@example.com", "cy@example.com"):  # and Google holds the new titles
         assert sandboxes.google.person(names[email])["organizations"][0]["title"] == "Head of Sales"
 
