@@ -134,15 +134,17 @@ def start_waiting_runs(run: SyncRun) -> list[int]:
     """``run`` ended: send the tasks of the runs that were queued behind it. Returns their ids.
 
     Each is released once (its ``after`` cleared under the connection's row lock), so two callers
-    (the run's end and the reaper) never send one twice.
+    (the run's end and the reaper) never send one twice. Its queue time becomes now: it was waiting for
+    its turn, not for a worker, so the reaper's "never picked up in an hour" counts from here.
     """
+    sent = []
     with transaction.atomic():
         _lock_connection(run.connection_id)
-        waiting = list(SyncRun.objects.filter(after_id=run.pk, status=RunStatus.QUEUED))
-        for queued in waiting:
-            if SyncRun.objects.filter(pk=queued.pk, after_id=run.pk).update(after=None):
+        for queued in SyncRun.objects.filter(after_id=run.pk, status=RunStatus.QUEUED):
+            if SyncRun.objects.filter(pk=queued.pk, after_id=run.pk).update(after=None, queued_at=timezone.now()):
                 _send(queued)
-    return [queued.pk for queued in waiting]
+                sent.append(queued.pk)
+    return sent
 
 
 @dataclass(frozen=True)

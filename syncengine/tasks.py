@@ -52,8 +52,8 @@ def scheduled_run(connection_id: int) -> str | None:
 def reap_stale_runs() -> int:
     """Mark as failed the runs whose worker died: running, but the lease lapsed
     (or another worker holds it); queued runs whose task never started in an hour (not those
-    waiting behind a run that is still running). The runs queued behind a reaped run are sent."""
-    from .services import start_waiting_runs
+    waiting behind a run that is still active). The runs queued behind a run that ended are sent."""
+    from .services import ACTIVE, start_waiting_runs
 
     now = timezone.now()
     reaped = 0
@@ -70,10 +70,15 @@ def reap_stale_runs() -> int:
             run.save(update_fields=["status", "finished_at", "error"])
             start_waiting_runs(run)
             reaped += 1
-    stale_queued = SyncRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=now - timedelta(hours=1)).exclude(
-        after__status=RunStatus.RUNNING
+    # Runs still waiting behind a run that ended without sending them (its worker died in between): send them.
+    waiting = SyncRun.objects.filter(status=RunStatus.QUEUED, after__isnull=False).exclude(after__status__in=ACTIVE)
+    for ended in SyncRun.objects.filter(pk__in=waiting.values("after_id")):
+        start_waiting_runs(ended)
+    # Those waiting behind an active run are not stale: they are sent when it ends.
+    stale_queued = SyncRun.objects.filter(
+        status=RunStatus.QUEUED, after__isnull=True, queued_at__lt=now - timedelta(hours=1)
     )
-    for run in stale_queued:
+    for run in list(stale_queued):
         updated = SyncRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
             status=RunStatus.FAILED,
             finished_at=now,

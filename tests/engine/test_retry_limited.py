@@ -9,7 +9,10 @@ behind it and is sent when it ends.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_q.models import OrmQ
 
 from mappings.models import FieldMapping
@@ -18,6 +21,7 @@ from syncengine.choices import Outcome, RunStatus, Side, SyncDirection, Trigger
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 from syncengine.services import enqueue_run, retry_failed
+from syncengine.tasks import reap_stale_runs
 
 from .harness import sync
 from .helpers import g_by_email, ns_by_email, ns_person, seed
@@ -226,3 +230,35 @@ def test_a_record_deleted_since_stays_queued_and_the_run_says_so(sandboxes, conn
     assert outcomes.get(direction=SyncDirection.TO_APP).outcome == Outcome.UPDATED
     cy = MirrorRecord.objects.get(connection=connection, side=Side.NETSUITE, record_id=str(ns["cy@example.com"]))
     assert cy.pending and not cy.deleted  # the next ordinary run reads the deletion
+
+
+def test_the_reaper_sends_a_retry_whose_run_ahead_died_and_never_reaps_one_still_waiting(
+    sandboxes, connection, failed_updates, django_capture_on_commit_callbacks
+):
+    running, _ = enqueue_run(connection)
+    SyncRun.objects.filter(pk=running.pk).update(
+        status=RunStatus.RUNNING, worker="gone:1:abc", queued_at=timezone.now() - timedelta(hours=3)
+    )
+    lease.acquire(connection.pk, "gone:1:abc")  # the worker holds the lease: the run is alive
+    retry = retry_failed(connection).run
+    SyncRun.objects.filter(pk=retry.pk).update(queued_at=timezone.now() - timedelta(hours=2))
+    OrmQ.objects.all().delete()
+
+    assert reap_stale_runs() == 0  # waiting two hours behind a live run is not "never picked up"
+    retry.refresh_from_db()
+    assert retry.status == RunStatus.QUEUED and retry.after_id == running.pk
+
+    lease.release(connection.pk, "gone:1:abc")  # the worker died: its lease is gone
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reap_stale_runs() == 1
+    retry.refresh_from_db()
+    assert SyncRun.objects.get(pk=running.pk).status == RunStatus.FAILED
+    assert retry.status == RunStatus.QUEUED and retry.after_id is None and _tasks() == [(retry.pk,)]
+    assert timezone.now() - retry.queued_at < timedelta(minutes=1)  # the hour counts from when it was sent
+
+    # A run left waiting behind one that ended without sending it (its worker died in between) is sent too.
+    OrmQ.objects.all().delete()
+    SyncRun.objects.filter(pk=retry.pk).update(after=running)
+    with django_capture_on_commit_callbacks(execute=True):
+        reap_stale_runs()
+    assert _tasks() == [(retry.pk,)] and SyncRun.objects.get(pk=retry.pk).after_id is None
