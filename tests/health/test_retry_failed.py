@@ -76,6 +76,10 @@ def test_retry_from_the_connection_page_requeues_the_failing_records_and_their_r
     assert SyncRun.objects.filter(connection=connection, status=RunStatus.QUEUED).count() == 1
 
     assert run_sync(run.pk).status == RunStatus.SUCCEEDED  # as the worker runs it
+    # The run's page and the runs list say what it was.
+    run_page = client.get(reverse("admin:syncengine_syncrun_change", args=[run.pk])).content.decode()
+    assert '<td id="run-trigger">Retry of 2 records' in run_page
+    assert "Retry of 2 records" in client.get(reverse("admin:syncengine_syncrun_changelist")).content.decode()
     assert {"al@example.com", "cy@example.com", "kim@example.com"} <= set(ns_by_email(sandboxes))
     assert connection_health(connection).failing.count == 0
     response = client.post(url, follow=True)
