@@ -144,7 +144,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
         "duration",
         "summary_line",
         "connection_name",
-        "trigger",
+        "trigger_text",
         "dry_run",
         "outcomes",
     )
@@ -156,7 +156,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     fields = (
         "connection",
-        "trigger",
+        "trigger_text",
         "dry_run",
         "full",
         "status",
@@ -197,6 +197,11 @@ class SyncRunAdmin(ReadOnlyAdmin):
     @admin.display(description="queued", ordering="queued_at")
     def when(self, obj: SyncRun):
         return moment(obj.queued_at)
+
+    @admin.display(description="trigger", ordering="trigger")
+    def trigger_text(self, obj: SyncRun) -> str:
+        """The trigger, and for a retry how many records it was limited to ("Retry of 2 records")."""
+        return obj.trigger_text()
 
     @admin.display(description="duration")
     def duration(self, obj: SyncRun) -> str:

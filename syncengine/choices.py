@@ -20,6 +20,8 @@ class Trigger(models.TextChoices):
     MANUAL = "manual", "Manual (Run now)"
     INITIAL = "initial", "Initial sync"
     COMMAND = "command", "Command line"
+    # *Retry now* / *Retry selected*: a run limited to some failed records (``SyncRun.scope``).
+    RETRY = "retry", "Retry of failed records"
 
 
 class RunStatus(models.TextChoices):

@@ -165,6 +165,13 @@ class SyncRun(models.Model):
     # The running run's latest stage and counts ({"stage", "done", "total", "at"}), written at most
     # about once a second by :mod:`syncengine.progress` and polled by the connection page.
     progress = models.JSONField(default=dict, blank=True, editable=False)
+    # A retry's limit (*Retry now*, *Retry selected*): the ids of the records to sync again, per side
+    # ({"netsuite": [...], "app": [...]}). Empty: an ordinary run (every pending change, cursors advanced).
+    scope = models.JSONField(default=dict, blank=True, editable=False)
+    # Queued behind this run (which was running when this one was asked for): the task is sent when it ends.
+    after = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-queued_at"]
@@ -172,6 +179,23 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} of {self.connection} ({self.get_status_display()})"
+
+    @property
+    def limited(self) -> bool:
+        """Whether the run is limited to some records (a retry), rather than an ordinary run."""
+        return bool(self.scope)
+
+    @property
+    def scoped_records(self) -> int:
+        """How many records a limited run retries (0 for an ordinary run)."""
+        return sum(len(ids) for ids in (self.scope or {}).values())
+
+    def trigger_text(self) -> str:
+        """The trigger in words: "Retry of 2 records" for a limited run, else the trigger's label."""
+        if self.limited:
+            count = self.scoped_records
+            return f"Retry of {count} record{'s' if count != 1 else ''}"
+        return self.get_trigger_display()
 
     @property
     def duration(self):

@@ -9,6 +9,11 @@
    then bind, update snapshots and log every record's outcome in bulk;
 6. advance the cursors, only after everything they cover was processed.
 
+A run limited to some records (a retry: ``SyncRun.scope``) reads those records
+and their linked counterparts again by id instead of step 2, processes only
+them, re-plans nothing else and leaves the cursors as they are: the other
+pending changes wait for the next ordinary run.
+
 A record that failed stays pending in the mirror and is retried next run; a
 create is journaled (a link in state ``creating`` carrying our key) before it
 is sent, so a crash between "sent" and "recorded" never duplicates it.
@@ -55,6 +60,7 @@ from .overlap import ForeignLink, ForeignLinks
 from .planner import DirectionPlan, PairPlan, Side, plan_pair
 from .progress import progress_recorder
 from .replan import config_fingerprint, new_slots, planned_slots, remember, stale_links
+from .services import start_waiting_runs
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +86,13 @@ Progress = Callable[[str, int, int | None], None]
 def _natural(record_id: str) -> tuple[int, str]:
     """Sort key for "oldest": NetSuite ids grow, so shorter then smaller is older."""
     return (len(record_id), record_id)
+
+
+def _slices(values, size: int = 500):
+    """``values`` a slice at a time (a retry's ids in ``IN (...)`` lookups stay under SQLite's variable limit)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def new_key() -> str:
@@ -207,6 +220,8 @@ class Runner:
         self.deletions_blocked = False
         self.deletions_used_confirmation = False
         self.valve_message = ""
+        # A retry's limit: the mirror rows to process per side (sorted ids), None for an ordinary run.
+        self.only: dict[str, list[int]] | None = None
 
     # --- orchestration ----------------------------------------------------------
     def execute(self) -> None:
@@ -226,9 +241,13 @@ class Runner:
         self.ns_scope = {"subsidiary_id": connection.subsidiary.internal_id}
         self.app_scope = {"group": connection.app_scope or None}
         state = lease.ensure_state(connection.pk)
-        ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
-        app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
-        if self.run.full:
+        if self.run.limited:
+            self.only = self._read_scope(self.run.scope)
+            ns_cursor = app_cursor = None
+        else:
+            ns_cursor = self._read(NS, None if self.run.full else state.netsuite_cursor or None)
+            app_cursor = self._read(APP, None if self.run.full else state.app_cursor or None)
+        if self.run.full and not self.run.limited:
             MirrorRecord.objects.filter(connection=connection).update(pending=True)
         if not self.dry:
             self._bind_by_key()
@@ -240,21 +259,26 @@ class Runner:
         try:
             with responsive_io_threads():
                 self._process_pending()
-                self._replan_stale()
+                if self.only is None:  # a retry re-plans its own pairs only
+                    self._replan_stale()
                 self._drain()
         finally:
             self._ns_writer.shutdown(wait=True)
         self._report_unread()
         if not self.dry:
-            ConnectionState.objects.filter(pk=state.pk).update(
-                netsuite_cursor=ns_cursor or state.netsuite_cursor,
-                app_cursor=app_cursor or state.app_cursor,
-                **(
-                    {"deletions_confirmed": False, "deletions_awaiting_confirmation": 0}
-                    if self.deletions_used_confirmation
-                    else {}
-                ),
+            # A retry read no changes: the cursors stay where the last ordinary run left them.
+            cursors = (
+                {"netsuite_cursor": ns_cursor or state.netsuite_cursor, "app_cursor": app_cursor or state.app_cursor}
+                if self.only is None
+                else {}
             )
+            confirmation = (
+                {"deletions_confirmed": False, "deletions_awaiting_confirmation": 0}
+                if self.deletions_used_confirmation
+                else {}
+            )
+            if cursors or confirmation:
+                ConnectionState.objects.filter(pk=state.pk).update(**cursors, **confirmation)
 
     def _load_fingerprints(self) -> None:
         """The current configuration's fingerprint, and the mappings of those the links were planned with."""
@@ -294,6 +318,59 @@ class Runner:
             raise
         return new_cursor
 
+    def _read_scope(self, scope: dict[str, list[str]]) -> dict[str, list[int]]:
+        """A retry's reading: its records and their linked counterparts, again by id (``get_many``).
+
+        What is read is stored in the mirror as pending changes, like any read, so the pairs are planned
+        with both sides' current values. Returns the mirror rows to process per side: the scope's records,
+        except live ones the API no longer returns (deleted since, or out of the connection's scope),
+        which stay pending for the next ordinary run to settle. A provider without ``get_many`` is
+        retried from the mirror's values.
+        """
+        wanted = {NS: set(scope.get(NS) or []), APP: set(scope.get(APP) or [])}
+        to_read = {NS: set(wanted[NS]), APP: set(wanted[APP])}
+        for side in (NS, APP):
+            for ids in _slices(wanted[side]):
+                links = RecordLink.objects.filter(connection=self.connection, **{f"{side}_id__in": ids})
+                to_read[OTHER[side]].update(i for i in links.values_list(f"{OTHER[side]}_id", flat=True) if i)
+        missing = {NS: set(), APP: set()}
+        for side in (NS, APP):
+            ids = sorted(to_read[side], key=_natural)
+            if not ids:
+                continue
+            client = self.ns_client if side == NS else self.app_client
+            object_type = self.connection.contact_type if side == NS else APP_OBJECT_TYPE
+            try:
+                records = client.get_many(object_type, ids, **(self.ns_scope if side == NS else self.app_scope))
+            except NotImplementedError:
+                continue
+            except AuthenticationError as exc:
+                exc.account = self.connection.netsuite_account if side == NS else self.connection.app_account
+                raise
+            store_page(self.connection.pk, side, records)
+            missing[side] = wanted[side] - {record.id for record in records}
+            self.counters["read"][side] += len(records)
+            self.progress(f"reading {side}", len(records), len(ids))
+            lease.renew(self.connection.pk, self.holder)
+        only = {NS: [], APP: []}
+        for side in (NS, APP):
+            for ids in _slices(wanted[side]):
+                rows = MirrorRecord.objects.filter(connection=self.connection, side=side, record_id__in=ids)
+                only[side] += (
+                    pk
+                    for pk, record_id, deleted in rows.values_list("id", "record_id", "deleted")
+                    if deleted or record_id not in missing[side]
+                )
+            only[side].sort()
+        gone = sum(len(ids) for ids in missing.values())
+        if gone:
+            self.counters["retry_not_found"]["records"] = gone
+            self.config.problems.append(
+                f"{gone} of the records to retry could not be read again (deleted since, or no longer in the "
+                "connection's scope); they stay queued for the next run"
+            )
+        return only
+
     def _bind_by_key(self) -> None:
         """Records we created (our key on them) whose create was never recorded: bind them."""
         creating = {
@@ -325,10 +402,9 @@ class Runner:
         linked = links.count()
         pending = 0
         for side in acting:
-            deleted_ids = MirrorRecord.objects.filter(
-                connection=self.connection, side=side, deleted=True, pending=True
-            ).values_list("record_id", flat=True)
-            pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
+            for rows in self._pending(side):
+                deleted_ids = rows.filter(deleted=True).values_list("record_id", flat=True)
+                pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
         limit = linked * self.config.deletion_safety_percent / 100
         if pending == 0 or pending <= limit:
             return False
@@ -355,33 +431,44 @@ class Runner:
         other half handled, so whichever side's chunk comes first decides it.
         """
         # Records an operator skipped stay out until they change (a new modification time): see services.skip.
-        MirrorRecord.objects.filter(
-            connection=self.connection, pending=True, skipped_modified_at=F("modified_at")
-        ).update(pending=False)
-        totals = {
-            side: MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True).count()
-            for side in (NS, APP)
-        }
+        for side in (NS, APP):
+            for rows in self._pending(side):
+                rows.filter(skipped_modified_at=F("modified_at")).update(pending=False)
+        totals = {side: sum(rows.count() for rows in self._pending(side)) for side in (NS, APP)}
         done = {NS: 0, APP: 0}
         last_id = {NS: 0, APP: 0}
         sides = [side for side in (NS, APP) if totals[side]]
         while sides:
             for side in list(sides):
-                rows = list(
-                    MirrorRecord.objects.filter(
-                        connection=self.connection, side=side, pending=True, id__gt=last_id[side]
-                    ).order_by("id")[:CHUNK_SIZE]
-                )
-                if not rows:
+                rows, last = self._next_chunk(side, last_id[side])
+                if last is None:
                     sides.remove(side)
                     continue
-                last_id[side] = rows[-1].id
+                last_id[side] = last
                 rows = [r for r in rows if r.id not in self.handled]
                 if rows:
                     self._process_chunk(side, rows)
                 done[side] += len(rows)
                 self.progress(f"syncing {side} changes", done[side], totals[side])
                 lease.renew(self.connection.pk, self.holder)
+
+    def _pending(self, side: str) -> list:
+        """The pending mirror rows of ``side`` this run processes, as querysets: one for an ordinary run,
+        a retry's scope a slice at a time."""
+        rows = MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True)
+        return [rows] if self.only is None else [rows.filter(id__in=ids) for ids in _slices(self.only[side])]
+
+    def _next_chunk(self, side: str, after_id: int) -> tuple[list[MirrorRecord], int | None]:
+        """The next chunk of pending rows of ``side`` after row ``after_id``, and where the next one starts
+        (None: no rows left). A retry walks its scope's row ids a chunk at a time."""
+        rows = MirrorRecord.objects.filter(connection=self.connection, side=side, pending=True, id__gt=after_id)
+        if self.only is None:
+            chunk = list(rows.order_by("id")[:CHUNK_SIZE])
+            return chunk, (chunk[-1].id if chunk else None)
+        ids = [pk for pk in self.only[side] if pk > after_id][:CHUNK_SIZE]
+        if not ids:
+            return [], None
+        return list(rows.filter(id__in=ids).order_by("id")), ids[-1]
 
     def _process_chunk(self, side: str, rows: list[MirrorRecord]) -> None:
         other_side = OTHER[side]
@@ -1111,6 +1198,7 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     except lease.LeaseHeld as exc:
         run.status, run.error, run.finished_at = RunStatus.SKIPPED, f"Not run: {exc}.", timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
+        start_waiting_runs(run)
         return run
     run.status, run.started_at, run.worker = RunStatus.RUNNING, timezone.now(), holder
     run.save(update_fields=["status", "started_at", "worker"])
@@ -1161,5 +1249,6 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     run.counters = {k: dict(v) for k, v in runner.counters.items()}
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "counters", "finished_at"])
+    start_waiting_runs(run)  # the runs queued behind this one (a retry asked for while it ran) go now
     notify_run_finished(run)  # email the owners about a new problem; pause after repeated authentication failures
     return run

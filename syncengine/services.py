@@ -48,21 +48,40 @@ def attention_label(failing: int) -> str:
     return f"Needs attention: {failing} failing" if failing else "Needs attention"
 
 
-def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
-    """Make a queued run of ``connection``, unless one is already queued or running.
+def _lock_connection(connection_id: int) -> None:
+    """Hold the connection's row lock until the transaction ends: claiming a run and starting the runs
+    queued behind one take it, so that neither misses what the other did. PostgreSQL waits on the row
+    lock; SQLite, where ``select_for_update`` does nothing, serialises writing transactions itself (they
+    begin IMMEDIATE, see the settings)."""
+    list(Connection.objects.select_for_update().filter(pk=connection_id).values_list("pk"))
 
-    Returns ``(run, created)``; when a run is active, that run and False. Race-safe:
-    the check and the insert happen in one transaction holding the connection's row
-    lock, so two requests at once (a double click) make one run. PostgreSQL waits on
-    the row lock; SQLite, where ``select_for_update`` does nothing, serialises writing
-    transactions itself (they begin IMMEDIATE, see the settings).
+
+def _active_runs(connection: Connection) -> list[SyncRun]:
+    """The connection's queued and running runs, the latest first."""
+    return list(SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-pk"))
+
+
+def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
+    """Make a queued (ordinary) run of ``connection``, unless one is already queued or running.
+
+    Returns ``(run, created)``; when an ordinary run is active, that run and False. When only retries
+    (runs limited to some records) are active, the new run is queued behind the latest of them
+    (``after``): its task is sent when that one ends (:func:`start_waiting_runs`). Race-safe: the check
+    and the insert happen in one transaction holding the connection's row lock, so two requests at once
+    (a double click) make one run.
     """
     with transaction.atomic():
-        list(Connection.objects.select_for_update().filter(pk=connection.pk).values_list("pk"))
-        existing = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("-queued_at").first()
+        _lock_connection(connection.pk)
+        active = _active_runs(connection)
+        existing = next((run for run in active if not run.limited), None)
         if existing is not None:
             return existing, False
-        return SyncRun.objects.create(connection=connection, **fields), True
+        return SyncRun.objects.create(connection=connection, after=active[0] if active else None, **fields), True
+
+
+def _send(run: SyncRun) -> None:
+    """Hand ``run`` to the background workers once the transaction commits (the worker must see the row)."""
+    transaction.on_commit(lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}"))
 
 
 def enqueue_run(
@@ -73,14 +92,59 @@ def enqueue_run(
     Returns ``(run, created)``: when a run of the connection is already queued
     or running, that run is returned and nothing new is queued (see
     :func:`claim_run`). The task is sent after the transaction commits (the
-    worker must see the row) and carries the run's id only.
+    worker must see the row) and carries the run's id only; a run queued behind
+    a retry is sent when that one ends.
     """
     run, created = claim_run(connection, trigger=trigger, dry_run=dry_run, full=full)
-    if created:
-        transaction.on_commit(
-            lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}")
-        )
+    if created and run.after_id is None:
+        _send(run)
     return run, created
+
+
+def _covers(scope: dict, wanted: dict) -> bool:
+    return all(set(ids) <= set(scope.get(side) or []) for side, ids in wanted.items())
+
+
+def claim_retry(connection: Connection, scope: dict[str, list[str]]) -> tuple[SyncRun, bool]:
+    """Queue a run limited to the records of ``scope`` (``{side: [record ids]}``), unless a queued run
+    already covers them. Returns ``(run, created)``.
+
+    - An ordinary run that is queued (not started) reads every pending change, these included: it is
+      returned and nothing is queued.
+    - A queued retry of (at least) these records is returned likewise (a second click).
+    - Otherwise a limited run is made; when a run is queued or running, it waits behind the latest one
+      (``after``), because one run at a time holds the connection's lease. Its task is sent at once when
+      nothing is active, else when the run it waits for ends (:func:`start_waiting_runs`).
+    """
+    with transaction.atomic():
+        _lock_connection(connection.pk)
+        active = _active_runs(connection)
+        for run in active:
+            if run.status == RunStatus.QUEUED and (not run.limited or _covers(run.scope, scope)):
+                return run, False
+        run = SyncRun.objects.create(
+            connection=connection, trigger=Trigger.RETRY, scope=scope, after=active[0] if active else None
+        )
+        if run.after_id is None:
+            _send(run)
+        return run, True
+
+
+def start_waiting_runs(run: SyncRun) -> list[int]:
+    """``run`` ended: send the tasks of the runs that were queued behind it. Returns their ids.
+
+    Each is released once (its ``after`` cleared under the connection's row lock), so two callers
+    (the run's end and the reaper) never send one twice. Its queue time becomes now: it was waiting for
+    its turn, not for a worker, so the reaper's "never picked up in an hour" counts from here.
+    """
+    sent = []
+    with transaction.atomic():
+        _lock_connection(run.connection_id)
+        for queued in SyncRun.objects.filter(after_id=run.pk, status=RunStatus.QUEUED):
+            if SyncRun.objects.filter(pk=queued.pk, after_id=run.pk).update(after=None, queued_at=timezone.now()):
+                _send(queued)
+                sent.append(queued.pk)
+    return sent
 
 
 @dataclass(frozen=True)
@@ -89,48 +153,59 @@ class Retry:
 
     connection: Connection
     records: int  # failing records whose change was put back in the queue (their mirror rows marked pending)
-    run: SyncRun | None  # the run that picks them up (None when there was nothing to retry)
-    queued: bool  # False: ``run`` was already queued or running (the run-already-queued guard)
+    run: SyncRun | None  # the run that syncs them (None when there was nothing to retry)
+    queued: bool  # True: ``run`` was queued for them; False: an already queued run covers them
 
     def describe(self) -> str:
-        """The message that confirms what was re-queued."""
+        """The message that confirms what was re-queued, and which run syncs the records when."""
         name = f"“{self.connection.name}”"
-        if self.run is None:
+        run = self.run
+        if run is None:
             return f"{name}: no failing record to retry."
         what = f"{self.records} failed record{'s' if self.records != 1 else ''} of {name} re-queued"
+        if self.queued and run.after_id is None:
+            return f"{what}: run {run.pk} queued to retry only them."
         if self.queued:
-            return f"{what}: run {self.run.pk} queued to sync them."
-        if self.run.status == RunStatus.QUEUED:
-            return f"{what}: run {self.run.pk} is already queued and syncs them."
-        return f"{what}: run {self.run.pk} is already running; the next run syncs them."
+            ahead = SyncRun.objects.filter(pk=run.after_id).first()
+            state = ahead.status if ahead is not None else "ending"
+            return f"{what}: run {run.after_id} is {state}, so run {run.pk} is queued behind it to retry only them."
+        if run.limited:
+            return f"{what}: run {run.pk} is already queued to retry them."
+        return f"{what}: run {run.pk} is already queued and syncs them with every other pending change."
 
 
 def retry_failed(connection: Connection, outcomes: QuerySet | None = None) -> Retry:
-    """Re-queue failing records of ``connection``: mark their mirror rows pending (so the next run plans them
-    again, even one whose change was consumed) and queue a run, unless one is queued or running.
+    """Retry failing records of ``connection``: queue a run limited to them (:func:`claim_retry`).
 
-    ``outcomes``: the failing outcomes chosen (those of other connections, dry runs and outcomes that are
-    not failures are left out); by default every record whose latest outcome is a failing one.
+    Their mirror rows are marked pending too, so that the next ordinary run syncs them even if the
+    retry cannot (one whose change was consumed included). ``outcomes``: the failing outcomes chosen
+    (those of other connections, dry runs and outcomes that are not failures are left out); by default
+    every record whose latest outcome is a failing one.
     """
     if outcomes is None:
         outcomes = latest_outcomes(connection.pk)
     chosen = outcomes.filter(run__connection=connection, run__dry_run=False, outcome__in=FAILING_OUTCOMES)
-    # The record that failed is the source of its direction: NetSuite's for NetSuite → app, the app's otherwise.
     ids: dict[str, set[str]] = {Side.NETSUITE: set(), Side.APP: set()}
     for direction, netsuite_id, app_id in chosen.values_list("direction", "netsuite_id", "app_id"):
-        side, record_id = (Side.NETSUITE, netsuite_id) if direction == SyncDirection.TO_APP else (Side.APP, app_id)
+        side, record_id = _source(direction, netsuite_id, app_id)
         if record_id:
             ids[side].add(record_id)
-    marked = 0
+    scope: dict[str, list[str]] = {}
     for side, record_ids in ids.items():
         record_ids = sorted(record_ids)
+        found: list[str] = []
         for start in range(0, len(record_ids), 500):
-            marked += MirrorRecord.objects.filter(
+            rows = MirrorRecord.objects.filter(
                 connection=connection, side=side, record_id__in=record_ids[start : start + 500]
-            ).update(pending=True)
+            )
+            found += rows.values_list("record_id", flat=True)
+            rows.update(pending=True)
+        if found:
+            scope[str(side)] = sorted(found)
+    marked = sum(len(found) for found in scope.values())
     if not marked:
         return Retry(connection, 0, None, False)
-    run, queued = enqueue_run(connection, trigger=Trigger.MANUAL)
+    run, queued = claim_retry(connection, scope)
     return Retry(connection, marked, run, queued)
 
 
@@ -236,7 +311,10 @@ def connection_status(
     if last_run is None:
         last_run = last_real_runs(connection.pk).first()
     if active_run is None:
-        active_run = SyncRun.objects.filter(connection=connection, status__in=ACTIVE).first()
+        # The oldest active run: the one running, rather than a retry queued behind it.
+        active_run = (
+            SyncRun.objects.filter(connection=connection, status__in=ACTIVE).order_by("queued_at", "pk").first()
+        )
     schedule = Schedule.objects.filter(name=connection_schedule_name(connection.pk)).first()
     next_run = schedule.next_run if schedule and not connection.paused else None
     accounts = (connection.netsuite_account, connection.app_account)

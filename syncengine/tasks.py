@@ -44,12 +44,17 @@ def scheduled_run(connection_id: int) -> str | None:
     run, created = claim_run(connection, trigger=Trigger.SCHEDULE)  # the same guard as Run now
     if not created:
         return "already queued or running"
+    if run.after_id is not None:  # a retry holds the connection: the run is sent when that one ends
+        return f"queued behind run {run.after_id}"
     return run_sync(run.pk).status
 
 
 def reap_stale_runs() -> int:
     """Mark as failed the runs whose worker died: running, but the lease lapsed
-    (or another worker holds it); queued runs whose task never started in an hour."""
+    (or another worker holds it); queued runs whose task never started in an hour (not those
+    waiting behind a run that is still active). The runs queued behind a run that ended are sent."""
+    from .services import ACTIVE, start_waiting_runs
+
     now = timezone.now()
     reaped = 0
     for run in SyncRun.objects.filter(status=RunStatus.RUNNING).select_related("connection"):
@@ -63,11 +68,23 @@ def reap_stale_runs() -> int:
                 "The worker stopped (its lease lapsed) before the run finished; the next run picks up from there."
             )
             run.save(update_fields=["status", "finished_at", "error"])
+            start_waiting_runs(run)
             reaped += 1
-    stale_queued = SyncRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=now - timedelta(hours=1))
-    reaped += stale_queued.update(
-        status=RunStatus.FAILED,
-        finished_at=now,
-        error="The run was never picked up by a worker (is qcluster running?).",
+    # Runs still waiting behind a run that ended without sending them (its worker died in between): send them.
+    waiting = SyncRun.objects.filter(status=RunStatus.QUEUED, after__isnull=False).exclude(after__status__in=ACTIVE)
+    for ended in SyncRun.objects.filter(pk__in=waiting.values("after_id")):
+        start_waiting_runs(ended)
+    # Those waiting behind an active run are not stale: they are sent when it ends.
+    stale_queued = SyncRun.objects.filter(
+        status=RunStatus.QUEUED, after__isnull=True, queued_at__lt=now - timedelta(hours=1)
     )
+    for run in list(stale_queued):
+        updated = SyncRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED,
+            finished_at=now,
+            error="The run was never picked up by a worker (is qcluster running?).",
+        )
+        if updated:
+            start_waiting_runs(run)
+            reaped += updated
     return reaped

@@ -10,7 +10,8 @@ Control API (JSON in and out):
 - ``POST /_sandbox/seed``: the subclass's seeding (explicit records or a generator);
 - ``GET /_sandbox/state``: the subclass's state dump;
 - ``GET /_sandbox/requests``: list of ``{method, path, status, ms, start, end, fault}``;
-- ``GET|POST /_sandbox/faults``: read or change :class:`FaultConfig` fields.
+- ``GET|POST /_sandbox/faults``: read or change :class:`FaultConfig` fields (``methods`` limits the
+  injected faults to some HTTP methods, e.g. the writes).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class FaultConfig:
     timeout_seconds: float = 30.0
     malformed_rate: float = 0.0  # 200 with a body that is not valid JSON
     drop_rate: float = 0.0  # the connection is closed without a response
+    # The HTTP methods the faults above hit (e.g. ["PUT", "PATCH", "DELETE"]: NetSuite's record writes,
+    # leaving its SuiteQL reads, which are POSTs, alone); empty: every method. Latency and the
+    # concurrency limit apply to every request regardless.
+    methods: list[str] = dataclasses.field(default_factory=list)
     seed: int | None = None  # seeds the random generator, for repeatable runs
 
     def update(self, values: dict) -> None:
@@ -45,6 +50,11 @@ class FaultConfig:
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
+        if "methods" in values:
+            methods = values["methods"]
+            if not isinstance(methods, list) or not all(isinstance(m, str) and m.strip() for m in methods):
+                raise ValueError('methods must be a list of HTTP methods, e.g. ["PATCH", "PUT"]')
+            values = {**values, "methods": sorted({m.strip().upper() for m in methods})}
         for key, value in values.items():
             setattr(self, key, value)
 
@@ -132,9 +142,11 @@ class SandboxApp:
         return json_response({"error": f"unknown control call {request.method} {request.path}"}, 404)
 
     # --- request pipeline ------------------------------------------------
-    def _pick_fault(self) -> str | None:
+    def _pick_fault(self, method: str) -> str | None:
         with self.lock:
             f = self.faults
+            if f.methods and method.upper() not in f.methods:
+                return None  # the faults hit other methods only (a burst is kept for them)
             if f.burst_429 > 0:
                 f.burst_429 -= 1
                 return "429"
@@ -162,7 +174,7 @@ class SandboxApp:
                 time.sleep(self.faults.latency_ms / 1000.0)
             if over_limit:
                 return self.fault_response(429, "concurrency"), "concurrency"
-            fault = self._pick_fault()
+            fault = self._pick_fault(request.method)
             if fault == "drop":
                 raise DropConnection()
             if fault == "timeout":

@@ -209,7 +209,7 @@ def test_retry_now_of_a_failure_group_requeues_exactly_its_records(client, opera
 
     run = SyncRun.objects.get(connection=connection, status=RunStatus.QUEUED)
     assert _messages(response) == [
-        f"2 failed records of “{connection.name}” re-queued: run {run.pk} queued to sync them."
+        f"2 failed records of “{connection.name}” re-queued: run {run.pk} queued to retry only them."
     ]
     pending = set(MirrorRecord.objects.filter(connection=connection, pending=True).values_list("record_id", flat=True))
     assert pending == {al, cy}

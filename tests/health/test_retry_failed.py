@@ -1,6 +1,7 @@
 """*Retry failed records*: for one connection (a button on its page) or for chosen outcomes (an action of the
-outcome list), the failing records are put back in the queue (their mirror rows pending) and a run is queued,
-respecting the run-already-queued guard; the message says what was re-queued. Operators may use it."""
+outcome list), the failing records are put back in the queue (their mirror rows pending) and a run limited to
+them is queued (unless a queued run covers them); the message says what was re-queued. Operators may use it.
+The limited run itself: tests/engine/test_retry_limited.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from mappings.models import FieldMapping
-from syncengine.choices import Outcome, RunStatus, Side
+from syncengine.choices import Outcome, RunStatus, Side, Trigger
 from syncengine.health import connection_health
 from syncengine.models import MirrorRecord, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
@@ -57,7 +58,7 @@ def test_retry_from_the_connection_page_requeues_the_failing_records_and_their_r
 
     run = SyncRun.objects.get(connection=connection, status=RunStatus.QUEUED)
     assert _messages(response) == [
-        f"2 failed records of “{connection.name}” re-queued: run {run.pk} queued to sync them."
+        f"2 failed records of “{connection.name}” re-queued: run {run.pk} queued to retry only them."
     ]
     pending = set(
         MirrorRecord.objects.filter(connection=connection, side=Side.APP, pending=True).values_list(
@@ -65,15 +66,20 @@ def test_retry_from_the_connection_page_requeues_the_failing_records_and_their_r
         )
     )
     assert pending == {al, cy}  # Kim synced: left alone
+    assert run.trigger == Trigger.RETRY and run.scope == {Side.APP: sorted([al, cy])}  # a run limited to them
 
     # A second click while that run waits: it says so and queues nothing more.
     response = client.post(url, follow=True)
     assert _messages(response) == [
-        f"2 failed records of “{connection.name}” re-queued: run {run.pk} is already queued and syncs them."
+        f"2 failed records of “{connection.name}” re-queued: run {run.pk} is already queued to retry them."
     ]
     assert SyncRun.objects.filter(connection=connection, status=RunStatus.QUEUED).count() == 1
 
     assert run_sync(run.pk).status == RunStatus.SUCCEEDED  # as the worker runs it
+    # The run's page and the runs list say what it was.
+    run_page = client.get(reverse("admin:syncengine_syncrun_change", args=[run.pk])).content.decode()
+    assert '<td id="run-trigger">Retry of 2 records' in run_page
+    assert "Retry of 2 records" in client.get(reverse("admin:syncengine_syncrun_changelist")).content.decode()
     assert {"al@example.com", "cy@example.com", "kim@example.com"} <= set(ns_by_email(sandboxes))
     assert connection_health(connection).failing.count == 0
     response = client.post(url, follow=True)
@@ -97,7 +103,7 @@ def test_retry_selected_outcomes_requeues_only_their_failing_records(client, ope
 
     run = SyncRun.objects.get(connection=connection, status=RunStatus.QUEUED)
     assert _messages(response) == [
-        f"1 failed record of “{connection.name}” re-queued: run {run.pk} queued to sync them."
+        f"1 failed record of “{connection.name}” re-queued: run {run.pk} queued to retry only them."
     ]
     pending = set(MirrorRecord.objects.filter(connection=connection, pending=True).values_list("record_id", flat=True))
     assert pending == {al}

@@ -131,3 +131,41 @@ def test_first_page_of_a_full_sync_draws_on_its_own_quota(make_server):
     assert again.status_code == 429
     assert "Full sync" in again.json()["error"]["message"]
     assert api.get(connections, personFields="names").status_code == 200  # no sync token asked: a plain read
+
+
+def test_faults_limited_to_some_methods_refuse_the_writes_and_serve_the_reads(api, sandbox, base_url):
+    """``methods``: a fault that hits the writes only (Google's writes are POSTs, its reads GETs), so that a
+    sync reads its changes and fails its writes, with Google's own envelope; lifting it restores the writes."""
+    faults = requests.post(
+        f"{base_url}/_sandbox/faults",
+        json={"error_rate": 1.0, "error_status": 403, "methods": ["post"]},
+        timeout=5,
+    ).json()
+    assert faults["methods"] == ["POST"]
+    batch = {"contacts": [{"contactPerson": person("A", "a@example.com")}], "readMask": "names"}
+    refused = api.post("/v1/people:batchCreateContacts", batch)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == {
+        "code": 403,
+        "message": "The caller does not have permission",
+        "status": "PERMISSION_DENIED",
+    }
+    assert api.get("/v1/people/me/connections", personFields="names").status_code == 200
+    assert api.get("/v1/contactGroups").status_code == 200
+    assert sandbox.state()["contacts"] == 0  # the refused write wrote nothing
+    log = requests.get(f"{base_url}/_sandbox/requests", timeout=5).json()
+    assert [(e["method"], e["status"], e["fault"]) for e in log] == [
+        ("POST", 403, "5xx"),
+        ("GET", 200, None),
+        ("GET", 200, None),
+    ]
+
+    requests.post(f"{base_url}/_sandbox/faults", json={"error_rate": 0.0}, timeout=5)  # the fault is lifted
+    assert api.post("/v1/people:batchCreateContacts", batch).status_code == 200
+    assert sandbox.state()["contacts"] == 1
+
+
+def test_methods_must_be_a_list_of_names(base_url):
+    for bad in ("POST", [""], [1]):
+        response = requests.post(f"{base_url}/_sandbox/faults", json={"methods": bad}, timeout=5)
+        assert response.status_code == 400 and "methods" in response.json()["error"]

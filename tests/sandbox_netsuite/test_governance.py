@@ -82,3 +82,23 @@ def test_request_log_counts_calls_since_reset(client, base_url):
     assert all(e["ms"] >= 0 for e in log)
     _control(base_url, "reset")
     assert _control(base_url, "requests", method="GET").json() == []
+
+
+def test_faults_limited_to_the_record_writes_leave_suiteql_reads_alone(client, sandbox, base_url, error_of):
+    """NetSuite's reads are GETs and SuiteQL POSTs; its record writes PUT, PATCH and DELETE. With ``methods``
+    a fault hits only those, and a burst of 429s waits for them."""
+    _control(base_url, "faults", {"error_rate": 1.0, "error_status": 503, "burst_429": 1, "methods": ["PATCH", "PUT"]})
+    assert client.get(LIST).status_code == 200
+    query = client.post(
+        "/services/rest/query/v1/suiteql", json={"q": "SELECT id FROM subsidiary"}, headers={"Prefer": "transient"}
+    )
+    assert query.status_code == 200
+    subsidiary = query.json()["items"][0]["id"]
+    path = f"{LIST}/{subsidiary}"
+    limited = client.patch(path, json={"name": "Renamed"})
+    assert limited.status_code == 429 and error_of(limited)[0] == "CONCURRENCY_LIMIT_EXCEEDED"
+    refused = client.patch(path, json={"name": "Renamed"})
+    assert refused.status_code == 503 and error_of(refused)[0] == "SERVICE_UNAVAILABLE"
+    assert sandbox.faults.burst_429 == 0
+    _control(base_url, "faults", {"methods": []})  # every method again
+    assert client.get(LIST).status_code == 503
