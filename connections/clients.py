@@ -18,6 +18,7 @@ from .providers.base import Provider
 from .providers.capabilities import Capabilities, parse_refusals
 from .providers.errors import PermissionDenied
 from .providers.registry import GOOGLE_CONTACTS, NETSUITE
+from .slots import slots_for
 from .validators import validate_api_base_url
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ def client_for(account: ConnectedAccount, *, interactive: bool = False) -> Provi
             concurrency_limit=account.concurrency_limit,
             timeout=settings.WIZARD_CHECK_TIMEOUT_SECONDS if interactive else settings.API_TIMEOUT_SECONDS,
             capabilities=account_capabilities(account),
+            # The account's limit is shared by every connection and worker using it (leases, not memory).
+            slots=slots_for(account),
             **({"max_retries": 0} if interactive else {}),
         )
     if account.provider == GOOGLE_CONTACTS:
