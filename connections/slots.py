@@ -6,7 +6,8 @@ the account's N slots (``ConnectedAccount.concurrency_limit``) while a request i
 (:meth:`AccountSlots.hold`, called by the transport around each attempt, never around a backoff).
 
 A slot is a **lease with an expiry** (``NETSUITE_SLOT_LEASE_SECONDS``, the API timeout plus a margin),
-so the slots of a worker killed mid-request come back by themselves when their leases lapse. Where
+so the slots of a worker killed mid-request come back by themselves when their leases lapse (at once
+when that worker was on the same host and its process is gone: a waiter checks, at most once a second). Where
 the leases live (``NETSUITE_SLOT_STORE``):
 
 - ``redis`` (the default when ``REDIS_URL`` is set): one sorted set per account, member = holder,
@@ -46,6 +47,7 @@ from .providers.slots import LocalSlots, SlotGate
 logger = logging.getLogger(__name__)
 
 FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1  # seconds between two asks of a full store
+RECLAIM_EVERY = 1.0  # seconds between two looks for the slots of dead processes, while waiting
 DATABASE, REDIS, PROCESS = "database", "redis", "process"
 STORES = (DATABASE, REDIS, PROCESS)
 
@@ -93,6 +95,29 @@ def _holder_prefix() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}"
 
 
+def holder_is_gone(holder: str) -> bool:
+    """True when ``holder`` (``host:pid:token``) names a process on this host that no longer runs: its
+    slots need not wait for their leases to lapse (as the connection lease, ``syncengine/lease.py``)."""
+    try:
+        host, pid, _ = holder.rsplit(":", 2)
+        pid_number = int(pid)
+    except ValueError:
+        return False
+    if host != socket.gethostname()[:60] or pid_number == os.getpid():
+        return False
+    try:
+        os.kill(pid_number, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie (killed, not yet reaped by its parent) still answers kill(0)
+        with open(f"/proc/{pid_number}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
 class AccountSlots:
     """An account's slots as leases in a shared store, behind this process's own semaphore."""
 
@@ -117,11 +142,17 @@ class AccountSlots:
                 self.leases.release(claim, holder)
 
     def _claim(self, holder: str):
-        wait = FIRST_WAIT
+        wait, next_reclaim = FIRST_WAIT, 0.0
         while True:
             claim = self.leases.claim(holder)
             if claim is not None:
                 return claim
+            if time.monotonic() >= next_reclaim:
+                # Every slot is taken by other processes: those of a dead process on this host are
+                # free at once (another host's wait for their leases to lapse).
+                next_reclaim = time.monotonic() + RECLAIM_EVERY
+                if self.leases.free_dead_holders():
+                    continue
             time.sleep(wait * (0.5 + self._random.random()))
             wait = min(LONGEST_WAIT, wait * 1.5)
 
@@ -239,6 +270,21 @@ class DatabaseLeases:
         except DatabaseError as exc:
             logger.warning("could not release slot %s of %s (it lapses with its lease): %s", number, self.key, exc)
 
+    def free_dead_holders(self) -> int:
+        """Free the leases of dead processes on this host; how many were freed."""
+        freed = 0
+        try:
+            for number, holder, _ in self.held():
+                if holder_is_gone(holder):
+                    freed += self._execute(
+                        f"UPDATE {self._table} SET expires = 0 "  # noqa: S608 - no user input
+                        "WHERE account = %s AND number = %s AND holder = %s",
+                        [self.key, number, holder],
+                    )[0]
+        except DatabaseError as exc:
+            raise Unavailable(f"could not read the NetSuite concurrency slots in the database: {exc}") from None
+        return freed
+
     def held(self) -> list[tuple[int, str, float]]:
         """(number, holder, expires) of every unexpired lease of the account (for tests and ops)."""
         if not self._rows_ready:
@@ -309,6 +355,16 @@ class RedisLeases:
             self.redis.zrem(self.key, holder)
         except redis.RedisError as exc:
             logger.warning("could not release a slot of %s (it lapses with its lease): %s", self.key, exc)
+
+    def free_dead_holders(self) -> int:
+        """Free the leases of dead processes on this host; how many were freed."""
+        import redis
+
+        try:
+            dead = [holder for holder, _ in self.held() if holder_is_gone(holder)]
+            return self.redis.zrem(self.key, *dead) if dead else 0
+        except redis.RedisError as exc:
+            raise Unavailable(f"could not read the NetSuite concurrency slots in Redis: {exc}") from None
 
     def held(self) -> list[tuple[str, float]]:
         """(holder, expires in seconds) of every unexpired lease of the account (for tests and ops)."""

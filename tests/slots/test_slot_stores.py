@@ -5,6 +5,9 @@ stand for two worker processes: each has its own front gate, they share only the
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -101,3 +104,15 @@ def test_a_release_by_a_holder_whose_lease_was_taken_over_frees_nothing(leases):
     slow.release(slow_claim, "slow")
     assert [entry for entry in other.held() if "other" in entry] != []
     assert other.claim("third") is None
+
+
+def test_the_slots_of_a_dead_process_on_this_host_are_free_without_waiting_for_the_lease(leases):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # ended and reaped: its pid names no process
+    host = socket.gethostname()[:60]
+    store = leases(2, lease_seconds=60)
+    assert store.claim(f"{host}:{gone.pid}:a") is not None and store.claim(f"{host}:{gone.pid}:b") is not None
+    started = time.monotonic()
+    with AccountSlots(leases(2, lease_seconds=60)).hold():
+        waited = time.monotonic() - started
+    assert waited < 2.0  # not the 60 s lease
