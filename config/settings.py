@@ -223,6 +223,14 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# --- NetSuite concurrency slots (connections/slots.py) ---------------------------------------
+# NetSuite's concurrency limit is per account: every worker on every machine shares it through leases.
+# Where they live: "redis" (on REDIS_URL), "database", or "process" (this process's memory only: for
+# tests and scripts, never for more than one worker). Default: redis when REDIS_URL is set, else database.
+NETSUITE_SLOT_STORE = env.str("NETSUITE_SLOT_STORE", default="") or ("redis" if REDIS_URL else "database")
+# A lease outlives the longest request (the API timeout) by a margin; a crashed worker's slot is free after it.
+NETSUITE_SLOT_LEASE_SECONDS = env.float("NETSUITE_SLOT_LEASE_SECONDS", default=API_TIMEOUT_SECONDS + 15.0)
+
 # --- logging: stdout, secrets redacted -------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

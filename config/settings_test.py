@@ -20,3 +20,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # pytest-django runs the tests with DEBUG off: the in-process sandboxes are trusted hosts.
 API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# The unit and engine tests run inside one transaction per test (pytest-django), which on SQLite holds
+# the write lock for the whole test: the leases, taken on a connection of their own, would wait for it.
+# So they cap per process here; the slot stores have tests of their own (tests/slots) and the
+# integration test runs real workers on the database and on Redis.
+NETSUITE_SLOT_STORE = os.environ.get("NETSUITE_SLOT_STORE", "process")

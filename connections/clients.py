@@ -18,6 +18,7 @@ from .providers.base import Provider
 from .providers.capabilities import Capabilities, parse_refusals
 from .providers.errors import PermissionDenied
 from .providers.registry import ClientContext
+from .slots import slots_for
 from .validators import validate_api_base_url
 
 logger = logging.getLogger(__name__)
@@ -91,5 +92,8 @@ def client_for(account: ConnectedAccount, *, interactive: bool = False) -> Provi
             concurrency_limit=account.concurrency_limit,
             capabilities=account_capabilities(account),
             store_credentials=store_credentials,
+            # An API limited per account (NetSuite) shares the account's slots with every connection and worker
+            # using it (leases in the database or Redis, not memory); built only by a provider that asks.
+            shared_slots=lambda: slots_for(account),
         )
     )

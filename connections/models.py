@@ -116,6 +116,29 @@ class ConnectedAccount(models.Model):
             self.account_id = self.account_id.strip().upper().replace("-", "_")
 
 
+class ConcurrencySlot(models.Model):
+    """One of an API account's concurrency slots (NetSuite: N requests in flight per account), leased
+    while a request is on the wire by whichever worker sends it (``connections.slots``).
+
+    ``account`` is the provider's own account identity (``netsuite:1234567_SB1``), not a foreign key:
+    two connected-account rows can never name one NetSuite account, and the leases are taken on a
+    connection of their own, outside the caller's transaction. A slot is free when its lease has expired
+    (``expires``, seconds since the epoch on the database's clock; 0 when released), so a crashed
+    worker's slots come back by themselves. With ``REDIS_URL`` set the leases live in Redis instead.
+    """
+
+    account = models.CharField(max_length=300)
+    number = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=200, blank=True, default="", help_text="host:pid:token of the last holder")
+    expires = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "number"], name="unique_slot_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account} slot {self.number}"
+
+
 class Subsidiary(models.Model):
     """A NetSuite subsidiary of a connected account, as last read from NetSuite."""
 

@@ -62,6 +62,9 @@ class ClientContext:
     concurrency_limit: int = 1
     capabilities: Refusals | None = None
     store_credentials: Callable[[dict], None] | None = None
+    # The account's concurrency slots shared across processes (``connections.slots``), for an API whose
+    # limit is per account; None: the client caps itself in memory.
+    shared_slots: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Batching, error envelopes, backoff and OAuth URLs (pure functions, no HTTP)."""
 
 import json
-import random
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,7 +19,8 @@ from connections.providers.google_contacts.api_errors import ExpiredSyncToken, e
 from connections.providers.google_contacts.batching import chunks, member_changes
 from connections.providers.google_contacts.catalog import build_catalog
 from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url
-from connections.providers.google_contacts.transport import backoff_delay, parse_retry_after
+from connections.providers.google_contacts.transport import GoogleApiTransport
+from connections.providers.http import parse_retry_after
 
 
 def test_chunks_split_450_into_200_200_50():
@@ -84,10 +84,23 @@ def test_retry_after_in_seconds_or_http_date():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
 
 
-def test_backoff_grows_exponentially_with_jitter_and_is_capped():
-    rng = random.Random(1)
-    delays = [backoff_delay(n, 1.0, rng=rng) for n in range(10)]
-    for attempt, delay in enumerate(delays):
+def test_backoff_grows_exponentially_with_jitter_and_is_capped_at_a_minute():
+    transport = GoogleApiTransport(
+        GoogleOAuthEndpoints.for_base_url(None),
+        client_id="cid",
+        client_secret="secret",
+        credentials={"refresh_token": "r"},
+        max_retries=9,
+    )
+    sleeps = []
+
+    def unavailable():
+        raise Unavailable("down")
+
+    with pytest.raises(Unavailable):
+        transport.retry_policy.call(unavailable, sleep=sleeps.append)
+    assert len(sleeps) == 9
+    for attempt, delay in enumerate(sleeps):
         ceiling = min(64.0, 2**attempt)
         assert ceiling / 2 <= delay <= ceiling
 

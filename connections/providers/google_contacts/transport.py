@@ -3,9 +3,10 @@
 One :class:`GoogleApiTransport` per client. It refreshes the access token
 shortly before it expires and once more when Google answers 401, hands new
 credentials to ``token_updater`` (the caller stores them encrypted), retries
-429, 5xx, timeouts and dropped connections with exponential backoff and jitter
-(honouring ``Retry-After`` when present, which Google does not document), and
-turns every other answer into a typed error.
+429, 5xx, timeouts and dropped connections with the retry policy every provider
+shares (:class:`~..http.RetryPolicy`: exponential backoff and jitter, honouring
+``Retry-After`` when present, which Google does not document), and turns every
+other answer into a typed error.
 
 Creates are not idempotent: when one fails in a way that leaves its outcome
 unknown, the transport raises :class:`WriteOutcomeUnknown` instead of sending
@@ -15,11 +16,9 @@ it again, and the client looks the records up by their idempotency key.
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -27,7 +26,8 @@ from urllib3.exceptions import NewConnectionError
 
 from config.redaction import register_secret
 
-from ..errors import AuthenticationError, ProviderError, RateLimited, Unavailable
+from ..errors import AuthenticationError, RateLimited, Unavailable
+from ..http import RetryPolicy, is_retryable, parse_retry_after
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
 from .oauth import GoogleOAuthEndpoints, refresh_access_token
 
@@ -35,29 +35,6 @@ REFRESH_MARGIN_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 64.0  # Google's guidance for exponential backoff caps at about a minute
 
 TokenUpdater = Callable[[dict[str, Any]], None]
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def backoff_delay(attempt: int, base: float, *, rng: random.Random | None = None) -> float:
-    """Exponential backoff with jitter: ``base * 2**attempt`` capped, then scaled by 0.5-1.0."""
-    rng = rng or random
-    ceiling = min(MAX_BACKOFF_SECONDS, base * (2**attempt))
-    return ceiling * (0.5 + rng.random() / 2)
 
 
 def _connection_never_made(exc: requests.RequestException) -> bool:
@@ -102,8 +79,15 @@ class GoogleApiTransport:
         self._credentials = dict(credentials)
         self._token_updater = token_updater
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=MAX_BACKOFF_SECONDS,
+            max_retry_after=MAX_BACKOFF_SECONDS,
+            give_up_on_long_retry_after=False,  # a longer Retry-After is waited for a minute, then tried
+            retry_after_jitter=0.0,
+            provider=API_NAME,
+        )
         self._margin = REFRESH_MARGIN_SECONDS
         self._lock = threading.Lock()
         # Public so that a caller may add hooks or proxies; the bearer header is set per request.
@@ -144,18 +128,13 @@ class GoogleApiTransport:
             if stale_token is not None and current and current != stale_token:
                 return current
             refresh_token = self._credentials["refresh_token"]
-        attempt = 0
-        while True:
-            try:
-                new = refresh_access_token(
-                    self.endpoints, self._client_id, self._client_secret, refresh_token, timeout=self.timeout
-                )
-                break
-            except (Unavailable, RateLimited) as exc:
-                if attempt >= self.max_retries:
-                    raise exc
-                time.sleep(backoff_delay(attempt, self.backoff_base))
-                attempt += 1
+        new = self.retry_policy.call(
+            lambda: refresh_access_token(
+                self.endpoints, self._client_id, self._client_secret, refresh_token, timeout=self.timeout
+            ),
+            retryable=lambda error: isinstance(error, (Unavailable, RateLimited)),
+            what="token refresh",
+        )
         lifetime = float(new["expires_at"]) - time.time()
         with self._lock:
             self._credentials.update(new)
@@ -180,65 +159,67 @@ class GoogleApiTransport:
         """Send one API call (``path`` relative to the API root, e.g. ``v1/people:batchGet``) and
         return its JSON object. Retries what may succeed later; raises typed errors."""
         url = f"{self.endpoints.api_base_url}/{path.lstrip('/')}"
-        attempt = 0
         refreshed_for_401 = False
-        while True:
-            token = self._access_token()
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    timeout=self.timeout,
-                    headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                )
-            except requests.RequestException as exc:
-                error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
-                if not idempotent and not _connection_never_made(exc):
-                    raise WriteOutcomeUnknown(error.message) from None
-                attempt = self._wait_or_raise(error, attempt)
-                continue
-            status = response.status_code
-            if status == 401 and not refreshed_for_401:
-                # The token may have been revoked or expired early: one refresh, then one more try.
-                refreshed_for_401 = True
-                self.refresh(stale_token=token)
-                continue
-            if status >= 400:
-                error = error_from_http(
-                    status, response.content, parse_retry_after(response.headers.get("Retry-After"))
-                )
-                if status == 401:
-                    raise AuthenticationError(
-                        f"{API_NAME} refused a freshly refreshed access token; reconnect the Google account.",
-                        status=401,
-                        code=error.code,
-                    )
-                if not error.retryable:
-                    raise error
-                if not idempotent and not isinstance(error, RateLimited):
-                    # A 5xx may come after the write was applied; 429 means it was refused.
-                    raise WriteOutcomeUnknown(error.message, status=status, code=error.code)
-                attempt = self._wait_or_raise(error, attempt)
-                continue
-            try:
-                data = json.loads(response.content) if response.content.strip() else {}
-            except ValueError:
-                data = None
-            if not isinstance(data, dict):
-                error = malformed(f"{method} {path} answered HTTP {status} with a body that is not a JSON object")
-                if not idempotent:
-                    raise WriteOutcomeUnknown(error.message, status=status, code="MALFORMED")
-                attempt = self._wait_or_raise(error, attempt)
-                continue
-            return data
 
-    def _wait_or_raise(self, error: ProviderError, attempt: int) -> int:
-        """Sleep before the next attempt, or raise ``error`` when the retries are spent."""
-        if attempt >= self.max_retries:
+        def attempt() -> dict[str, Any]:
+            nonlocal refreshed_for_401
+            token = self._access_token()
+            response = self._send(method, url, params, json_body, token, idempotent)
+            if response.status_code == 401 and not refreshed_for_401:
+                # The token may have been revoked or expired early: one refresh, then one more try
+                # (part of this attempt: it is not a failure of the API).
+                refreshed_for_401 = True
+                token = self.refresh(stale_token=token)
+                response = self._send(method, url, params, json_body, token, idempotent)
+            return self._answer(method, path, response, idempotent)
+
+        # A write whose outcome is unknown must not be sent again: the caller looks it up instead.
+        return self.retry_policy.call(
+            attempt,
+            retryable=lambda error: is_retryable(error) and not isinstance(error, WriteOutcomeUnknown),
+            what=f"{method} {path}",
+        )
+
+    def _send(self, method: str, url: str, params, json_body, token: str, idempotent: bool) -> requests.Response:
+        """One HTTP request; a failure to get an answer becomes :class:`Unavailable` (or
+        :class:`WriteOutcomeUnknown` for a create that may have reached Google)."""
+        try:
+            return self.session.request(
+                method,
+                url,
+                params=params,
+                json=json_body,
+                timeout=self.timeout,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            )
+        except requests.RequestException as exc:
+            error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
+            if not idempotent and not _connection_never_made(exc):
+                raise WriteOutcomeUnknown(error.message) from None
+            raise error from None
+
+    def _answer(self, method: str, path: str, response: requests.Response, idempotent: bool) -> dict[str, Any]:
+        """The JSON object of a response, or the typed error it stands for (raised)."""
+        status = response.status_code
+        if status >= 400:
+            error = error_from_http(status, response.content, parse_retry_after(response.headers.get("Retry-After")))
+            if status == 401:
+                raise AuthenticationError(
+                    f"{API_NAME} refused a freshly refreshed access token; reconnect the Google account.",
+                    status=401,
+                    code=error.code,
+                )
+            if error.retryable and not idempotent and not isinstance(error, RateLimited):
+                # A 5xx may come after the write was applied; 429 means it was refused.
+                raise WriteOutcomeUnknown(error.message, status=status, code=error.code)
             raise error
-        retry_after = getattr(error, "retry_after", None)
-        delay = retry_after if retry_after is not None else backoff_delay(attempt, self.backoff_base)
-        time.sleep(min(delay, MAX_BACKOFF_SECONDS))
-        return attempt + 1
+        try:
+            data = json.loads(response.content) if response.content.strip() else {}
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            error = malformed(f"{method} {path} answered HTTP {status} with a body that is not a JSON object")
+            if not idempotent:
+                raise WriteOutcomeUnknown(error.message, status=status, code="MALFORMED")
+            raise error
+        return data

@@ -24,6 +24,7 @@ from ..base import ChangePage, Provider, Record, WriteRequest, WriteResult
 from ..capabilities import SUITEQL_AGGREGATES, Capabilities, cached_catalog
 from ..errors import MalformedResponse, NotFound, ProviderError, ValidationError
 from ..fields import FieldOption, FieldSpec
+from ..slots import SlotGate
 from . import suiteql as ql
 from .catalog import parse_catalog
 from .contact_types import ContactType, contact_type
@@ -68,7 +69,8 @@ class NetSuiteClient(Provider):
     and ``token_secret``; ``base_url`` replaces the host derived from the
     account id (the sandbox: ``http://127.0.0.1:PORT``), while the realm is
     always derived from the account id. ``concurrency_limit`` caps the
-    requests this client has in flight, ``timeout`` applies to every call,
+    requests this client has in flight (``slots``, when given, is the account's gate shared with every
+    other client, worker and machine: ``connections.slots``), ``timeout`` applies to every call,
     ``max_retries`` to every retryable failure; ``backoff_base`` and
     ``backoff_max`` (seconds) shape the exponential backoff. ``capabilities``
     remembers what the account refused (the change-count aggregate, a cached
@@ -89,6 +91,7 @@ class NetSuiteClient(Provider):
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         capabilities: Capabilities | None = None,
+        slots: SlotGate | None = None,
     ):
         # What this account refused before (remembered across runs by the caller): not asked again.
         self.capabilities = capabilities or Capabilities()
@@ -101,6 +104,7 @@ class NetSuiteClient(Provider):
             max_retries=max_retries,
             backoff_base=backoff_base,
             backoff_max=backoff_max,
+            slots=slots,
         )
         self.account_id = self.transport.realm
         self.base_url = self.transport.base_url

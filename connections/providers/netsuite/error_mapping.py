@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from config.redaction import redact
 
@@ -28,6 +26,7 @@ from ..errors import (
     Unavailable,
     ValidationError,
 )
+from ..http import parse_retry_after
 
 AUTH_HELP = (
     "Usual causes: the account id is wrong, or the realm is not in NetSuite's form (upper case with an underscore, "
@@ -70,24 +69,6 @@ class ErrorDetail:
         )
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def error_for_response(
     status: int,
     body: bytes | str | None,
@@ -123,7 +104,7 @@ def error_for_response(
     if status == 409:
         return Conflict(redact(f"NetSuite reported a conflict{where}: {said}"), status=status, code=code)
     if status == 429:
-        retry_after = retry_after_seconds((headers or {}).get("Retry-After"))
+        retry_after = parse_retry_after((headers or {}).get("Retry-After"))
         message = (
             f"NetSuite account {account_id or '?'} is over its request limit{where}: HTTP 429 {said}. "
             "The account's concurrency limit is shared by every integration; try again later."

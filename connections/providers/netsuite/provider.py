@@ -29,6 +29,7 @@ def build_client(context: ClientContext) -> Provider:
         concurrency_limit=context.concurrency_limit,
         timeout=context.interactive_timeout if context.interactive else context.timeout,
         capabilities=context.capabilities,
+        slots=context.shared_slots() if context.shared_slots else None,
         **({"max_retries": 0} if context.interactive else {}),
     )
 

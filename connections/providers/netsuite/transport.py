@@ -1,26 +1,26 @@
-"""HTTP to SuiteTalk REST: TBA signing, timeouts, retries, a concurrency cap, typed errors.
+"""HTTP to SuiteTalk REST: TBA signing, timeouts, retries, the account's concurrency slots, typed errors.
 
 Every attempt is signed anew (a fresh OAuth1 nonce and timestamp: NetSuite
 refuses a reused nonce), over one :class:`requests.Session` whose connection
-pool is at least as big as the concurrency cap. At most ``concurrency_limit``
-requests of this client are in flight at once, whichever threads send them:
-NetSuite's concurrency limit is per account, and a request over it is refused
-with 429. A slot is held only while a request is on the wire, never during a
-backoff sleep.
+pool is at least as big as the concurrency cap. NetSuite's concurrency limit is
+per account, and a request over it is refused with 429: each attempt holds one
+of the account's slots (``slots``, a :class:`~..slots.SlotGate`) while it is on
+the wire, never during a backoff sleep. The gate the product passes is shared by
+every client, worker and machine using the account (``connections.slots``); the
+default, for a client built on its own, caps this client only.
 
-Retried: 429, 5xx, connection errors, timeouts and unparseable JSON bodies,
-with exponential backoff and jitter, honouring ``Retry-After`` when present.
-Every write the client makes is idempotent (PUT by externalId, PATCH, DELETE)
-and SuiteQL is read-only, so retrying a request that may have landed is safe.
+Retried (:class:`~..http.RetryPolicy`, shared with every provider): 429, 5xx,
+connection errors, timeouts and unparseable JSON bodies, with exponential backoff
+and jitter, honouring ``Retry-After`` when present. Every write the client makes
+is idempotent (PUT by externalId, PATCH, DELETE) and SuiteQL is read-only, so
+retrying a request that may have landed is safe.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import random
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +34,9 @@ from requests_oauthlib import OAuth1
 
 from config.redaction import register_secret
 
-from ..errors import MalformedResponse, ProviderError, RateLimited, Unavailable
+from ..errors import MalformedResponse, Unavailable
+from ..http import RetryPolicy
+from ..slots import LocalSlots, SlotGate
 from .account import host_for, realm_for
 from .error_mapping import error_for_response
 
@@ -76,6 +78,7 @@ class Transport:
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         max_retry_after: float = 60.0,
+        slots: SlotGate | None = None,
     ):
         missing = [key for key in CREDENTIAL_KEYS if not (credentials or {}).get(key)]
         if missing:
@@ -93,12 +96,15 @@ class Transport:
             register_secret(self._credentials[key])
         self.concurrency_limit = concurrency_limit
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
-        self.max_retry_after = max_retry_after
-        self._slots = threading.BoundedSemaphore(concurrency_limit)
-        self._random = random.Random()
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            max_retry_after=max_retry_after,
+            give_up_on_long_retry_after=True,  # a run should not sleep minutes on one request
+            provider=f"NetSuite {self.realm}",
+        )
+        self.slots = slots if slots is not None else LocalSlots(concurrency_limit)
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(10, concurrency_limit), max_retries=0)
         self.session.mount("https://", adapter)
@@ -140,30 +146,18 @@ class Transport:
         (NetSuite answers writes with 204 and no body).
         """
         operation = f"{method} {path}"
-        attempt = 0
-        while True:
+
+        def attempt() -> ApiResponse:
             error, response = self._attempt(method, path, params, json_body, headers, expect_json, operation)
-            if error is None:
-                return response
-            if not error.retryable or attempt >= self.max_retries:
+            if error is not None:
                 raise error
-            delay = self._delay(attempt, error)
-            if delay is None:
-                raise error
-            log.info(
-                "NetSuite %s: %s (attempt %d of %d); retrying in %.2fs",
-                self.realm,
-                error.message,
-                attempt + 1,
-                self.max_retries + 1,
-                delay,
-            )
-            time.sleep(delay)
-            attempt += 1
+            return response
+
+        return self.retry_policy.call(attempt, what=operation)
 
     def _attempt(self, method, path, params, json_body, headers, expect_json, operation):
         """One signed request; returns (error, None) or (None, response)."""
-        with self._slots:
+        with self.slots.hold():
             try:
                 raw = self.session.request(
                     method,
@@ -197,16 +191,14 @@ class Transport:
             return MalformedResponse(message, status=raw.status_code), None
         return None, ApiResponse(raw.status_code, raw.headers, data)
 
-    def _delay(self, attempt: int, error: ProviderError) -> float | None:
-        """Seconds to wait before the next attempt; None when the server asks for too long a pause."""
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            if error.retry_after > self.max_retry_after:
-                return None
-            return error.retry_after + self._random.uniform(0, self.backoff_base)
-        # Exponential backoff with "equal jitter": half fixed, half random, so a
-        # client that keeps failing really does wait longer each time.
-        ceiling = min(self.backoff_max, self.backoff_base * (2**attempt))
-        return ceiling / 2 + self._random.uniform(0, ceiling / 2)
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt (settable: a caller may want one attempt only)."""
+        return self.retry_policy.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.retry_policy = dataclasses.replace(self.retry_policy, max_retries=value)
 
     def close(self) -> None:
         self.session.close()

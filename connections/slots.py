@@ -1,0 +1,381 @@
+"""NetSuite's concurrency limit, governed per account across every worker process and machine.
+
+NetSuite allows N requests in flight per account (shared by every integration), and refuses the
+one over it with 429. Every client of one account, in any connection, worker or machine, takes one of
+the account's N slots (``ConnectedAccount.concurrency_limit``) while a request is on the wire
+(:meth:`AccountSlots.hold`, called by the transport around each attempt, never around a backoff).
+
+A slot is a **lease with an expiry** (``NETSUITE_SLOT_LEASE_SECONDS``, the API timeout plus a margin),
+so the slots of a worker killed mid-request come back by themselves when their leases lapse (at once
+when that worker was on the same host and its process is gone: a waiter checks, at most once a second). Where
+the leases live (``NETSUITE_SLOT_STORE``):
+
+- ``redis`` (the default when ``REDIS_URL`` is set): one sorted set per account, member = holder,
+  score = expiry in Redis's own clock; a Lua script drops the lapsed leases and adds one when fewer
+  than N are held, atomically.
+- ``database``: rows (account, number) of :class:`~connections.models.ConcurrencySlot`, claimed with
+  one atomic ``UPDATE ... WHERE number = n AND expires < now`` (now on the database's clock; PostgreSQL
+  and SQLite alike), released by clearing the expiry. The leases are taken on a database connection
+  of their own, in autocommit: never inside the caller's transaction, never rolled back with it.
+- ``process``: this process's memory only (one client's cap; tests and scripts).
+
+Inside one process the account's slots are first taken from a semaphore (:func:`_front_gate`): a
+thread waiting for a slot its own process holds is woken the moment that slot is released, without
+asking the store. Only a process whose every slot is taken by other processes asks again, after
+short sleeps that grow from 5 ms to 100 ms (with jitter).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.utils import load_backend
+
+from .models import ConcurrencySlot, ConnectedAccount
+from .providers.errors import Unavailable
+from .providers.slots import LocalSlots, SlotGate
+
+logger = logging.getLogger(__name__)
+
+FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1  # seconds between two asks of a full store
+RECLAIM_EVERY = 1.0  # seconds between two looks for the slots of dead processes, while waiting
+DATABASE, REDIS, PROCESS = "database", "redis", "process"
+STORES = (DATABASE, REDIS, PROCESS)
+
+
+def account_key(account: ConnectedAccount) -> str:
+    """The identity the limit belongs to: the provider's own account (``netsuite:1234567_SB1``)."""
+    return f"{account.provider}:{account.account_id}"
+
+
+def slots_for(account: ConnectedAccount, *, store: str | None = None) -> SlotGate:
+    """The gate every client of ``account`` in this process shares (see the module docstring)."""
+    store = store or settings.NETSUITE_SLOT_STORE
+    if store not in STORES:
+        raise ValueError(f"NETSUITE_SLOT_STORE must be one of {', '.join(STORES)}, not {store!r}")
+    key, limit = account_key(account), max(1, int(account.concurrency_limit or 1))
+    return _shared(store, key, limit)
+
+
+# --- one gate per (store, account, limit) in each process -------------------------------------
+_registry: dict[tuple, SlotGate] = {}
+_registry_lock = threading.Lock()
+_registry_pid = os.getpid()
+
+
+def _shared(store: str, key: str, limit: int) -> SlotGate:
+    global _registry_pid
+    with _registry_lock:
+        if _registry_pid != os.getpid():
+            # A forked worker (django-q2) must not inherit its parent's semaphores, which may be taken.
+            _registry.clear()
+            _registry_pid = os.getpid()
+        gate = _registry.get((store, key, limit))
+        if gate is None:
+            if store == PROCESS:
+                gate = LocalSlots(limit)
+            else:
+                lease = float(settings.NETSUITE_SLOT_LEASE_SECONDS)
+                backend = RedisLeases(key, limit, lease) if store == REDIS else DatabaseLeases(key, limit, lease)
+                gate = AccountSlots(backend)
+            _registry[(store, key, limit)] = gate
+        return gate
+
+
+def _holder_prefix() -> str:
+    return f"{socket.gethostname()[:60]}:{os.getpid()}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """True when ``holder`` (``host:pid:token``) names a process on this host that no longer runs: its
+    slots need not wait for their leases to lapse (as the connection lease, ``syncengine/lease.py``)."""
+    try:
+        host, pid, _ = holder.rsplit(":", 2)
+        pid_number = int(pid)
+    except ValueError:
+        return False
+    if host != socket.gethostname()[:60] or pid_number == os.getpid():
+        return False
+    try:
+        os.kill(pid_number, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie (killed, not yet reaped by its parent) still answers kill(0)
+        with open(f"/proc/{pid_number}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+class AccountSlots:
+    """An account's slots as leases in a shared store, behind this process's own semaphore."""
+
+    def __init__(self, leases: DatabaseLeases | RedisLeases):
+        self.leases = leases
+        self.limit = leases.limit
+        self._front_gate = threading.BoundedSemaphore(leases.limit)
+        self._random = random.Random()
+
+    def __repr__(self) -> str:
+        return f"<AccountSlots {type(self.leases).__name__} {self.leases.key} limit={self.limit}>"
+
+    @contextmanager
+    def hold(self):
+        """Hold one slot for the block: wait for this process's turn, then for a lease in the store."""
+        with self._front_gate:
+            holder = f"{_holder_prefix()}:{uuid.uuid4().hex[:12]}"
+            claim = self._claim(holder)
+            try:
+                yield
+            finally:
+                self.leases.release(claim, holder)
+
+    def _claim(self, holder: str):
+        wait, next_reclaim = FIRST_WAIT, 0.0
+        while True:
+            claim = self.leases.claim(holder)
+            if claim is not None:
+                return claim
+            if time.monotonic() >= next_reclaim:
+                # Every slot is taken by other processes: those of a dead process on this host are
+                # free at once (another host's wait for their leases to lapse).
+                next_reclaim = time.monotonic() + RECLAIM_EVERY
+                if self.leases.free_dead_holders():
+                    continue
+            time.sleep(wait * (0.5 + self._random.random()))
+            wait = min(LONGEST_WAIT, wait * 1.5)
+
+
+class DatabaseLeases:
+    """Leases as rows of :class:`ConcurrencySlot`, on a database connection of this process's own."""
+
+    def __init__(self, key: str, limit: int, lease_seconds: float, alias: str = DEFAULT_DB_ALIAS):
+        self.key, self.limit, self.lease_seconds, self.alias = key, limit, lease_seconds, alias
+        self._held: set[int] = set()  # numbers this process holds: the first one tried is one it does not
+        self._lock = threading.Lock()
+        self._table = None
+        self._rows_ready = False
+
+    # One connection per process for every account's leases: each statement is one short autocommit
+    # UPDATE, so a lock around it costs less than a connection per writer thread.
+    _connection = None
+    _connection_pid = None
+    _connection_lock = threading.Lock()
+
+    @classmethod
+    def _db(cls, alias: str):
+        if cls._connection is None or cls._connection_pid != os.getpid():
+            settings_dict = dict(connections[alias].settings_dict)  # as in use: the test database, in tests
+            wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+            wrapper.inc_thread_sharing()  # used by every writer thread, one at a time (the lock)
+            cls._connection, cls._connection_pid = wrapper, os.getpid()
+        return cls._connection
+
+    @classmethod
+    def close_connection(cls) -> None:
+        """Close this process's lease connection (it opens again when needed): before a test database is
+        dropped, or at a worker's shutdown."""
+        with cls._connection_lock:
+            if cls._connection is not None and cls._connection_pid == os.getpid():
+                cls._connection.close()
+            cls._connection = None
+
+    def _execute(self, sql: str, params: list) -> tuple[int, list]:
+        with self._connection_lock:
+            db = self._db(self.alias)
+            try:
+                if db.connection is None and db.vendor == "sqlite":
+                    db.ensure_connection()
+                    # A lease is worth no fsync: after a power cut it has lapsed anyway. Without one,
+                    # a commit of this connection costs microseconds instead of a disk flush (WAL).
+                    db.connection.execute("PRAGMA synchronous=NORMAL")
+                with db.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    rows = cursor.fetchall() if cursor.description else []
+                    return cursor.rowcount, rows
+            except DatabaseError:
+                # A broken connection (the database restarted) is opened again on the next statement.
+                db.close()
+                raise
+
+    def _now_sql(self) -> str:
+        """The database's clock in seconds since the epoch: every worker's leases on one clock."""
+        if connections[self.alias].vendor == "postgresql":
+            return "EXTRACT(EPOCH FROM clock_timestamp())"
+        return "((julianday('now') - 2440587.5) * 86400.0)"
+
+    def _ensure_rows(self) -> None:
+        table = connections[self.alias].ops.quote_name(ConcurrencySlot._meta.db_table)
+        values = ", ".join(["(%s, %s, '', 0)"] * self.limit)
+        params = [v for number in range(self.limit) for v in (self.key, number)]
+        self._execute(
+            f"INSERT INTO {table} (account, number, holder, expires) VALUES {values} "  # noqa: S608 - no user input
+            "ON CONFLICT (account, number) DO NOTHING",
+            params,
+        )
+        self._table, self._rows_ready = table, True
+
+    def claim(self, holder: str) -> int | None:
+        """Lease a free slot for ``holder``; its number, or None when all are taken."""
+        try:
+            if not self._rows_ready:
+                self._ensure_rows()
+            with self._lock:
+                candidates = [n for n in range(self.limit) if n not in self._held]
+            now = self._now_sql()
+            take = (
+                f"UPDATE {self._table} SET holder = %s, expires = {now} + %s "  # noqa: S608 - no user input
+                f"WHERE account = %s AND number = %s AND expires < {now}"
+            )
+            # The first number this process does not hold is free unless another process holds it:
+            # one statement in the usual case. Otherwise, ask which are free and try those.
+            tried = candidates[:1]
+            for number in tried:
+                if self._execute(take, [holder, self.lease_seconds, self.key, number])[0] == 1:
+                    return self._took(number)
+            _, rows = self._execute(
+                f"SELECT number FROM {self._table} WHERE account = %s AND number < %s "  # noqa: S608
+                f"AND expires < {now} ORDER BY number",
+                [self.key, self.limit],
+            )
+            for (number,) in rows:
+                if number in tried or number in self._held:
+                    continue
+                if self._execute(take, [holder, self.lease_seconds, self.key, number])[0] == 1:
+                    return self._took(number)
+        except DatabaseError as exc:
+            raise Unavailable(f"could not lease a NetSuite concurrency slot in the database: {exc}") from None
+        return None
+
+    def _took(self, number: int) -> int:
+        with self._lock:
+            self._held.add(number)
+        return number
+
+    def release(self, number: int, holder: str) -> None:
+        """Give the slot back (only if ``holder`` still holds it); a failure leaves it to its expiry."""
+        with self._lock:
+            self._held.discard(number)
+        try:
+            self._execute(
+                f"UPDATE {self._table} SET expires = 0 WHERE account = %s AND number = %s AND holder = %s",  # noqa: S608
+                [self.key, number, holder],
+            )
+        except DatabaseError as exc:
+            logger.warning("could not release slot %s of %s (it lapses with its lease): %s", number, self.key, exc)
+
+    def free_dead_holders(self) -> int:
+        """Free the leases of dead processes on this host; how many were freed."""
+        freed = 0
+        try:
+            for number, holder, _ in self.held():
+                if holder_is_gone(holder):
+                    freed += self._execute(
+                        f"UPDATE {self._table} SET expires = 0 "  # noqa: S608 - no user input
+                        "WHERE account = %s AND number = %s AND holder = %s",
+                        [self.key, number, holder],
+                    )[0]
+        except DatabaseError as exc:
+            raise Unavailable(f"could not read the NetSuite concurrency slots in the database: {exc}") from None
+        return freed
+
+    def held(self) -> list[tuple[int, str, float]]:
+        """(number, holder, expires) of every unexpired lease of the account (for tests and ops)."""
+        if not self._rows_ready:
+            self._ensure_rows()
+        now = self._now_sql()
+        return self._execute(
+            f"SELECT number, holder, expires FROM {self._table} "  # noqa: S608
+            f"WHERE account = %s AND expires >= {now} ORDER BY number",
+            [self.key],
+        )[1]
+
+
+# KEYS[1]: the account's sorted set. ARGV: limit, lease in ms, holder. Redis's clock, so every worker's
+# leases are on one clock; the set itself expires when nobody renews it (every holder gone).
+_CLAIM = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[2]))
+  return 1
+end
+return 0
+"""
+
+
+class RedisLeases:
+    """Leases as members of one sorted set per account (score: expiry, ms on Redis's clock)."""
+
+    _clients: dict[tuple[int, str], object] = {}
+    _clients_lock = threading.Lock()
+
+    def __init__(self, key: str, limit: int, lease_seconds: float, url: str | None = None):
+        self.key = f"contactsync:slots:{key}"
+        self.limit, self.lease_seconds = limit, lease_seconds
+        self.url = url or settings.REDIS_URL
+        if not self.url:
+            raise ValueError("NETSUITE_SLOT_STORE is redis but REDIS_URL is not set")
+        self._script = None
+
+    @property
+    def redis(self):
+        import redis
+
+        with self._clients_lock:
+            client = self._clients.get((os.getpid(), self.url))
+            if client is None:
+                client = redis.Redis.from_url(self.url, socket_timeout=10, socket_connect_timeout=5)
+                self._clients[(os.getpid(), self.url)] = client
+        return client
+
+    def claim(self, holder: str) -> str | None:
+        import redis
+
+        try:
+            if self._script is None:
+                self._script = self.redis.register_script(_CLAIM)
+            taken = self._script(keys=[self.key], args=[self.limit, int(self.lease_seconds * 1000), holder])
+        except redis.RedisError as exc:
+            raise Unavailable(f"could not lease a NetSuite concurrency slot in Redis: {exc}") from None
+        return holder if taken == 1 else None
+
+    def release(self, claim: str, holder: str) -> None:
+        import redis
+
+        try:
+            self.redis.zrem(self.key, holder)
+        except redis.RedisError as exc:
+            logger.warning("could not release a slot of %s (it lapses with its lease): %s", self.key, exc)
+
+    def free_dead_holders(self) -> int:
+        """Free the leases of dead processes on this host; how many were freed."""
+        import redis
+
+        try:
+            dead = [holder for holder, _ in self.held() if holder_is_gone(holder)]
+            return self.redis.zrem(self.key, *dead) if dead else 0
+        except redis.RedisError as exc:
+            raise Unavailable(f"could not read the NetSuite concurrency slots in Redis: {exc}") from None
+
+    def held(self) -> list[tuple[str, float]]:
+        """(holder, expires in seconds) of every unexpired lease of the account (for tests and ops)."""
+        seconds, micros = self.redis.time()
+        now_ms = seconds * 1000 + micros // 1000
+        return [
+            (member.decode(), score / 1000)
+            for member, score in self.redis.zrangebyscore(self.key, now_ms, "+inf", withscores=True)
+        ]

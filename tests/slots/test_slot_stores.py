@@ -1,0 +1,118 @@
+"""The leases behind NetSuite's per-account concurrency slots (connections/slots.py), on the database
+(SQLite or PostgreSQL, whichever the suite runs on) and on Redis. Two ``AccountSlots`` over one account
+stand for two worker processes: each has its own front gate, they share only the store."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+
+from connections.slots import AccountSlots, DatabaseLeases, RedisLeases
+
+REDIS_DB = 9  # a database of its own on the test Redis
+
+# The database leases commit on a connection of their own: the tests must not run inside a transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def redis_url() -> str:
+    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
+    return urlunsplit(base._replace(path=f"/{REDIS_DB}"))
+
+
+@pytest.fixture(params=["database", "redis"])
+def leases(request):
+    """A factory of lease stores over one fresh account: ``leases(limit, lease_seconds)``."""
+    key = f"netsuite:{uuid.uuid4().hex[:10].upper()}_SB1"
+    made = []
+    if request.param == "database":
+
+        def make(limit, lease_seconds=30.0):
+            made.append(DatabaseLeases(key, limit, lease_seconds))
+            return made[-1]
+    else:
+        try:
+            redis.from_url(redis_url()).ping()
+        except redis.RedisError as exc:  # a missing service is a failure, not a skip
+            pytest.fail(f"Redis is needed at {redis_url()} ({exc}); start it or set REDIS_URL_FOR_TESTS.")
+
+        def make(limit, lease_seconds=30.0):
+            made.append(RedisLeases(key, limit, lease_seconds, url=redis_url()))
+            return made[-1]
+
+    yield make
+    if request.param == "redis" and made:
+        made[0].redis.delete(made[0].key)
+
+
+def test_two_processes_together_never_hold_more_than_the_accounts_limit(leases):
+    workers = [AccountSlots(leases(3)), AccountSlots(leases(3))]
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def request(n):
+        with workers[n % 2].hold():
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.02)
+            with lock:
+                in_flight[0] -= 1
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(request, range(60)))
+    assert most[0] == 3  # as parallel as allowed, never more
+    assert workers[0].leases.held() == []  # every slot given back
+
+
+def test_a_released_slot_is_free_at_once_for_another_process(leases):
+    first, second = leases(1), leases(1)
+    claim = first.claim("worker-a")
+    assert claim is not None
+    assert second.claim("worker-b") is None
+    first.release(claim, "worker-a")
+    assert second.claim("worker-b") is not None
+
+
+def test_a_crashed_holders_slot_comes_back_when_its_lease_expires(leases):
+    crashed, survivor = leases(2, lease_seconds=0.6), leases(2, lease_seconds=0.6)
+    assert crashed.claim("dead-1") is not None and crashed.claim("dead-2") is not None  # never released
+    assert survivor.claim("alive") is None
+    started = time.monotonic()
+    gate = AccountSlots(survivor)
+    with gate.hold():  # waits (short sleeps) until the dead leases lapse
+        waited = time.monotonic() - started
+    assert 0.3 < waited < 2.0
+    assert len(survivor.held()) == 0
+
+
+def test_a_release_by_a_holder_whose_lease_was_taken_over_frees_nothing(leases):
+    slow, other = leases(1, lease_seconds=0.3), leases(1, lease_seconds=30)
+    slow_claim = slow.claim("slow")
+    time.sleep(0.5)  # the slow holder outlived its lease: the slot went to someone else
+    other_claim = other.claim("other")
+    assert other_claim is not None
+    slow.release(slow_claim, "slow")
+    assert [entry for entry in other.held() if "other" in entry] != []
+    assert other.claim("third") is None
+
+
+def test_the_slots_of_a_dead_process_on_this_host_are_free_without_waiting_for_the_lease(leases):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # ended and reaped: its pid names no process
+    host = socket.gethostname()[:60]
+    store = leases(2, lease_seconds=60)
+    assert store.claim(f"{host}:{gone.pid}:a") is not None and store.claim(f"{host}:{gone.pid}:b") is not None
+    started = time.monotonic()
+    with AccountSlots(leases(2, lease_seconds=60)).hold():
+        waited = time.monotonic() - started
+    assert waited < 2.0  # not the 60 s lease
