@@ -225,6 +225,9 @@ class RecordOutcome(models.Model):
         indexes = [
             models.Index(fields=["run", "outcome"], name="outcome_run"),
             models.Index(fields=["email"], name="outcome_email"),
+            # A record's outcomes (health.is_latest: "is there a later outcome of this record?"), by its source id.
+            models.Index(fields=["netsuite_id", "direction"], name="outcome_ns_record"),
+            models.Index(fields=["app_id", "direction"], name="outcome_app_record"),
         ]
 
     def __str__(self) -> str:
