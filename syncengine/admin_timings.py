@@ -53,7 +53,7 @@ from connections.choices import AccountStatus
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from mappings.catalog_cache import app_object_type, static_catalog
 from mappings.models import FieldCatalog, FieldMapping
-from rules.models import Rule
+from rules.models import Action, Condition, Rule
 
 from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
 from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
@@ -188,6 +188,9 @@ class ScaleSize:
     records_per_connection: int = SCALE_RECORDS_PER_CONNECTION
     change_entries_per_connection: int = 30
     google_accounts: int = 5
+    # Besides the defaults: custom mappings (switched off) and conditions and actions of each direction's first rule.
+    extra_mappings: int = 3
+    rule_parts: int = 2
 
 
 def _person(index: int) -> tuple[str, str]:
@@ -361,6 +364,7 @@ def seed_scale(size: ScaleSize | None = None, *, tag: str = "A", seed: int = 15,
                 run.status = RunStatus.PARTIALLY_FAILED
         SyncRun.objects.bulk_update(runs, ["counters", "status"])
         RecordOutcome.objects.bulk_create(outcomes, batch_size=BATCH)
+        _configure(connection, size)
         mappings = list(FieldMapping.objects.filter(connection=connection).values_list("pk", flat=True))
         ChangeRecord.objects.bulk_create(
             [
@@ -388,6 +392,43 @@ def seed_scale(size: ScaleSize | None = None, *, tag: str = "A", seed: int = 15,
     for run in SyncRun.objects.filter(connection_id__in=ids).only("pk", "started_at"):
         SyncRun.objects.filter(pk=run.pk).update(queued_at=run.started_at)
     return ids
+
+
+def _configure(connection: Connection, size: ScaleSize) -> None:
+    """Beyond the defaults the signals made: custom mappings (switched off, as someone tried them) and, on each
+    direction's first rule, conditions and actions: pages that show them must not query per row."""
+    first = FieldMapping.objects.filter(connection=connection).order_by("order", "pk").first()
+    if first is not None:
+        FieldMapping.objects.bulk_create(
+            FieldMapping(
+                connection=connection,
+                netsuite_field=first.netsuite_field,
+                app_field=first.app_field,
+                direction=first.direction,
+                enabled=False,
+                order=200 + number,
+            )
+            for number in range(size.extra_mappings)
+        )
+    for direction in ("to_app", "to_netsuite"):
+        rule = Rule.objects.filter(connection=connection, direction=direction).order_by("order", "pk").first()
+        if rule is None:
+            continue
+        field = "email"
+        Condition.objects.bulk_create(
+            Condition(rule=rule, field_id=field, operator="contains", value=f"example{number}")
+            for number in range(size.rule_parts)
+        )
+        Action.objects.bulk_create(
+            Action(
+                rule=rule,
+                kind="set_field",
+                field_id="comments" if direction == "to_netsuite" else "notes",
+                value=f"Synced by rule {number}",
+                apply_on="create",
+            )
+            for number in range(size.rule_parts)
+        )
 
 
 # --- the pages ---------------------------------------------------------------------------------------------------
