@@ -674,7 +674,7 @@ def table(report: Report) -> str:
             cells.append(f"{timing.median_ms:.0f} | {timing.queries}" if timing else "— | —")
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     sizes = "; ".join(
-        f"{name}: " + ", ".join(f"{count:,} {what}" for what, count in figures.items())
+        f"{name}: " + ", ".join(f"{what} {count:,}" for what, count in figures.items())
         for name, figures in report.sizes.items()
     )
     return "\n".join([header, rule, *rows, "", f"Database: {report.vendor}. Data: {sizes}."])
