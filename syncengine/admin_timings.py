@@ -514,6 +514,12 @@ def admin_pages(connection: Connection) -> list[Page]:
         Page("progress (JSON)", reverse("admin:connections_connection_progress", args=[connection.pk])),
         Page("wizard: start", reverse("admin:connections_connection_wizard")),
         Page("Run now (POST)", reverse("admin:connections_connection_run", args=[connection.pk]), post={}),
+        Page("Dry run (POST)", reverse("admin:connections_connection_dry_run", args=[connection.pk]), post={}),
+        Page(
+            "Full resync: its confirmation (POST)",
+            reverse("admin:connections_connection_full_resync", args=[connection.pk]),
+            post={},
+        ),
     ]
     return pages
 

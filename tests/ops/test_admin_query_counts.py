@@ -87,6 +87,8 @@ MAX_QUERIES = {
     "progress (JSON)": 9,
     "wizard: start": 7,
     "Run now (POST)": 8,
+    "Dry run (POST)": 8,
+    "Full resync: its confirmation (POST)": 3,
 }
 
 
