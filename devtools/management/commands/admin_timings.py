@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.admin_timings import (
+from devtools.admin_timings import (
     DEMO_BUDGET_S,
     SCALE_BUDGET_S,
     SCALE_CONNECTIONS,

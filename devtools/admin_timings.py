@@ -51,12 +51,11 @@ from django.utils import timezone
 from changelog.models import ChangeAction, ChangeRecord
 from connections.choices import AccountStatus
 from connections.models import ConnectedAccount, Connection, Subsidiary
-from mappings.catalog_cache import app_object_type, static_catalog
+from connections.providers.registry import app_object_type, static_catalog
 from mappings.models import FieldCatalog, FieldMapping
 from rules.models import Action, Condition, Rule
-
-from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
-from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
+from syncengine.choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
+from syncengine.models import MirrorRecord, RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
 
 Log = Callable[[str], None]
 
@@ -112,9 +111,9 @@ def seed_demo_synced(log: Log) -> Connection:
     from sandbox.common.server import SandboxServer
     from sandbox.google import GoogleSandbox
     from sandbox.netsuite import NetSuiteSandbox
+    from syncengine.runner import run_sync
 
     from .management.commands.seed_demo import DEMO_CONNECTION
-    from .runner import run_sync
 
     netsuite = SandboxServer(NetSuiteSandbox(), "127.0.0.1", 0).start()
     google = SandboxServer(GoogleSandbox(), "127.0.0.1", 0).start()
