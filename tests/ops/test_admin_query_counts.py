@@ -1,7 +1,7 @@
 """Every admin page costs a fixed number of SQL queries (issue 15, "Speed"): the same with a small data set and
 one three times as big (no query per row, per run or per record), and at most the number written here.
 
-The pages are those ``scripts/admin-timings`` times (``syncengine.admin_timings.admin_pages``), the data
+The pages are those ``scripts/admin-timings`` times (``devtools.admin_timings.admin_pages``), the data
 that script's scale seed (``seed_scale``) at test size.
 """
 
