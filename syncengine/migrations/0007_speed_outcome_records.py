@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("syncengine", "0005_console_names_skip"),
+        ("syncengine", "0006_run_scope_retry"),
     ]
 
     operations = [
