@@ -181,7 +181,9 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
         if not (obj.netsuite_field and obj.app_field and obj.connection_id):
             # A new row: filled in by mapping_directions.js as soon as both fields are chosen.
             return format_html('<span class="allowed-directions-pending">{}</span>', "Choose both fields.")
-        return directions_details(obj, self.sides_for(obj.connection))
+        # The page's connection is in the cache already: looked up by id, not by loading it again for each row.
+        sides = self.__dict__.get("_sides", {}).get(obj.connection_id) or self.sides_for(obj.connection)
+        return directions_details(obj, sides)
 
 
 @admin.register(FieldMapping)

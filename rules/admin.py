@@ -188,7 +188,8 @@ class _DirectionRulesInline(admin.TabularInline):
         if obj is not None:
             app_label = obj.app_account.get_provider_display()
             self.verbose_name_plural = f"rules: {direction_label(self.direction, app_label)}"
-            self._sides = rule_sides(obj, self.direction)
+            if getattr(self, "_sides_of", None) != obj.pk:  # Django asks for the formset several times a page
+                self._sides, self._sides_of = rule_sides(obj, self.direction), obj.pk
         return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description="IF … THEN …")

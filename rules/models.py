@@ -49,8 +49,16 @@ class Rule(models.Model):
         return self.name
 
     def sides(self) -> RuleSides:
-        """The catalogs this rule's conditions (source) and actions (target) use."""
-        return rule_sides(self.connection, self.direction)
+        """The catalogs this rule's conditions (source) and actions (target) use.
+
+        Read once per instance (for its connection and direction): the rule's page asks for them in each
+        inline, each form and each condition's and action's ``clean``, which cost two catalog queries a time.
+        """
+        key = (self.connection_id, self.direction)
+        memo = self.__dict__.get("_sides_memo")
+        if memo is None or memo[0] != key:
+            memo = self._sides_memo = (key, rule_sides(self.connection, self.direction))
+        return memo[1]
 
     def to_spec(self) -> RuleSpec:
         """The plain spec the evaluator takes (uses prefetched conditions and actions when there are)."""

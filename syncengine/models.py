@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from connections.models import Connection
 
-from .choices import LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
+from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
 
 
 class WorkerHeartbeat(models.Model):
@@ -225,6 +225,11 @@ class RecordOutcome(models.Model):
         indexes = [
             models.Index(fields=["run", "outcome"], name="outcome_run"),
             models.Index(fields=["email"], name="outcome_email"),
+            # A record's outcomes (health.is_latest: "is there a later outcome of this record?"), by its source id.
+            models.Index(fields=["netsuite_id", "direction", "id"], name="outcome_ns_record"),
+            models.Index(fields=["app_id", "direction", "id"], name="outcome_app_record"),
+            # The few failing outcomes of a connection's runs (its failing count), without reading the others.
+            models.Index(fields=["run"], condition=Q(outcome__in=FAILING_OUTCOMES), name="outcome_failing"),
         ]
 
     def __str__(self) -> str:

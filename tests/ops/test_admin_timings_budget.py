@@ -3,7 +3,7 @@ answers with an error, and names it; its table has a row per page and a column p
 
 from __future__ import annotations
 
-from syncengine.admin_timings import Page, Report, Timing, over_budget, table
+from devtools.admin_timings import Page, Report, Timing, over_budget, table
 
 
 def _report(demo_ms: float, scale_ms: float, status: int = 200) -> Report:
