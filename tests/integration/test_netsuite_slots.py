@@ -256,10 +256,18 @@ def test_two_workers_on_one_netsuite_account_never_exceed_its_limit_and_a_killed
         # Kill the worker running A in the middle of a request (it holds a slot), with SIGKILL.
         worker_a = SyncRun.objects.get(pk=runs[0].pk).worker
         pid = int(worker_a.rsplit(":", 2)[1])
-        wait_for(lambda: any(f":{pid}:" in str(lease) for lease in leases.held()), 30, "A holding a slot")
+        # Freeze it first (SIGSTOP), so that a slot seen held is still held when SIGKILL lands: a request
+        # takes 50 ms, and a worker killed between two requests would hold nothing (the test flaked so once).
+        deadline = time.monotonic() + 30
+        while True:
+            os.kill(pid, signal.SIGSTOP)
+            held_by_dead = [lease for lease in leases.held() if f":{pid}:" in str(lease)]
+            if held_by_dead or time.monotonic() > deadline:
+                break
+            os.kill(pid, signal.SIGCONT)
+            time.sleep(0.02)
         os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
-        held_by_dead = [lease for lease in leases.held() if f":{pid}:" in str(lease)]
         assert held_by_dead, "the killed worker held no slot: nothing to prove"
 
         # Its leases lapse within the lease time, and the survivor gets every slot again.
