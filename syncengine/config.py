@@ -15,10 +15,6 @@ from rules.specs import RuleSpec
 
 from .merge import Slot
 
-# The object type of the app's records, for the runner until it asks the registry
-# (``connections.providers.registry.app_object_type``); issue 16 item 1.
-APP_OBJECT_TYPE = "contacts"
-
 
 @dataclass
 class SyncConfig:

@@ -44,13 +44,14 @@ from connections.clients import client_for
 from connections.providers.base import WriteRequest, WriteResult
 from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
 from connections.providers.fields import FieldType
+from connections.providers.registry import app_object_type
 from mappings.converters import is_empty
 
 from . import codec, lease
 from .bulk import update_rows
 from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, SyncDirection
 from .choices import Side as SideName
-from .config import APP_OBJECT_TYPE, SyncConfig, ensure_catalogs, load_config
+from .config import SyncConfig, ensure_catalogs, load_config
 from .contact_groups import MissingGroups
 from .mirror import store_page
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
@@ -75,7 +76,6 @@ MAX_CHUNKS_IN_FLIGHT = 6
 # that while one waits for its last answers and reads its records back, the
 # next one fills the slots.
 NETSUITE_BATCHES_IN_FLIGHT = 3
-DELETED_GROUP_NAME = "Deleted in NetSuite"
 NS, APP = SideName.NETSUITE.value, SideName.APP.value
 OTHER = {NS: APP, APP: NS}
 DIRECTION_FROM = {NS: SyncDirection.TO_APP.value, APP: SyncDirection.TO_NETSUITE.value}
@@ -96,7 +96,8 @@ def _slices(values, size: int = 500):
 
 
 def new_key() -> str:
-    """Our idempotency key: NetSuite externalId and Google clientData carry it."""
+    """Our idempotency key: each app stores it on the records we create, where its provider keeps it
+    (``registry.sync_key_of`` reads it back)."""
     return "cs-" + uuid.uuid4().hex
 
 
@@ -214,7 +215,6 @@ class Runner:
         self.progress = progress or (lambda stage, done, total: None)
         self.counters: dict[str, Any] = defaultdict(lambda: defaultdict(int))
         self.now = timezone.now()
-        self._deleted_group: str | None = None
         self._missing_groups: MissingGroups | None = None
         self.handled: set[int] = set()  # mirror rows already decided as the other side of a pair
         self.deletions_blocked = False
@@ -222,6 +222,7 @@ class Runner:
         self.valve_message = ""
         # A retry's limit: the mirror rows to process per side (sorted ids), None for an ordinary run.
         self.only: dict[str, list[int]] | None = None
+        self.app_object_type = app_object_type(self.connection.app_account.provider)
 
     # --- orchestration ----------------------------------------------------------
     def execute(self) -> None:
@@ -297,12 +298,12 @@ class Runner:
         if config.netsuite_catalog_fetched:
             self.ns_client.use_catalog(self.connection.contact_type, list(config.netsuite_catalog.values()))
         if config.app_catalog_fetched:
-            self.app_client.use_catalog(APP_OBJECT_TYPE, list(config.app_catalog.values()))
+            self.app_client.use_catalog(self.app_object_type, list(config.app_catalog.values()))
 
     # --- reading -------------------------------------------------------------------
     def _read(self, side: str, cursor: str | None) -> str | None:
         client = self.ns_client if side == NS else self.app_client
-        object_type = self.connection.contact_type if side == NS else APP_OBJECT_TYPE
+        object_type = self.connection.contact_type if side == NS else self.app_object_type
         scope = self.ns_scope if side == NS else self.app_scope
         new_cursor, count = None, 0
         try:
@@ -339,7 +340,7 @@ class Runner:
             if not ids:
                 continue
             client = self.ns_client if side == NS else self.app_client
-            object_type = self.connection.contact_type if side == NS else APP_OBJECT_TYPE
+            object_type = self.connection.contact_type if side == NS else self.app_object_type
             try:
                 records = client.get_many(object_type, ids, **(self.ns_scope if side == NS else self.app_scope))
             except NotImplementedError:
@@ -835,7 +836,7 @@ class Runner:
         if direction == SyncDirection.TO_APP:
             client, object_type, scope, id_field, target = (
                 self.app_client,
-                APP_OBJECT_TYPE,
+                self.app_object_type,
                 self.app_scope,
                 "app_id",
                 APP,
@@ -982,7 +983,7 @@ class Runner:
             if not todo:
                 continue
             client = self.app_client if target == APP else self.ns_client
-            object_type = APP_OBJECT_TYPE if target == APP else self.connection.contact_type
+            object_type = self.app_object_type if target == APP else self.connection.contact_type
             direction = DIRECTION_FROM[side]
             target_id = (lambda op: op.link.app_id) if target == APP else (lambda op: op.link.netsuite_id)
             deletes = [
@@ -991,35 +992,9 @@ class Runner:
             marks = [op for op in todo if op.deletion == "mark"]
             if deletes:
                 self._send(client.delete_many, object_type, {}, deletes, direction)
-            if marks and target == NS:
-                self._send(
-                    client.update_many,
-                    object_type,
-                    {},
-                    [
-                        (
-                            op,
-                            WriteRequest(
-                                key=op.link.key,
-                                record_id=op.link.netsuite_id,
-                                values={"isInactive": True},
-                                fields=["isInactive"],
-                            ),
-                        )
-                        for op in marks
-                    ],
-                    direction,
-                )
-            elif marks:
-                try:
-                    group = self._deleted_group or self.app_client.create_contact_group(DELETED_GROUP_NAME).id
-                    self._deleted_group = group
-                    self.app_client.modify_group_members(group, add=[op.link.app_id for op in marks])
-                    for op in marks:
-                        op.results[direction] = WriteResult(key=op.link.key, record_id=op.link.app_id)
-                except ProviderError as exc:
-                    for op in marks:
-                        op.results[direction] = WriteResult(key=op.link.key, error=exc)
+            if marks:  # the app's own way (Provider.mark_deleted: NetSuite makes inactive, Google a group)
+                requests = [(op, WriteRequest(key=op.link.key, record_id=target_id(op))) for op in marks]
+                self._send(client.mark_deleted, object_type, {}, requests, direction)
 
     # --- recording -----------------------------------------------------------------------
     def _record(self, ops: list[Op]) -> None:
@@ -1111,8 +1086,7 @@ class Runner:
                     cleared.append(op.row.id)
                 if op.other is not None and op.other.id in self.handled:
                     cleared.append(op.other.id)
-            elif op.other is not None:
-                self.handled.discard(op.other.id)
+            # A pair that failed stays handled: attempted (and recorded) once per run, both records pending.
         if self.dry:
             RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
             for outcome in outcomes:
