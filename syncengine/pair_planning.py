@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from . import codec
-from .choices import LinkState, Side, SyncDirection
+from .choices import LinkState, Side, direction_from, other_side
 from .pair_op import PairOp
 from .pipeline.echo import EchoCheck, pair_is_echo
 from .planner import SideRecord, plan_pair
@@ -20,8 +20,6 @@ from .replan import new_slots
 from .sync_config import SyncConfig
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
-OTHER = {NS: APP, APP: NS}
-DIRECTION_FROM = {NS: SyncDirection.TO_APP.value, APP: SyncDirection.TO_NETSUITE.value}
 
 
 class PairPlanner:
@@ -52,18 +50,18 @@ class PairPlanner:
         """Fill ``op.plan`` for the pair brought up by ``op.row`` of ``side`` (nothing for an echo), and
         mark its other record handled when that one was pending too."""
         link = op.link
-        other_side = OTHER[side]
+        across = other_side(side)
         row_values = codec.decode_values(op.row.values)
         other_values = codec.decode_values(op.other.values) if op.other and not op.other.deleted else None
-        other_id = getattr(link, f"{other_side}_id")
+        other_id = getattr(link, f"{across}_id")
         snapshot = {
             NS: codec.decode_values(link.netsuite_snapshot) if link.netsuite_snapshot else None,
             APP: codec.decode_values(link.app_snapshot) if link.app_snapshot else None,
         }
         if other_values is None and other_id and not op.new_link:
             # Linked, but the other record is not in the mirror (created by us, not read back yet).
-            other_values = snapshot[other_side] or {}
-        values = {side: row_values, other_side: other_values}
+            other_values = snapshot[across] or {}
+        values = {side: row_values, across: other_values}
         # Planned with another configuration: every mapping and rule is applied
         # again, both ways (its own mappings new to the pair have no base).
         stale = not op.new_link and link.config_fingerprint != self.fingerprint
@@ -80,16 +78,16 @@ class PairPlanner:
         if not op.new_link and link.state == LinkState.LINKED and not stale:
             if pair_is_echo(
                 self._echo_check(side, row_values, link),
-                self._echo_check(other_side, other_values or {}, link) if other_pending else None,
+                self._echo_check(across, other_values or {}, link) if other_pending else None,
             ):
                 self.counters["echo"][side] += 1
                 if other_pending:
-                    self.counters["echo"][other_side] += 1
+                    self.counters["echo"][across] += 1
                     op.other_handled = True
                 return
-        changed = {side: op.row.pending or not stale, other_side: other_pending}
+        changed = {side: op.row.pending or not stale, across: other_pending}
         if stale:
-            op.replanned = {DIRECTION_FROM[s] for s in (NS, APP) if not changed[s]}
+            op.replanned = {direction_from(s) for s in (NS, APP) if not changed[s]}
         ns, app = (
             SideRecord(link.netsuite_id, values[NS], snapshot[NS], _modified(op, NS), changed=changed[NS] or stale),
             SideRecord(link.app_id, values[APP], snapshot[APP], _modified(op, APP), changed=changed[APP] or stale),

@@ -10,14 +10,13 @@ from connections.models import Connection
 from connections.providers.errors import AuthenticationError
 
 from . import lease
-from .choices import LinkState, Side
+from .choices import LinkState, Side, other_side
 from .mirror import store_page
 from .models import MirrorRecord, RecordLink
 from .pipeline.exclusions import natural
 from .writer import Target
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
-OTHER = {NS: APP, APP: NS}
 
 
 def slices(values, size: int = 500):
@@ -80,7 +79,7 @@ class Reader:
         for side in (NS, APP):
             for ids in slices(wanted[side]):
                 links = RecordLink.objects.filter(connection=self.connection, **{f"{side}_id__in": ids})
-                to_read[OTHER[side]].update(i for i in links.values_list(f"{OTHER[side]}_id", flat=True) if i)
+                to_read[other_side(side)].update(i for i in links.values_list(f"{other_side(side)}_id", flat=True) if i)
         missing = {NS: set(), APP: set()}
         for side in (NS, APP):
             ids = sorted(to_read[side], key=natural)

@@ -18,7 +18,7 @@ from mappings.converters import is_empty
 
 from . import codec
 from .bulk import update_rows
-from .choices import FAILING_OUTCOMES, LinkState, Outcome, Side, SyncDirection
+from .choices import FAILING_OUTCOMES, LinkState, Outcome, Side, SyncDirection, direction_from, other_side
 from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .names import display_name
 from .pair_op import PairOp
@@ -28,8 +28,6 @@ from .planner import DirectionPlan
 from .sync_config import SyncConfig
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
-OTHER = {NS: APP, APP: NS}
-DIRECTION_FROM = {NS: SyncDirection.TO_APP.value, APP: SyncDirection.TO_NETSUITE.value}
 LINK_FIELDS = [
     "netsuite_id",
     "app_id",
@@ -64,7 +62,7 @@ class Recorder:
             for direction, outcome, message, diff in op.outcomes:
                 outcomes.append(self._outcome(op, direction, outcome, message, diff))
             if op.deletion:
-                direction = DIRECTION_FROM[op.row.side]
+                direction = direction_from(op.row.side)
                 result = op.results.get(direction)
                 if self.dry:
                     outcomes.append(self._outcome(op, direction, done_outcome(op.deletion), "", {}))
@@ -86,7 +84,7 @@ class Recorder:
             retry = any(plan.outcome == Outcome.FIELD_FAILED for plan in op.plan.plans)
             for plan in op.plan.plans:
                 target = APP if plan.direction == SyncDirection.TO_APP else NS
-                source = OTHER[target]
+                source = other_side(target)
                 kept[source].extend(plan.failed_fields)
                 result = op.results.get(plan.direction)
                 for action in plan.action_overwrites:

@@ -7,7 +7,7 @@ read → mirror → pair → plan → write → record → advance cursors:
    (:mod:`syncengine.reading`), and bind records we created before a crash (our key on them) to their links;
 3. check the deletion safety valve (:mod:`syncengine.pipeline.deletions`);
 4. take the pending records a chunk at a time, the two sides in turns: **pair** each
-   (:mod:`syncengine.chunk_context` loads what :mod:`syncengine.pipeline.pairing` decides on), decide
+   (:mod:`syncengine.chunk_pairing` loads what :mod:`syncengine.pipeline.pairing` decides on), decide
    deletions, and **plan** the pair (:mod:`syncengine.pair_planning`: echoes, then the pure
    :mod:`syncengine.planner` with its merge);
 5. **write** the chunk through the providers (:mod:`syncengine.writer`, NetSuite's share on threads) and
@@ -27,13 +27,10 @@ between "sent" and "recorded" never duplicates it.
 
 from __future__ import annotations
 
-import gc
 import logging
 import traceback
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import F
@@ -46,17 +43,22 @@ from connections.providers.errors import AuthenticationError, ProviderError, Rea
 from connections.providers.registry import app_object_type
 
 from . import lease
-from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection
-from .chunk_context import load_chunk_context
+from .choices import (
+    FAILING_OUTCOMES,
+    LinkState,
+    Outcome,
+    RunStatus,
+    Side,
+    SyncDirection,
+)
+from .chunk_pairing import ChunkPairer
 from .config_loader import ensure_catalogs, load_config
 from .models import ConnectionState, MirrorRecord, RecordLink, SyncRun
 from .notifications import notify_run_finished
-from .overlap import ForeignLinks
 from .pair_op import PairOp, identity
 from .pair_planning import PairPlanner
-from .pipeline.deletions import Valve, decide_deletion, deletion_valve
-from .pipeline.pairing import pair_linked, pair_unlinked
-from .planner import PairPlan
+from .pipeline.deletions import Valve, deletion_valve
+from .process_tuning import fewer_gc_pauses
 from .progress import progress_recorder
 from .reading import Reader, slices
 from .recorder import Recorder
@@ -69,34 +71,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 NS, APP = Side.NETSUITE.value, Side.APP.value
-OTHER = {NS: APP, APP: NS}
-DIRECTION_FROM = {NS: SyncDirection.TO_APP.value, APP: SyncDirection.TO_NETSUITE.value}
-SIDE_LABEL = {NS: "NetSuite", APP: "app"}
 
 Progress = Callable[[str, int, int | None], None]
-
-# The cyclic garbage collector stops every thread while it runs; during a run
-# it is asked to start its young collections after this many new objects rather
-# than 700, so the full ones (walking every object of the process, a tenth of a
-# second and more with a few chunks of records held) come far less often.
-GC_YOUNG_THRESHOLD = 20_000
-
-
-@contextmanager
-def fewer_gc_pauses(young_threshold: int = GC_YOUNG_THRESHOLD):
-    """Raise the collector's young-generation threshold for the block, and restore it after."""
-    previous = gc.get_threshold()
-    gc.set_threshold(max(previous[0], young_threshold), *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-def new_key() -> str:
-    """Our idempotency key: each app stores it on the records we create, where its provider keeps it
-    (``registry.sync_key_of`` reads it back)."""
-    return "cs-" + uuid.uuid4().hex
 
 
 class Runner:
@@ -110,8 +86,6 @@ class Runner:
         self.progress = progress or (lambda stage, done, total: None)
         self.counters: dict[str, Any] = defaultdict(lambda: defaultdict(int))
         self.now = timezone.now()
-        # The pending records this run decided as the other half of a pair: their own turn is skipped.
-        self.handled: set[int] = set()
         self.valve = Valve()
         self.writer: Writer | None = None
         # A retry's limit: the mirror rows to process per side (sorted ids), None for an ordinary run.
@@ -193,6 +167,13 @@ class Runner:
         if not self.dry:
             self.reader.bind_by_key()
         self.valve = self._deletion_valve(state)
+        self.pairer = ChunkPairer(
+            connection=self.connection,
+            config=self.config,
+            planner=self.planner,
+            valve=self.valve,
+            counters=self.counters,
+        )
         self.writer = Writer(
             connection=self.connection,
             config=self.config,
@@ -271,9 +252,9 @@ class Runner:
                     sides.remove(side)
                     continue
                 last_id[side] = last
-                rows = [r for r in rows if r.id not in self.handled]
+                rows = [r for r in rows if r.id not in self.pairer.handled]
                 if rows:
-                    self.writer.submit(self._pair_and_plan(side, rows))
+                    self.writer.submit(self.pairer.pair_and_plan(side, rows))
                 done[side] += len(rows)
                 self.progress(f"syncing {side} changes", done[side], totals[side])
                 lease.renew(self.connection.pk, self.holder)
@@ -295,107 +276,6 @@ class Runner:
         if not ids:
             return [], None
         return list(rows.filter(id__in=ids).order_by("id")), ids[-1]
-
-    def _pair_and_plan(self, side: str, rows: list[MirrorRecord]) -> list[PairOp]:
-        """Pair each pending record of a chunk of ``side``, and plan the pairs (or log why not)."""
-        other_side = OTHER[side]
-        direction = DIRECTION_FROM[side]
-        context = load_chunk_context(self.connection, side, rows)
-        ops: list[PairOp] = []
-        claimed: set[str] = set()  # other-side records matched in this chunk
-        for row in rows:
-            link = context.links.get(row.record_id)
-            op = PairOp(row=row, other=None, link=link, link_before=identity(link) if link else None)
-            ops.append(op)
-            if row.deleted:
-                self._plan_deletion(op, side)
-                continue
-            unreadable = (row.meta or {}).get("unreadable")
-            if unreadable:
-                # A value we cannot read would look like a cleared field: do not sync
-                # the record until it reads cleanly (it stays pending, retried each run).
-                op.done = False
-                problems = "; ".join(f"{field}: {message}" for field, message in sorted(unreadable.items()))
-                op.outcomes.append((direction, Outcome.FAILED, f"Some values cannot be read: {problems}", {}))
-                continue
-            if link is None:
-                pairing = pair_unlinked(
-                    row.record_id,
-                    row.email_key,
-                    SIDE_LABEL[side],
-                    context.same_side.get(row.email_key, ()),
-                    context.other_side.get(row.email_key, ()),
-                    claimed,
-                )
-                if pairing.excluded is None:
-                    op.link = RecordLink(
-                        connection=self.connection, key=new_key(), match_key=row.email_key, state=LinkState.CREATING
-                    )
-                    setattr(op.link, f"{side}_id", row.record_id)
-                    op.new_link = True
-                    if pairing.other_id is not None:
-                        op.other = context.other_rows[pairing.other_id]
-                        claimed.add(pairing.other_id)
-                        setattr(op.link, f"{other_side}_id", pairing.other_id)
-                        op.link.state = LinkState.LINKED
-            else:
-                other_id = getattr(link, f"{other_side}_id")
-                op.other = context.counterparts.get(other_id) if other_id else None
-                pairing = pair_linked(
-                    link.state,
-                    counterpart_deleted=op.other is not None
-                    and op.other.pending
-                    and op.other.deleted
-                    and op.other.id not in self.handled,
-                )
-                if pairing.counterpart_deletion:
-                    gone = PairOp(row=op.other, other=row, link=link, link_before=op.link_before)
-                    self._plan_deletion(gone, other_side)
-                    self.handled.add(op.other.id)
-                    ops.append(gone)
-                    op.link = None  # the pair is decided by the deletion
-                elif pairing.excluded is None and row.email_key and row.email_key != link.match_key:
-                    link.match_key = row.email_key  # the link holds when an email changes
-            if pairing.excluded is not None:
-                op.outcomes.append((direction, pairing.excluded.outcome, pairing.excluded.message, {}))
-                continue
-            self.planner.plan(op, side)
-            if op.other_handled:
-                self.handled.add(op.other.id)
-            if op.new_link and op.other is None and context.foreign is not None:
-                self._hold_back_overlap(op, context.foreign)
-        return ops
-
-    def _plan_deletion(self, op: PairOp, side: str) -> None:
-        """Decide what the deletion of ``op.row`` (of ``side``) does to its linked record."""
-        link = op.link
-        decision = decide_deletion(
-            side,
-            linked=link is not None and link.state == LinkState.LINKED and bool(getattr(link, f"{OTHER[side]}_id")),
-            policy=self.config.netsuite_deletions if side == NS else self.config.app_deletions,
-            blocked=self.valve.blocks,
-            valve_message=self.valve.message,
-        )
-        if decision.outcome is not None:
-            op.outcomes.append((DIRECTION_FROM[side], decision.outcome, decision.message, {}))
-        if decision.link_state is not None:
-            link.state = decision.link_state
-        if decision.retry:
-            op.done = False
-        if decision.blocked:
-            self.counters["deletions_blocked"][side] += 1
-        op.deletion = decision.action
-
-    def _hold_back_overlap(self, op: PairOp, foreign: ForeignLinks) -> None:
-        """Drop the planned create of a person another connection already links in the target account
-        (see :mod:`syncengine.overlap`), and log why."""
-        direction = DIRECTION_FROM[op.row.side]
-        plan = op.plan.for_direction(direction)
-        blocked = foreign.blocker(op.row.email_key, op.row.sync_key) if plan is not None and plan.create else None
-        if blocked is None:
-            return
-        op.plan, op.link, op.new_link = PairPlan(), None, False
-        op.outcomes.append((direction, Outcome.EXCLUDED_OTHER_CONNECTION, blocked.message(foreign.target_side), {}))
 
     def _replan_stale(self) -> None:
         """Re-plan, from the mirror, the linked pairs last planned with another configuration.

@@ -14,11 +14,9 @@ crash between "sent" and "recorded" never duplicates it.
 from __future__ import annotations
 
 import logging
-import sys
 from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
@@ -29,11 +27,12 @@ from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldType
 
 from . import codec
-from .choices import Outcome, Side, SyncDirection
+from .choices import Outcome, Side, SyncDirection, direction_from, target_of
 from .contact_groups import MissingGroups
 from .models import RecordLink
 from .pair_op import PairOp
 from .pipeline.deletions import DELETE, MARK
+from .process_tuning import responsive_io_threads
 from .sync_config import SyncConfig
 
 logger = logging.getLogger(__name__)
@@ -49,30 +48,7 @@ MAX_CHUNKS_IN_FLIGHT = 6
 # next one fills the slots.
 NETSUITE_BATCHES_IN_FLIGHT = 3
 
-# While the NetSuite writer threads run next to this thread's planning, the
-# interpreter hands the GIL over at most every this many seconds (Python's
-# default: 5 ms). Each writer takes the GIL back several times per request (after
-# connecting, sending, receiving); waiting up to 5 ms each time for a planning
-# thread to let go cost a quarter of NetSuite's throughput (measured: 1,000
-# PATCHes at 50 ms and concurrency 5 took 1.39x their minimum next to a busy
-# thread, 1.15x with 1 ms, 1.07x alone).
-GIL_SWITCH_INTERVAL_S = 0.001
-
 NOT_WRITTEN = (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES)
-TARGET_OF = {SyncDirection.TO_APP: Side.APP.value, SyncDirection.TO_NETSUITE: Side.NETSUITE.value}
-DIRECTION_FROM = {Side.NETSUITE.value: SyncDirection.TO_APP.value, Side.APP.value: SyncDirection.TO_NETSUITE.value}
-
-
-@contextmanager
-def responsive_io_threads(interval: float = GIL_SWITCH_INTERVAL_S):
-    """Shorten the interpreter's thread switch interval for the block (it is per process:
-    a sync runs alone in its worker process), and restore it after."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, interval))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 @dataclass(frozen=True)
@@ -159,7 +135,7 @@ class Writer:
 
     def __exit__(self, *exc_info) -> None:
         try:
-            self._threads.__exit__(*exc_info)
+            self._threads.__exit__(None, None, None)  # restores the switch interval; the exception goes on
         finally:
             self._pool.shutdown(wait=True)
 
@@ -212,7 +188,7 @@ class Writer:
     def _write_batches(self, ops: list[PairOp], direction: str) -> list[WriteBatch]:
         """One direction's creates and updates of a chunk, as batches ready to send
         (HTTP only: no database access in them, so NetSuite's can run on writer threads)."""
-        target_side = TARGET_OF[direction]
+        target_side = target_of(direction)
         target = self.targets[target_side]
         creates, updates = [], []
         for op in ops:
@@ -261,7 +237,7 @@ class Writer:
             return
         if self.missing_groups is None:
             self.missing_groups = MissingGroups(
-                self.targets[Side.APP].client,
+                self.targets[Side.APP.value].client,
                 create=self.connection.create_missing_groups,
                 dry_run=self.dry,
                 app_label=self.connection.app_account.get_provider_display(),
@@ -294,7 +270,7 @@ class Writer:
                 changes[group]["add"].append(app_id)
             for group in plan.groups_remove:
                 changes[group]["remove"].append(app_id)
-        client = self.targets[Side.APP].client
+        client = self.targets[Side.APP.value].client
         for group, members in changes.items():
             try:
                 client.modify_group_members(group, add=members["add"], remove=members["remove"])
@@ -310,8 +286,8 @@ class Writer:
             todo = [op for op in ops if op.deletion and op.row.side == side]
             if not todo:
                 continue
-            direction = DIRECTION_FROM[side]
-            target_side = TARGET_OF[direction]
+            direction = direction_from(side)
+            target_side = target_of(direction)
             target = self.targets[target_side]
             for action, method in ((DELETE, target.client.delete_many), (MARK, target.client.mark_deleted)):
                 requests = [
