@@ -19,8 +19,8 @@ error (text cut to fit, a phone number kept as given) is a warning on the
 :class:`ConversionResult`.
 
 Also here, for the merge and the matcher: :func:`normalize_email`,
-:func:`normalize_phone` and :func:`values_equal`; and, for several choices
-written as one text, :func:`join_names` and :func:`split_names`.
+:func:`normalize_phone` and :func:`values_equal`. Several choices written as
+one text: :mod:`mappings.name_lists`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from typing import Any
 import phonenumbers
 
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
+
+from .name_lists import join_names, split_names
 
 ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
@@ -495,45 +497,6 @@ def text_to_options(value: Any, source: FieldSpec, target: FieldSpec, opts: Conv
         if matched not in converted:
             converted.append(matched)
     return ConversionResult(converted or None)
-
-
-# --- Several names in one text ------------------------------------------------------------------------------------
-
-# "Hiking; Music": a semicolon reads well in a contact's field and is rarer in a
-# list value than a comma ("Acme, Inc."). A name that contains one (or a
-# backslash) is written with a backslash before it, so the text always reads
-# back into the same names.
-NAME_SEPARATOR = ";"
-_ESCAPE = "\\"
-
-
-def join_names(names: list[str]) -> str:
-    """Names as one text, ``"; "``-separated, escaping ``;`` and ``\\`` in a name with a backslash."""
-    escaped = (name.replace(_ESCAPE, _ESCAPE * 2).replace(NAME_SEPARATOR, _ESCAPE + NAME_SEPARATOR) for name in names)
-    return f"{NAME_SEPARATOR} ".join(escaped)
-
-
-def split_names(text: str) -> list[str]:
-    """The names of a text written by :func:`join_names` (or typed the same way): trimmed, blanks dropped.
-
-    ``\\;`` is a semicolon inside a name and ``\\\\`` a backslash; a backslash
-    before any other character is kept as typed.
-    """
-    names, current, chars = [], [], iter(text)
-    for char in chars:
-        if char == _ESCAPE:
-            following = next(chars, "")
-            if following in (NAME_SEPARATOR, _ESCAPE):
-                current.append(following)
-            else:
-                current.append(char + following)
-        elif char == NAME_SEPARATOR:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    names.append("".join(current))
-    return [name.strip() for name in names if name.strip()]
 
 
 # --- Converters: addresses ---------------------------------------------------------------------------------------

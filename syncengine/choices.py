@@ -4,6 +4,11 @@ from django.db import models
 
 
 class Side(models.TextChoices):
+    """One side of a connection: NetSuite, or the app it syncs with. The one meaning of "side" in the engine
+    (a mirror row's ``side``, a link's ``<side>_id``, a retry's scope per side); what a side holds is named
+    for what it is (``planner.SideRecord``: a pair's record of one side; ``mappings.catalog_cache.CatalogSide``:
+    a side's field catalog)."""
+
     NETSUITE = "netsuite", "NetSuite"
     APP = "app", "App"
 
@@ -13,6 +18,21 @@ class SyncDirection(models.TextChoices):
 
     TO_APP = "to_app", "NetSuite → app"
     TO_NETSUITE = "to_netsuite", "app → NetSuite"
+
+
+def other_side(side: str) -> str:
+    """The side across from ``side``."""
+    return Side.APP.value if side == Side.NETSUITE else Side.NETSUITE.value
+
+
+def direction_from(side: str) -> str:
+    """The direction a change read on ``side`` flows in (toward the other side)."""
+    return SyncDirection.TO_APP.value if side == Side.NETSUITE else SyncDirection.TO_NETSUITE.value
+
+
+def target_of(direction: str) -> str:
+    """The side a direction writes to."""
+    return Side.APP.value if direction == SyncDirection.TO_APP else Side.NETSUITE.value
 
 
 class Trigger(models.TextChoices):

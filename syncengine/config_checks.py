@@ -9,7 +9,7 @@ same checks judge it on every way:
   :func:`~rules.validation.validate_action`;
 - at import: :func:`connection_problems` (the same checks, over what the
   import is about to store) refuses the file with the reasons;
-- at run start: :func:`syncengine.config.load_config` leaves out an invalid
+- at run start: :func:`syncengine.config_loader.load_config` leaves out an invalid
   mapping (:func:`mapping_problems`) or rule (:func:`rules.loading.rule_specs`)
   and reports it as a run problem (the run ends *partially failed*).
 

@@ -36,8 +36,10 @@ from connections.providers.fields import FieldSpec
 from mappings.compatibility import IncompatibleFields, convert
 from mappings.converters import DEFAULT_OPTIONS, ConversionError, ConversionOptions, is_empty, values_equal
 
-NETSUITE = "netsuite"
-APP = "app"
+from .choices import Side
+
+# The sides a value is written to, or a conflict won by (the values of :class:`syncengine.choices.Side`).
+NETSUITE, APP = Side.NETSUITE.value, Side.APP.value
 
 # What fails one field (never the record or the run): a value that cannot be
 # converted, or a pair of fields the compatibility table refuses.

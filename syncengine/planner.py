@@ -1,9 +1,11 @@
 """Plan what to do with one pair of records (pure: no ORM, no HTTP).
 
-The fixed per-record pipeline of the classic two-way sync, as named steps:
-skip? (no email, duplicate, deleted) → up to date? (an echo of our own write)
-→ rules (per direction) → map + merge (three-way, per field) → actions →
-the writes to make. Executing them, binding and logging is the runner's job.
+The last step of the per-record pipeline (:mod:`syncengine.pipeline`): the pair reaches it paired, not
+excluded (no email, duplicate), not a deletion and not an echo of our own write; those steps decided that
+before. Here, per direction: the rules (sync or skip, and which actions), the mappings through the
+three-way merge (:mod:`syncengine.merge`, one field at a time, conflicts resolved by the connection's
+policy), then the rule actions, into a :class:`DirectionPlan`: the outcome and the writes to make.
+Sending them, binding the link and logging the outcomes belong to the runner's writer and recorder.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from typing import Any
 from rules.evaluator import evaluate
 
 from .choices import Outcome, SyncDirection
-from .config import SyncConfig
 from .merge import APP, NETSUITE, MergeResult, merge
+from .sync_config import SyncConfig
 
 
 @dataclass
-class Side:
-    """One side of a pair as the planner sees it: current values (None when the
-    record does not exist there), last synced snapshot (None when never
-    synced), and modification time."""
+class SideRecord:
+    """The record of one side of a pair as the planner sees it: its id, current values (None when the
+    record does not exist there), last synced snapshot (None when never synced), and modification time.
+    (The side itself is a :class:`syncengine.choices.Side`; which one is the argument it is passed as.)"""
 
     record_id: str | None
     values: dict[str, Any] | None
@@ -101,8 +103,8 @@ def _held_groups(group_actions, current: dict) -> set[str]:
 
 def plan_pair(
     config: SyncConfig,
-    netsuite: Side,
-    app: Side,
+    netsuite: SideRecord,
+    app: SideRecord,
     *,
     now: datetime,
     exists_before: bool,

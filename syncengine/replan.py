@@ -27,9 +27,9 @@ from dataclasses import asdict
 from connections.models import Connection
 
 from .choices import LinkState
-from .config import SyncConfig
 from .merge import Slot
 from .models import PlannedConfiguration, RecordLink
+from .sync_config import SyncConfig
 
 
 def config_fingerprint(config: SyncConfig) -> str:
@@ -93,6 +93,6 @@ def stale_links(connection: Connection, fingerprint: str):
 
 def stale_link_count(connection: Connection) -> int:
     """How many linked pairs the next run re-plans (the current configuration, from the database only)."""
-    from .config import load_config
+    from .config_loader import load_config
 
     return stale_links(connection, config_fingerprint(load_config(connection))).count()

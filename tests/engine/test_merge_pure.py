@@ -13,9 +13,9 @@ from connections.choices import ConflictPolicy
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 from rules.specs import RuleSpec
 from syncengine.choices import Outcome, SyncDirection
-from syncengine.config import SyncConfig
 from syncengine.merge import APP, NETSUITE, Slot, merge
-from syncengine.planner import Side, plan_pair
+from syncengine.planner import SideRecord, plan_pair
+from syncengine.sync_config import SyncConfig
 
 EARLY = datetime(2026, 1, 1, 9, tzinfo=UTC)
 LATE = datetime(2026, 1, 1, 10, tzinfo=UTC)
@@ -139,8 +139,10 @@ def _config(*slots: Slot) -> SyncConfig:
 def test_the_planner_marks_a_partly_written_record_and_names_the_field():
     pair = plan_pair(
         _config(FIRST, TIER),
-        Side("7", {"firstName": "Ann"}, {"firstName": "Ann"}, EARLY),
-        Side("people/1", {"givenName": "Annie", "userDefined.Tier": "Platinum"}, {"givenName": "Ann"}, LATE, True),
+        SideRecord("7", {"firstName": "Ann"}, {"firstName": "Ann"}, EARLY),
+        SideRecord(
+            "people/1", {"givenName": "Annie", "userDefined.Tier": "Platinum"}, {"givenName": "Ann"}, LATE, True
+        ),
         now=LATE,
         exists_before=True,
     )
@@ -154,8 +156,8 @@ def test_the_planner_marks_a_partly_written_record_and_names_the_field():
 def test_field_warnings_are_prefixed_in_the_outcome_message():
     pair = plan_pair(
         _config(FIRST, PHONE),
-        Side("7", {"firstName": "Ann", "phone": "call me maybe"}, {"firstName": "Ann"}, LATE, True),
-        Side("people/1", {"givenName": "Ann"}, {"givenName": "Ann"}, EARLY),
+        SideRecord("7", {"firstName": "Ann", "phone": "call me maybe"}, {"firstName": "Ann"}, LATE, True),
+        SideRecord("people/1", {"givenName": "Ann"}, {"givenName": "Ann"}, EARLY),
         now=LATE,
         exists_before=True,
     )

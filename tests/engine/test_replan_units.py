@@ -7,9 +7,9 @@ from connections.choices import ConflictPolicy
 from connections.providers.fields import FieldSpec, FieldType
 from rules.choices import ApplyOn
 from rules.specs import ActionSpec, RuleSpec
-from syncengine.config import SyncConfig
 from syncengine.merge import Slot, merge
 from syncengine.replan import config_fingerprint, new_slots
+from syncengine.sync_config import SyncConfig
 
 FIRST = FieldSpec("firstName", "First Name", FieldType.TEXT)
 GIVEN = FieldSpec("givenName", "First name", FieldType.TEXT)

@@ -20,22 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # payloads, as tests do; it is the only code that may import ``sandbox/``, see the import contracts).
 SCANNED = ("config", "connections", "mappings", "rules", "syncengine", "changelog", "ops", "configio", "templates")
 
-_MOVED = "issue 16 item 1: moved after the parallel work merges"
 # (file, the line's text stripped) -> why it may name an app concept for now. Matched by text, not line
 # number, so edits elsewhere in the file do not break it; a line that no longer exists must leave the list.
 ALLOWED: dict[tuple[str, str], str] = {
     # The registration line of each app: the settings list the packages to load.
     ("config/settings.py", '"connections.providers.google_contacts",'): "the app's registration line",
-    # syncengine/runner.py: the runner is being split (item 2). It will call registry.mark_deleted(client, ...)
-    # (= Provider.mark_deleted: NetSuite makes inactive, Google moves to the group) and
-    # registry.app_object_type(provider) instead of config.APP_OBJECT_TYPE.
-    ("syncengine/runner.py", '"""Our idempotency key: NetSuite externalId and Google clientData carry it."""'): _MOVED,
-    ("syncengine/runner.py", 'values={"isInactive": True},'): _MOVED,
-    ("syncengine/runner.py", 'fields=["isInactive"],'): _MOVED,
-    (
-        "syncengine/runner.py",
-        "group = self._deleted_group or self.app_client.create_contact_group(DELETED_GROUP_NAME).id",
-    ): _MOVED,
 }
 
 

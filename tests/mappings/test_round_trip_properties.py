@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions, convert
-from mappings.converters import ADDRESS_KEYS, ConversionOptions, join_names, split_names, values_equal
+from mappings.converters import ADDRESS_KEYS, ConversionOptions, values_equal
+from mappings.name_lists import join_names, split_names
 
 T = FieldType
 CHOICE_TYPES = (T.SELECT, T.MULTI_SELECT, T.GROUPS, T.REFERENCE)

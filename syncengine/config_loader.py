@@ -1,44 +1,16 @@
-"""A connection's sync configuration, loaded once per run: the active field
-mappings resolved against both catalogs (slots), the rules per direction, and
-the policies."""
+"""Loading a connection's sync configuration (:class:`~syncengine.sync_config.SyncConfig`) for a run: the
+active field mappings resolved against both field catalogs (slots), the rules per direction, and the
+policies; and fetching the catalogs a new connection never fetched."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from connections.choices import ConflictPolicy, DeletionPolicy
 from connections.models import Connection
 from connections.providers.fields import FieldSpec
 from connections.providers.registry import app_object_type
-from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
-from rules.specs import RuleSpec
+from mappings.converters import ConversionOptions
 
 from .merge import Slot
-
-# The object type of the app's records, for the runner until it asks the registry
-# (``connections.providers.registry.app_object_type``); issue 16 item 1.
-APP_OBJECT_TYPE = "contacts"
-
-
-@dataclass
-class SyncConfig:
-    """Everything the planner needs about a connection (plain data)."""
-
-    slots: list[Slot]
-    netsuite_catalog: dict[str, FieldSpec]
-    app_catalog: dict[str, FieldSpec]
-    rules_to_app: list[RuleSpec] = field(default_factory=list)
-    rules_to_netsuite: list[RuleSpec] = field(default_factory=list)
-    conflict_policy: str = ConflictPolicy.MOST_RECENT
-    netsuite_deletions: str = DeletionPolicy.IGNORE
-    app_deletions: str = DeletionPolicy.IGNORE
-    deletion_safety_percent: int = 10
-    problems: list[str] = field(default_factory=list)  # mappings skipped, and why
-    # Whether each catalog was fetched from its provider (else it is the static standard one).
-    netsuite_catalog_fetched: bool = False
-    app_catalog_fetched: bool = False
-    # How values are converted for this connection (its phone region), as plain data for the pure merge.
-    conversion: ConversionOptions = DEFAULT_OPTIONS
+from .sync_config import SyncConfig
 
 
 def ensure_catalogs(connection: Connection) -> list[str]:

@@ -1,0 +1,193 @@
+"""The outcome recorder of a run: turns each written chunk into saved links, logged outcomes and cleared
+mirror rows, in one transaction per chunk.
+
+A link's snapshot takes what was written and what was read, except the fields that failed (they keep the
+old snapshot, still a change to make); a record is cleared from the pending mirror only when its pair
+succeeded, so a record that failed is retried by the next run (and, within this run, not again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.redaction import redact
+from mappings.converters import is_empty
+
+from . import codec
+from .bulk import update_rows
+from .choices import FAILING_OUTCOMES, LinkState, Outcome, Side, SyncDirection, direction_from, other_side
+from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from .names import display_name
+from .pair_op import PairOp
+from .pipeline.deletions import deleted_state, done_outcome
+from .pipeline.echo import mapped
+from .planner import DirectionPlan
+from .sync_config import SyncConfig
+
+NS, APP = Side.NETSUITE.value, Side.APP.value
+LINK_FIELDS = [
+    "netsuite_id",
+    "app_id",
+    "match_key",
+    "netsuite_snapshot",
+    "app_snapshot",
+    "netsuite_hash",
+    "app_hash",
+    "state",
+    "config_fingerprint",
+    "updated_at",
+]
+
+
+class Recorder:
+    """Records the chunks of one run (``record``); counts each outcome in ``counters[direction][outcome]``."""
+
+    def __init__(self, *, run: SyncRun, config: SyncConfig, fingerprint: str, dry: bool, counters: dict[str, Any]):
+        self.run = run
+        self.config = config
+        self.fingerprint = fingerprint
+        self.dry = dry
+        self.counters = counters
+
+    def record(self, ops: list[PairOp]) -> None:
+        """Save the chunk's links, log its outcomes, clear the pending rows of the pairs that succeeded."""
+        outcomes: list[RecordOutcome] = []
+        cleared: list[int] = []
+        links_to_save: list[RecordLink] = []
+        for op in ops:
+            link = op.link
+            for direction, outcome, message, diff in op.outcomes:
+                outcomes.append(self._outcome(op, direction, outcome, message, diff))
+            if op.deletion:
+                direction = direction_from(op.row.side)
+                result = op.results.get(direction)
+                if self.dry:
+                    outcomes.append(self._outcome(op, direction, done_outcome(op.deletion), "", {}))
+                elif result and result.ok:
+                    outcomes.append(self._outcome(op, direction, done_outcome(op.deletion), "", {}))
+                    link.state = deleted_state(op.row.side)
+                else:
+                    op.done = False
+                    outcomes.append(
+                        self._outcome(op, direction, Outcome.FAILED, str(result.error) if result else "not sent", {})
+                    )
+            elif op.row.deleted and op.link_changed() and not self.dry:
+                links_to_save.append(link)
+            failed = False
+            consumed = {NS: True, APP: True}
+            written = {NS: {}, APP: {}}
+            # A field that failed keeps its snapshot, and the record stays pending: retried next run.
+            kept = {NS: [], APP: []}
+            retry = any(plan.outcome == Outcome.FIELD_FAILED for plan in op.plan.plans)
+            for plan in op.plan.plans:
+                target = APP if plan.direction == SyncDirection.TO_APP else NS
+                source = other_side(target)
+                kept[source].extend(plan.failed_fields)
+                result = op.results.get(plan.direction)
+                for action in plan.action_overwrites:
+                    self.counters["action_overwrites"][action] += 1
+                if plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
+                    consumed[source] = False
+                    outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, {}, plan))
+                    continue
+                if plan.outcome == Outcome.UNCHANGED and plan.direction in op.replanned:
+                    continue  # re-planned for a configuration change that changes nothing here: no news
+                if self.dry or result is None:
+                    outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
+                    continue
+                if not result.ok:
+                    failed = True
+                    consumed[source] = False
+                    outcomes.append(
+                        self._outcome(op, plan.direction, Outcome.FAILED, str(result.error), plan.diff(), plan)
+                    )
+                    continue
+                if plan.create and result.record_id:
+                    setattr(link, f"{target}_id", result.record_id)
+                written[target] = plan.writes
+                outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
+            if self.dry or link is None or link.pk is None:
+                if not failed and not retry and op.done and not self.dry:
+                    cleared.append(op.row.id)
+                continue
+            if op.plan.plans:
+                self._update_snapshots(op, consumed, written, kept)
+            if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
+                link.state = LinkState.LINKED
+            if op.plan.plans and not failed and not op.keep_stale:
+                link.config_fingerprint = self.fingerprint  # planned (and written) with this configuration
+            if op.plan.plans or op.link_changed():
+                links_to_save.append(link)
+            # A pair that failed leaves both its records pending: retried by the next run (and, as the
+            # pair was decided once, not again in this one).
+            if not failed and op.done:
+                if not retry:
+                    cleared.append(op.row.id)
+                if op.other_handled:
+                    cleared.append(op.other.id)
+        if self.dry:
+            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            self._count(outcomes)
+            return
+        with transaction.atomic():
+            if links_to_save:
+                update_rows(links_to_save, LINK_FIELDS)
+            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            for start in range(0, len(cleared), 500):
+                MirrorRecord.objects.filter(id__in=cleared[start : start + 500]).update(pending=False)
+        self._count(outcomes)
+
+    def _count(self, outcomes: list[RecordOutcome]) -> None:
+        for outcome in outcomes:
+            self.counters[outcome.direction][outcome.outcome] += 1
+
+    def field_ids(self, side: str) -> tuple[str, ...]:
+        """The ids of the mapped fields of ``side`` (the fields snapshots and hashes hold)."""
+        return tuple(s.netsuite.id if side == NS else s.app.id for s in self.config.slots)
+
+    def _update_snapshots(
+        self, op: PairOp, consumed: dict[str, bool], written: dict[str, dict], kept: dict[str, list[str]]
+    ) -> None:
+        link = op.link
+        link.updated_at = timezone.now()
+        for side in (NS, APP):
+            old = codec.decode_values(getattr(link, f"{side}_snapshot") or {})
+            current = op.ns_values if side == NS else op.app_values
+            base = mapped(current or {}, self.field_ids(side)) if consumed[side] else dict(old)
+            for field_id in kept[side]:  # not written: still a change to make next run
+                base[field_id] = old.get(field_id)
+            base.update(written[side])
+            base = {k: v for k, v in base.items() if not is_empty(v)}
+            setattr(link, f"{side}_snapshot", codec.encode_values(base))
+            setattr(link, f"{side}_hash", codec.values_hash(base))
+
+    @staticmethod
+    def _row_values(op: PairOp) -> dict:
+        """The values of the record that brought the pair up: decoded once when the pair was planned."""
+        planned = op.ns_values if op.row.side == NS else op.app_values
+        return planned if planned is not None else codec.decode_values(op.row.values or {})
+
+    def _outcome(
+        self, op: PairOp, direction: str, outcome: str, message: str, diff: dict, plan: DirectionPlan | None = None
+    ) -> RecordOutcome:
+        link = op.link if op.link is not None and op.link.pk else None
+        ns_id = (op.link.netsuite_id if op.link else None) or (op.row.record_id if op.row.side == NS else "")
+        app_id = (op.link.app_id if op.link else None) or (op.row.record_id if op.row.side == APP else "")
+        if self.dry and outcome not in FAILING_OUTCOMES:
+            message = f"Dry run: would be {Outcome(outcome).label.lower()}. {message}".strip()
+        return RecordOutcome(
+            run=self.run,
+            link=link,
+            direction=direction,
+            netsuite_id=ns_id or "",
+            app_id=app_id or "",
+            email=op.row.email_key or (op.link.match_key if op.link else ""),
+            name=display_name(self._row_values(op))[:200],
+            outcome=outcome,
+            diff=codec.encode_values({k: [codec.encode(v[0]), codec.encode(v[1])] for k, v in diff.items()}),
+            message=redact(message)[:4000],
+            rules=plan.rules if plan else [],
+        )

@@ -1,0 +1,39 @@
+"""A connection's sync configuration as one run applies it (pure: plain data, no ORM, no HTTP).
+
+"Configuration" in the engine means this: the connection's active field mappings resolved against both
+field catalogs (slots), its rules per direction and its policies, loaded once per run by
+:func:`syncengine.config_loader.load_config`. (The connection's settings live on the ``Connection`` model;
+``configio`` exports and imports the whole setup as a file; ``config/`` is the Django project's settings.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from connections.choices import ConflictPolicy, DeletionPolicy
+from connections.providers.fields import FieldSpec
+from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
+from rules.specs import RuleSpec
+
+from .merge import Slot
+
+
+@dataclass
+class SyncConfig:
+    """Everything the planner needs about a connection for one run (plain data)."""
+
+    slots: list[Slot]
+    netsuite_catalog: dict[str, FieldSpec]
+    app_catalog: dict[str, FieldSpec]
+    rules_to_app: list[RuleSpec] = field(default_factory=list)
+    rules_to_netsuite: list[RuleSpec] = field(default_factory=list)
+    conflict_policy: str = ConflictPolicy.MOST_RECENT
+    netsuite_deletions: str = DeletionPolicy.IGNORE
+    app_deletions: str = DeletionPolicy.IGNORE
+    deletion_safety_percent: int = 10
+    problems: list[str] = field(default_factory=list)  # mappings skipped, and why
+    # Whether each catalog was fetched from its provider (else it is the static standard one).
+    netsuite_catalog_fetched: bool = False
+    app_catalog_fetched: bool = False
+    # How values are converted for this connection (its phone region), as plain data for the pure merge.
+    conversion: ConversionOptions = DEFAULT_OPTIONS
