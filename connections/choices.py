@@ -30,5 +30,5 @@ class DeletionPolicy(models.TextChoices):
     """What happens on the other side when a linked record is deleted on one side."""
 
     IGNORE = "ignore", "Ignore (keep the other side as it is)"
-    MARK = "mark", "Mark (NetSuite: make inactive; Google: move to a “Deleted in NetSuite” group)"
+    MARK = "mark", "Mark on the other side (NetSuite: make inactive; the app: its own mark, e.g. a group)"
     DELETE = "delete", "Delete on the other side too"

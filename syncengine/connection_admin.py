@@ -359,7 +359,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
                     "status": active.status,
                     "stage": active.progress.get("stage", ""),
                     "stages": active.progress.get("stages", {}),
-                    "text": describe(active.progress)
+                    "text": describe(active.progress, connection.app_account.provider_info.label)
                     or ("Waiting for a worker…" if active.status == "queued" else "Starting…"),
                 },
                 "last_run": last

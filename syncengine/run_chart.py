@@ -22,11 +22,12 @@ WIDTH, HEIGHT = 1000, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 64, 60, 52
 BAR_COLOURS = {"to_app": "#1565c0", "to_netsuite": "#2e7d32", "failed": "#c62828"}
 DURATION_COLOUR = "#6a1b9a"
-SERIES_LABELS = {
-    "to_app": "changed in Google Contacts",
-    "to_netsuite": "changed in NetSuite",
-    "failed": "failed",
-}
+APP = "the app"  # the other app's name when a chart mixes connections of several apps
+
+
+def series_labels(app_label: str = APP) -> dict[str, str]:
+    """The legend's words per series; ``app_label`` names the app NetSuite syncs with ("Google Contacts")."""
+    return {"to_app": f"changed in {app_label}", "to_netsuite": "changed in NetSuite", "failed": "failed"}
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,15 @@ class RunFigures:
     pk: int
     url: str
     when: str  # e.g. "2026-12-04 15:10"
-    to_app: int  # records created or updated in Google Contacts
+    to_app: int  # records created or updated in the app NetSuite syncs with
     to_netsuite: int  # records created or updated in NetSuite
     failed: int  # records failed or partly written, both directions
     seconds: float | None  # the run's duration, None if it never started
     label: str = ""  # extra words for the tooltip (the connection on the all-runs list)
+    app_label: str = APP  # the app of the run's connection ("Google Contacts")
 
 
-def run_figures(run, url: str, label: str = "") -> RunFigures:
+def run_figures(run, url: str, label: str = "", app_label: str = APP) -> RunFigures:
     """The figures of a :class:`~syncengine.models.SyncRun` (its counters; no query)."""
     counters = run.counters or {}
 
@@ -60,6 +62,7 @@ def run_figures(run, url: str, label: str = "") -> RunFigures:
         failed=count(SyncDirection.TO_APP, FAILING_OUTCOMES) + count(SyncDirection.TO_NETSUITE, FAILING_OUTCOMES),
         seconds=duration.total_seconds() if duration is not None else None,
         label=label,
+        app_label=app_label,
     )
 
 
@@ -84,7 +87,7 @@ def tooltip(run: RunFigures) -> str:
     parts = [f"Run {run.pk}", run.label, run.when]
     head = " · ".join(p for p in parts if p)
     return (
-        f"{head}: {run.to_app:,} changed in Google Contacts, {run.to_netsuite:,} changed in NetSuite, "
+        f"{head}: {run.to_app:,} changed in {run.app_label}, {run.to_netsuite:,} changed in NetSuite, "
         f"{run.failed:,} failed; took {duration}"
     )
 
@@ -109,7 +112,8 @@ def chart_svg(runs: Sequence[RunFigures], title: str) -> str:
 
     # Legend, on its own line under the title.
     x = LEFT
-    for key, label in SERIES_LABELS.items():
+    apps = {run.app_label for run in runs}
+    for key, label in series_labels(apps.pop() if len(apps) == 1 else APP).items():
         out.append(f'<rect x="{x}" y="31" width="12" height="12" fill="{BAR_COLOURS[key]}"/>')
         out.append(f'<text x="{x + 16}" y="42" fill="currentColor">{label}</text>')
         x += 36 + 8 * len(label)

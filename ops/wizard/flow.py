@@ -29,7 +29,7 @@ STEPS: tuple[Step, ...] = (
     Step("netsuite", "NetSuite account"),
     Step("subsidiary", "Subsidiary"),
     Step("contact-type", "Contact type"),
-    Step("app", "Google account"),
+    Step("app", "App account"),
     Step("review", "Review"),
     Step("preview", "Dry run"),
     Step("start", "Start"),
@@ -122,7 +122,7 @@ def resolve(state: WizardState) -> Choices:
         state.contact_type = None
     choices.app_account = verified_app_accounts().filter(pk=state.app_account_id).first()
     if choices.app_account is None:
-        choices.problems.append(_unusable_account(state.app_account_id, "Google account"))
+        choices.problems.append(_unusable_account(state.app_account_id, "app account"))
         state.app_account_id = None
     if state.connection_id is not None:
         choices.connection = Connection.objects.filter(pk=state.connection_id).first()

@@ -194,6 +194,7 @@ def app_step(page: WizardPage):
         form=form,
         has_accounts=accounts.exists(),
         sign_ins=sign_in_buttons,
+        app_brand=" or ".join(sign_in["brand"] for sign_in in sign_in_buttons) or "app",
         just_connected=just_connected,
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )

@@ -15,13 +15,18 @@ register = template.Library()
 CHART_RUNS = 30
 
 
-def _svg(runs, title: str, *, with_connection: bool) -> str:
+def _app_label(connection) -> str:
+    return connection.app_account.provider_info.label
+
+
+def _svg(runs, title: str, *, with_connection: bool, app_label: str | None = None) -> str:
     runs = list(reversed(runs))  # oldest left
     figures = [
         run_figures(
             run,
             reverse("admin:syncengine_syncrun_change", args=[run.pk]),
             label=str(run.connection) if with_connection else "",
+            app_label=app_label or _app_label(run.connection),
         )
         for run in runs
     ]
@@ -36,7 +41,7 @@ def connection_run_chart(connection):
     runs = last_real_runs(connection.pk).only(
         "pk", "queued_at", "started_at", "finished_at", "counters", "connection_id"
     )[:CHART_RUNS]
-    return _svg(runs, "Records changed, failures and duration", with_connection=False)
+    return _svg(runs, "Records changed, failures and duration", with_connection=False, app_label=_app_label(connection))
 
 
 @register.simple_tag
@@ -44,7 +49,7 @@ def changelist_run_chart(cl):
     """The last 30 real runs among those the runs list shows (its filters and search apply)."""
     runs = (
         cl.queryset.filter(dry_run=False, status__in=REAL_FINISHED)
-        .select_related("connection")
+        .select_related("connection__app_account")
         .order_by("-queued_at", "-pk")[:CHART_RUNS]
     )
     return _svg(runs, "Records changed, failures and duration", with_connection=True)

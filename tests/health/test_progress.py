@@ -54,12 +54,17 @@ def test_progress_is_written_when_a_stage_starts_and_then_at_most_once_a_second(
 
 def test_progress_in_words_current_stage_last_unknown_totals_left_out():
     assert stage_text("reading netsuite", 3000, None) == "Reading NetSuite: 3,000 so far"
-    assert stage_text("syncing app changes", 1200, 2500) == "Syncing changes from Google Contacts: 1,200 of 2,500"
+    assert stage_text("syncing app changes", 1200, 2500, "Google Contacts") == (
+        "Syncing changes from Google Contacts: 1,200 of 2,500"
+    )
+    # The app is named by the caller (the connection's app), never assumed.
+    assert stage_text("syncing app changes", 1, 2) == "Syncing changes from the app: 1 of 2"
+    assert stage_text("reading app", 5, None, "HubSpot") == "Reading HubSpot: 5 so far"
     progress = {
         "stage": "reading app",
         "stages": {"reading netsuite": {"done": 3000, "total": None}, "reading app": {"done": 7, "total": None}},
     }
-    assert describe(progress) == "Reading NetSuite: 3,000 so far · Reading Google Contacts: 7 so far"
+    assert describe(progress, "Google Contacts") == "Reading NetSuite: 3,000 so far · Reading Google Contacts: 7 so far"
     assert describe({}) == ""
 
 

@@ -16,9 +16,19 @@ SVG = "{http://www.w3.org/2000/svg}"
 PLOT_H = HEIGHT - TOP - BOTTOM
 
 
-def figures(pk: int, to_app=0, to_netsuite=0, failed=0, seconds: float | None = 1.0, label="") -> RunFigures:
+def figures(
+    pk: int, to_app=0, to_netsuite=0, failed=0, seconds: float | None = 1.0, label="", app_label="Google Contacts"
+) -> RunFigures:
     return RunFigures(
-        pk, f"/admin/syncengine/syncrun/{pk}/change/", "2026-12-04 15:00", to_app, to_netsuite, failed, seconds, label
+        pk,
+        f"/admin/syncengine/syncrun/{pk}/change/",
+        "2026-12-04 15:00",
+        to_app,
+        to_netsuite,
+        failed,
+        seconds,
+        label,
+        app_label,
     )
 
 
@@ -92,6 +102,17 @@ def test_title_axis_labels_and_tooltips_are_there_and_escaped():
         "Run 7 · <b>ACME</b> & Co · 2026-12-04 15:00: 3 changed in Google Contacts, 1 changed in NetSuite, "
         "2 failed; took 2.5 s"
     )
+
+
+def test_the_legend_names_the_connections_app_or_the_app_when_runs_of_several_apps_mix():
+    def legend(runs) -> list[str]:
+        return [
+            t.text for t in parse(chart_svg(runs, "Runs")).iter(f"{SVG}text") if (t.text or "").startswith("changed")
+        ]
+
+    assert legend([figures(1), figures(2)]) == ["changed in Google Contacts", "changed in NetSuite"]
+    assert legend([figures(1), figures(2, app_label="HubSpot")]) == ["changed in the app", "changed in NetSuite"]
+    assert "3 changed in HubSpot" in tooltip(figures(3, to_app=3, app_label="HubSpot"))
 
 
 def test_no_runs_draws_a_chart_that_says_so():
