@@ -23,6 +23,11 @@ budget (1 s on the demo, 2 s at scale) makes the command exit non-zero.
 
 The seeding functions are also used by the query-count tests
 (``tests/ops/test_admin_query_counts.py``) with small data sets.
+
+One module per step: :mod:`.scratch` (the database), :mod:`.demo_data` and
+:mod:`.scale_data` (seeding), :mod:`.pages` and :mod:`.measuring` (what is
+timed, and how), :mod:`.report` (budgets and the table), :mod:`.run` (all of
+it in order). Everything the command and the tests use is imported here.
 """
 
 from .demo_data import seed_demo_synced

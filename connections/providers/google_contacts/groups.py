@@ -4,7 +4,7 @@ by moving them to a group (a mixin of :class:`.client.GoogleContactsClient`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import WriteRequest, WriteResult
 from ..errors import Conflict, ProviderError, ValidationError
@@ -13,13 +13,24 @@ from .api_errors import malformed
 from .batching import member_changes
 from .translation import MY_CONTACTS_GROUP
 
+if TYPE_CHECKING:
+    from .transport import GoogleApiTransport
+
 # The group a contact is moved to when its NetSuite record was deleted and the policy is "mark".
 DELETED_GROUP_NAME = "Deleted in NetSuite"
 ASSIGNABLE_SYSTEM_GROUPS = (MY_CONTACTS_GROUP, "contactGroups/starred")
 
 
 class ContactGroups:
-    """The client's group handling."""
+    """The client's contact groups, and "mark deleted" by group.
+
+    Group names are read once per client (:meth:`_group_name_map`) and again by each change read.
+    Uses the client's ``transport`` and ``_check``.
+    """
+
+    transport: GoogleApiTransport
+    _group_names: dict[str, str] | None
+    _deleted_group: str | None
 
     def contact_groups(self) -> list[FieldOption]:
         """The groups a contact can be put in: My Contacts, Starred and the user's own labels."""
@@ -90,7 +101,7 @@ class ContactGroups:
             return [WriteResult(key=r.key, error=exc) for r in requests]
         return [WriteResult(key=r.key, record_id=r.record_id) for r in requests]
 
-    # --- internals: groups ------------------------------------------------------------
+    # --- internals ------------------------------------------------------------
     def _list_groups(self) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = []
         page_token = None

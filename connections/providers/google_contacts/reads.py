@@ -4,7 +4,7 @@ that find contacts by idempotency key or email (a mixin of :class:`.client.Googl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import ChangePage, Record
 from ..errors import NotFound, ProviderError
@@ -15,11 +15,20 @@ from .catalog import build_catalog
 from .person_fields import READ_MASK, READ_SOURCES
 from .translation import IDEMPOTENCY_KEY, client_data, contact_items, memberships_of, person_to_record
 
+if TYPE_CHECKING:
+    from .transport import GoogleApiTransport
+
 CONNECTIONS_PATH = "v1/people/me/connections"
 
 
 class ContactReads:
-    """The client's reads."""
+    """The client's reads: the field catalog, changes, contacts by resource name, key or email.
+
+    Uses the client's ``transport``, ``_check`` and the group names of :class:`.groups.ContactGroups`.
+    """
+
+    transport: GoogleApiTransport
+    _user_defined_keys: set[str]
 
     def field_catalog(self, object_type: str) -> list[FieldSpec]:
         """Standard fields, memberships (options: the contact groups), and a custom
@@ -36,7 +45,6 @@ class ContactReads:
                 self._learn_user_defined(person)
         return build_catalog(groups, self._user_defined_keys)
 
-    # --- reading ----------------------------------------------------------------------
     def read_changes(
         self, object_type: str, cursor: str | None, *, group: str | None = None, page_size: int = 1000
     ) -> Iterator[ChangePage]:
@@ -139,7 +147,7 @@ class ContactReads:
                 found.setdefault(email, []).append(person_to_record(person, group_names))
         return found
 
-    # --- internals: reads -------------------------------------------------------------
+    # --- internals -------------------------------------------------------------
     def _learn_user_defined(self, person: dict[str, Any]) -> None:
         for item in contact_items(person, "userDefined"):
             key = str(item.get("key") or "").strip()

@@ -4,14 +4,17 @@ again and retried once (a mixin of :class:`.client.GoogleContactsClient`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import WriteRequest, WriteResult
 from ..errors import Conflict, NotFound, ProviderError, ValidationError
 from .api_errors import malformed
 from .person_fields import READ_MASK, READ_SOURCES, person_field_for
 from .translation import MY_CONTACTS_GROUP, apply_values, with_groups, writable_snapshot
-from .write_batches import _RECORD_LEVEL_ERRORS, _isolate
+from .write_batches import RECORD_LEVEL_ERRORS, isolate
+
+if TYPE_CHECKING:
+    from .transport import GoogleApiTransport
 
 
 @dataclass
@@ -28,9 +31,13 @@ class _Update:
 
 
 class ContactUpdates:
-    """The client's updates."""
+    """The client's updates, called chunk by chunk from :meth:`.writes.ContactWrites.update_many`.
 
-    # --- internals: updates -----------------------------------------------------------
+    Uses the client's ``transport``, its batch reads and ``_write_result``.
+    """
+
+    transport: GoogleApiTransport
+
     def _update_chunk(self, chunk: list[WriteRequest], group: str | None) -> list[WriteResult]:
         results: dict[int, WriteResult] = {}
         plans: list[_Update] = []
@@ -99,9 +106,9 @@ class ContactUpdates:
         except Conflict as exc:
             # A stale etag somewhere in the batch (400 FAILED_PRECONDITION); Google does not
             # document which one. First time: re-read them all. After that: isolate the culprits.
-            outcome = fail(plans, exc) if retry_stale else _isolate(plans, exc, send, fail)
-        except _RECORD_LEVEL_ERRORS as exc:
-            outcome = _isolate(plans, exc, send, fail)
+            outcome = fail(plans, exc) if retry_stale else isolate(plans, exc, send, fail)
+        except RECORD_LEVEL_ERRORS as exc:
+            outcome = isolate(plans, exc, send, fail)
         stale = [p for p in plans if isinstance(outcome[p.index].error, Conflict)]
         results.update(outcome)
         if stale and retry_stale:

@@ -22,12 +22,12 @@ from .batching import chunks
 T = TypeVar("T")
 
 # Errors that say the account, not the record, is in trouble: later batches would fail the same way.
-_ACCOUNT_LEVEL_ERRORS = (AuthenticationError, PermissionDenied, RateLimited, Unavailable)
+ACCOUNT_LEVEL_ERRORS = (AuthenticationError, PermissionDenied, RateLimited, Unavailable)
 # Errors one bad contact can cause for a whole batch: split the batch to isolate it.
-_RECORD_LEVEL_ERRORS = (ValidationError, NotFound)
+RECORD_LEVEL_ERRORS = (ValidationError, NotFound)
 
 
-def _run_chunks(
+def run_chunks(
     requests: list[WriteRequest], size: int, write: Callable[[list[WriteRequest]], list[WriteResult]]
 ) -> list[WriteResult]:
     """Write ``requests`` chunk by chunk; one result per request, in order.
@@ -46,12 +46,12 @@ def _run_chunks(
             results.extend(write(chunk))
         except ProviderError as exc:
             results.extend(WriteResult(r.key, record_id=r.record_id, error=exc) for r in chunk)
-            if isinstance(exc, _ACCOUNT_LEVEL_ERRORS):
+            if isinstance(exc, ACCOUNT_LEVEL_ERRORS):
                 stop = exc
     return results
 
 
-def _isolate(
+def isolate(
     items: list[T],
     error: ProviderError,
     send: Callable[[list[T]], dict[int, WriteResult]],
@@ -72,11 +72,11 @@ def _isolate(
     for part in halves:
         try:
             outcomes.append(send(part))
-        except (Conflict, *_RECORD_LEVEL_ERRORS) as exc:
+        except (Conflict, *RECORD_LEVEL_ERRORS) as exc:
             outcomes.append(exc)
     if all(isinstance(o, ProviderError) for o in outcomes):
         return {**fail(halves[0], outcomes[0]), **fail(halves[1], outcomes[1])}
     results: dict[int, WriteResult] = {}
     for part, outcome in zip(halves, outcomes, strict=True):
-        results.update(_isolate(part, outcome, send, fail) if isinstance(outcome, ProviderError) else outcome)
+        results.update(isolate(part, outcome, send, fail) if isinstance(outcome, ProviderError) else outcome)
     return results

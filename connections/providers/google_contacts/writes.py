@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import WriteRequest, WriteResult
 from ..errors import NotFound, ValidationError
@@ -11,11 +11,21 @@ from .api_errors import WriteOutcomeUnknown, error_from_status, malformed
 from .batching import BATCH_CREATE_LIMIT, BATCH_DELETE_LIMIT, BATCH_UPDATE_LIMIT
 from .person_fields import READ_MASK, READ_SOURCES
 from .translation import IDEMPOTENCY_KEY, client_data, new_person, person_to_record
-from .write_batches import _RECORD_LEVEL_ERRORS, _isolate, _run_chunks
+from .write_batches import RECORD_LEVEL_ERRORS, isolate, run_chunks
+
+if TYPE_CHECKING:
+    from .transport import GoogleApiTransport
 
 
 class ContactWrites:
-    """The client's creates and deletes, and the entry points of every write."""
+    """The entry points of every write (chunked by :func:`.write_batches.run_chunks`), creates and deletes.
+
+    A create whose outcome is unknown is recovered by idempotency key (:meth:`.reads.ContactReads.find_by_keys`).
+    Uses the client's ``transport``, ``_check``, its reads and group names; the updates themselves are
+    :class:`.updates.ContactUpdates`.
+    """
+
+    transport: GoogleApiTransport
 
     # --- writing ----------------------------------------------------------------------
     def create_many(
@@ -24,7 +34,7 @@ class ContactWrites:
         """Create contacts, 200 per call, each tagged with its request key in
         clientData; with ``group``, each new contact joins that group."""
         self._check(object_type)
-        return _run_chunks(requests, BATCH_CREATE_LIMIT, lambda chunk: self._create_chunk(chunk, group))
+        return run_chunks(requests, BATCH_CREATE_LIMIT, lambda chunk: self._create_chunk(chunk, group))
 
     def update_many(
         self, object_type: str, requests: list[WriteRequest], *, group: str | None = None
@@ -37,14 +47,14 @@ class ContactWrites:
         contact be read again and only our fields be re-applied, once.
         """
         self._check(object_type)
-        return _run_chunks(requests, BATCH_UPDATE_LIMIT, lambda chunk: self._update_chunk(chunk, group))
+        return run_chunks(requests, BATCH_UPDATE_LIMIT, lambda chunk: self._update_chunk(chunk, group))
 
     def delete_many(
         self, object_type: str, requests: list[WriteRequest], *, group: str | None = None
     ) -> list[WriteResult]:
         """Delete contacts, 500 per call. A contact that is already gone counts as deleted."""
         self._check(object_type)
-        return _run_chunks(requests, BATCH_DELETE_LIMIT, self._delete_chunk)
+        return run_chunks(requests, BATCH_DELETE_LIMIT, self._delete_chunk)
 
     # --- internals: creates -----------------------------------------------------------
     def _create_chunk(self, chunk: list[WriteRequest], group: str | None) -> list[WriteResult]:
@@ -67,8 +77,8 @@ class ContactWrites:
             return {}
         try:
             return self._send_creates(items)
-        except _RECORD_LEVEL_ERRORS as exc:
-            return _isolate(
+        except RECORD_LEVEL_ERRORS as exc:
+            return isolate(
                 items,
                 exc,
                 self._send_creates,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..base import ChangePage, Record
-from ..capabilities import SUITEQL_AGGREGATES
+from ..capabilities import SUITEQL_AGGREGATES, Capabilities
 from ..errors import MalformedResponse, ValidationError
 from . import suiteql as ql
 from .contact_types import ContactType, contact_type
@@ -30,9 +30,15 @@ _DELETED_TYPE_SPELLINGS = {
 
 
 class NetSuiteReads:
-    """The client's reads."""
+    """The client's reads: changes since a cursor, records by internal id or email.
 
-    # --- reads ----------------------------------------------------------------
+    Uses the client's SuiteQL paging (``suiteql``, ``_keyset_pages``) and its record query
+    (``_record_query``, built from the field catalog, see :meth:`.client.NetSuiteClient.use_catalog`).
+    """
+
+    account_id: str
+    capabilities: Capabilities
+
     def read_changes(
         self, object_type: str, cursor: str | None, *, subsidiary_id: str, page_size: int = 1000, **_: Any
     ) -> Iterator[ChangePage]:

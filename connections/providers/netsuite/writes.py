@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.redaction import redact
 
@@ -17,6 +17,9 @@ from . import suiteql as ql
 from .contact_types import contact_type
 from .standard_fields import READ_ONLY_FIELDS
 from .values import rest_value
+
+if TYPE_CHECKING:
+    from .transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +31,15 @@ _WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # refuse unknow
 
 
 class NetSuiteWrites:
-    """The client's writes."""
+    """The client's writes: creates (upserts by externalId), updates, deletes and "mark deleted".
 
-    # --- writes ---------------------------------------------------------------
+    Uses the client's ``transport`` and, to read the written records back, :meth:`.reads.NetSuiteReads._records_where`.
+    """
+
+    account_id: str
+    concurrency_limit: int
+    transport: Transport
+
     def create_many(
         self, object_type: str, requests: list[WriteRequest], *, subsidiary_id: str, **_: Any
     ) -> list[WriteResult]:
