@@ -1,4 +1,4 @@
-"""Time every admin page on the demo and at scale (issue 15, "Speed"); see devtools/admin_timings.py."""
+"""Time every admin page on the demo and at scale (issue 15, "Speed"); see devtools/admin_timings/."""
 
 from __future__ import annotations
 

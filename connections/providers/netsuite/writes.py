@@ -1,0 +1,210 @@
+"""Writing NetSuite records through the record API: one request per record, run concurrently up to the
+account's limit, then the records read back with SuiteQL (a mixin of :class:`.client.NetSuiteClient`)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from config.redaction import redact
+
+from ..base import WriteRequest, WriteResult
+from ..errors import NotFound, ProviderError, ValidationError
+from . import suiteql as ql
+from .contact_types import contact_type
+from .standard_fields import READ_ONLY_FIELDS
+from .values import rest_value
+
+if TYPE_CHECKING:
+    from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+# An externalId we own: letters, digits, "_" and "-" (a "|" would even be read
+# as a multiselect delimiter; reference, 2.1).
+_EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+_TRAILING_ID = re.compile(r"/(\d+)/?$")
+_WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # refuse unknown field names, never drop them
+
+
+class NetSuiteWrites:
+    """The client's writes: creates (upserts by externalId), updates, deletes and "mark deleted".
+
+    Uses the client's ``transport`` and, to read the written records back, :meth:`.reads.NetSuiteReads._records_where`.
+    """
+
+    account_id: str
+    concurrency_limit: int
+    transport: Transport
+
+    def create_many(
+        self, object_type: str, requests: list[WriteRequest], *, subsidiary_id: str, **_: Any
+    ) -> list[WriteResult]:
+        """Create (or find again) one record per request, idempotently: ``PUT /record/v1/<type>/eid:<key>``.
+
+        The key is an externalId we own, so a retried or repeated create
+        updates the record it created before instead of duplicating it. The
+        body is the request's values (read-only fields left out) plus the
+        subsidiary and, for customers, isPerson. NetSuite's answer to a PUT
+        carries no body (and a Location header is UNCERTAIN), so the new
+        internal ids, and the records as NetSuite stored them, are read back
+        with one SuiteQL query per 500 keys.
+        """
+        kind = contact_type(object_type)
+        fixed: dict[str, Any] = {"subsidiary": {"id": str(subsidiary_id)}}
+        if kind.is_person is not None:
+            fixed["isPerson"] = kind.is_person
+
+        def upsert(request: WriteRequest) -> WriteResult:
+            if not _EXTERNAL_ID.match(request.key or ""):
+                raise ValidationError(
+                    f"{request.key!r} is not a usable NetSuite externalId (letters, digits, _ and - only)",
+                    path="externalId",
+                )
+            body = _body(request.values, request.values.keys(), keep_nulls=False) | fixed
+            response = self.transport.request(
+                "PUT",
+                f"/record/v1/{kind.record_type}/eid:{request.key}",
+                json_body=body,
+                headers=_WRITE_HEADERS,
+                expect_json=False,
+            )
+            match = _TRAILING_ID.search(response.headers.get("Location", "") or "")
+            return WriteResult(key=request.key, record_id=match.group(1) if match else None)
+
+        results = self._concurrently(requests, upsert)
+        written = [r for r in results if r.ok]
+        if not written:
+            return results
+        try:
+            stored = self._records_where(kind, "externalid", [r.key for r in written], scoped=False)
+        except ProviderError as exc:
+            stored, read_error = [], exc
+        else:
+            read_error = None
+        by_key = {record.meta.get("externalId"): record for record in stored}
+        for result in written:
+            result.record = by_key.get(result.key)
+            if result.record is not None:
+                result.record_id = result.record.id
+            elif result.record_id is None:
+                # Written, but its id is unknown: report it failed; retrying the
+                # create is safe (it is an upsert on the same externalId).
+                result.error = read_error or NotFound(
+                    f"NetSuite accepted {kind.record_type} eid:{result.key} but SuiteQL cannot find it"
+                )
+        return results
+
+    def mark_deleted(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        """Make the records inactive (``isInactive``): NetSuite's way of retiring a record without deleting it."""
+        inactive = [
+            WriteRequest(key=r.key, record_id=r.record_id, values={"isInactive": True}, fields=["isInactive"])
+            for r in requests
+        ]
+        return self.update_many(object_type, inactive, **scope)
+
+    def update_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """PATCH each record with only ``request.fields`` (all of ``values`` when None); a None value clears the field.
+
+        Read-only fields are left out. ``WriteResult.record`` is the record
+        read back after the writes (one SuiteQL query per 500 records), since
+        NetSuite may accept a PATCH and still drop a field the role cannot write.
+        """
+        kind = contact_type(object_type)
+
+        def patch(request: WriteRequest) -> WriteResult:
+            record_id = _record_id(request)
+            names = request.fields if request.fields is not None else list(request.values)
+            body = _body(request.values, names, keep_nulls=True)
+            if body:
+                self.transport.request(
+                    "PATCH",
+                    f"/record/v1/{kind.record_type}/{record_id}",
+                    json_body=body,
+                    headers=_WRITE_HEADERS,
+                    expect_json=False,
+                )
+            return WriteResult(key=request.key, record_id=record_id)
+
+        results = self._concurrently(requests, patch)
+        written = [r for r in results if r.ok]
+        if written:
+            try:
+                stored = self._records_where(kind, "id", [r.record_id for r in written], numeric=True, scoped=False)
+            except ProviderError as exc:  # the writes landed; only the read-back is missing
+                log.warning(
+                    "NetSuite %s: reading back %d updated records failed: %s", self.account_id, len(written), exc
+                )
+                stored = []
+            by_id = {record.id: record for record in stored}
+            for result in written:
+                result.record = by_id.get(result.record_id)
+        return results
+
+    def delete_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """DELETE each ``request.record_id``; a record that is already gone counts as deleted."""
+        kind = contact_type(object_type)
+
+        def delete(request: WriteRequest) -> WriteResult:
+            record_id = _record_id(request)
+            try:
+                self.transport.request("DELETE", f"/record/v1/{kind.record_type}/{record_id}", expect_json=False)
+            except NotFound:
+                pass  # deleted before, possibly by our own earlier attempt whose answer was lost
+            return WriteResult(key=request.key, record_id=record_id)
+
+        return self._concurrently(requests, delete)
+
+    def _concurrently(
+        self, requests: list[WriteRequest], write: Callable[[WriteRequest], WriteResult]
+    ) -> list[WriteResult]:
+        """Run ``write`` for each request on ``concurrency_limit`` threads; one result per request, in order.
+
+        A failure becomes that request's ``WriteResult.error``; it never
+        aborts the others.
+        """
+
+        def guarded(request: WriteRequest) -> WriteResult:
+            try:
+                return write(request)
+            except ProviderError as exc:
+                return WriteResult(key=request.key, record_id=request.record_id, error=exc)
+            except (TypeError, ValueError) as exc:  # a value we cannot express in NetSuite's JSON
+                return WriteResult(
+                    key=request.key, record_id=request.record_id, error=ValidationError(redact(str(exc)))
+                )
+            except Exception as exc:  # noqa: BLE001 - one record's bug must not lose the other results
+                log.exception("NetSuite %s: unexpected error writing %s", self.account_id, request.key)
+                error = ProviderError(redact(f"unexpected {type(exc).__name__}: {exc}"))
+                return WriteResult(key=request.key, record_id=request.record_id, error=error)
+
+        if not requests:
+            return []
+        workers = min(self.concurrency_limit, len(requests))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="netsuite-write") as pool:
+            return list(pool.map(guarded, requests))
+
+
+def _body(values: Mapping[str, Any], names: Iterable[str], *, keep_nulls: bool) -> dict[str, Any]:
+    """The REST JSON body for ``names`` out of ``values``; read-only fields are never sent."""
+    body = {}
+    for name in names:
+        if name in READ_ONLY_FIELDS:
+            continue
+        value = values.get(name)
+        if value is None and not keep_nulls:
+            continue
+        body[name] = rest_value(value)
+    return body
+
+
+def _record_id(request: WriteRequest) -> str:
+    if not request.record_id:
+        raise ValidationError(f"no NetSuite internal id to write record {request.key!r}")
+    try:
+        return ql.integer(request.record_id)
+    except ValueError:
+        raise ValidationError(f"{request.record_id!r} is not a NetSuite internal id") from None
