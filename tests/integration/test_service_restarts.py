@@ -319,7 +319,10 @@ def test_a_redis_restart_mid_run_loses_nothing_and_leaves_no_slot_held(postgres,
 
 # Run in a child on the private database: take the lease, use the connection, wait for the restart, release.
 HOLD_THEN_RELEASE = """
-import sys
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
 from syncengine import lease
 from syncengine.models import SyncRun
 holder = lease.new_holder()
@@ -338,7 +341,7 @@ def test_a_lease_is_released_on_a_new_connection_after_a_postgresql_restart(post
     env = child_env(DATABASE_URL=postgres.url, LOG_LEVEL="WARNING")
     scenario = Scenario(postgres, sandboxes, env, tmp_path, "Restart lease")
     child = subprocess.Popen(
-        [sys.executable, "manage.py", "shell", "-c", HOLD_THEN_RELEASE.format(connection_id=scenario.connection_id)],
+        [sys.executable, "-c", HOLD_THEN_RELEASE.format(connection_id=scenario.connection_id)],
         cwd=ROOT,
         env=env,
         stdin=subprocess.PIPE,
