@@ -10,18 +10,24 @@ exists is taken over at once, so a killed worker does not block the next run.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import time
 import uuid
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import ConnectionState
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_TTL = timedelta(minutes=5)
+# How long a release keeps trying while the database comes back (a restart takes a second or two).
+RELEASE_RETRY_SECONDS = 15.0
 
 
 class LeaseHeld(Exception):
@@ -99,6 +105,27 @@ def renew(connection_id: int, holder: str, ttl: timedelta = DEFAULT_TTL) -> None
 
 
 def release(connection_id: int, holder: str) -> None:
-    ConnectionState.objects.filter(connection_id=connection_id, lease_holder=holder).update(
-        lease_holder="", lease_expires_at=None
-    )
+    """Give the lease back (only if ``holder`` still holds it).
+
+    A run often ends here *because* the database went away (restarted, failed over): the connection
+    Django holds is then dead for good (it never reconnects by itself outside a request). So a dead
+    connection is dropped and the release tried again on a new one until the database answers (at
+    most :data:`RELEASE_RETRY_SECONDS`), rather than leaving the lease held until it lapses. It also
+    leaves the caller a working connection for saving the run's end.
+    """
+    deadline = time.monotonic() + RELEASE_RETRY_SECONDS
+    while True:
+        try:
+            ConnectionState.objects.filter(connection_id=connection_id, lease_holder=holder).update(
+                lease_holder="", lease_expires_at=None
+            )
+            return
+        except (OperationalError, InterfaceError) as exc:
+            db = connections[ConnectionState.objects.db]
+            if db.in_atomic_block or time.monotonic() >= deadline:
+                # Inside a transaction the caller owns the connection; past the deadline, give up:
+                # the lease lapses at its expiry and the reaper ends the run.
+                raise
+            logger.warning("releasing the lease of connection %s: %s; reconnecting", connection_id, exc)
+            db.close()
+            time.sleep(0.5)
