@@ -33,6 +33,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db import connections as db_connections
 from django.db.models import F
 from django.utils import timezone
 
@@ -53,6 +55,7 @@ from .choices import (
 )
 from .chunk_pairing import ChunkPairer
 from .config_loader import ensure_catalogs, load_config
+from .lost_service import LOST_SERVICE_ERRORS, lost_service_message
 from .models import ConnectionState, MirrorRecord, RecordLink, SyncRun
 from .notifications import notify_run_finished
 from .pair_op import PairOp, identity
@@ -346,6 +349,11 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
             account.mark_status(status, str(exc))
     except ProviderError as exc:
         run.status, run.error = RunStatus.FAILED, f"The run stopped: {exc}"
+    except LOST_SERVICE_ERRORS as exc:  # the database or Redis went away: say so, keep the traceback in the log
+        logger.warning("sync run %s stopped: a shared service failed", run.pk, exc_info=True)
+        run.status, run.error = RunStatus.FAILED, redact(lost_service_message(exc))
+        if not db_connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            db_connections[DEFAULT_DB_ALIAS].close()  # a dead connection: the run's end is saved on a new one
     except Exception as exc:  # a bug: keep the traceback for the ops team, redacted
         logger.exception("sync run %s crashed", run.pk)
         run.status = RunStatus.FAILED

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import socket
 from datetime import timedelta
 
@@ -31,41 +30,7 @@ def execute_run(run_id: int) -> str:
     """Run a queued :class:`SyncRun` (enqueued by "Run now" or the scheduler)."""
     from .runner import run_sync
 
-    run = run_sync(run_id)
-    explain_lost_service(run)
-    return run.status
-
-
-# How the runner records an exception it did not expect: ``Unexpected error: <repr>`` then the traceback.
-# These are the ones a restart of the database (Django's errors) or of Redis (redis-py's) raises.
-_LOST_SERVICE = re.compile(r"\AUnexpected error: (OperationalError|InterfaceError|ConnectionError|TimeoutError)\((.*)")
-_SERVICE_NAMES = {"OperationalError": "database", "InterfaceError": "database"}
-
-
-def explain_lost_service(run: SyncRun) -> None:
-    """Replace a failed run's traceback by a plain message when the run stopped because the database or
-    Redis went away mid-run (a restart, a failover): nothing is lost, the next run picks up from there.
-
-    The runner records such a stop as an unexpected error with its traceback (already logged for the ops
-    team); the run page should say what happened instead. A bridge until the runner catches these
-    errors itself (``django.db.DatabaseError`` and ``redis.RedisError`` around the run).
-    """
-    if run.status != RunStatus.FAILED or not run.error:
-        return
-    found = _LOST_SERVICE.match(run.error)
-    if found is None:
-        return
-    service = _SERVICE_NAMES.get(found.group(1), "Redis")
-    detail = found.group(2).split("\\n")[0].strip("'\")")[:200]
-    message = (
-        f"The run stopped: the connection to the {service} was lost ({detail}). "
-        "Nothing is lost: the records not yet written stay pending, and the next run picks up from there."
-    )
-    try:
-        SyncRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(error=message)
-        run.error = message
-    except Exception:  # noqa: BLE001 - the service may still be down: the run keeps the runner's message
-        logger.warning("could not replace the error of run %s", run.pk, exc_info=True)
+    return run_sync(run_id).status
 
 
 def scheduled_run(connection_id: int) -> str | None:
