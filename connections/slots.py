@@ -47,6 +47,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.utils import load_backend
 
+from config.processes import holder_process_is_gone
+
 from .models import ConcurrencySlot, ConnectedAccount
 from .providers.errors import Unavailable
 from .providers.slots import LocalSlots, SlotGate
@@ -107,24 +109,7 @@ def _holder_prefix() -> str:
 def holder_is_gone(holder: str) -> bool:
     """True when ``holder`` (``host:pid:token``) names a process on this host that no longer runs: its
     slots need not wait for their leases to lapse (as the connection lease, ``syncengine/lease.py``)."""
-    try:
-        host, pid, _ = holder.rsplit(":", 2)
-        pid_number = int(pid)
-    except ValueError:
-        return False
-    if host != socket.gethostname()[:60] or pid_number == os.getpid():
-        return False
-    try:
-        os.kill(pid_number, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:  # a zombie (killed, not yet reaped by its parent) still answers kill(0)
-        with open(f"/proc/{pid_number}/stat") as stat:
-            return stat.read().split(")")[-1].split()[0] == "Z"
-    except OSError:
-        return False
+    return holder_process_is_gone(holder, host_length=60)
 
 
 class AccountSlots:

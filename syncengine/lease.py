@@ -21,6 +21,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Q
 from django.utils import timezone
 
+from config.processes import holder_process_is_gone
+
 from .models import ConnectionState
 
 logger = logging.getLogger(__name__)
@@ -50,25 +52,7 @@ def new_holder() -> str:
 
 def _holder_is_dead(holder: str) -> bool:
     """True when ``holder`` names a process on this host that no longer runs."""
-    try:
-        host, pid, _ = holder.rsplit(":", 2)
-        pid_number = int(pid)
-    except ValueError:
-        return False
-    if host != socket.gethostname() or pid_number == os.getpid():
-        return False
-    try:
-        os.kill(pid_number, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    # A zombie (killed, not yet reaped by its parent) still answers kill(0).
-    try:
-        with open(f"/proc/{pid_number}/stat") as stat:
-            return stat.read().split(")")[-1].split()[0] == "Z"
-    except OSError:
-        return False
+    return holder_process_is_gone(holder)
 
 
 def ensure_state(connection_id: int) -> ConnectionState:
