@@ -10,6 +10,7 @@ not failing. A fixed number of queries whatever the number of records.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -287,6 +288,17 @@ def alerts_reach_nobody(connection: Connection) -> bool:
     return not connection.owners.filter(is_active=True).exclude(email="").exists()
 
 
+def group_by_cause(counted: Iterable[tuple[str, str, int]]) -> list[tuple[tuple[str, str], int, str]]:
+    """Failure counts ``(scope, message, n)`` grouped by cause (pure): ``[((scope, reason), n, example
+    message)]``, most records first. Messages that differ only in ids, emails and numbers are one cause
+    (:func:`failure_reason`); ``scope`` keeps causes apart (a direction), or is the same for all."""
+    groups: dict[tuple[str, str], list] = {}
+    for scope, message, n in counted:
+        group = groups.setdefault((scope, failure_reason(message)), [0, message])
+        group[0] += n
+    return sorted(((key, n, example) for key, (n, example) in groups.items()), key=lambda item: (-item[1], item[0]))
+
+
 def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS) -> Health:
     """Count the connection's records by state. Five queries, whatever the number of records."""
     pk = connection.pk
@@ -303,12 +315,7 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
         run__connection_id=pk, run__dry_run=False, outcome=Outcome.CONFLICT_RESOLVED, created_at__gte=since
     ).count()
 
-    groups: dict[str, list] = {}
-    for message, n in messages:
-        reason = failure_reason(message)
-        group = groups.setdefault(reason, [0, message])
-        group[0] += n
-    ordered = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))
+    ordered = group_by_cause(("", message, n) for message, n in messages)
     failure_groups = [
         FailureGroup(
             reason=reason or "(no message)",
@@ -316,7 +323,7 @@ def connection_health(connection: Connection, *, top_reasons: int = TOP_REASONS)
             example=example,
             url=outcome_list_url(pk, **FAILING, reason=reason, **LATEST),
         )
-        for reason, (n, example) in ordered[:top_reasons]
+        for (_, reason), n, example in ordered[:top_reasons]
     ]
     links_url = (
         reverse("admin:syncengine_recordlink_changelist")

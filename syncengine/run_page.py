@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from .choices import FAILING_OUTCOMES, Outcome, SyncDirection
-from .health import FailureGroup, failure_reason
+from .health import FailureGroup, group_by_cause
 from .models import RecordOutcome, SyncRun
 
 TOP_CAUSES = 20
@@ -112,11 +112,7 @@ def run_report(run: SyncRun, app_label: str, *, top_causes: int = TOP_CAUSES) ->
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    groups: dict[tuple[str, str], list] = {}
-    for direction, message, n in failing:
-        group = groups.setdefault((direction, failure_reason(message)), [0, message])
-        group[0] += n
-    ordered = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))
+    ordered = group_by_cause(failing)
     failure_groups = [
         RunFailureGroup(
             direction_label(direction, app_label),
@@ -129,7 +125,7 @@ def run_report(run: SyncRun, app_label: str, *, top_causes: int = TOP_CAUSES) ->
                 ),
             ),
         )
-        for (direction, reason), (n, example) in ordered[:top_causes]
+        for (direction, reason), n, example in ordered[:top_causes]
     ]
     return RunReport(
         run=run,

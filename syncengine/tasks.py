@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 from datetime import timedelta
@@ -12,8 +11,6 @@ from django.utils import timezone
 
 from .choices import RunStatus, Trigger
 from .models import ConnectionState, SyncRun, WorkerHeartbeat
-
-logger = logging.getLogger(__name__)
 
 
 def heartbeat() -> str:

@@ -152,7 +152,6 @@ class ProviderInfo:
     account_id_help: str
     is_netsuite: bool = False
     credential_fields: tuple[CredentialField, ...] = field(default_factory=tuple)
-    client_path: str = ""  # "package.module:Class", imported lazily
     build_client: Callable[[ClientContext], Provider] | None = None
     oauth: OAuthConnect | None = None
     object_types: tuple[str, ...] = ("contacts",)
@@ -182,10 +181,6 @@ class ProviderInfo:
     def default_object_type(self) -> str:
         """The object type its records are read and written as (the first one it syncs)."""
         return self.object_types[0]
-
-    def client_class(self) -> Callable:
-        module, _, name = self.client_path.partition(":")
-        return getattr(import_module(module), name)
 
     def make_client(self, context: ClientContext) -> Provider:
         """A client of this app for one account (see :class:`ClientContext`)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db import connection
 
@@ -23,6 +25,13 @@ def test_database_url() -> str:
     raise RuntimeError(f"no URL form for {connection.vendor}")
 
 
+def redis_test_url(db: int) -> str:
+    """The test Redis (``REDIS_URL_FOR_TESTS``, else the local one) with database number ``db``: each test
+    module that uses Redis takes a number of its own and cleans it up."""
+    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
+    return urlunsplit(base._replace(path=f"/{db}"))
+
+
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update({"DEBUG": "1", "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"})
@@ -37,16 +46,38 @@ def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.
 
 
 def start_qcluster(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """``manage.py qcluster`` in a process group of its own, so that :func:`stop` stops its workers too."""
     log = open(log_path, "w")  # noqa: SIM115 - closed by the caller through the process
     return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop ``process``, and with it every process of its group when it leads one (a qcluster's workers,
+    even one in the middle of a run, which SIGTERM alone would wait for): SIGTERM, then SIGKILL."""
     try:
-        process.wait(timeout=20)
+        leads_group = os.getpgid(process.pid) == process.pid
+    except ProcessLookupError:
+        leads_group = False
+
+    def send(sig: int) -> None:
+        try:
+            os.killpg(process.pid, sig) if leads_group else process.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+        if not leads_group:
+            return
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+        pass
+    send(signal.SIGKILL)  # the group's workers that outlived their cluster, or a cluster that would not stop
+    process.wait(timeout=10)

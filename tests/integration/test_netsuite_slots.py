@@ -18,11 +18,8 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -39,7 +36,7 @@ from sandbox.netsuite import default_config as netsuite_config
 from syncengine.choices import RunStatus, Trigger
 from syncengine.models import SyncRun
 
-from .processes import ROOT, child_env, manage
+from .processes import child_env, manage, redis_test_url, start_qcluster, stop
 
 LIMIT = 5
 CONTACTS = 1000  # per connection, all new in NetSuite: one NetSuite create each
@@ -58,8 +55,7 @@ pytestmark = [
 
 
 def redis_url() -> str:
-    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
-    return urlunsplit(base._replace(path=f"/{REDIS_DB}"))
+    return redis_test_url(REDIS_DB)
 
 
 @pytest.fixture
@@ -135,35 +131,6 @@ def connect(netsuite, ns_server, google, google_server, contact_type: str, name:
     )
 
 
-def start_cluster(env: dict[str, str], log_path) -> subprocess.Popen:
-    """``manage.py qcluster`` in a process group of its own, so that stopping it stops its workers too."""
-    log = open(log_path, "w")  # noqa: SIM115 - the process keeps it
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_cluster(process: subprocess.Popen) -> None:
-    """Stop a cluster and every worker of it, even one in the middle of a run (which SIGTERM waits for)."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    except ProcessLookupError:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=10)
-
-
 def in_flight_peak(log: list[dict], after: float) -> int:
     """The most requests the sandbox had in flight at once among those that started after ``after``."""
     events = sorted(
@@ -231,7 +198,7 @@ def test_two_workers_on_one_netsuite_account_never_exceed_its_limit_and_a_killed
                 env=env,
             )
             assert sent.returncode == 0, sent.stderr
-        clusters = [start_cluster(env, tmp_path / f"qcluster-{n}.log") for n, env in enumerate(envs)]
+        clusters = [start_qcluster(env, tmp_path / f"qcluster-{n}.log") for n, env in enumerate(envs)]
 
         def logs() -> str:
             return "\n".join(f"--- {p}\n{p.read_text()[-3000:]}" for p in sorted(tmp_path.glob("qcluster-*.log")))
@@ -280,7 +247,7 @@ def test_two_workers_on_one_netsuite_account_never_exceed_its_limit_and_a_killed
         wait_for(lambda: SyncRun.objects.get(pk=runs[1].pk).status != RunStatus.RUNNING, 180, "B's end")
     finally:
         for process in clusters:
-            stop_cluster(process)
+            stop(process)
         DatabaseLeases.close_connection()  # or PostgreSQL could not drop the test database
     finished = SyncRun.objects.get(pk=runs[1].pk)
     assert finished.status == RunStatus.SUCCEEDED, (finished.status, finished.error[:500])

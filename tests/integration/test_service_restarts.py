@@ -20,9 +20,7 @@ there runs in child processes (``manage.py``), as a deployed worker would.
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -40,7 +38,7 @@ from ..engine.bulk_data import end_state, twins
 from ..engine.harness import Sandboxes
 from ..reliability.seed_data import seed_records
 from .private_services import PrivatePostgres, PrivateRedis
-from .processes import ROOT, child_env, manage
+from .processes import ROOT, child_env, manage, start_qcluster, stop
 
 NETSUITE_RECORDS, GOOGLE_RECORDS, SHARED = 300, 300, 100
 UNIQUE_EMAILS = NETSUITE_RECORDS + GOOGLE_RECORDS - SHARED
@@ -117,34 +115,6 @@ print("RUN", run.pk)
 
 def last_line_value(output: str, tag: str) -> int:
     return int(next(line for line in reversed(output.splitlines()) if line.startswith(tag)).split()[1])
-
-
-def start_cluster(env: dict[str, str], log_path) -> subprocess.Popen:
-    log = open(log_path, "w")  # noqa: SIM115 - the process keeps it
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: stopping it stops its workers too
-    )
-
-
-def stop_cluster(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-        return
-    except subprocess.TimeoutExpired:
-        pass
-    except ProcessLookupError:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=10)
 
 
 def redis_now_ms(client) -> int:
@@ -228,7 +198,7 @@ class Scenario:
 def restart_mid_run(scenario: Scenario, restart, tmp_path, redis_slots_held=None) -> dict:
     """Run, restart a service in the middle of the writes, run again until a run succeeds; the figures."""
     pair = scenario.pair
-    scenario.cluster = start_cluster(scenario.env, tmp_path / "qcluster.log")
+    scenario.cluster = start_qcluster(scenario.env, tmp_path / "qcluster.log")
     statuses: list[tuple[str, str]] = []
     try:
         first = scenario.enqueue()
@@ -255,7 +225,7 @@ def restart_mid_run(scenario: Scenario, restart, tmp_path, redis_slots_held=None
         if redis_slots_held is not None:
             scenario.wait_for(lambda: redis_slots_held() == 0, SLOT_LEASE_SECONDS + 2, "the Redis slots' release")
     finally:
-        stop_cluster(scenario.cluster)
+        stop(scenario.cluster)
     state = end_state(pair)
     lost = {side: UNIQUE_EMAILS - len(by_email) for side, by_email in state.items()}
     duplicated = {side: len(emails) for side, emails in twins(state).items()}

@@ -23,7 +23,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -42,7 +41,7 @@ from syncengine.choices import RunStatus
 from syncengine.models import ConnectionState, SyncRun
 from syncengine.schedules import connection_schedule_name
 
-from ..integration.processes import ROOT, child_env, start_qcluster, stop
+from ..integration.processes import ROOT, child_env, redis_test_url, start_qcluster, stop
 from .sandbox_farm import seed_counts
 
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "20"))
@@ -69,8 +68,7 @@ pytestmark = [
 
 
 def redis_url() -> str:
-    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
-    return urlunsplit(base._replace(path=f"/{REDIS_DB}"))
+    return redis_test_url(REDIS_DB)
 
 
 @pytest.fixture

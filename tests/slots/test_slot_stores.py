@@ -4,7 +4,6 @@ stand for two worker processes: each has its own front gate, they share only the
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,12 +11,13 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
 from connections.slots import AccountSlots, DatabaseLeases, RedisLeases
+
+from ..integration.processes import redis_test_url
 
 REDIS_DB = 9  # a database of its own on the test Redis
 
@@ -26,8 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def redis_url() -> str:
-    base = urlsplit(os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0"))
-    return urlunsplit(base._replace(path=f"/{REDIS_DB}"))
+    return redis_test_url(REDIS_DB)
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -111,7 +111,6 @@ INFO = register(
         label="Google Contacts",
         account_id_label="Google account",
         account_id_help="The Google account's email address, filled in when the account is connected.",
-        client_path="connections.providers.google_contacts:GoogleContactsClient",
         build_client=build_client,
         oauth=OAuthConnect(
             slug="google",

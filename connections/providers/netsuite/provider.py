@@ -95,7 +95,6 @@ INFO = register(
             CredentialField("token_id", "Token ID", "From the access token (Setup > Users/Roles > Access Tokens)."),
             CredentialField("token_secret", "Token Secret", "From the access token."),
         ),
-        client_path="connections.providers.netsuite:NetSuiteClient",
         build_client=build_client,
         object_types=tuple(CONTACT_TYPES),
         standard_catalog=standard_catalog,
