@@ -1,11 +1,13 @@
 """Concurrency, retries and faults against the sandbox's governance over real HTTP."""
 
 import time
+from contextlib import contextmanager
 
 import pytest
 
 from connections.providers.base import WriteRequest
 from connections.providers.errors import MalformedResponse, Unavailable
+from connections.providers.netsuite import transport as transport_module
 from sandbox.common.server import SandboxServer
 
 from .conftest import max_overlap, sandbox_requests, set_faults
@@ -112,3 +114,54 @@ def test_retry_after_is_honoured_when_the_server_sends_it(make_client):
     assert facts["subsidiary_count"] == 1
     assert len(calls) == 2
     assert calls[1] - calls[0] >= 0.4
+
+
+class _RecordingGate:
+    """A slot gate (the SlotGate protocol) that notes when its slot is taken and given back."""
+
+    limit = 5
+
+    def __init__(self, events: list):
+        self.events = events
+
+    @contextmanager
+    def hold(self):
+        self.events.append("slot taken")
+        try:
+            yield
+        finally:
+            self.events.append("slot given back")
+
+
+def _record_signing(client, events: list) -> None:
+    sign = client.transport.auth
+
+    def auth():
+        signer = sign()
+
+        def signed(request):
+            events.append("signed")
+            return signer(request)
+
+        return signed
+
+    client.transport.auth = auth
+
+
+def test_a_request_is_signed_before_its_slot_is_taken(make_client, sandbox):
+    """Signing (HMAC, nonce) costs CPU: a slot is held only while the request is on the wire."""
+    events: list[str] = []
+    client = make_client(slots=_RecordingGate(events))
+    _record_signing(client, events)
+    client.transport.request("GET", "/record/v1/customer", params={"limit": 1})
+    assert events == ["signed", "slot taken", "slot given back"]
+
+
+def test_a_request_that_waited_long_for_its_slot_is_signed_again(make_client, sandbox, monkeypatch):
+    """NetSuite refuses a stale timestamp: a request signed before a long wait is signed anew."""
+    monkeypatch.setattr(transport_module, "RESIGN_AFTER", -1.0)  # every wait counts as long
+    events: list[str] = []
+    client = make_client(slots=_RecordingGate(events))
+    _record_signing(client, events)
+    client.transport.request("GET", "/record/v1/customer", params={"limit": 1})
+    assert events == ["signed", "slot taken", "signed", "slot given back"]

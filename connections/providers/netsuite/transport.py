@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 CREDENTIAL_KEYS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 REST_ROOT = "/services/rest"
+RESIGN_AFTER = 60.0  # seconds a signed request may wait for its slot before it is signed again
 
 
 @dataclass
@@ -106,6 +108,7 @@ class Transport:
         )
         self.slots = slots if slots is not None else LocalSlots(concurrency_limit)
         self.session = requests.Session()
+        self._settings: dict | None = None
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(10, concurrency_limit), max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
@@ -156,18 +159,20 @@ class Transport:
         return self.retry_policy.call(attempt, what=operation)
 
     def _attempt(self, method, path, params, json_body, headers, expect_json, operation):
-        """One signed request; returns (error, None) or (None, response)."""
+        """One signed request; returns (error, None) or (None, response).
+
+        The request is built and signed before its slot is taken, so a slot is held only while the
+        request is on the wire (HMAC signing, a nonce and JSON encoding cost CPU, and on a busy
+        process the GIL, that would otherwise idle one of the account's N slots). A request that
+        waited long for its slot is signed again, so its timestamp stays fresh for NetSuite.
+        """
+        prepared = self._prepare(method, path, params, json_body, headers)
+        signed_at = time.monotonic()
         with self.slots.hold():
+            if time.monotonic() - signed_at > RESIGN_AFTER:
+                prepared = self._prepare(method, path, params, json_body, headers)
             try:
-                raw = self.session.request(
-                    method,
-                    self.url(path),
-                    params=params,
-                    json=json_body,
-                    headers=dict(headers or {}),
-                    auth=self.auth(),
-                    timeout=self.timeout,
-                )
+                raw = self.session.send(prepared, timeout=self.timeout, **self._send_settings(prepared.url))
             except requests.Timeout:
                 return Unavailable(f"NetSuite did not answer within {self.timeout:g}s ({operation})"), None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
@@ -190,6 +195,20 @@ class Transport:
             message = f"NetSuite answered {operation} with a body that is not valid JSON (HTTP {raw.status_code})"
             return MalformedResponse(message, status=raw.status_code), None
         return None, ApiResponse(raw.status_code, raw.headers, data)
+
+    def _prepare(self, method, path, params, json_body, headers) -> requests.PreparedRequest:
+        """The request as it goes on the wire: the session's headers merged in, signed with a new nonce."""
+        request = requests.Request(
+            method, self.url(path), params=params, json=json_body, headers=dict(headers or {}), auth=self.auth()
+        )
+        return self.session.prepare_request(request)
+
+    def _send_settings(self, url: str) -> dict:
+        """What ``Session.request`` would add to ``send`` (proxies and certificates from the environment),
+        worked out once per transport: the environment does not change under a run."""
+        if self._settings is None:
+            self._settings = self.session.merge_environment_settings(url, {}, None, None, None)
+        return self._settings
 
     @property
     def max_retries(self) -> int:
