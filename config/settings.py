@@ -206,6 +206,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # fails. `timeout` < `retry`, or a long task would run twice at once.
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_TASK_TIMEOUT = env.int("Q_TASK_TIMEOUT", default=3600)
+# A queued run whose task no worker started this many minutes after it was sent, while the task queue is
+# empty, had its task lost with the queue (a Redis restart): the reaper sends it again (syncengine/services.py).
+SYNC_RESEND_LOST_AFTER_MINUTES = env.int("SYNC_RESEND_LOST_AFTER_MINUTES", default=5)
 Q_CLUSTER = {
     "name": env.str("Q_CLUSTER_NAME", default="contactsync"),
     "workers": env.int("Q_WORKERS", default=2),

@@ -157,6 +157,7 @@ class SyncRun(models.Model):
     full = models.BooleanField("full resync", default=False)
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When its task was last sent to the workers.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     counters = models.JSONField(default=dict, blank=True)

@@ -66,7 +66,7 @@ from .progress import progress_recorder
 from .reading import Reader, slices
 from .recorder import Recorder
 from .replan import config_fingerprint, planned_slots, remember, stale_links
-from .services import start_waiting_runs
+from .services import move_queued_run, start_waiting_runs
 from .sync_config import SyncConfig
 from .writer import Target, Writer
 
@@ -324,16 +324,18 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     run = SyncRun.objects.select_related(
         "connection__netsuite_account", "connection__app_account", "connection__subsidiary"
     ).get(pk=run_id)
+    if run.status != RunStatus.QUEUED:  # a task sent twice (a lost task sent again): another worker took it
+        return run
     holder = lease.new_holder()
     try:
         lease.acquire(run.connection_id, holder)
     except lease.LeaseHeld as exc:
-        run.status, run.error, run.finished_at = RunStatus.SKIPPED, f"Not run: {exc}.", timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
-        start_waiting_runs(run)
+        if move_queued_run(run, RunStatus.SKIPPED, error=f"Not run: {exc}.", finished_at=timezone.now()):
+            start_waiting_runs(run)
         return run
-    run.status, run.started_at, run.worker = RunStatus.RUNNING, timezone.now(), holder
-    run.save(update_fields=["status", "started_at", "worker"])
+    if not move_queued_run(run, RunStatus.RUNNING, started_at=timezone.now(), worker=holder):
+        lease.release(run.connection_id, holder)
+        return run
     runner = Runner(run, holder, progress_recorder(run.pk, progress))
     try:
         runner.execute()

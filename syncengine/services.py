@@ -4,12 +4,14 @@ connection's state for ops staff."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_q.brokers import get_broker
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
@@ -21,6 +23,8 @@ from .health import failing_count, latest_outcomes
 from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
 from .schedules import connection_schedule_name
+
+logger = logging.getLogger(__name__)
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 # The runs that stand for "the last run" on the connection page, in the list and in its filter: real runs
@@ -80,8 +84,42 @@ def claim_run(connection: Connection, **fields) -> tuple[SyncRun, bool]:
 
 
 def _send(run: SyncRun) -> None:
-    """Hand ``run`` to the background workers once the transaction commits (the worker must see the row)."""
+    """Hand ``run`` to the background workers once the transaction commits (the worker must see the row),
+    and note when (``sent_at``: the reaper sends again a task lost with the queue, :func:`resend_lost_runs`)."""
+    SyncRun.objects.filter(pk=run.pk).update(sent_at=timezone.now())
     transaction.on_commit(lambda: async_task("syncengine.tasks.execute_run", run.pk, task_name=f"sync run {run.pk}"))
+
+
+def move_queued_run(run: SyncRun, status: str, **fields) -> bool:
+    """Move ``run`` from queued to ``status`` (with ``fields``), unless a worker moved it first: a task sent
+    twice runs once. True when this caller moved it; otherwise ``run`` is refreshed and False returned."""
+    if not SyncRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=status, **fields):
+        run.refresh_from_db()
+        return False
+    run.status = status
+    for name, value in fields.items():
+        setattr(run, name, value)
+    return True
+
+
+def resend_lost_runs(older_than: timedelta) -> list[int]:
+    """Send again the tasks of queued runs that no worker started ``older_than`` after they were sent,
+    while the task queue is empty: their task was lost with the queue (a Redis restart empties it).
+
+    Only when the broker holds no task, so a run merely waiting its turn in a long queue is left alone. A
+    task that was not lost after all (a worker had fetched it but not started it yet) then runs twice,
+    which is harmless: the second finds the run no longer queued (:func:`move_queued_run`)."""
+    before = timezone.now() - older_than
+    lost = SyncRun.objects.filter(status=RunStatus.QUEUED, after__isnull=True).filter(
+        Q(sent_at__lt=before) | Q(sent_at__isnull=True, queued_at__lt=before)
+    )
+    runs = list(lost.order_by("pk"))
+    if not runs or get_broker().queue_size():
+        return []
+    for run in runs:
+        logger.warning("sync run %s: its task was not picked up in %s; sending it again", run.pk, older_than)
+        _send(run)
+    return [run.pk for run in runs]
 
 
 def enqueue_run(

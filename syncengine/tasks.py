@@ -52,8 +52,9 @@ def scheduled_run(connection_id: int) -> str | None:
 def reap_stale_runs() -> int:
     """Mark as failed the runs whose worker died: running, but the lease lapsed
     (or another worker holds it); queued runs whose task never started in an hour (not those
-    waiting behind a run that is still active). The runs queued behind a run that ended are sent."""
-    from .services import ACTIVE, start_waiting_runs
+    waiting behind a run that is still active). The runs queued behind a run that ended are sent, and
+    so are again those whose task was lost with an emptied queue (:func:`~.services.resend_lost_runs`)."""
+    from .services import ACTIVE, resend_lost_runs, start_waiting_runs
 
     now = timezone.now()
     reaped = 0
@@ -74,6 +75,8 @@ def reap_stale_runs() -> int:
     waiting = SyncRun.objects.filter(status=RunStatus.QUEUED, after__isnull=False).exclude(after__status__in=ACTIVE)
     for ended in SyncRun.objects.filter(pk__in=waiting.values("after_id")):
         start_waiting_runs(ended)
+    # Tasks lost with the queue (a Redis restart empties it): sent again, so the run does not wait an hour.
+    resend_lost_runs(timedelta(minutes=settings.SYNC_RESEND_LOST_AFTER_MINUTES))
     # Those waiting behind an active run are not stale: they are sent when it ends.
     stale_queued = SyncRun.objects.filter(
         status=RunStatus.QUEUED, after__isnull=True, queued_at__lt=now - timedelta(hours=1)
