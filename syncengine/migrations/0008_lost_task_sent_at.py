@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncengine', '0007_speed_outcome_records'),
+        ("syncengine", "0007_speed_outcome_records"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='syncrun',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, help_text='When its task was last sent to the workers.', null=True),
+            model_name="syncrun",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, help_text="When its task was last sent to the workers.", null=True),
         ),
     ]
