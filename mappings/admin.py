@@ -2,7 +2,7 @@
 
 The mappings are edited inline on the connection page
 (:class:`FieldMappingInline`, composed into the connection admin by
-``syncengine/connection_admin.py``, since ``connections`` may not import this
+``ops/connection_admin.py``, since ``connections`` may not import this
 app); they are also listed on their own, for a view across connections.
 """
 

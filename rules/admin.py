@@ -5,7 +5,7 @@ groups, custom selects) are typed by name with suggestions from a datalist
 fed by the cached catalogs, and stored as ``{"id", "name"}``. The rules of a
 connection are also listed on its page, per direction
 (:class:`RulesToAppInline`, :class:`RulesToNetSuiteInline`, composed into
-the connection admin by ``syncengine/connection_admin.py``).
+the connection admin by ``ops/connection_admin.py``).
 """
 
 from __future__ import annotations
