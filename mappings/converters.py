@@ -274,7 +274,21 @@ def _parse_phone(value: str, region: str | None) -> phonenumbers.PhoneNumber | N
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
-    return parsed if phonenumbers.is_possible_number(parsed) else None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    if parsed.italian_leading_zero and not _e164_is_stable(parsed):
+        return None  # e.g. "00000000000" in GB: its E.164 form reads back as another number
+    return parsed
+
+
+def _e164_is_stable(parsed: phonenumbers.PhoneNumber) -> bool:
+    """Whether the E.164 form of a number reads back as the same E.164 form (leading zeros may not)."""
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    try:
+        again = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164) == e164
 
 
 def normalize_phone(value: str | None, region: str | None = None) -> str | None:
