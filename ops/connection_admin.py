@@ -27,7 +27,7 @@ from config.admin_display import clipped, moment
 from connections.admin import ConnectionAdmin
 from connections.models import Connection
 from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refresh
-from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
+from mappings.catalog_cache import connection_catalogs, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
 from syncengine.latest_outcomes import failing_count_annotation, failing_records_url
 from syncengine.models import ConnectionState, SyncRun
@@ -401,8 +401,8 @@ class SyncConnectionAdmin(ConnectionAdmin):
         context["can_refresh_catalogs"] = self.has_refresh_catalogs_permission(request)
         context["row_errors"] = row_errors(context.get("inline_admin_formsets", ()))
         if obj is not None and obj.pk:
-            sides = connection_sides(obj)
-            context["catalog_sides"] = [sides.netsuite, sides.app]
+            catalogs = connection_catalogs(obj)
+            context["side_catalogs"] = [catalogs.netsuite, catalogs.app]
             status = connection_status(obj)
             context["sync_status"] = status
             context["status_colour"] = STATUS_COLOURS[status.code]
