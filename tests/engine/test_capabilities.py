@@ -35,7 +35,11 @@ def _refused_queries(requests) -> int:
 PLAIN_READS = [("POST", "/services/rest/query/v1/suiteql", 200)] * 3  # changed since, the window, deletions
 
 
-def test_a_refused_aggregate_is_asked_once_then_remembered_for_the_account_until_it_expires(refusing_sum, connection):
+def test_a_refused_aggregate_is_asked_once_then_remembered_for_the_account_until_it_expires(
+    refusing_sum, transactional_db, connection
+):
+    # Committed data (transactional_db): NetSuite's pages are fetched on a thread of their own, whose
+    # database connection stores the refusal, as in production; a test transaction would hide the account.
     sandboxes = refusing_sum
     seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com")])
     assert sync(connection).status == RunStatus.SUCCEEDED  # a full read: no change-count query
