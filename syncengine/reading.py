@@ -60,8 +60,9 @@ class Reader:
 
         Both sides are read at once: NetSuite's pages are fetched on a thread of their own while this one
         fetches the app's, so the reading takes as long as the slower side, not the sum of both. NetSuite's
-        client is plain signed HTTP; an app's client may store a refreshed OAuth token through the ORM, so
-        the app is read on the run's own thread (its database connection, its transaction). Every page is
+        client is signed HTTP (it writes to the database only to remember a refused capability, on that
+        thread's own connection, committed at once); an app's client may store a refreshed OAuth token
+        through the ORM, so the app is read on the run's own thread (its database connection). Every page is
         stored into the mirror by this thread, in the order it arrived (one writer to the database), and
         the fetching thread never runs more than a few pages ahead."""
         new = {NS: None, APP: None}
