@@ -11,8 +11,9 @@ from typing import Any
 
 from ..base import ChangePage, Record
 from ..capabilities import SUITEQL_AGGREGATES, Capabilities
-from ..errors import MalformedResponse, ValidationError
+from ..errors import MalformedResponse, PermissionDenied, ValidationError
 from . import suiteql as ql
+from .addresses import ADDRESS_FIELD, META_KEY, DefaultAddress, address_book_sql, default_address_of
 from .contact_types import ContactType, contact_type
 from .cursor import ChangeCursor, CursorBuilder, Fingerprint, scope_key
 from .record_rows import type_conditions
@@ -20,6 +21,9 @@ from .transport import ApiResponse
 from .values import parse_utc
 
 log = logging.getLogger(__name__)
+
+# The capability "the address book tables can be joined" (remembered when an account refuses it).
+ADDRESS_BOOK_QUERY = "netsuite_address_book_query"
 
 # The casing of DeletedRecord.type is UNCERTAIN in the reference; asking for
 # the plausible spellings costs nothing and misses no deletion.
@@ -51,8 +55,8 @@ class NetSuiteReads:
         DeletedRecord knows neither isPerson nor the subsidiary, so the
         deletions of every customer (or contact) are reported and callers
         ignore ids they do not know. Only the last page carries the new cursor
-        (format: :mod:`.cursor`). ``defaultAddress`` is not read (see
-        :mod:`.standard_fields`).
+        (format: :mod:`.cursor`). ``defaultAddress``, when the catalog has it,
+        is read from the address book with one more query per page (:mod:`.addresses`).
         """
         kind = contact_type(object_type)
         scope = scope_key(kind.key, str(subsidiary_id))
@@ -171,7 +175,48 @@ class NetSuiteReads:
             pages = self._keyset_pages(query.select(where), page_size)
             first = next(pages)
         for rows, response in itertools.chain([first], pages):
-            yield [query.record(row) for row in rows], response
+            records = [query.record(row) for row in rows]
+            if query.reads_addresses and records:
+                self._read_default_addresses(kind, records)
+            yield records, response
+
+    def _read_default_addresses(self, kind: ContactType, records: list[Record]) -> None:
+        """Set ``defaultAddress`` (and the default line ids, in meta) of a page of records: one query.
+
+        When the account refuses the query (a role without access to the address tables, or a
+        SuiteQL that does not join them: UNCERTAIN, the reference shows them read but not in every
+        role), the address is left unread, never guessed: each record says so in
+        ``meta["unreadable"]``, which keeps it out of the sync (an unread address would look
+        cleared and be cleared on the other side) until the query works again. The refusal is
+        logged once and remembered (:data:`ADDRESS_BOOK_QUERY`), so the next pages do not ask again.
+        Reading the sublist instead (``expandSubResources``) would cost one GET per record.
+        """
+        problem = None
+        if self.capabilities.refused(ADDRESS_BOOK_QUERY):
+            problem = "NetSuite refused the address book query lately; the default address is not read"
+        else:
+            try:
+                response = self.suiteql(address_book_sql(kind.record_type, [r.id for r in records]))
+            except (ValidationError, PermissionDenied) as exc:
+                log.warning(
+                    "NetSuite %s: the address book query was refused (%s); addresses are not read", self.account_id, exc
+                )
+                self.capabilities.refuse(ADDRESS_BOOK_QUERY)
+                problem = f"NetSuite refused the address book query: {exc}"
+            else:
+                if response.data.get("hasMore"):
+                    # One row per record by construction (one default line of each flag per record).
+                    raise MalformedResponse(
+                        f"NetSuite answered the {kind.record_type} address book query with more than one page"
+                    )
+                found = {str(row.get("entity")): default_address_of(row) for row in response.data.get("items") or []}
+        for record in records:
+            if problem is not None:
+                record.meta.setdefault("unreadable", {})[ADDRESS_FIELD] = problem
+                continue
+            default = found.get(record.id, DefaultAddress())
+            record.values[ADDRESS_FIELD] = default.value
+            record.meta[META_KEY] = default.meta()
 
     def _deletions(self, kind: ContactType, previous: ChangeCursor, builder: CursorBuilder) -> list[Record]:
         spellings = _DELETED_TYPE_SPELLINGS[kind.record_type]
