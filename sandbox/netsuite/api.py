@@ -7,7 +7,7 @@ Routes (everything else is a 404 with NetSuite's error body):
 - ``POST /services/rest/record/v1/<type>``: create, 204 + ``Location``
 - ``GET|PATCH|DELETE /services/rest/record/v1/<type>/<id | eid:externalId>``
 - ``PUT  /services/rest/record/v1/<type>/eid:<externalId>``: upsert
-- ``GET  /services/rest/record/v1/customer/<id>/addressBook``
+- ``GET  /services/rest/record/v1/<customer|contact>/<id>/addressBook[/<line id>[/addressBookAddress]]``
 - ``POST /services/rest/query/v1/suiteql?limit=&offset=`` with ``Prefer: transient``
 """
 
@@ -21,9 +21,9 @@ from sandbox.common.http import Request, Response
 
 from . import metadata, suiteql
 from .errors import NetSuiteError, invalid_parameter, not_found
-from .fields import RECORD_TYPES
+from .fields import ADDRESS_BOOK_OWNERS, RECORD_TYPES
 from .qfilter import translate_q
-from .render import RECORD_PATH, record_href, render_record, self_link
+from .render import RECORD_PATH, address_book, address_book_line, record_href, render_record, self_link
 
 if TYPE_CHECKING:
     from .app import NetSuiteSandbox
@@ -113,8 +113,8 @@ def handle(sandbox: NetSuiteSandbox, request: Request) -> Response:
             return _collection(sandbox, request, record_type)
         if len(parts) == 2:
             return _instance(sandbox, request, record_type, parts[1])
-        if len(parts) == 3 and record_type == "customer" and parts[2].lower() == "addressbook":
-            return _address_book(sandbox, request, parts[1])
+        if 3 <= len(parts) <= 5 and record_type in ADDRESS_BOOK_OWNERS and parts[2].lower() == "addressbook":
+            return _address_book(sandbox, request, record_type, parts[1], parts[3:])
     raise NetSuiteError(404, "NONEXISTENT_ID", f"The requested URL {request.path} was not found on this server.")
 
 
@@ -241,15 +241,28 @@ def _instance(sandbox: NetSuiteSandbox, request: Request, record_type: str, key:
     raise _method_not_allowed(request)
 
 
-def _address_book(sandbox: NetSuiteSandbox, request: Request, key: str) -> Response:
+def _address_book(sandbox: NetSuiteSandbox, request: Request, record_type: str, key: str, rest: list[str]) -> Response:
+    """The addressBook sub-resource (reference 2.1): its lines, one line, or one line's address."""
     if request.method != "GET":
         raise _method_not_allowed(request)
+    if len(rest) == 2 and rest[1].lower() != "addressbookaddress":
+        raise NetSuiteError(404, "NONEXISTENT_ID", f"The requested URL {request.path} was not found on this server.")
     with sandbox.store_lock:
-        row = sandbox.store.row("customer", _resolve_id(sandbox, "customer", key))
-        if row is None:
+        record_id = _resolve_id(sandbox, record_type, key)
+        if sandbox.store.row(record_type, record_id) is None:
             raise not_found()
-        record = render_record(sandbox.store, "customer", row, request.url_base, expand=True, only={"addressbook"})
-    return _json(record["addressBook"], kind="collection")
+        href = f"{record_href(request.url_base, record_type, record_id)}/addressBook"
+        if not rest:
+            book = address_book(sandbox.store, record_type, record_id, href.removesuffix("/addressBook"), True)
+            return _json(book, kind="collection")
+        lines = sandbox.store.address_lines(record_type, record_id)
+    line = next((x for x in lines if rest[0].isdigit() and x["id"] == int(rest[0])), None)
+    if line is None:
+        raise not_found("The sublist line does not exist. Provide a valid line ID.")
+    item = address_book_line(line, href)
+    if len(rest) == 2:
+        return _json(item["addressBookAddress"], kind="singular")
+    return _json(item, kind="singular")
 
 
 # --- SuiteQL -----------------------------------------------------------------------

@@ -184,48 +184,89 @@ def _id_by_name(store: Store, target: str, name: str) -> int | None:
 
 
 def _address_lines(f: FieldDef, value: object) -> list[dict]:
+    """The lines of an ``addressBook: {"items": [...]}`` property, checked one by one.
+
+    Each line: ``id`` (the line's internal id, from ``id`` or ``internalId``; None for a new
+    line), ``present`` (the line properties the request carries: label, defaultBilling,
+    defaultShipping, address), their values, and ``address`` (REST names; replaced whole when
+    given). Refused: a country that is not a two-letter code NetSuite knows, a line given twice,
+    two lines of the request both marked default billing (or default shipping).
+    """
     items = value.get("items") if isinstance(value, dict) else None
     if not isinstance(items, list):
         raise invalid_value(f, "addressBook")
-    lines = []
-    for item in items:
+    lines: list[dict] = []
+    for index, item in enumerate(items):
+        path = f"addressBook.items[{index}]"
         if not isinstance(item, dict):
             raise invalid_value(f, "addressBook")
         lowered = {k.lower(): v for k, v in item.items()}
-        address_in = lowered.get("addressbookaddress") or {}
-        if not isinstance(address_in, dict):
-            raise invalid_value(f, "addressBookAddress")
-        address = {}
-        for key, raw in address_in.items():
-            name = _ADDRESS_KEYS.get(key.lower())
-            if name is None or raw is None:
-                continue
-            if name == "country":
-                code = raw.get("id") if isinstance(raw, dict) else raw
-                if code not in COUNTRIES:
+        line: dict = {"id": None, "present": set(), "index": index}
+        raw_id = lowered.get("id", lowered.get("internalid"))
+        if raw_id is not None:
+            if isinstance(raw_id, bool) or not str(raw_id).isdigit():
+                raise user_error(f"You have entered an Invalid Field Value {raw_id} for the following field: id", path)
+            line["id"] = int(raw_id)
+            if any(other["id"] == line["id"] for other in lines):
+                raise user_error(f"The addressBook line {raw_id} is given more than once.", path)
+        if "label" in lowered:
+            label = lowered["label"]
+            if label is not None and not isinstance(label, str):
+                raise user_error(
+                    f"You have entered an Invalid Field Value {label} for the following field: label", path
+                )
+            line["present"].add("label")
+            line["label"] = label or None
+        for flag in ("defaultBilling", "defaultShipping"):
+            if flag.lower() in lowered:
+                raw = lowered[flag.lower()]
+                if raw is not None and not isinstance(raw, bool):
                     raise user_error(
-                        f"You have entered an Invalid Field Value {code} for the following field: country",
-                        "addressBook.addressBookAddress.country",
+                        f"You have entered an Invalid Field Value {raw} for the following field: {flag.lower()}",
+                        f"{path}.{flag}",
                     )
-                address[name] = code
-            elif isinstance(raw, str):
-                if len(raw) > 150:
-                    raise user_error(
-                        f"Field {key} contains more than the maximum number ( 150 ) of characters allowed.",
-                        f"addressBook.addressBookAddress.{name}",
-                    )
-                if raw:
-                    address[name] = raw
-            else:
-                raise invalid_value(f, raw)
-        line_id = lowered.get("id") or lowered.get("internalid")
-        lines.append(
-            {
-                "id": int(line_id) if str(line_id or "").isdigit() else None,
-                "label": lowered.get("label") if isinstance(lowered.get("label"), str) else None,
-                "defaultBilling": lowered.get("defaultbilling") is True,
-                "defaultShipping": lowered.get("defaultshipping") is True,
-                "address": address,
-            }
-        )
+                line["present"].add(flag)
+                line[flag] = raw is True
+        if "addressbookaddress" in lowered:
+            line["present"].add("address")
+            line["address"] = _address(f, lowered["addressbookaddress"], f"{path}.addressBookAddress")
+        lines.append(line)
+    for flag, label in (("defaultBilling", "Default Billing"), ("defaultShipping", "Default Shipping")):
+        if sum(1 for line in lines if line.get(flag)) > 1:
+            raise user_error(f"Only one address can be marked as {label}.", f"addressBook.items.{flag}")
     return lines
+
+
+def _address(f: FieldDef, address_in: object, path: str) -> dict:
+    """An addressBookAddress subrecord: REST names to values; read-only and unknown names ignored."""
+    if address_in is None:
+        return {}
+    if not isinstance(address_in, dict):
+        raise invalid_value(f, "addressBookAddress")
+    address = {}
+    for key, raw in address_in.items():
+        name = _ADDRESS_KEYS.get(key.lower())
+        if name is None or raw is None:
+            continue
+        if name == "country":
+            # UNCERTAIN (reference 4.1): NetSuite's address country is a select of two-letter codes;
+            # the sandbox takes "US" or {"id": "US"} for a code it knows and refuses anything else,
+            # a country name such as "Germany" or a lower-case "us" included (the stricter choice).
+            code = raw.get("id") if isinstance(raw, dict) else raw
+            if not isinstance(code, str) or code not in COUNTRIES:
+                raise user_error(
+                    f"You have entered an Invalid Field Value {code} for the following field: country",
+                    f"{path}.country",
+                )
+            address[name] = code
+        elif isinstance(raw, str):
+            if len(raw) > 150:
+                raise user_error(
+                    f"Field {key} contains more than the maximum number ( 150 ) of characters allowed.",
+                    f"{path}.{name}",
+                )
+            if raw:
+                address[name] = raw
+        else:
+            raise user_error(f"You have entered an Invalid Field Value {raw} for the following field: {name}", path)
+    return address

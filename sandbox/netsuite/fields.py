@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .countries import COUNTRY_NAMES
+
 
 class Kind(StrEnum):
     """How a field is stored, rendered and validated."""
@@ -26,7 +28,7 @@ class Kind(StrEnum):
     DATETIME = "datetime"
     REF = "select"  # a reference to a record or a list entry: {"id", "refName", "links"}
     MULTI = "multiselect"  # {"items": [{"id", "links"}, ...]}
-    ADDRESS_BOOK = "addressbook"  # the customer's addressBook sublist
+    ADDRESS_BOOK = "addressbook"  # the addressBook sublist of customers and contacts (own SuiteQL tables)
 
 
 TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL, Kind.PHONE)
@@ -137,6 +139,8 @@ CONTACT = RecordType(
         _f("contactSource", "Lead Source", Kind.REF, "campaign"),
         _f("comments", "Comments", Kind.LONG_TEXT, max_length=999),
         _f("globalSubscriptionStatus", "Global Subscription Status", Kind.REF, "globalsubscriptionstatus"),
+        _f("defaultAddress", "Default Address", Kind.LONG_TEXT, read_only=True, in_suiteql=False),
+        _f("addressBook", "Address Book", Kind.ADDRESS_BOOK, in_suiteql=False),
     )
     + _COMMON_TAIL,
     name_column="entityid",
@@ -311,11 +315,70 @@ def demo_custom_fields() -> tuple[list[CustomFieldDef], dict[str, SelectList]]:
     return fields, lists
 
 
-COUNTRIES = {
-    "US": "United States",
-    "CA": "Canada",
-    "GB": "United Kingdom",
-    "DE": "Germany",
-    "FR": "France",
-    "AU": "Australia",
+COUNTRIES = COUNTRY_NAMES  # ISO 3166-1 alpha-2 code -> name (countries.py)
+
+
+# --- address books (reference 2.3, 4.1) -------------------------------------------
+# Customers and contacts keep their addressBook sublist lines in two SuiteQL tables each, as
+# NetSuite does: ``<owner>addressbook`` (one row per line, keyed by ``internalid``, pointing at
+# the record with ``entity`` and at its address subrecord with ``addressbookaddress``) and
+# ``<owner>addressbookentityaddress`` (the address subrecords, keyed by ``nkey``).
+ADDRESS_BOOK_OWNERS = ("customer", "contact")
+ADDRESS_BOOK_COLUMNS: dict[str, Kind] = {
+    "internalid": Kind.ID,
+    "entity": Kind.REF,
+    "label": Kind.TEXT,
+    "defaultbilling": Kind.BOOL,
+    "defaultshipping": Kind.BOOL,
+    "addressbookaddress": Kind.INTEGER,
 }
+ENTITY_ADDRESS_COLUMNS: dict[str, Kind] = {
+    "nkey": Kind.ID,
+    "addressee": Kind.TEXT,
+    "attention": Kind.TEXT,
+    "addr1": Kind.TEXT,
+    "addr2": Kind.TEXT,
+    "addr3": Kind.TEXT,
+    "city": Kind.TEXT,
+    "state": Kind.TEXT,
+    "zip": Kind.TEXT,
+    "country": Kind.TEXT,  # the two-letter code; BUILTIN.DF gives the code too (no country table)
+    "addrphone": Kind.TEXT,
+    "addrtext": Kind.TEXT,
+}
+# REST name of each address subrecord property -> its column.
+ADDRESS_FIELDS = {
+    "addressee": "addressee",
+    "attention": "attention",
+    "addr1": "addr1",
+    "addr2": "addr2",
+    "addr3": "addr3",
+    "city": "city",
+    "state": "state",
+    "zip": "zip",
+    "country": "country",
+    "addrPhone": "addrphone",
+}
+
+
+def address_book_table(owner: str) -> str:
+    return f"{owner}addressbook"
+
+
+def entity_address_table(owner: str) -> str:
+    return f"{owner}addressbookentityaddress"
+
+
+def address_text(address: dict) -> str:
+    """The multi-line text NetSuite shows for an address (``addrText``, and ``defaultAddress``)."""
+    city_line = " ".join(x for x in (address.get("city"), address.get("state"), address.get("zip")) if x)
+    lines = [
+        address.get("attention"),
+        address.get("addressee"),
+        address.get("addr1"),
+        address.get("addr2"),
+        address.get("addr3"),
+        city_line,
+        COUNTRIES.get(address.get("country", ""), None),
+    ]
+    return "\n".join(x for x in lines if x)

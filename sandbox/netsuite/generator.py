@@ -19,14 +19,13 @@ only produces valid records), so 100,000 records take a few seconds.
 from __future__ import annotations
 
 import gc
-import json
 import random
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from .fields import Kind
-from .render import address_text
+from .fields import Kind, address_book_table, address_text, entity_address_table
+from .store import address_book_row, entity_address_row
 
 if TYPE_CHECKING:
     from .store import Store
@@ -88,6 +87,10 @@ DEFAULTS = {
     "individual_ratio": 0.35,
     "no_email_ratio": 0.10,
     "shared_email_ratio": 0.05,
+    # Off by default, so that existing accounts (and benchmarks) stay as they were: the share of
+    # contacts with an address, and of customers with an address who get a second one (shipping).
+    "contact_address_ratio": 0.0,
+    "second_address_ratio": 0.0,
 }
 
 
@@ -112,8 +115,29 @@ def _generate(store: Store, now: int, params: dict) -> dict:
     for key in ("customers", "contacts", "sales_reps", "partners"):
         if not isinstance(settings[key], int) or settings[key] < 0:
             raise ValueError(f"{key} must be a non-negative integer")
+    for key in ("contact_address_ratio", "second_address_ratio"):
+        if not isinstance(settings[key], int | float) or not 0 <= settings[key] <= 1:
+            raise ValueError(f"{key} must be a number between 0 and 1")
     rng = random.Random(settings["seed"])
     pick, between = _fast_random(rng)
+    # The optional addresses draw from their own generator: the main sequence stays unchanged.
+    extra_rng = random.Random(f"{settings['seed']}-addresses")
+    extra_pick, extra_between = _fast_random(extra_rng)
+    address_lines: dict[str, list[tuple[int, dict]]] = {"customer": [], "contact": []}
+
+    def extra_address(addressee: str) -> dict:
+        city, state, country = extra_pick(CITIES)
+        address = {
+            "addressee": addressee,
+            "addr1": f"{extra_between(1, 999)} {extra_pick(STREETS)}",
+            "city": city,
+            "zip": f"{extra_between(10000, 99999)}",
+            "country": country,
+        }
+        if state:
+            address["state"] = state
+        return address
+
     start = now - 2 * _YEAR
 
     def stamp() -> tuple[int, int]:
@@ -326,9 +350,12 @@ def _generate(store: Store, now: int, params: dict) -> dict:
             }
             if state:
                 address["state"] = state
-            row["addressbook"] = json.dumps(
-                [{"id": 1, "label": "Main", "defaultBilling": True, "defaultShipping": True, "address": address}]
-            )
+            main = {"label": "Main", "defaultBilling": True, "defaultShipping": True, "address": address}
+            address_lines["customer"].append((cid, main))
+            if extra_rng.random() < settings["second_address_ratio"]:
+                main["defaultShipping"] = False
+                shipping = {"label": "Shipping", "defaultBilling": False, "defaultShipping": True}
+                address_lines["customer"].append((cid, {**shipping, "address": extra_address(row["entityid"])}))
             row["defaultaddress"] = address_text(address)
         custom_values("customer", row)
         customer_rows.append(row)
@@ -361,9 +388,16 @@ def _generate(store: Store, now: int, params: dict) -> dict:
         if rng.random() < 0.4 and lead_sources:
             row["contactsource"] = pick(lead_sources)
         custom_values("contact", row)
+        if settings["contact_address_ratio"] and extra_rng.random() < settings["contact_address_ratio"]:
+            address = extra_address(row["entityid"])
+            line = {"label": "Home", "defaultBilling": True, "defaultShipping": True, "address": address}
+            address_lines["contact"].append((row["id"], line))
+            row["defaultaddress"] = address_text(address)
         contact_rows.append(row)
     _insert(store, "contact", contact_rows)
     created["contact"] = [r["id"] for r in contact_rows]
+    for owner, lines in address_lines.items():
+        _insert_address_lines(store, owner, lines)
 
     emails = [r["email"] for r in customer_rows + contact_rows if r.get("email")]
     return {
@@ -424,10 +458,25 @@ def _custom_maker(rng: random.Random, store: Store, custom, now: int, employees:
 def _insert(store: Store, record_type: str, rows: list[dict]) -> None:
     if not rows:
         return
-    columns = [f.column for f in store.fields(record_type)]
-    defaults = {f.column: "F" if f.kind == Kind.BOOL else None for f in store.fields(record_type)}
+    fields = [f for f in store.fields(record_type) if f.kind != Kind.ADDRESS_BOOK]
+    columns = [f.column for f in fields]
+    defaults = {f.column: "F" if f.kind == Kind.BOOL else None for f in fields}
     as_tuple = itemgetter(*columns)
     store.insert_many(record_type, columns, (as_tuple(defaults | row) for row in rows))
+
+
+def _insert_address_lines(store: Store, owner: str, lines: list[tuple[int, dict]]) -> None:
+    """The addressBook lines of generated records, in bulk (line ids and nkeys from the store's sequences)."""
+    if not lines:
+        return
+    book_rows, address_rows = [], []
+    for entity_id, line in lines:
+        line["id"], line["nkey"] = store.next_address_ids()
+        book_rows.append(address_book_row(entity_id, line))
+        address_rows.append(entity_address_row(line))
+    for table, rows in ((address_book_table(owner), book_rows), (entity_address_table(owner), address_rows)):
+        columns = list(rows[0])
+        store.insert_many(table, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
 def _ranges(ids: list[int]) -> list[list[int]]:

@@ -5,19 +5,18 @@ Every write stamps ``lastModifiedDate`` (UTC, whole seconds); deletes write a
 - OneWorld: customer, contact, employee and partner need a subsidiary;
 - a company customer needs a company name, an individual a first and last name;
 - a duplicate ``externalId`` is refused with "This entity already exists.";
-- a record other records point at cannot be deleted (dependent records).
+- a record other records point at cannot be deleted (dependent records);
+- addressBook lines (customers and contacts): see :meth:`RecordService._merge_address_book`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 
 from .body import ParsedBody, parse_body
 from .datetimes import FormatError, parse_iso_datetime
 from .errors import not_found, user_error
-from .fields import DEFAULT_ENTITY_STATUS, DEFAULT_SUBSCRIPTION_STATUS, RECORD_TYPES, Kind
-from .render import address_text
+from .fields import DEFAULT_ENTITY_STATUS, DEFAULT_SUBSCRIPTION_STATUS, RECORD_TYPES, Kind, address_text
 from .store import Store
 
 _NEEDS_SUBSIDIARY = ("customer", "contact", "employee", "partner")
@@ -93,8 +92,10 @@ class RecordService:
                 raise ValueError(f"{record_type} id {record_id} is already taken")
             self.store.reserve_id(record_type, record_id)
         values["id"] = record_id if record_id is not None else -1  # rules may look at the id
+        lines = None
         if parsed.address_lines is not None:
-            self._set_address_book(values, [], parsed.address_lines, replace=True)
+            lines = self._merge_address_book(record_type, None, parsed.address_lines, replace=True)
+            values["defaultaddress"] = _default_address(lines)
         if "entityid" in self._columns(record_type) and not values.get("entityid"):
             values["entityid"] = derived_entity_id(record_type, values)
         missing = missing_required(record_type, values)
@@ -106,6 +107,8 @@ class RecordService:
         values["datecreated"] = system.get("datecreated", now if modified is None else min(now, modified))
         values["lastmodifieddate"] = modified if modified is not None else max(now, values["datecreated"])
         self.store.insert(record_type, values)
+        if lines is not None:
+            self.store.write_address_lines(record_type, values["id"], lines)
         return values["id"]
 
     def _defaults(self, record_type: str) -> dict:
@@ -146,9 +149,10 @@ class RecordService:
             owner = self.store.id_by_external_id(record_type, new_external)
             if owner is not None and owner != row["id"]:
                 raise user_error("This entity already exists.")
+        lines = None
         if parsed.address_lines is not None:
-            existing = json.loads(row["addressbook"]) if row.get("addressbook") else []
-            self._set_address_book(merged, existing, parsed.address_lines, replace="addressbook" in replace)
+            lines = self._merge_address_book(record_type, row["id"], parsed.address_lines, "addressbook" in replace)
+            merged["defaultaddress"] = _default_address(lines)
         if "entityid" in self._columns(record_type) and "entityid" not in parsed.values:
             if row.get("entityid") in (None, derived_entity_id(record_type, row)):
                 merged["entityid"] = derived_entity_id(record_type, merged)
@@ -159,6 +163,8 @@ class RecordService:
         merged["lastmodifieddate"] = stamp if stamp is not None else self.now()
         changed = {k: v for k, v in merged.items() if k == "lastmodifieddate" or (k != "id" and row.get(k) != v)}
         self.store.update(record_type, row["id"], changed)
+        if lines is not None:
+            self.store.write_address_lines(record_type, row["id"], lines)
 
     def upsert(
         self, record_type: str, external_id: str, body: object, *, strict_names: bool = False
@@ -188,26 +194,79 @@ class RecordService:
         self.store.delete(record_type, record_id, self.now(), context, deleted_by)
 
     # --- addressBook -----------------------------------------------------------
-    @staticmethod
-    def _set_address_book(values: dict, existing: list[dict], incoming: list[dict], replace: bool) -> None:
+    def _merge_address_book(self, record_type: str, record_id: int | None, incoming: list[dict], replace: bool):
+        """The record's addressBook lines after a write, as Oracle documents keyed sublists.
+
+        The addressBook is a keyed sublist (key: the line's internal id, ``id``). Oracle's "Updating
+        a Sublist" / "Replacing a Sublist" (REST web services help): on PATCH, lines whose key
+        matches are updated and the other request lines are added, existing lines stay; with
+        ``?replace=addressBook`` (and on PUT upsert and create) matching lines are updated, the
+        other existing lines are removed, the other request lines are added.
+
+        Choices where the reference and Oracle's pages say nothing (the stricter plausible one):
+        - a line whose ``id`` is not a line of this record is refused (400 USER_ERROR), never
+          silently added as a new line;
+        - an updated line changes only the properties it carries; an ``addressBookAddress`` it
+          carries replaces the whole address (left-out address fields are cleared);
+        - a new line, or an updated one, needs an address with at least one part besides the
+          country (addressee, attention, addr1-3, city, state, zip): "Please enter value(s) for:
+          Address." (NetSuite fills the country in from the company, so the country alone is not
+          an address);
+        - two lines of one request both marked default billing (or shipping) are refused; a request
+          line marked default takes the mark from the record's other lines (NetSuite's default
+          checkboxes are unique per record). At most one default of each kind is ever stored.
+        """
+        if record_type not in RECORD_TYPES or not any(
+            f.kind == Kind.ADDRESS_BOOK for f in RECORD_TYPES[record_type].fields
+        ):
+            raise user_error(f"The record type {record_type} has no addressBook sublist.")
+        existing = self.store.address_lines(record_type, record_id) if record_id is not None else []
+        by_id = {line["id"]: line for line in existing}
         lines = [] if replace else [dict(line) for line in existing]
-        next_id = max((line["id"] for line in lines), default=0) + 1
         for line in incoming:
-            target = next((x for x in lines if line["id"] is not None and x["id"] == line["id"]), None)
-            if target is None:
-                target = {"id": next_id}
-                next_id += 1
+            path = f"addressBook.items[{line['index']}]"
+            if line["id"] is not None:
+                current = by_id.get(line["id"])
+                if current is None:
+                    raise user_error(
+                        f"The addressBook line {line['id']} does not exist on this record. "
+                        "Leave out the id to add a new line.",
+                        f"{path}.id",
+                    )
+                target = next((x for x in lines if x["id"] == line["id"]), None)
+                if target is None:  # replace: a kept line
+                    target = dict(current)
+                    lines.append(target)
+            else:
+                target = {
+                    "id": None,
+                    "nkey": None,
+                    "label": None,
+                    "defaultBilling": False,
+                    "defaultShipping": False,
+                    "address": {},
+                }
                 lines.append(target)
-            target.update({k: v for k, v in line.items() if k != "id"})
+            for key in ("label", "defaultBilling", "defaultShipping"):
+                if key in line["present"]:
+                    target[key] = line[key]
+            if "address" in line["present"]:
+                target["address"] = line["address"]
+            if not any(v for k, v in target["address"].items() if k not in ("country", "addrPhone")):
+                raise user_error("Please enter value(s) for: Address.", f"{path}.addressBookAddress")
             for flag in ("defaultBilling", "defaultShipping"):
-                if line[flag]:
+                if line.get(flag):
                     for other in lines:
                         if other is not target:
                             other[flag] = False
-        values["addressbook"] = json.dumps(lines) if lines else None
-        default = next((x for x in lines if x.get("defaultBilling")), lines[0] if lines else None)
-        values["defaultaddress"] = address_text(default["address"]) if default else None
-        values["defaultaddress"] = values["defaultaddress"] or None
+        lines.sort(key=lambda x: (x["id"] is None, x["id"] or 0))
+        return lines
+
+
+def _default_address(lines: list[dict]) -> str | None:
+    """``defaultAddress``: the text of the default billing line, else of the first line."""
+    default = next((x for x in lines if x.get("defaultBilling")), lines[0] if lines else None)
+    return (address_text(default["address"]) or None) if default else None
 
 
 def _system_fields(body: object) -> dict:

@@ -8,10 +8,8 @@ The addressBook sublist is only a link unless ``expandSubResources=true``.
 
 from __future__ import annotations
 
-import json
-
 from .datetimes import iso_utc
-from .fields import COUNTRIES, RECORD_TYPES, FieldDef, Kind
+from .fields import COUNTRIES, RECORD_TYPES, FieldDef, Kind, address_text
 from .store import Store
 
 RECORD_PATH = "/services/rest/record/v1"
@@ -43,7 +41,7 @@ def render_record(
             continue
         value = row.get(f.column)
         if f.kind == Kind.ADDRESS_BOOK:
-            out[f.name] = _address_book(href, value, expand)
+            out[f.name] = address_book(store, record_type, row["id"], href, expand)
             continue
         if value is None:
             continue
@@ -76,41 +74,39 @@ def render_value(store: Store, f: FieldDef, value: object, base_url: str) -> obj
     return value
 
 
-def _address_book(record_href_: str, stored: str | None, expand: bool) -> dict:
+def address_book(store: Store, record_type: str, record_id: int, record_href_: str, expand: bool) -> dict:
+    """The addressBook sublist: a link, or with ``expand`` its lines and their address subrecords."""
     href = f"{record_href_}/addressBook"
     if not expand:
         return {"links": self_link(href)}
-    lines = json.loads(stored) if stored else []
-    items = []
-    for line in lines:
-        address = dict(line["address"])
-        if "country" in address:
-            code = address["country"]
-            address["country"] = {"id": code, "refName": COUNTRIES.get(code, code)}
-        address["addrText"] = address_text(line["address"])
-        item = {
-            "links": [],
-            "id": line["id"],
-            "defaultBilling": line["defaultBilling"],
-            "defaultShipping": line["defaultShipping"],
-            "addressBookAddress": {"links": [], **address},
-        }
-        if line.get("label"):
-            item["label"] = line["label"]
-        items.append(item)
+    items = [address_book_line(line, href) for line in store.address_lines(record_type, record_id)]
     return {"links": self_link(href), "items": items, "totalResults": len(items), "count": len(items)}
 
 
-def address_text(address: dict) -> str:
-    """The multi-line text NetSuite shows for an address (and as defaultAddress)."""
-    city_line = " ".join(x for x in (address.get("city"), address.get("state"), address.get("zip")) if x)
-    lines = [
-        address.get("attention"),
-        address.get("addressee"),
-        address.get("addr1"),
-        address.get("addr2"),
-        address.get("addr3"),
-        city_line,
-        COUNTRIES.get(address.get("country", ""), None),
-    ]
-    return "\n".join(x for x in lines if x)
+def address_book_line(line: dict, book_href: str) -> dict:
+    """One addressBook line with its address subrecord inlined.
+
+    UNCERTAIN: the reference lists the line properties (``label``, ``defaultBilling``,
+    ``defaultShipping``, ``addressBookAddress`` with ``addr1 ... addrText``) but no full sample;
+    the line's key is served as ``id`` (the ``/addressBook/{id}`` path segment of Oracle's
+    sub-resource example) and again as ``internalId`` (SuiteQL's ``internalid``).
+    """
+    line_href = f"{book_href}/{line['id']}"
+    address = dict(line["address"])
+    if "country" in address:
+        code = address["country"]
+        address["country"] = {"id": code, "refName": COUNTRIES.get(code, code)}
+    text = address_text(line["address"])
+    if text:
+        address["addrText"] = text
+    item = {
+        "links": self_link(line_href),
+        "id": line["id"],
+        "internalId": line["id"],
+        "defaultBilling": line["defaultBilling"],
+        "defaultShipping": line["defaultShipping"],
+        "addressBookAddress": {"links": self_link(f"{line_href}/addressBookAddress"), **address},
+    }
+    if line.get("label"):
+        item["label"] = line["label"]
+    return item

@@ -26,13 +26,20 @@ from zoneinfo import ZoneInfo
 
 from .datetimes import epoch_to_wall, oracle_to_char, user_date
 from .fields import (
+    ADDRESS_BOOK_COLUMNS,
+    ADDRESS_BOOK_OWNERS,
+    ADDRESS_FIELDS,
+    ENTITY_ADDRESS_COLUMNS,
     RECORD_TYPES,
     CustomFieldDef,
     FieldDef,
     Kind,
     RecordType,
     SelectList,
+    address_book_table,
+    address_text,
     demo_custom_fields,
+    entity_address_table,
     standard_lists,
 )
 
@@ -103,6 +110,8 @@ class Store:
             self._create_record_table(record_type)
         for select_list in self.lists.values():
             self._create_list_table(select_list)
+        for owner in ADDRESS_BOOK_OWNERS:
+            self._create_address_tables(owner)
         columns = ", ".join(f"{q(name)} {_SQL_TYPES.get(kind, 'TEXT')}" for name, kind in DELETED_COLUMNS.items())
         self.db.execute(f"CREATE TABLE t_{DELETED_TABLE} ({columns})")
         self.db.execute(f"CREATE INDEX ix_deleted_date ON t_{DELETED_TABLE} (deleteddate)")
@@ -152,11 +161,29 @@ class Store:
         self.db.create_function("ns_list_names", 2, ns_list_names)
 
     def _create_record_table(self, record_type: RecordType) -> None:
-        columns = ", ".join(f"{q(f.column)} {_SQL_TYPES.get(f.kind, 'TEXT')}" for f in record_type.fields)
+        # The addressBook sublist lives in its own tables (``_create_address_tables``).
+        columns = ", ".join(
+            f"{q(f.column)} {_SQL_TYPES.get(f.kind, 'TEXT')}" for f in record_type.fields if f.kind != Kind.ADDRESS_BOOK
+        )
         self.db.execute(f"CREATE TABLE t_{record_type.name} ({columns})")
         for column in _INDEXED.get(record_type.name, ()):
             self.db.execute(f"CREATE INDEX ix_{record_type.name}_{column} ON t_{record_type.name} ({q(column)})")
         self._sequences[self._sequence_name(record_type.name)] = 1 if not record_type.entity else 100
+
+    def _create_address_tables(self, owner: str) -> None:
+        book, address = address_book_table(owner), entity_address_table(owner)
+        columns = ", ".join(f"{q(name)} {_SQL_TYPES.get(kind, 'TEXT')}" for name, kind in ADDRESS_BOOK_COLUMNS.items())
+        self.db.execute(f"CREATE TABLE t_{book} ({columns})")
+        self.db.execute(f"CREATE INDEX ix_{book}_entity ON t_{book} (entity)")
+        self.db.execute(f"CREATE INDEX ix_{book}_address ON t_{book} (addressbookaddress)")
+        columns = ", ".join(
+            f"{q(name)} {_SQL_TYPES.get(kind, 'TEXT')}" for name, kind in ENTITY_ADDRESS_COLUMNS.items()
+        )
+        self.db.execute(f"CREATE TABLE t_{address} ({columns})")
+        # Line internal ids and address keys are account-wide sequences (not per record); they start
+        # apart so that a client mixing up ``internalid`` and ``nkey`` gets caught.
+        self._sequences.setdefault("addressbook", 1)
+        self._sequences.setdefault("address", 5001)
 
     def _create_list_table(self, select_list: SelectList) -> None:
         extra = "".join(f", {q(name)} TEXT" for name in select_list.extra_columns)
@@ -228,7 +255,24 @@ class Store:
             columns.update({c: Column(c, Kind.TEXT) for c in select_list.extra_columns})
             tables[select_list.name] = columns
         tables[DELETED_TABLE] = {name: Column(name, kind) for name, kind in DELETED_COLUMNS.items()}
+        for owner in ADDRESS_BOOK_OWNERS:
+            tables[address_book_table(owner)] = {
+                name: Column(name, kind, owner if name == "entity" else None)
+                for name, kind in ADDRESS_BOOK_COLUMNS.items()
+            }
+            tables[entity_address_table(owner)] = {
+                name: Column(name, kind) for name, kind in ENTITY_ADDRESS_COLUMNS.items()
+            }
         return tables
+
+    @staticmethod
+    def table_key(table: str) -> str:
+        """The column that identifies a row of a SuiteQL table (``id`` unless an address table)."""
+        if table.endswith("addressbookentityaddress"):
+            return "nkey"
+        if table.endswith("addressbook") and table[: -len("addressbook")] in ADDRESS_BOOK_OWNERS:
+            return "internalid"
+        return "id"
 
     # --- ids -------------------------------------------------------------------
     @staticmethod
@@ -340,11 +384,82 @@ class Store:
         self.db.execute(f"UPDATE t_{record_type} SET {assignments} WHERE id = ?", [*values.values(), record_id])  # noqa: S608
 
     def delete(self, record_type: str, record_id: int, when: int, context: str, deleted_by: int | None) -> None:
-        """Remove a record and write its DeletedRecord row."""
+        """Remove a record (with its address book) and write its DeletedRecord row."""
         name = self.ref_name(record_type, record_id)
+        if record_type in ADDRESS_BOOK_OWNERS:
+            self.write_address_lines(record_type, record_id, [])
         self.db.execute(f"DELETE FROM t_{record_type} WHERE id = ?", (record_id,))  # noqa: S608
         self.db.execute(
             f"INSERT INTO t_{DELETED_TABLE} (recordid, type, recordtypeid, name, deleteddate, deletedby, context,"  # noqa: S608
             " iscustomlist, iscustomrecord) VALUES (?, ?, ?, ?, ?, ?, ?, 'F', 'F')",
             (record_id, record_type, record_type, name, when, deleted_by, context),
         )
+
+    # --- address books ---------------------------------------------------------
+    def next_address_ids(self) -> tuple[int, int]:
+        """A new (line internal id, address nkey) pair."""
+        line_id, nkey = self._sequences["addressbook"], self._sequences["address"]
+        self._sequences["addressbook"] = line_id + 1
+        self._sequences["address"] = nkey + 1
+        return line_id, nkey
+
+    def address_lines(self, owner: str, entity_id: int) -> list[dict]:
+        """The addressBook lines of a customer or contact, by line id: ``{id, nkey, label,
+        defaultBilling, defaultShipping, address: {REST name: value}}`` (empty values left out)."""
+        book, table = address_book_table(owner), entity_address_table(owner)
+        names = list(ADDRESS_FIELDS.items())
+        cursor = self.db.execute(
+            f"SELECT b.internalid, b.addressbookaddress, b.label, b.defaultbilling, b.defaultshipping, "  # noqa: S608
+            f"{', '.join('a.' + q(column) for _, column in names)} FROM t_{book} b "
+            f"LEFT JOIN t_{table} a ON a.nkey = b.addressbookaddress WHERE b.entity = ? ORDER BY b.internalid",
+            (entity_id,),
+        )
+        lines = []
+        for row in cursor:
+            address = {name: value for (name, _), value in zip(names, row[5:], strict=True) if value is not None}
+            lines.append(
+                {
+                    "id": row[0],
+                    "nkey": row[1],
+                    "label": row[2],
+                    "defaultBilling": row[3] == "T",
+                    "defaultShipping": row[4] == "T",
+                    "address": address,
+                }
+            )
+        return lines
+
+    def write_address_lines(self, owner: str, entity_id: int, lines: list[dict]) -> None:
+        """Replace the stored lines of a record by ``lines`` (ids and nkeys kept, new ones numbered)."""
+        book, table = address_book_table(owner), entity_address_table(owner)
+        self.db.execute(
+            f"DELETE FROM t_{table} WHERE nkey IN (SELECT addressbookaddress FROM t_{book} WHERE entity = ?)",  # noqa: S608
+            (entity_id,),
+        )
+        self.db.execute(f"DELETE FROM t_{book} WHERE entity = ?", (entity_id,))  # noqa: S608
+        for line in lines:
+            if line.get("id") is None or line.get("nkey") is None:
+                line["id"], line["nkey"] = self.next_address_ids()
+            self.insert(book, address_book_row(entity_id, line))
+            self.insert(table, entity_address_row(line))
+
+
+def address_book_row(entity_id: int, line: dict) -> dict:
+    """The ``<owner>addressbook`` row of one line."""
+    return {
+        "internalid": line["id"],
+        "entity": entity_id,
+        "label": line.get("label") or None,
+        "defaultbilling": "T" if line.get("defaultBilling") else "F",
+        "defaultshipping": "T" if line.get("defaultShipping") else "F",
+        "addressbookaddress": line["nkey"],
+    }
+
+
+def entity_address_row(line: dict) -> dict:
+    """The ``<owner>addressbookentityaddress`` row of one line's address subrecord."""
+    address = line.get("address") or {}
+    row = {"nkey": line["nkey"]}
+    row.update({column: address.get(name) or None for name, column in ADDRESS_FIELDS.items()})
+    row["addrtext"] = address_text(address) or None
+    return row

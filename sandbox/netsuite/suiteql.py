@@ -3,7 +3,9 @@
 Supported (everything else gets NetSuite's 400 "Invalid search query" body,
 never a silently different answer):
 
-    SELECT [*|item, ...] FROM <table> [alias] [WHERE <condition>] [ORDER BY <key> [ASC|DESC] [NULLS FIRST|LAST], ...]
+    SELECT [*|item, ...] FROM <table> [alias]
+        [[INNER] JOIN | LEFT [OUTER] JOIN <table> [alias] ON <condition>] ...
+        [WHERE <condition>] [ORDER BY <key> [ASC|DESC] [NULLS FIRST|LAST], ...]
 
 - items: columns (``c.email`` or ``email``); or aggregates alone (no GROUP BY):
   ``COUNT(*)``, ``SUM(number)``; string/number literals, ``TO_NUMBER(text)``,
@@ -12,7 +14,11 @@ never a silently different answer):
 - conditions: ``=``, ``<>``/``!=``, ``<``, ``<=``, ``>``, ``>=``, ``[NOT] IN (literals, at
   most 1000)``, ``IS [NOT] NULL``, ``[NOT] LIKE``, ``BETWEEN x AND y``, ``NOT``,
   ``AND``/``OR``, parentheses;
-- date literals: ``TO_DATE``/``TO_TIMESTAMP('text', 'format')``, ``SYSDATE [- days]``.
+- date literals: ``TO_DATE``/``TO_TIMESTAMP('text', 'format')``, ``SYSDATE [- days]``;
+- joins: ``[INNER] JOIN`` and ``LEFT [OUTER] JOIN`` with an ``ON`` condition (e.g. an address
+  book and its addresses: ``customerAddressbook b JOIN customerAddressbookEntityAddress a ON
+  b.addressbookaddress = a.nkey``); a column name found in two joined tables must be qualified
+  (ORA-00918); ``SELECT *`` over a join needs distinct column names (``alias.*`` always works).
 
 Oracle/NetSuite semantics kept on purpose: string comparison and LIKE are
 case-sensitive; ``''`` is NULL; NULLs sort last ascending; datetime columns are
@@ -56,6 +62,7 @@ _RESERVED = {
     "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "BETWEEN", "ORDER", "BY",
     "ASC", "DESC", "AS", "NULLS", "FIRST", "LAST", "GROUP", "HAVING", "UNION", "JOIN", "LEFT", "RIGHT",
     "INNER", "OUTER", "ON", "DISTINCT", "FETCH", "ROWNUM", "WITH", "CASE", "EXISTS", "INTERSECT", "MINUS",
+    "CROSS", "FULL",
 }  # fmt: skip
 
 
@@ -146,12 +153,21 @@ class OrderItem:
 
 
 @dataclass
+class Join:
+    left_outer: bool
+    table: str
+    alias: str | None
+    on: object
+
+
+@dataclass
 class Query:
     items: list[SelectItem]
     table: str
     alias: str | None
     where: object | None
     order: list[OrderItem] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
 
 
 # --- parser --------------------------------------------------------------------
@@ -219,16 +235,29 @@ class _Parser:
         while self.accept_op(","):
             items.append(self.select_item())
         self.expect_word("FROM")
-        table_token = self.next()
-        if table_token[0] not in ("ident", "qident"):
-            raise _unsupported("a table name must follow FROM")
-        table = table_token[1].strip('"').lower()
-        alias = None
-        token = self.peek()
-        if token is not None and token[0] == "ident" and token[1].upper() not in _RESERVED:
-            alias = self.next()[1].lower()
+        table, alias = self.table_ref("FROM")
         if self.accept_op(","):
-            raise _unsupported("joins are not supported by the sandbox")
+            raise _unsupported("comma joins are not supported by the sandbox (use JOIN ... ON)")
+        joins: list[Join] = []
+        while True:
+            if self.is_word("RIGHT", "FULL", "CROSS", "NATURAL"):
+                raise _unsupported(f"{self.peek()[1].upper()} joins are not supported by the sandbox")
+            if self.accept_word("LEFT"):
+                self.accept_word("OUTER")
+                self.expect_word("JOIN")
+                left_outer = True
+            elif self.accept_word("INNER"):
+                self.expect_word("JOIN")
+                left_outer = False
+            elif self.accept_word("JOIN"):
+                left_outer = False
+            else:
+                break
+            join_table, join_alias = self.table_ref("JOIN")
+            if self.is_word("USING"):
+                raise _unsupported("JOIN ... USING is not supported by the sandbox (use ON)")
+            self.expect_word("ON")
+            joins.append(Join(left_outer, join_table, join_alias, self.condition()))
         where = None
         if self.accept_word("WHERE"):
             where = self.condition()
@@ -240,8 +269,22 @@ class _Parser:
                 order.append(self.order_item())
         token = self.peek()
         if token is not None:
-            raise _unsupported(f"unexpected {token[1]!r} (joins, GROUP BY, UNION, FETCH and ';' are not supported)")
-        return Query(items, table, alias, where, order)
+            raise _unsupported(f"unexpected {token[1]!r} (GROUP BY, UNION, FETCH and ';' are not supported)")
+        return Query(items, table, alias, where, order, joins)
+
+    def table_ref(self, after: str) -> tuple[str, str | None]:
+        """``table [alias]`` after FROM or JOIN."""
+        table_token = self.next()
+        if table_token[0] not in ("ident", "qident"):
+            raise _unsupported(f"a table name must follow {after}")
+        if self.peek() == ("op", "("):
+            raise _unsupported("subqueries are not supported by the sandbox")
+        table = table_token[1].strip('"').lower()
+        alias = None
+        token = self.peek()
+        if token is not None and token[0] == "ident" and token[1].upper() not in _RESERVED | {"USING"}:
+            alias = self.next()[1].lower()
+        return table, alias
 
     def select_item(self) -> SelectItem:
         if self.accept_op("*"):
@@ -445,6 +488,19 @@ class Sql:
     zone: str | None = None  # datetime: the zone its wall-clock value is in
     column: Column | None = None
     value: object = None  # literals
+    source: str | None = None  # columns: the name (alias or table) of the table they come from
+
+
+@dataclass
+class Source:
+    """A table of the FROM clause: how the query names it, its columns, its SQL alias."""
+
+    name: str  # the alias, or the table name when it has none
+    table: str
+    columns: dict[str, Column]
+    sql_alias: str
+    left_outer: bool = False
+    aliased: bool = False
 
 
 class _Translator:
@@ -455,20 +511,25 @@ class _Translator:
         self.zone = zone
         self.now = now
         tables = store.suiteql_tables()
-        if query.table not in tables:
-            raise search_error(f"Record '{query.table}' was not found.")
+        self.joined = bool(query.joins)
+        self.sources: list[Source] = []
+        for index, (table, alias, left_outer) in enumerate(
+            [(query.table, query.alias, False)] + [(j.table, j.alias, j.left_outer) for j in query.joins]
+        ):
+            if table not in tables:
+                raise search_error(f"Record '{table}' was not found.")
+            name = alias or table
+            if any(s.name == name for s in self.sources):
+                raise search_error(f"Invalid or unsupported search: the table name or alias '{name}' is used twice.")
+            self.sources.append(Source(name, table, tables[table], f"s{index}", left_outer, alias is not None))
         self.columns = tables[query.table]
         self.table = query.table
 
     # expressions
     def expr(self, node) -> Sql:
         if isinstance(node, Ident):
-            if node.qualifier not in (None, self.query.alias, self.table):
-                raise search_error(f"Invalid or unsupported search: unknown table alias '{node.qualifier}'.")
-            column = self.columns.get(node.name)
-            if column is None:
-                raise search_error(f"Field '{node.name}' for record '{self.table}' was not found.")
-            return self._column(column)
+            source = self._source_of(node)
+            return self._column(source.columns[node.name], source)
         if isinstance(node, Lit):
             if node.value is None:
                 return Sql("NULL", [], "null")
@@ -484,8 +545,74 @@ class _Translator:
             raise _unsupported("'*' is only allowed alone in the select list")
         raise _unsupported("this expression")
 
-    def _column(self, column: Column) -> Sql:
-        ident = q(column.name)
+    def _named_source(self, qualifier: str) -> Source:
+        for source in self.sources:
+            # A single table may be named by its alias or its name (as before joins existed);
+            # in a join an aliased table answers to its alias only, as in Oracle.
+            if source.name == qualifier or (source.table == qualifier and not (self.joined and source.aliased)):
+                return source
+        raise search_error(f"Invalid or unsupported search: unknown table alias '{qualifier}'.")
+
+    def _source_of(self, node: Ident) -> Source:
+        """The table a column reference belongs to (ORA-00918 when unqualified and in two tables)."""
+        if node.qualifier is not None:
+            source = self._named_source(node.qualifier)
+            if node.name not in source.columns:
+                raise search_error(f"Field '{node.name}' for record '{source.table}' was not found.")
+            return source
+        found = [source for source in self.sources if node.name in source.columns]
+        if not found:
+            raise search_error(f"Field '{node.name}' for record '{self.table}' was not found.")
+        if len(found) > 1:
+            raise search_error(f"ORA-00918: column ambiguously defined: {node.name}.")
+        return found[0]
+
+    def _source(self, name: str | None) -> Source | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def key_of(self, source: Source) -> str:
+        return self.store.table_key(source.table)
+
+    def from_clause(self) -> tuple[str, list]:
+        """``FROM t_x [AS s0] [JOIN t_y AS s1 ON ...]`` and its parameters."""
+        base = self.sources[0]
+        if not self.joined:
+            return f"FROM t_{base.table}", []
+        text, params = f"FROM t_{base.table} AS {base.sql_alias}", []
+        for source, join in zip(self.sources[1:], self.query.joins, strict=True):
+            condition, condition_params = self.condition(join.on)
+            text += f" {'LEFT ' if join.left_outer else ''}JOIN t_{source.table} AS {source.sql_alias} ON {condition}"
+            params += condition_params
+        return text, params
+
+    def required_keys(self) -> list[Source]:
+        """The tables whose keys make a row unique: all but those joined on their own key.
+
+        A table whose key equals a column of another table in an ON condition (``a.nkey =
+        b.addressbookaddress``, ``c.id = b.entity``) adds at most one row per row of the other
+        table, so the other table's key already identifies the row.
+        """
+        determined: set[str] = set()
+        for join in self.query.joins:
+            parts = join.on.parts if isinstance(join.on, Bool) and join.on.op == "AND" else [join.on]
+            for part in parts:
+                if not (isinstance(part, Cmp) and part.op == "=" and isinstance(part.left, Ident)):
+                    continue
+                if not isinstance(part.right, Ident):
+                    continue
+                left, right = self._source_of(part.left), self._source_of(part.right)
+                if left is right:
+                    continue
+                if part.left.name == self.key_of(left):
+                    determined.add(left.name)
+                if part.right.name == self.key_of(right):
+                    determined.add(right.name)
+        required = [s for s in self.sources if s.name not in determined]
+        return required or self.sources[:1]
+
+    def _column(self, column: Column, source: Source | None = None) -> Sql:
+        source = source or self.sources[0]
+        ident = q(column.name) if not self.joined else f"{source.sql_alias}.{q(column.name)}"
         kind = {
             Kind.ID: "number",
             Kind.INTEGER: "number",
@@ -496,7 +623,7 @@ class _Translator:
             Kind.DATE: "date",
             Kind.MULTI: "multi",
         }.get(column.kind, "text")
-        return Sql(ident, [], kind, zone=self.zone if kind == "datetime" else None, column=column)
+        return Sql(ident, [], kind, zone=self.zone if kind == "datetime" else None, column=column, source=source.name)
 
     def _call(self, node: Call) -> Sql:
         name, args = node.name, node.args
@@ -591,10 +718,12 @@ class _Translator:
         unnamed = 0
         for item in self.query.items:
             if isinstance(item.expr, Star):
-                if item.expr.qualifier not in (None, self.query.alias, self.table):
-                    raise search_error(f"Invalid or unsupported search: unknown table alias '{item.expr.qualifier}'.")
-                for column in self.columns.values():
-                    sql = self._column(column)
+                qualifier = item.expr.qualifier
+                sources = self.sources if qualifier is None else [self._named_source(qualifier)]
+                for source, column in ((s, c) for s in sources for c in s.columns.values()):
+                    if self.joined and column.name in keys:
+                        raise search_error(f"ORA-00918: column ambiguously defined: {column.name} (select alias.*).")
+                    sql = self._column(column, source)
                     keys.append(column.name)
                     texts.append(self._rendered(sql))
                     params.extend(sql.params)
@@ -740,29 +869,35 @@ class _Translator:
     def order_by(self) -> tuple[list[str], list, bool]:
         """ORDER BY terms (Oracle null ordering) and whether they make the order unique."""
         terms, params = [], []
-        unique = False
+        keyed: set[str] = set()
         for order in self.query.order:
             expr = order.expr
             if isinstance(expr, Lit) and isinstance(expr.value, int):
                 if not 1 <= expr.value <= len(self.query.items) or isinstance(self.query.items[0].expr, Star):
                     raise search_error("ORA-01785: ORDER BY item must be the number of a SELECT-list expression.")
                 expr = self.query.items[expr.value - 1].expr
-            elif isinstance(expr, Ident) and expr.qualifier is None and expr.name not in self.columns:
+            elif (
+                isinstance(expr, Ident)
+                and expr.qualifier is None
+                and not any(expr.name in source.columns for source in self.sources)
+            ):
                 aliased = next((i.expr for i in self.query.items if i.alias == expr.name), None)
                 if aliased is not None:
                     expr = aliased
             sql = self.expr(expr)
             if sql.kind in ("dtlit", "sysdate", "null", "count"):
                 raise _unsupported("ORDER BY a constant")
-            if sql.column is not None and sql.column.name == "id":
-                unique = True
+            source = self._source(sql.source)
+            if sql.column is not None and source is not None and sql.column.name == self.key_of(source):
+                keyed.add(source.name)
             nulls_first = order.nulls_first if order.nulls_first is not None else order.descending
-            if sql.column is None or sql.column.kind not in (Kind.ID, Kind.BOOL):
+            if sql.column is None or sql.column.kind not in (Kind.ID, Kind.BOOL) or (source and source.left_outer):
                 # Oracle puts NULLs last ascending (first descending); SQLite does the opposite.
                 terms.append(f"({sql.text} IS NULL) {'DESC' if nulls_first else 'ASC'}")
                 params.extend(sql.params)
             terms.append(f"{sql.text} {'DESC' if order.descending else 'ASC'}")
             params.extend(sql.params)
+        unique = all(source.name in keyed for source in self.required_keys())
         return terms, params, unique
 
 
@@ -783,11 +918,13 @@ def run(
     query = parse(text)
     translator = _Translator(store, query, zone, time.time() if now is None else now, allow_sum=allow_sum)
     keys, selects, select_params, aggregate = translator.select_list()
+    from_sql, from_params = translator.from_clause()
     where_sql, where_params = ("", [])
     if query.where is not None:
         condition, where_params = translator.condition(query.where)
         where_sql = f" WHERE {condition}"
-    source = f"FROM t_{query.table}{where_sql}"
+    source = f"{from_sql}{where_sql}"
+    where_params = from_params + where_params  # the JOIN ... ON parameters come first
     if aggregate:
         if query.order:
             raise _unsupported("ORDER BY with an aggregate")
@@ -809,10 +946,13 @@ def run(
     order_terms, order_params, unique = translator.order_by()
     if not unique:
         # Ties (or no ORDER BY at all) come back in an order that changes per page.
-        rowid = "rowid" if query.table == "deletedrecord" else "id"
-        order_terms.append(f"(({rowid} * 2654435761 + ?) % 4294967296)")
-        # A per-page rotation of a multiplicative hash: a different arbitrary order for each offset.
-        order_params.append((offset * 2654435761 + 0x9E3779B9) % 4294967296)
+        for required in translator.required_keys():
+            rowid = "rowid" if required.table == "deletedrecord" else q(translator.key_of(required))
+            if translator.joined:
+                rowid = f"{required.sql_alias}.{rowid}"
+            order_terms.append(f"(({rowid} * 2654435761 + ?) % 4294967296)")
+            # A per-page rotation of a multiplicative hash: a different arbitrary order for each offset.
+            order_params.append((offset * 2654435761 + 0x9E3779B9) % 4294967296)
     order_sql = f" ORDER BY {', '.join(order_terms)}"
     count = max(0, min(limit, MAX_ROWS - offset))
     try:

@@ -273,7 +273,7 @@ def test_suiteql_requires_prefer_transient_and_a_q_body(client, error_of):
 @pytest.mark.parametrize(
     "query",
     [
-        "SELECT c.id, s.name FROM customer c JOIN subsidiary s ON c.subsidiary = s.id",
+        "SELECT c.id, s.name FROM customer c RIGHT JOIN subsidiary s ON c.subsidiary = s.id",  # INNER and LEFT only
         "SELECT c.id FROM customer c, subsidiary s",
         "SELECT subsidiary, COUNT(*) FROM customer GROUP BY subsidiary",
         "SELECT id FROM customer WHERE id IN (SELECT company FROM contact)",
