@@ -30,7 +30,7 @@ line instead would leave an empty address, which NetSuite may refuse (a country 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..countries import country_code, region_code
@@ -46,6 +46,9 @@ _TABLES = {
     "contact": ("contactaddressbook", "contactaddressbookentityaddress"),
 }
 _PARTS = ("addr1", "addr2", "addr3", "city", "state", "zip", "country")
+# Parts of the line that are no part of the canonical address: read with it, and sent back
+# unchanged with an update, in case NetSuite replaces a matched line's subrecord whole (UNCERTAIN).
+_KEPT = {"addressee": "addressee", "attention": "attention", "addrphone": "addrPhone"}
 _SIDES = {"billing": ("b", "ba", "defaultbilling"), "shipping": ("s", "sa", "defaultshipping")}
 
 
@@ -69,7 +72,7 @@ def address_book_sql(record_type: str, ids: Iterable[str]) -> str:
     joins = []
     for side, (line, address, flag) in _SIDES.items():
         columns.append(f"{line}.internalid AS {side}_line")
-        columns.extend(f"{address}.{part} AS {side}_{part}" for part in _PARTS)
+        columns.extend(f"{address}.{part} AS {side}_{part}" for part in (*_PARTS, *_KEPT))
         joins.append(f"LEFT JOIN {lines} {line} ON {line}.entity = r.id AND {line}.{flag} = {ql.text('T')}")
         joins.append(f"LEFT JOIN {addresses} {address} ON {address}.nkey = {line}.addressbookaddress")
     in_lists = [f"r.id IN {ql.in_list(chunk, numeric=True)}" for chunk in ql.chunks(wanted)]
@@ -88,14 +91,15 @@ class DefaultAddress:
     value: dict[str, str] | None = None
     billing_line: str | None = None
     shipping_line: str | None = None
+    kept: Mapping[str, str] = field(default_factory=dict)  # the default line's addressee... (REST names)
 
     @property
     def line(self) -> str | None:
         """The line the value comes from: the default billing line, else the default shipping line."""
         return self.billing_line or self.shipping_line
 
-    def meta(self) -> dict[str, str | None]:
-        return {"billing": self.billing_line, "shipping": self.shipping_line}
+    def meta(self) -> dict[str, Any]:
+        return {"billing": self.billing_line, "shipping": self.shipping_line, "kept": dict(self.kept)}
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any] | None) -> DefaultAddress | None:
@@ -103,15 +107,20 @@ class DefaultAddress:
         lines = (meta or {}).get(META_KEY)
         if not isinstance(lines, Mapping):
             return None
-        return cls(None, _line_id(lines.get("billing")), _line_id(lines.get("shipping")))
+        kept = lines.get("kept") if isinstance(lines.get("kept"), Mapping) else {}
+        kept = {name: str(part) for name, part in kept.items() if name in _KEPT.values() and part}
+        return cls(None, _line_id(lines.get("billing")), _line_id(lines.get("shipping")), kept)
 
 
 def default_address_of(row: Mapping[str, Any]) -> DefaultAddress:
     """The :class:`DefaultAddress` of one row of :func:`address_book_sql` (null columns are omitted)."""
     billing, shipping = _line_id(row.get("billing_line")), _line_id(row.get("shipping_line"))
     side = "billing" if billing else "shipping"
-    value = address_value({part: row.get(f"{side}_{part}") for part in _PARTS}) if (billing or shipping) else None
-    return DefaultAddress(value, billing, shipping)
+    if not (billing or shipping):
+        return DefaultAddress()
+    value = address_value({part: row.get(f"{side}_{part}") for part in _PARTS})
+    kept = {name: _text(row.get(f"{side}_{column}")) for column, name in _KEPT.items()}
+    return DefaultAddress(value, billing, shipping, {name: part for name, part in kept.items() if part})
 
 
 def address_value(parts: Mapping[str, Any]) -> dict[str, str] | None:
@@ -176,7 +185,7 @@ def address_book_body(value: Mapping[str, Any] | None, current: DefaultAddress |
         return {"items": items} if items else None
     address = address_parts(value)
     if current.line is not None:
-        return {"items": [{"id": int(current.line), "addressBookAddress": address}]}
+        return {"items": [{"id": int(current.line), "addressBookAddress": {**current.kept, **address}}]}
     # No default line: a new one, default for billing and (the record having none) for shipping.
     return {"items": [{"defaultBilling": True, "defaultShipping": True, "addressBookAddress": address}]}
 

@@ -14,7 +14,14 @@ from config.redaction import redact
 from ..base import WriteRequest, WriteResult
 from ..errors import NotFound, ProviderError, ValidationError
 from . import suiteql as ql
-from .addresses import ADDRESS_BOOK, ADDRESS_FIELD, DefaultAddress, address_book_body, address_book_sql, default_address_of
+from .addresses import (
+    ADDRESS_BOOK,
+    ADDRESS_FIELD,
+    DefaultAddress,
+    address_book_body,
+    address_book_sql,
+    default_address_of,
+)
 from .contact_types import ContactType, contact_type
 from .standard_fields import READ_ONLY_FIELDS
 from .values import rest_value
