@@ -189,3 +189,23 @@ def test_an_invalid_country_fails_that_record_alone_with_netsuites_message(clien
     assert written.ok, written.error
     assert _country(_lines(sandbox, good)["HQ"]) == "FR"
     assert _lines(sandbox, bad)["HQ"]["addressBookAddress"]["city"] == "Springfield"  # unchanged
+
+
+def test_a_refused_address_query_leaves_addresses_unread_and_is_not_asked_again(
+    client, sandbox, base_url, monkeypatch
+):
+    for n in range(5):
+        _company(sandbox, f"Co {n}", HQ)
+    # An account whose role cannot read the address tables: NetSuite answers 400.
+    monkeypatch.setattr(
+        "connections.providers.netsuite.reads.address_book_sql", lambda record_type, ids: "SELECT id FROM nosuchtable"
+    )
+    client.field_catalog("company_customers")
+    before = len(sandbox_requests(base_url))
+    pages = list(client.read_changes("company_customers", None, subsidiary_id=SUBSIDIARY, page_size=2))
+    records = [r for page in pages for r in page.records]
+    assert len(records) == 5
+    assert all(ADDRESS_FIELD not in r.values for r in records)
+    assert all("address book query" in r.meta["unreadable"][ADDRESS_FIELD] for r in records)
+    # Three record pages and ONE refused address query: the refusal is remembered.
+    assert [c["status"] for c in sandbox_requests(base_url)[before:]] == [200, 400, 200, 200]
