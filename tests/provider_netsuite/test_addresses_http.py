@@ -191,9 +191,7 @@ def test_an_invalid_country_fails_that_record_alone_with_netsuites_message(clien
     assert _lines(sandbox, bad)["HQ"]["addressBookAddress"]["city"] == "Springfield"  # unchanged
 
 
-def test_a_refused_address_query_leaves_addresses_unread_and_is_not_asked_again(
-    client, sandbox, base_url, monkeypatch
-):
+def test_a_refused_address_query_leaves_addresses_unread_and_is_not_asked_again(client, sandbox, base_url, monkeypatch):
     for n in range(5):
         _company(sandbox, f"Co {n}", HQ)
     # An account whose role cannot read the address tables: NetSuite answers 400.
@@ -209,3 +207,27 @@ def test_a_refused_address_query_leaves_addresses_unread_and_is_not_asked_again(
     assert all("address book query" in r.meta["unreadable"][ADDRESS_FIELD] for r in records)
     # Three record pages and ONE refused address query: the refusal is remembered.
     assert [c["status"] for c in sandbox_requests(base_url)[before:]] == [200, 400, 200, 200]
+
+
+def test_a_contacts_default_address_is_read_and_written_the_same_way(client, sandbox):
+    body = {"firstName": "Ada", "lastName": "Lovelace", "subsidiary": {"id": SUBSIDIARY}}
+    record_id = str(sandbox.create_record("contact", {**body, "addressBook": {"items": [OTHER, WAREHOUSE]}}))
+    (record,) = client.get_many("contacts", [record_id])
+    assert record.values[ADDRESS_FIELD] == {
+        "street": "Hafenstr. 2",
+        "city": "Hamburg",
+        "postal_code": "20457",
+        "country": "DE",
+    }
+    request = WriteRequest(
+        key="c1",
+        record_id=record_id,
+        values={ADDRESS_FIELD: {"city": "Bremen", "country": "Germany"}},
+        fields=[ADDRESS_FIELD],
+        meta=record.meta,
+    )
+    (result,) = client.update_many("contacts", [request])
+    assert result.ok, result.error
+    items = sandbox.get_record("contact", int(record_id))["addressBook"]["items"]
+    assert sorted(i["addressBookAddress"]["city"] for i in items) == ["Bremen", "Lyon"]
+    assert result.record.values[ADDRESS_FIELD] == {"city": "Bremen", "country": "DE"}
