@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -121,17 +121,21 @@ class NetSuiteReads:
                 counted = _fingerprint(response)
         builder = CursorBuilder(scope, _since(started, response))
         expected = previous.seen_fingerprint()
+
+        def is_new(record: Record) -> bool:
+            return previous.is_new_change(record.id, record.modified_at)
+
         delivered: set[str] = set()
         window_read = False
         if counted != expected:
             newer = Fingerprint()
             since_previous = where + ql.at_or_after("lastmodifieddate", previous.since)
-            for records, _ in self._record_pages(kind, since_previous, page_size):
+            for records, _ in self._record_pages(kind, since_previous, page_size, is_new):
                 for record in records:
                     newer = newer.plus(record.id, record.modified_at)
                     delivered.add(record.id)
                     builder.observe(record.id, record.modified_at)
-                new = [r for r in records if previous.is_new_change(r.id, r.modified_at)]
+                new = [r for r in records if is_new(r)]
                 if new:
                     yield ChangePage(records=new, full_read=False)
             # Records saved again since the previous read left the window for this part.
@@ -145,10 +149,10 @@ class NetSuiteReads:
                     *ql.at_or_after("lastmodifieddate", previous.window_start),
                     ql.before("lastmodifieddate", previous.since),
                 ]
-                for records, _ in self._record_pages(kind, window, page_size):
+                for records, _ in self._record_pages(kind, window, page_size, is_new):
                     for record in records:
                         builder.observe(record.id, record.modified_at)
-                    new = [r for r in records if previous.is_new_change(r.id, r.modified_at)]
+                    new = [r for r in records if is_new(r)]
                     if new:
                         yield ChangePage(records=new, full_read=False)
         if not window_read:
@@ -158,12 +162,19 @@ class NetSuiteReads:
         yield ChangePage(records=deletions, cursor=builder.cursor.encode(), last=True, full_read=False)
 
     def _record_pages(
-        self, kind: ContactType, where: list[str], page_size: int
+        self,
+        kind: ContactType,
+        where: list[str],
+        page_size: int,
+        delivered: Callable[[Record], bool] | None = None,
     ) -> Iterator[tuple[list[Record], ApiResponse]]:
         """The records of one contact type matching ``where``, a page at a time.
 
         A query built from a given catalog that NetSuite refuses is retried once
-        with the live metadata (see :meth:`use_catalog`).
+        with the live metadata (see :meth:`use_catalog`). The default address is
+        read (one query per page) for the records the caller will deliver: all,
+        or those ``delivered`` accepts (an incremental read drops those it
+        delivered before, and need not read their addresses).
         """
         query = self._record_query(kind)
         pages = self._keyset_pages(query.select(where), page_size)
@@ -176,8 +187,9 @@ class NetSuiteReads:
             first = next(pages)
         for rows, response in itertools.chain([first], pages):
             records = [query.record(row) for row in rows]
-            if query.reads_addresses and records:
-                self._read_default_addresses(kind, records)
+            wanted = records if delivered is None else [r for r in records if delivered(r)]
+            if query.reads_addresses and wanted:
+                self._read_default_addresses(kind, wanted)
             yield records, response
 
     def _read_default_addresses(self, kind: ContactType, records: list[Record]) -> None:
