@@ -1,7 +1,7 @@
 """Small display helpers for the admin's lists, shared by the apps: a long text cut to one line with the
 whole of it on hover, and a moment written short (the whole, with seconds and zone, on hover).
 
-They produce escaped HTML; the styles (``.cell-clip``) are in ``syncengine/static/syncengine/admin-lists.css``,
+They produce escaped HTML; the styles (``.cell-clip``) are in ``ops/static/ops/admin-lists.css``,
 loaded on every changelist by ``templates/admin/change_list.html``."""
 
 from __future__ import annotations

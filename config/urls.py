@@ -12,7 +12,7 @@ admin.site.index_title = "Operations"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # Pages link the favicon; this answers browsers (and tools) that ask /favicon.ico anyway, without a 404.
-    path("favicon.ico", RedirectView.as_view(url=static("syncengine/favicon.svg"), permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=static("ops/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@
 
 The mappings are edited inline on the connection page
 (:class:`FieldMappingInline`, composed into the connection admin by
-``syncengine/connection_admin.py``, since ``connections`` may not import this
+``ops/connection_admin.py``, since ``connections`` may not import this
 app); they are also listed on their own, for a view across connections.
 """
 
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from connections.models import Connection
 
-from .catalog_cache import ConnectionSides, connection_sides, refresh_catalog_of
+from .catalog_cache import ConnectionCatalogs, connection_catalogs, refresh_catalog_of
 from .choices import Direction
 from .compatibility import TYPE_WORDS, allowed_directions
 from .forms import FieldMappingForm, FieldMappingFormSet
@@ -41,18 +41,18 @@ def report_refresh(model_admin: admin.ModelAdmin, request, outcomes) -> None:
         model_admin.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)
 
 
-def directions_html(mapping: FieldMapping, sides: ConnectionSides):
+def directions_html(mapping: FieldMapping, catalogs: ConnectionCatalogs):
     """Beside a saved pair: the directions it may take (with their caveats) and why the others are refused."""
-    netsuite_spec = sides.netsuite.fields.get(mapping.netsuite_field)
-    app_spec = sides.app.fields.get(mapping.app_field)
+    netsuite_spec = catalogs.netsuite.fields.get(mapping.netsuite_field)
+    app_spec = catalogs.app.fields.get(mapping.app_field)
     missing = []
     if netsuite_spec is None:
-        missing.append(unknown_field_message(mapping.netsuite_field, sides.netsuite.description))
+        missing.append(unknown_field_message(mapping.netsuite_field, catalogs.netsuite.description))
     if app_spec is None:
-        missing.append(unknown_field_message(mapping.app_field, sides.app.description))
+        missing.append(unknown_field_message(mapping.app_field, catalogs.app.description))
     if missing:
         return format_html('<span class="errornote-inline">{}</span>', " ".join(missing))
-    allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
+    allowed, refused = verdict_summary(netsuite_spec, app_spec, catalogs.app.app_label)
     parts = []
     if allowed:
         parts.append(format_html("<strong>Allowed:</strong> {}", "; ".join(allowed)))
@@ -91,24 +91,24 @@ class DirectionsVerdict:
         }
 
 
-def directions_verdict(netsuite_field: str, app_field: str, sides: ConnectionSides) -> DirectionsVerdict:
+def directions_verdict(netsuite_field: str, app_field: str, catalogs: ConnectionCatalogs) -> DirectionsVerdict:
     """The verdict of the compatibility table (``mapping_checks.verdict_summary``) on one pair of fields,
     as the mapping inline shows it: for saved rows when the page is drawn, for rows being edited
     through :meth:`FieldMappingAdmin.directions_view`."""
-    netsuite_spec = sides.netsuite.fields.get(netsuite_field)
-    app_spec = sides.app.fields.get(app_field)
+    netsuite_spec = catalogs.netsuite.fields.get(netsuite_field)
+    app_spec = catalogs.app.fields.get(app_field)
     if netsuite_spec is None or app_spec is None:
         missing = [
             unknown_field_message(field_id, side.description)
             for field_id, spec, side in (
-                (netsuite_field, netsuite_spec, sides.netsuite),
-                (app_field, app_spec, sides.app),
+                (netsuite_field, netsuite_spec, catalogs.netsuite),
+                (app_field, app_spec, catalogs.app),
             )
             if spec is None
         ]
         return DirectionsVerdict("unknown field", [], [], [], " ".join(missing))
-    allowed, refused = verdict_summary(netsuite_spec, app_spec, sides.app.app_label)
-    verdict = allowed_directions(netsuite_spec, app_spec, app_label=sides.app.app_label)
+    allowed, refused = verdict_summary(netsuite_spec, app_spec, catalogs.app.app_label)
+    verdict = allowed_directions(netsuite_spec, app_spec, app_label=catalogs.app.app_label)
     # "not compatible" alone when nothing is allowed: every direction is refused, and the cell stays narrow.
     if not allowed:
         headline = "not compatible"
@@ -120,29 +120,29 @@ def directions_verdict(netsuite_field: str, app_field: str, sides: ConnectionSid
     return DirectionsVerdict(headline, values, allowed, refused)
 
 
-def directions_details(mapping: FieldMapping, sides: ConnectionSides):
+def directions_details(mapping: FieldMapping, catalogs: ConnectionCatalogs):
     """In the mapping inline, one line per mapping: a short verdict ("3 allowed", "1 allowed · 2 not")
     that opens, on demand, the directions with their caveats and why the others are refused.
     ``data-allowed`` lists the directions the row's select may offer (read by ``mapping_directions.js``)."""
-    verdict = directions_verdict(mapping.netsuite_field, mapping.app_field, sides)
+    verdict = directions_verdict(mapping.netsuite_field, mapping.app_field, catalogs)
     return format_html(
         '<details class="allowed-directions" data-allowed="{}"><summary>{}</summary><div class="reason">{}</div>'
         "</details>",
         " ".join(verdict.allowed_values),
         verdict.headline,
-        directions_html(mapping, sides),
+        directions_html(mapping, catalogs),
     )
 
 
 class _SidesCache:
     """The connection's catalogs, read once per page: for inline admins only, which are built per request."""
 
-    _sides: dict[int, ConnectionSides]
+    _catalogs: dict[int, ConnectionCatalogs]
 
-    def sides_for(self, connection: Connection) -> ConnectionSides:
-        cache = self.__dict__.setdefault("_sides", {})
+    def catalogs_for(self, connection: Connection) -> ConnectionCatalogs:
+        cache = self.__dict__.setdefault("_catalogs", {})
         if connection.pk not in cache:
-            cache[connection.pk] = connection_sides(connection)
+            cache[connection.pk] = connection_catalogs(connection)
         return cache[connection.pk]
 
 
@@ -163,9 +163,9 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        sides = self.sides_for(obj) if obj is not None and obj.pk else None
-        directions_url = reverse("admin:mappings_fieldmapping_directions", args=[obj.pk]) if sides else ""
-        return type(formset.__name__, (formset,), {"sides": sides, "directions_url": directions_url})
+        catalogs = self.catalogs_for(obj) if obj is not None and obj.pk else None
+        directions_url = reverse("admin:mappings_fieldmapping_directions", args=[obj.pk]) if catalogs else ""
+        return type(formset.__name__, (formset,), {"catalogs": catalogs, "directions_url": directions_url})
 
     class Media:
         js = ("mappings/mapping_directions.js",)
@@ -182,8 +182,8 @@ class FieldMappingInline(_SidesCache, admin.TabularInline):
             # A new row: filled in by mapping_directions.js as soon as both fields are chosen.
             return format_html('<span class="allowed-directions-pending">{}</span>', "Choose both fields.")
         # The page's connection is in the cache already: looked up by id, not by loading it again for each row.
-        sides = self.__dict__.get("_sides", {}).get(obj.connection_id) or self.sides_for(obj.connection)
-        return directions_details(obj, sides)
+        catalogs = self.__dict__.get("_catalogs", {}).get(obj.connection_id) or self.catalogs_for(obj.connection)
+        return directions_details(obj, catalogs)
 
 
 @admin.register(FieldMapping)
@@ -205,17 +205,17 @@ class FieldMappingAdmin(admin.ModelAdmin):
     @admin.display(description="allowed directions")
     def allowed(self, obj: FieldMapping):
         # A model admin lives as long as the process: the catalogs are read per call, never kept on it.
-        return directions_html(obj, connection_sides(obj.connection)) if obj.pk else ""
+        return directions_html(obj, connection_catalogs(obj.connection)) if obj.pk else ""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        sides = connection_sides(obj.connection)
+        catalogs = connection_catalogs(obj.connection)
 
         class MappingFormWithSides(form):
             def __init__(self, *args, **form_kwargs):
-                form_kwargs.setdefault("sides", sides)
+                form_kwargs.setdefault("catalogs", catalogs)
                 super().__init__(*args, **form_kwargs)
 
         return MappingFormWithSides
@@ -243,7 +243,7 @@ class FieldMappingAdmin(admin.ModelAdmin):
             Connection.objects.select_related("netsuite_account", "app_account"), pk=connection_id
         )
         verdict = directions_verdict(
-            request.GET.get("netsuite_field", ""), request.GET.get("app_field", ""), connection_sides(connection)
+            request.GET.get("netsuite_field", ""), request.GET.get("app_field", ""), connection_catalogs(connection)
         )
         return JsonResponse(verdict.as_json())
 

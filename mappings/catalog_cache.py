@@ -94,7 +94,7 @@ def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog
 
 
 @dataclass(frozen=True)
-class CatalogSide:
+class SideCatalog:
     """One side of a connection, with its field catalog.
 
     ``app_label`` names the app in messages ("NetSuite", "Google Contacts");
@@ -124,18 +124,18 @@ class CatalogSide:
 
 
 @dataclass(frozen=True)
-class ConnectionSides:
+class ConnectionCatalogs:
     """Both sides of a connection: ``netsuite`` and ``app`` (Google Contacts...)."""
 
-    netsuite: CatalogSide
-    app: CatalogSide
+    netsuite: SideCatalog
+    app: SideCatalog
 
 
-def catalog_side(account: ConnectedAccount, object_type: str) -> CatalogSide:
+def side_catalog(account: ConnectedAccount, object_type: str) -> SideCatalog:
     """One side: the account's catalog of ``object_type`` (one query)."""
     cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
     specs = cached.specs() if cached is not None else static_catalog(account.provider, object_type)
-    return CatalogSide(
+    return SideCatalog(
         account=account,
         object_type=object_type,
         app_label=get_provider(account.provider).label,
@@ -151,12 +151,12 @@ def absent_fields_note(provider: str, object_type: str) -> str:
     return info.absent_fields_note(object_type) if info is not None else ""
 
 
-def connection_sides(connection: Connection) -> ConnectionSides:
+def connection_catalogs(connection: Connection) -> ConnectionCatalogs:
     """The NetSuite side (the connection's contact type) and the app side of ``connection``."""
     app_account = connection.app_account
-    return ConnectionSides(
-        netsuite=catalog_side(connection.netsuite_account, connection.contact_type),
-        app=catalog_side(app_account, app_object_type(app_account.provider)),
+    return ConnectionCatalogs(
+        netsuite=side_catalog(connection.netsuite_account, connection.contact_type),
+        app=side_catalog(app_account, app_object_type(app_account.provider)),
     )
 
 

@@ -19,8 +19,8 @@ error (text cut to fit, a phone number kept as given) is a warning on the
 :class:`ConversionResult`.
 
 Also here, for the merge and the matcher: :func:`normalize_email`,
-:func:`normalize_phone` and :func:`values_equal`. Several choices written as
-one text: :mod:`mappings.name_lists`.
+:func:`~.phones.normalize_phone` (phone numbers: :mod:`mappings.phones`) and :func:`values_equal`.
+Several choices written as one text: :mod:`mappings.name_lists`.
 """
 
 from __future__ import annotations
@@ -31,12 +31,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import phonenumbers
-
 from connections.providers.countries import country_code, region_code
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
 from .name_lists import join_names, split_names
+from .phones import normalize_phone, parse_phone, phone_key
 
 ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
@@ -270,39 +269,6 @@ def normalize_email(value: str | None) -> str | None:
     return cleaned or None
 
 
-def _parse_phone(value: str, region: str | None) -> phonenumbers.PhoneNumber | None:
-    try:
-        parsed = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return None
-    return parsed if phonenumbers.is_possible_number(parsed) else None
-
-
-def normalize_phone(value: str | None, region: str | None = None) -> str | None:
-    """The E.164 form of a phone number (``+3225551234``), or ``None`` when it has none.
-
-    ``None`` when the text is not a possible phone number for its country, or
-    carries an extension, which E.164 cannot hold. Numbers without a country
-    code are read in ``region``'s numbering plan (ISO 3166-1 alpha-2); with
-    no region, only numbers written with their country code can be read.
-    """
-    if not value or not value.strip():
-        return None
-    parsed = _parse_phone(value, region)
-    if parsed is None or parsed.extension:
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _phone_key(value: str, region: str | None) -> str:
-    """What identifies a phone number for comparisons: E.164 plus extension, else the trimmed text."""
-    parsed = _parse_phone(value, region)
-    if parsed is None:
-        return value.strip()
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164};ext={parsed.extension}" if parsed.extension else e164
-
-
 # --- Converters: text and its validated kinds --------------------------------------------------------------------
 
 
@@ -337,7 +303,7 @@ def phone_to_phone(value: Any, source: FieldSpec, target: FieldSpec, opts: Conve
     if normalized is not None:
         return _fit_text(normalized, target)
     result = _fit_text(text, target)
-    parsed = _parse_phone(text, opts.phone_region)
+    parsed = parse_phone(text, opts.phone_region)
     if parsed is None or not parsed.extension:
         result.warnings.append(phone_warning(text, target, opts.phone_region))
     return result
@@ -550,7 +516,7 @@ def _comparable(value: Any, field_type: FieldType, region: str | None) -> Any:
     if field_type == FieldType.EMAIL:
         return normalize_email(str(value))
     if field_type == FieldType.PHONE:
-        return _phone_key(str(value), region)
+        return phone_key(str(value), region)
     if field_type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.URL):
         # Line endings and surrounding blanks differ between apps without anyone meaning it.
         return str(value).replace("\r\n", "\n").strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .catalog_cache import CatalogSide, ConnectionSides, connection_sides
+from .catalog_cache import ConnectionCatalogs, SideCatalog, connection_catalogs
 from .compatibility import TYPE_WORDS
 from .mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, field_choice_label, target_clashes
 from .models import FieldMapping
@@ -28,7 +28,7 @@ class CatalogFieldChoiceField(forms.ChoiceField):
 
 
 def catalog_field_choices(
-    side: CatalogSide,
+    side: SideCatalog,
     *,
     current: str = "",
     blank_label: str | None = "---------",
@@ -58,7 +58,7 @@ def catalog_field_choices(
 class FieldMappingForm(forms.ModelForm):
     """One mapping: a NetSuite field and an app field picked from the catalogs, and a direction.
 
-    ``sides`` are the connection's catalogs; without them they are read
+    ``catalogs`` are the connection's catalogs; without them they are read
     from the database (a saved mapping knows its connection).
     """
 
@@ -69,21 +69,21 @@ class FieldMappingForm(forms.ModelForm):
         model = FieldMapping
         fields = ("netsuite_field", "app_field", "direction", "enabled", "order")
 
-    def __init__(self, *args, sides: ConnectionSides | None = None, in_formset: bool = False, **kwargs):
+    def __init__(self, *args, catalogs: ConnectionCatalogs | None = None, in_formset: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # A formset checks clashes between all its rows itself (see FieldMappingFormSet).
         self.instance.target_clashes_checked_by_formset = in_formset
-        if sides is None and self.instance.connection_id:
-            sides = connection_sides(self.instance.connection)
-        if sides is None:
+        if catalogs is None and self.instance.connection_id:
+            catalogs = connection_catalogs(self.instance.connection)
+        if catalogs is None:
             return
         if "netsuite_field" in self.fields:
             self.fields["netsuite_field"].choices = catalog_field_choices(
-                sides.netsuite, current=self.instance.netsuite_field
+                catalogs.netsuite, current=self.instance.netsuite_field
             )
         if "app_field" in self.fields:
-            self.fields["app_field"].label = f"{sides.app.app_label} field"
-            self.fields["app_field"].choices = catalog_field_choices(sides.app, current=self.instance.app_field)
+            self.fields["app_field"].label = f"{catalogs.app.app_label} field"
+            self.fields["app_field"].choices = catalog_field_choices(catalogs.app, current=self.instance.app_field)
 
 
 class FieldMappingFormSet(forms.BaseInlineFormSet):
@@ -96,11 +96,11 @@ class FieldMappingFormSet(forms.BaseInlineFormSet):
     they will be after the save.
     """
 
-    sides: ConnectionSides | None = None
+    catalogs: ConnectionCatalogs | None = None
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        kwargs["sides"] = self.sides
+        kwargs["catalogs"] = self.catalogs
         kwargs["in_formset"] = True
         if index is not None and index < self.initial_form_count():
             kwargs["empty_permitted"] = True  # unchanged saved rows skip validation (see the class docstring)
@@ -108,7 +108,7 @@ class FieldMappingFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        app_label = self.sides.app.app_label if self.sides else "the app"
+        app_label = self.catalogs.app.app_label if self.catalogs else "the app"
         side_labels = {NETSUITE_SIDE: "NetSuite", APP_SIDE: app_label}
         rows = []
         for form in self.forms:

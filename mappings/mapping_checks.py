@@ -151,9 +151,9 @@ def pair_problems(
     return problems
 
 
-def check_mapping(state: MappingState, sides) -> PairProblems:
-    """The check of one mapping against a connection's two catalogs (``sides``: a
-    :class:`~mappings.catalog_cache.ConnectionSides`): its fields exist, the pair is
+def check_mapping(state: MappingState, catalogs) -> PairProblems:
+    """The check of one mapping against a connection's two catalogs (``catalogs``: a
+    :class:`~mappings.catalog_cache.ConnectionCatalogs`): its fields exist, the pair is
     compatible and its direction is allowed.
 
     The one check every way in runs: on save (``FieldMapping.clean``), at
@@ -163,11 +163,11 @@ def check_mapping(state: MappingState, sides) -> PairProblems:
         state.netsuite_field,
         state.app_field,
         state.direction,
-        netsuite_fields=sides.netsuite.fields,
-        app_fields=sides.app.fields,
-        netsuite_description=sides.netsuite.description,
-        app_description=sides.app.description,
-        app_label=sides.app.app_label,
+        netsuite_fields=catalogs.netsuite.fields,
+        app_fields=catalogs.app.fields,
+        netsuite_description=catalogs.netsuite.description,
+        app_description=catalogs.app.description,
+        app_label=catalogs.app.app_label,
     )
 
 

@@ -86,16 +86,16 @@ class FieldMapping(models.Model):
     def clean(self) -> None:
         if not self.connection_id or not self.netsuite_field or not self.app_field:
             return  # the missing parts are reported by their own fields
-        from .catalog_cache import connection_sides  # the cache module imports this one
+        from .catalog_cache import connection_catalogs  # the cache module imports this one
 
-        sides = connection_sides(self.connection)
-        problems = check_mapping(self.state(), sides).as_dict()
+        catalogs = connection_catalogs(self.connection)
+        problems = check_mapping(self.state(), catalogs).as_dict()
         if not problems and not self.target_clashes_checked_by_formset:
             others = FieldMapping.objects.filter(connection_id=self.connection_id, enabled=True).exclude(pk=self.pk)
             clashes = target_clashes(
                 self.state(),
                 [other.state() for other in others],
-                side_labels={NETSUITE_SIDE: "NetSuite", APP_SIDE: sides.app.app_label},
+                side_labels={NETSUITE_SIDE: "NetSuite", APP_SIDE: catalogs.app.app_label},
             )
             if clashes:
                 problems[None] = clashes

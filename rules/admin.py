@@ -5,7 +5,7 @@ groups, custom selects) are typed by name with suggestions from a datalist
 fed by the cached catalogs, and stored as ``{"id", "name"}``. The rules of a
 connection are also listed on its page, per direction
 (:class:`RulesToAppInline`, :class:`RulesToNetSuiteInline`, composed into
-the connection admin by ``syncengine/connection_admin.py``).
+the connection admin by ``ops/connection_admin.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from connections.models import Connection
 from .choices import RuleDirection
 from .forms import SOURCE_DATALIST, TARGET_DATALIST, ActionForm, ConditionForm, DirectionRuleForm, SidesFormSet
 from .models import Action, Condition, Rule
-from .sides import RuleSides, direction_label, record_noun, rule_sides, rule_statement
+from .rule_catalogs import RuleCatalogs, direction_label, record_noun, rule_catalogs, rule_statement
 from .summary import rule_summary
 from .value_entry import datalist_entries
 
@@ -31,7 +31,7 @@ def _with_parts(queryset):
     )
 
 
-def _requested_sides(request) -> tuple[Connection, str, RuleSides] | None:
+def _requested_catalogs(request) -> tuple[Connection, str, RuleCatalogs] | None:
     """The connection, direction and sides a new rule is added for (``?connection=<id>&direction=<to_app|…>``,
     or the add form's own fields once posted), or None when they are not chosen yet."""
     data = request.POST if request.method == "POST" else request.GET
@@ -41,7 +41,7 @@ def _requested_sides(request) -> tuple[Connection, str, RuleSides] | None:
     connection = Connection.objects.select_related("netsuite_account", "app_account").filter(pk=connection_id).first()
     if connection is None:
         return None
-    return connection, direction, rule_sides(connection, direction)
+    return connection, direction, rule_catalogs(connection, direction)
 
 
 class _RulePartInline(admin.TabularInline):
@@ -55,15 +55,15 @@ class _RulePartInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None and obj.pk:
-            sides = obj.sides()
+            catalogs = obj.catalogs()
         else:
             chosen = getattr(request, "_rule_chosen", None)
-            sides = chosen[2] if chosen else None
-        if sides is not None:
-            self.verbose_name_plural = self.title(sides)
-        return type(formset.__name__, (formset,), {"sides": sides})
+            catalogs = chosen[2] if chosen else None
+        if catalogs is not None:
+            self.verbose_name_plural = self.title(catalogs)
+        return type(formset.__name__, (formset,), {"catalogs": catalogs})
 
-    def title(self, sides: RuleSides) -> str:
+    def title(self, catalogs: RuleCatalogs) -> str:
         return str(self.verbose_name_plural)
 
 
@@ -75,8 +75,8 @@ class ConditionInline(_RulePartInline):
     verbose_name = "condition (IF)"
     verbose_name_plural = "conditions (IF): none means every record"
 
-    def title(self, sides: RuleSides) -> str:
-        return f"conditions (IF): read {record_noun(sides.source)}; none means every record"
+    def title(self, catalogs: RuleCatalogs) -> str:
+        return f"conditions (IF): read {record_noun(catalogs.source)}; none means every record"
 
 
 class ActionInline(_RulePartInline):
@@ -87,8 +87,8 @@ class ActionInline(_RulePartInline):
     verbose_name = "action (THEN)"
     verbose_name_plural = "actions (THEN): besides syncing the record"
 
-    def title(self, sides: RuleSides) -> str:
-        return f"actions (THEN): write {record_noun(sides.target)}, besides syncing it"
+    def title(self, catalogs: RuleCatalogs) -> str:
+        return f"actions (THEN): write {record_noun(catalogs.target)}, besides syncing it"
 
 
 @admin.register(Rule)
@@ -114,7 +114,7 @@ class RuleAdmin(admin.ModelAdmin):
         # Conditions and actions need the rule's sides: on the add page, once its connection and
         # direction are chosen (links on the page, or from the connection), the whole rule is one page.
         if obj is None:
-            request._rule_chosen = _requested_sides(request)
+            request._rule_chosen = _requested_catalogs(request)
             if request._rule_chosen is None:
                 return []
         return super().get_inline_instances(request, obj)
@@ -130,25 +130,27 @@ class RuleAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         chosen = getattr(request, "_rule_chosen", None) if obj is None or not obj.pk else None
         if obj is not None and obj.pk:
-            sides, direction = obj.sides(), obj.direction
+            catalogs, direction = obj.catalogs(), obj.direction
         elif chosen is not None:
-            _, direction, sides = chosen
+            _, direction, catalogs = chosen
         else:
-            sides = None
+            catalogs = None
             context["rule_start_links"] = _start_links()
-        if sides is not None:
-            context["rule_sides"] = {
-                "source": sides.source.description,
-                "target": sides.target.description,
-                "statement": rule_statement(direction, sides),
+        if catalogs is not None:
+            context["rule_catalogs"] = {
+                "source": catalogs.source.description,
+                "target": catalogs.target.description,
+                "statement": rule_statement(direction, catalogs),
                 # Fields the record type lacks are not offered: say why (Partner and Sales Rep on contacts).
                 "absent_fields": list(
-                    dict.fromkeys(filter(None, (sides.source.absent_fields_note, sides.target.absent_fields_note)))
+                    dict.fromkeys(
+                        filter(None, (catalogs.source.absent_fields_note, catalogs.target.absent_fields_note))
+                    )
                 ),
             }
             context["rule_datalists"] = [
-                (SOURCE_DATALIST, datalist_entries(sides.source.fields.values())),
-                (TARGET_DATALIST, datalist_entries(sides.target.fields.values())),
+                (SOURCE_DATALIST, datalist_entries(catalogs.source.fields.values())),
+                (TARGET_DATALIST, datalist_entries(catalogs.target.fields.values())),
             ]
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -188,18 +190,18 @@ class _DirectionRulesInline(admin.TabularInline):
         if obj is not None:
             app_label = obj.app_account.get_provider_display()
             self.verbose_name_plural = f"rules: {direction_label(self.direction, app_label)}"
-            if getattr(self, "_sides_of", None) != obj.pk:  # Django asks for the formset several times a page
-                self._sides, self._sides_of = rule_sides(obj, self.direction), obj.pk
+            if getattr(self, "_catalogs_of", None) != obj.pk:  # Django asks for the formset several times a page
+                self._catalogs, self._catalogs_of = rule_catalogs(obj, self.direction), obj.pk
         return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description="IF … THEN …")
     def summary(self, obj: Rule) -> str:
         if not obj.pk:
             return "Save, then use “Change” to add conditions and actions."
-        sides: RuleSides | None = getattr(self, "_sides", None)
-        if sides is None:
+        catalogs: RuleCatalogs | None = getattr(self, "_catalogs", None)
+        if catalogs is None:
             return rule_summary(obj.to_spec())
-        return rule_summary(obj.to_spec(), sides.source.fields, sides.target.fields)
+        return rule_summary(obj.to_spec(), catalogs.source.fields, catalogs.target.fields)
 
 
 class RulesToAppInline(_DirectionRulesInline):

@@ -10,7 +10,7 @@ from mappings.forms import CatalogFieldChoiceField, catalog_field_choices
 from .choices import ActionKind, Operator, RuleDirection
 from .models import Action, Condition, Rule
 from .operators import SPECIAL_OPERATORS, operand_kind, operators_for
-from .sides import RuleSides
+from .rule_catalogs import RuleCatalogs
 from .value_entry import SEPARATOR, EntryProblem, action_value, condition_value, entry_text
 
 SOURCE_DATALIST = "rule-source-options"
@@ -64,12 +64,12 @@ class ConditionForm(forms.ModelForm):
         model = Condition
         fields = ("field_id", "operator", "value")
 
-    def __init__(self, *args, sides: RuleSides | None = None, **kwargs):
+    def __init__(self, *args, catalogs: RuleCatalogs | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sides = sides
-        if sides is None:
+        self.catalogs = catalogs
+        if catalogs is None:
             return
-        source = sides.source
+        source = catalogs.source
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{source.app_label} field"
             self.fields["field_id"].help_text = source.absent_fields_note
@@ -88,9 +88,9 @@ class ConditionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.sides is None or "value" not in cleaned:
+        if self.catalogs is None or "value" not in cleaned:
             return cleaned
-        source = self.sides.source
+        source = self.catalogs.source
         operator = cleaned.get("operator") or ""
         spec = source.fields.get(cleaned.get("field_id") or "")
         text = cleaned["value"]
@@ -114,12 +114,12 @@ class ActionForm(forms.ModelForm):
         model = Action
         fields = ("kind", "field_id", "value", "apply_on")
 
-    def __init__(self, *args, sides: RuleSides | None = None, **kwargs):
+    def __init__(self, *args, catalogs: RuleCatalogs | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sides = sides
-        if sides is None:
+        self.catalogs = catalogs
+        if catalogs is None:
             return
-        target = sides.target
+        target = catalogs.target
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{target.app_label} field"
             self.fields["field_id"].help_text = " ".join(
@@ -133,9 +133,9 @@ class ActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.sides is None or "value" not in cleaned:
+        if self.catalogs is None or "value" not in cleaned:
             return cleaned
-        target = self.sides.target
+        target = self.catalogs.target
         kind = cleaned.get("kind") or ""
         group = kind in (ActionKind.ADD_TO_GROUP, ActionKind.REMOVE_FROM_GROUP)
         field_id = cleaned.get("field_id") or ""
@@ -158,10 +158,10 @@ class ActionForm(forms.ModelForm):
 class SidesFormSet(forms.BaseInlineFormSet):
     """Hands each form the catalogs of its rule's sides (set by the admin on a subclass)."""
 
-    sides: RuleSides | None = None
+    catalogs: RuleCatalogs | None = None
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "sides": self.sides}
+        return {**super().get_form_kwargs(index), "catalogs": self.catalogs}
 
 
 class DirectionRuleForm(forms.ModelForm):

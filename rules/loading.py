@@ -10,13 +10,13 @@ from connections.models import Connection
 from mappings.compatibility import NETSUITE_LABEL
 
 from .models import Action, Condition, Rule
-from .sides import RuleSides, direction_label, rule_sides
+from .rule_catalogs import RuleCatalogs, direction_label, rule_catalogs
 from .specs import RuleSpec
 from .validation import rule_problems
 
 
 def rule_specs(
-    connection: Connection, direction: str, *, sides: RuleSides | None = None, problems: list[str] | None = None
+    connection: Connection, direction: str, *, catalogs: RuleCatalogs | None = None, problems: list[str] | None = None
 ) -> list[RuleSpec]:
     """The rules of one direction of ``connection``, disabled ones included (the evaluator skips and traces them).
 
@@ -26,7 +26,7 @@ def rule_specs(
 
     One query per table (rules, conditions, actions), plus the target's
     catalog to type the actions' values back (dates as dates, decimals as
-    ``Decimal``), unless ``sides`` is given (:func:`rules.sides.rule_sides`).
+    ``Decimal``), unless ``catalogs`` is given (:func:`rules.rule_catalogs.rule_catalogs`).
     """
     rules = list(
         Rule.objects.filter(connection=connection, direction=direction).prefetch_related(
@@ -34,22 +34,22 @@ def rule_specs(
             Prefetch("actions", queryset=Action.objects.order_by("pk")),
         )
     )
-    if sides is None:
-        sides = rule_sides(connection, direction)
-    target = sides.target
+    if catalogs is None:
+        catalogs = rule_catalogs(connection, direction)
+    target = catalogs.target
     specs = []
     for rule in rules:
         spec = rule.to_spec()
         if problems is not None and rule.enabled:
             found = rule_problems(
                 spec,
-                source_fields=sides.source.fields,
+                source_fields=catalogs.source.fields,
                 target_fields=target.fields,
-                source_app=sides.source.app_label,
+                source_app=catalogs.source.app_label,
                 target_app=target.app_label,
             )
             if found:
-                app = sides.source if target.app_label == NETSUITE_LABEL else target
+                app = catalogs.source if target.app_label == NETSUITE_LABEL else target
                 where = direction_label(direction, app.app_label)
                 problems.append(f"the rule «{rule.name}» ({where}) was skipped: {'; '.join(found)}")
                 continue

@@ -18,7 +18,7 @@ from connections.providers.fields import FieldSpec, FieldType
 
 from .choices import ActionKind, ApplyOn, Match, Operator, RuleDirection
 from .operators import SPECIAL_OPERATORS, operand_kind, operators_for
-from .sides import RuleSides, rule_sides
+from .rule_catalogs import RuleCatalogs, rule_catalogs
 from .specs import ActionSpec, ConditionSpec, RuleSpec
 from .validation import validate_action, validate_condition
 from .value_entry import to_json
@@ -48,16 +48,16 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def sides(self) -> RuleSides:
+    def catalogs(self) -> RuleCatalogs:
         """The catalogs this rule's conditions (source) and actions (target) use.
 
         Read once per instance (for its connection and direction): the rule's page asks for them in each
         inline, each form and each condition's and action's ``clean``, which cost two catalog queries a time.
         """
         key = (self.connection_id, self.direction)
-        memo = self.__dict__.get("_sides_memo")
+        memo = self.__dict__.get("_catalogs_memo")
         if memo is None or memo[0] != key:
-            memo = self._sides_memo = (key, rule_sides(self.connection, self.direction))
+            memo = self._catalogs_memo = (key, rule_catalogs(self.connection, self.direction))
         return memo[1]
 
     def to_spec(self) -> RuleSpec:
@@ -99,7 +99,7 @@ class _RulePart(models.Model):
             raise ValidationError({form_field: problems})
 
 
-def _rule_sides_or_none(part: _RulePart) -> RuleSides | None:
+def _rule_catalogs_or_none(part: _RulePart) -> RuleCatalogs | None:
     """The sides of a condition's or action's rule, when the rule is complete enough to have them."""
     try:
         rule = part.rule
@@ -107,7 +107,7 @@ def _rule_sides_or_none(part: _RulePart) -> RuleSides | None:
         return None  # reported as a missing rule by the field itself
     if not rule.connection_id or rule.direction not in RuleDirection.values:
         return None
-    return rule.sides()
+    return rule.catalogs()
 
 
 class Condition(_RulePart):
@@ -134,17 +134,17 @@ class Condition(_RulePart):
         return ConditionSpec(field_id=self.field_id or None, operator=self.operator, value=self.value)
 
     def clean(self) -> None:
-        sides = _rule_sides_or_none(self)
-        if sides is None or not self.operator:
+        catalogs = _rule_catalogs_or_none(self)
+        if catalogs is None or not self.operator:
             return
-        field = sides.source.fields.get(self.field_id) if self.field_id else None
+        field = catalogs.source.fields.get(self.field_id) if self.field_id else None
         if self.operator in SPECIAL_OPERATORS or (
             field is not None
             and self.operator in operators_for(field.type)
             and operand_kind(self.operator, field.type) == OperandKind.NONE
         ):
             self.value = None  # these operators take no value: a stray one would only confuse the trace
-        problems = validate_condition(self.to_spec(), field, app=sides.source.app_label)
+        problems = validate_condition(self.to_spec(), field, app=catalogs.source.app_label)
         if problems:
             self._refuse(self._problem_field(field), problems)
 
@@ -197,10 +197,10 @@ class Action(_RulePart):
         )
 
     def clean(self) -> None:
-        sides = _rule_sides_or_none(self)
-        if sides is None:
+        catalogs = _rule_catalogs_or_none(self)
+        if catalogs is None:
             return
-        target = sides.target
+        target = catalogs.target
         if self.kind in (ActionKind.ADD_TO_GROUP, ActionKind.REMOVE_FROM_GROUP) and not self.field_id:
             groups = [spec.id for spec in target.fields.values() if spec.type == FieldType.GROUPS]
             if len(groups) == 1:

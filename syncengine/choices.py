@@ -6,7 +6,7 @@ from django.db import models
 class Side(models.TextChoices):
     """One side of a connection: NetSuite, or the app it syncs with. The one meaning of "side" in the engine
     (a mirror row's ``side``, a link's ``<side>_id``, a retry's scope per side); what a side holds is named
-    for what it is (``planner.SideRecord``: a pair's record of one side; ``mappings.catalog_cache.CatalogSide``:
+    for what it is (``planner.SideRecord``: a pair's record of one side; ``mappings.catalog_cache.SideCatalog``:
     a side's field catalog)."""
 
     NETSUITE = "netsuite", "NetSuite"

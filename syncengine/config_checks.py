@@ -21,21 +21,23 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from connections.models import Connection
-from mappings.catalog_cache import ConnectionSides, connection_sides
+from mappings.catalog_cache import ConnectionCatalogs, connection_catalogs
 from mappings.mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, check_mapping, target_clashes
 from rules.choices import RuleDirection
 from rules.models import Action, Condition, Rule
-from rules.sides import RuleSides, direction_label
+from rules.rule_catalogs import RuleCatalogs, direction_label
 from rules.validation import rule_problems
 
 
-def mapping_problems(state: MappingState, sides: ConnectionSides, *, unknown_fields_ok: bool = False) -> list[str]:
+def mapping_problems(
+    state: MappingState, catalogs: ConnectionCatalogs, *, unknown_fields_ok: bool = False
+) -> list[str]:
     """Why a mapping cannot be applied (empty when it can): an unknown field, an incompatible pair,
     a direction the pair does not allow. ``unknown_fields_ok`` lets a field pass that is missing from a
     catalog never fetched (the static catalog knows no custom field); the run-start check still judges it."""
-    found = check_mapping(state, sides)
+    found = check_mapping(state, catalogs)
     problems = []
-    for messages, side in ((found.netsuite_field, sides.netsuite), (found.app_field, sides.app)):
+    for messages, side in ((found.netsuite_field, catalogs.netsuite), (found.app_field, catalogs.app)):
         if not (unknown_fields_ok and not side.cached):
             problems.extend(messages)
     return [*problems, *found.pair, *found.direction]
@@ -44,16 +46,16 @@ def mapping_problems(state: MappingState, sides: ConnectionSides, *, unknown_fie
 def connection_problems(connection: Connection, *, at_import: bool = False) -> list[str]:
     """Every problem of the enabled mappings and rules of ``connection`` as stored, one message each,
     naming the mapping or rule. ``at_import``: a field missing from a catalog never fetched passes."""
-    sides = connection_sides(connection)
+    catalogs = connection_catalogs(connection)
     problems = []
     mappings = list(connection.field_mappings.filter(enabled=True).order_by("order", "pk"))
     for index, mapping in enumerate(mappings):
         state = mapping.state()
-        found = mapping_problems(state, sides, unknown_fields_ok=at_import)
+        found = mapping_problems(state, catalogs, unknown_fields_ok=at_import)
         found += target_clashes(
             state,
             [m.state() for m in mappings[:index]],
-            side_labels={NETSUITE_SIDE: "NetSuite", APP_SIDE: sides.app.app_label},
+            side_labels={NETSUITE_SIDE: "NetSuite", APP_SIDE: catalogs.app.app_label},
         )
         if found:
             problems.append(f"the mapping {state.name()}: {' '.join(found)}")
@@ -62,22 +64,22 @@ def connection_problems(connection: Connection, *, at_import: bool = False) -> l
         Prefetch("actions", queryset=Action.objects.order_by("pk")),
     )
     for rule in rules.order_by("direction", "order", "pk"):
-        rule_sides = _rule_sides(sides, rule)
+        rule_catalogs = _rule_catalogs(catalogs, rule)
         found = rule_problems(
             rule.to_spec(),
-            source_fields=rule_sides.source.fields,
-            target_fields=rule_sides.target.fields,
-            source_app=rule_sides.source.app_label,
-            target_app=rule_sides.target.app_label,
-            unknown_fields_ok=at_import and not (rule_sides.source.cached and rule_sides.target.cached),
+            source_fields=rule_catalogs.source.fields,
+            target_fields=rule_catalogs.target.fields,
+            source_app=rule_catalogs.source.app_label,
+            target_app=rule_catalogs.target.app_label,
+            unknown_fields_ok=at_import and not (rule_catalogs.source.cached and rule_catalogs.target.cached),
         )
         if found:
-            where = direction_label(rule.direction, sides.app.app_label)
+            where = direction_label(rule.direction, catalogs.app.app_label)
             problems.append(f"the rule «{rule.name}» ({where}): {'; '.join(found)}")
     return problems
 
 
-def _rule_sides(sides: ConnectionSides, rule: Rule) -> RuleSides:
+def _rule_catalogs(catalogs: ConnectionCatalogs, rule: Rule) -> RuleCatalogs:
     if rule.direction == RuleDirection.TO_APP:
-        return RuleSides(source=sides.netsuite, target=sides.app)
-    return RuleSides(source=sides.app, target=sides.netsuite)
+        return RuleCatalogs(source=catalogs.netsuite, target=catalogs.app)
+    return RuleCatalogs(source=catalogs.app, target=catalogs.netsuite)

@@ -41,7 +41,7 @@ def load_config(connection: Connection) -> SyncConfig:
     from mappings.choices import Direction
     from mappings.models import FieldMapping
     from rules.loading import rule_specs
-    from rules.sides import RuleSides
+    from rules.rule_catalogs import RuleCatalogs
 
     from .config_checks import mapping_problems
 
@@ -51,7 +51,7 @@ def load_config(connection: Connection) -> SyncConfig:
     )
     ns_catalog = {f.id: f for f in ns_fields}
     app_catalog = {f.id: f for f in app_fields}
-    sides = _sides(connection, ns_catalog, app_catalog)
+    catalogs = _catalogs(connection, ns_catalog, app_catalog)
     slots, problems = [], []
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
@@ -69,7 +69,7 @@ def load_config(connection: Connection) -> SyncConfig:
                 "in its field catalog (refresh the field catalogs, or fix or disable the mapping)"
             )
             continue
-        refused = mapping_problems(mapping.state(), sides)
+        refused = mapping_problems(mapping.state(), catalogs)
         if refused:
             # However it got in (import, a script, a catalog that changed under it): skipped, and said.
             problems.append(
@@ -84,17 +84,19 @@ def load_config(connection: Connection) -> SyncConfig:
                 to_netsuite=mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable,
             )
         )
-    rule_sides = {
-        Direction.TO_APP: RuleSides(source=sides.netsuite, target=sides.app),
-        Direction.TO_NETSUITE: RuleSides(source=sides.app, target=sides.netsuite),
+    rule_catalogs = {
+        Direction.TO_APP: RuleCatalogs(source=catalogs.netsuite, target=catalogs.app),
+        Direction.TO_NETSUITE: RuleCatalogs(source=catalogs.app, target=catalogs.netsuite),
     }
     return SyncConfig(
         slots=slots,
         netsuite_catalog=ns_catalog,
         app_catalog=app_catalog,
-        rules_to_app=rule_specs(connection, Direction.TO_APP, sides=rule_sides[Direction.TO_APP], problems=problems),
+        rules_to_app=rule_specs(
+            connection, Direction.TO_APP, catalogs=rule_catalogs[Direction.TO_APP], problems=problems
+        ),
         rules_to_netsuite=rule_specs(
-            connection, Direction.TO_NETSUITE, sides=rule_sides[Direction.TO_NETSUITE], problems=problems
+            connection, Direction.TO_NETSUITE, catalogs=rule_catalogs[Direction.TO_NETSUITE], problems=problems
         ),
         conflict_policy=connection.conflict_policy,
         netsuite_deletions=connection.netsuite_deletions,
@@ -107,15 +109,15 @@ def load_config(connection: Connection) -> SyncConfig:
     )
 
 
-def _sides(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):
+def _catalogs(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):
     """Both sides of ``connection`` over the catalogs already loaded (no further query)."""
-    from mappings.catalog_cache import CatalogSide, ConnectionSides
+    from mappings.catalog_cache import ConnectionCatalogs, SideCatalog
     from mappings.compatibility import NETSUITE_LABEL
 
     app_account = connection.app_account
-    return ConnectionSides(
-        netsuite=CatalogSide(connection.netsuite_account, connection.contact_type, NETSUITE_LABEL, ns_catalog),
-        app=CatalogSide(
+    return ConnectionCatalogs(
+        netsuite=SideCatalog(connection.netsuite_account, connection.contact_type, NETSUITE_LABEL, ns_catalog),
+        app=SideCatalog(
             app_account,
             app_object_type(app_account.provider),
             app_account.provider_info.label,

@@ -35,7 +35,8 @@ from connections.choices import AccountStatus
 from connections.models import Connection
 
 from .choices import FAILING_OUTCOMES, RunStatus, SyncDirection
-from .health import FAILING, failure_reason, outcome_list_url
+from .failure_causes import failure_reason
+from .latest_outcomes import FAILING, outcome_list_url
 from .models import RecordOutcome, SyncRun
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ RecordKey = tuple[str, str]  # (direction, the source record's id): one record i
 
 
 def failing_records(run: SyncRun) -> dict[RecordKey, str]:
-    """The records that failed in ``run``, each with its :func:`~syncengine.health.failure_reason`."""
+    """The records that failed in ``run``, each with its :func:`~syncengine.failure_causes.failure_reason`."""
     rows = RecordOutcome.objects.filter(run=run, outcome__in=FAILING_OUTCOMES).values_list(
         "direction", "netsuite_id", "app_id", "message"
     )

@@ -19,7 +19,7 @@ from connections.choices import AccountStatus
 from connections.models import Connection
 
 from .choices import FAILING_OUTCOMES, Outcome, RunStatus, Side, SyncDirection, Trigger
-from .health import failing_count, latest_outcomes
+from .latest_outcomes import failing_count, latest_outcomes
 from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
 from .notifications import AUTH_PAUSE_PREFIX
 from .schedules import connection_schedule_name

@@ -6,5 +6,5 @@ Google sign-in) → review of the default mappings and rules → dry-run preview
 → start. The wizard lives here, at the top layer, because its review and
 preview steps read mappings, rules and the engine (``connections`` may not
 import them). Its URLs are added to the connection admin
-(:mod:`syncengine.connection_admin`).
+(:mod:`ops.connection_admin`).
 """

@@ -20,7 +20,7 @@ from rules.choices import Operator, RuleDirection
 from rules.defaults import default_rule_conditions
 from rules.formatting import describe_condition
 from rules.models import DEFAULT_RULE_NAME
-from rules.sides import direction_label
+from rules.rule_catalogs import direction_label
 
 ARROWS = {Direction.TWO_WAY: "⇄", Direction.TO_APP: "→", Direction.TO_NETSUITE: "←"}
 

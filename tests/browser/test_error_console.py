@@ -16,7 +16,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from syncengine.choices import FAILING_OUTCOMES, Outcome, RunStatus, SyncDirection, Trigger
-from syncengine.health import meaningful_message
+from syncengine.failure_causes import meaningful_message
 from syncengine.models import RecordLink, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 

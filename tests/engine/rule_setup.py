@@ -90,12 +90,12 @@ def rule_from_admin_forms(
             }
         )
     )
-    sides = rule.sides()
+    catalogs = rule.catalogs()
     for row in conditions:
-        _valid(ConditionForm(data={"value": "", **row}, instance=Condition(rule=rule), sides=sides))
+        _valid(ConditionForm(data={"value": "", **row}, instance=Condition(rule=rule), catalogs=catalogs))
     for row in actions:
         row = {"kind": ActionKind.SET_FIELD, "field_id": "", "value": "", "apply_on": ApplyOn.BOTH, **row}
-        _valid(ActionForm(data=row, instance=Action(rule=rule), sides=sides))
+        _valid(ActionForm(data=row, instance=Action(rule=rule), catalogs=catalogs))
     return Rule.objects.prefetch_related("conditions", "actions").get(pk=rule.pk)
 
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from connections.models import Connection
 from mappings.catalog_cache import refresh_catalog
+from ops.health import connection_health
 from rules.models import Rule
 from syncengine.choices import Outcome, RunStatus
-from syncengine.health import connection_health
 from syncengine.models import RecordOutcome
 
 from .harness import make_connection, sync

@@ -10,9 +10,9 @@ from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
 from connections.models import Connection
+from ops.health import connection_health
 from syncengine import runner
 from syncengine.choices import LinkState, Outcome, RunStatus
-from syncengine.health import connection_health
 from syncengine.models import RecordLink, RecordOutcome
 
 from .harness import Sandboxes, sync

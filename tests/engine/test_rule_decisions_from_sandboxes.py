@@ -178,7 +178,7 @@ def test_an_action_on_the_source_side_cannot_be_built(sandboxes, connection):
     form = ActionForm(
         data={"kind": "set_field", "field_id": "leadSource", "value": "Trade Show", "apply_on": "both"},
         instance=Action(rule=rule),
-        sides=rule.sides(),
+        catalogs=rule.catalogs(),
     )
 
     assert not form.is_valid()

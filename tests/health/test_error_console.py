@@ -14,11 +14,12 @@ from django.urls import reverse
 
 from changelog.models import ChangeRecord
 from connections.choices import AccountStatus
+from ops.health import connection_health
+from ops.record_urls import app_record_url, netsuite_record_url
 from syncengine.choices import Outcome, RunStatus, Side
-from syncengine.health import connection_health, failure_reason, meaningful_message
+from syncengine.failure_causes import failure_reason, meaningful_message
 from syncengine.models import MirrorRecord, RecordOutcome, SyncRun
 from syncengine.names import display_name
-from syncengine.record_urls import app_record_url, netsuite_record_url
 from syncengine.services import connection_status
 
 from ..engine.harness import sync

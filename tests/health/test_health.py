@@ -9,9 +9,10 @@ from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ops.health import connection_health
 from rules.models import Condition
 from syncengine.choices import Outcome, RunStatus
-from syncengine.health import connection_health, failure_reason, reason_regex
+from syncengine.failure_causes import failure_reason, reason_regex
 from syncengine.models import RecordOutcome, SyncRun
 
 from ..engine.harness import sync

@@ -9,9 +9,10 @@ import re
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from ops.run_progress import describe, stage_text
 from syncengine.choices import RunStatus
 from syncengine.models import SyncRun
-from syncengine.progress import describe, progress_recorder, stage_text
+from syncengine.progress import progress_recorder
 
 from ..engine.harness import sync
 from ..engine.helpers import g_person, ns_person, seed
@@ -164,4 +165,4 @@ def test_connection_page_and_runs_list_show_the_chart_of_real_runs(client, opera
         charted = [int(pk) for pk in re.findall(r'class="run-bars" data-run="(\d+)"', html)]
         assert charted == [run.pk for run in real], url
     html = client.get(pages[0]).content.decode()
-    assert "syncengine/run_progress.js" in html and progress_url(connection_obj) in html
+    assert "ops/run_progress.js" in html and progress_url(connection_obj) in html

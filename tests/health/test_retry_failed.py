@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from mappings.models import FieldMapping
+from ops.health import connection_health
 from syncengine.choices import Outcome, RunStatus, Side, Trigger
-from syncengine.health import connection_health
 from syncengine.models import MirrorRecord, RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 

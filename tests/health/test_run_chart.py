@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from syncengine.run_chart import BOTTOM, HEIGHT, TOP, RunFigures, chart_svg, nice_max, run_figures, tooltip
+from ops.run_chart import BOTTOM, HEIGHT, TOP, RunFigures, chart_svg, nice_max, run_figures, tooltip
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLOT_H = HEIGHT - TOP - BOTTOM

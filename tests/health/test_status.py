@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connections.models import Connection
+from ops.health import connection_health
 from syncengine.choices import Outcome, RunStatus
-from syncengine.health import connection_health, failing_records_url
+from syncengine.latest_outcomes import failing_records_url
 from syncengine.models import RecordOutcome, SyncRun
 from syncengine.notifications import AUTH_PAUSE_PREFIX
 

@@ -128,6 +128,17 @@ def test_phone_numbers_compare_by_e164_in_the_region_and_unreadable_ones_by_text
     assert values_equal(" ask reception", "ask reception ", T.PHONE)
 
 
+def test_a_number_whose_e164_form_reads_back_differently_is_kept_as_typed():
+    """Found by the round-trip property test: in GB, "00000000000" reads as +44 with nine leading zeros, whose
+    E.164 form reads back with eight; normalising it would change it on every sync."""
+    gb = ConversionOptions(phone_region="GB")
+    result = convert("00000000000", field(T.PHONE), field(T.PHONE), options=gb)
+    assert result.value == "00000000000" and result.warnings
+    back = convert(result.value, field(T.PHONE), field(T.PHONE), options=gb).value
+    assert values_equal("00000000000", back, T.PHONE, phone_region="GB")
+    assert normalize_phone("020 7946 0958", "GB") == "+442079460958"  # leading zero of a real number: read
+
+
 def test_text_into_a_select_matches_the_option_name_in_any_case():
     assert convert("  sILVER ", field(T.TEXT), TIER).value == {"id": "2", "name": "Silver"}
 

@@ -151,7 +151,7 @@ def test_the_latest_outcome_filter_picks_what_grouping_every_outcome_picks(db):
     """``is_latest`` (no later real outcome of the record) and ``latest_outcome_ids`` (the highest id per
     connection, direction and record) choose the same outcomes: dry runs left out, a record's id shared by two
     connections (S0 and B0 use the same NetSuite ids) counted per connection."""
-    from syncengine.health import is_latest, latest_outcome_ids
+    from syncengine.latest_outcomes import is_latest, latest_outcome_ids
     from syncengine.models import RecordOutcome
 
     seed_scale(SMALL, tag="S")

@@ -31,10 +31,10 @@ def django_log():
 def test_admin_pages_link_a_favicon_that_exists_and_favicon_ico_does_not_404(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
 
-    assert 'rel="icon"' in html and "syncengine/favicon.svg" in html
-    assert finders.find("syncengine/favicon.svg")
+    assert 'rel="icon"' in html and "ops/favicon.svg" in html
+    assert finders.find("ops/favicon.svg")
     response = admin_client.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"].endswith("syncengine/favicon.svg")
+    assert response.status_code == 301 and response["Location"].endswith("ops/favicon.svg")
 
 
 def test_opening_the_add_page_of_a_field_mapping_gives_a_clean_403_without_a_traceback(admin_client, django_log):

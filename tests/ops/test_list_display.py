@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from changelog.admin import render_changes, summarise_changes
 from config.admin_display import clipped
-from syncengine.admin import duration_words, snapshot_rows
+from ops.admin import duration_words, snapshot_rows
 from syncengine.models import RecordLink
 
 

@@ -13,7 +13,7 @@ from connections.models import Connection
 from rules.evaluator import evaluate
 from rules.loading import rule_specs
 from rules.models import Action, Condition, Rule
-from rules.sides import rule_sides
+from rules.rule_catalogs import rule_catalogs
 from rules.specs import ActionSpec, RuleSpec
 
 from ..mappings_admin.catalog_data import make_connection
@@ -155,10 +155,10 @@ def test_rule_specs_type_action_values_back_for_the_engine(connection, to_netsui
 
 
 def _decide(connection, direction: str, values: dict, exists: bool, *, is_create: bool = True):
-    sides = rule_sides(connection, direction)
+    catalogs = rule_catalogs(connection, direction)
     now = datetime(2025, 6, 1, tzinfo=UTC)
     specs = rule_specs(connection, direction)
-    return evaluate(specs, values, exists, catalog=sides.source.fields, now=now, is_create=is_create)
+    return evaluate(specs, values, exists, catalog=catalogs.source.fields, now=now, is_create=is_create)
 
 
 def test_the_models_drive_the_evaluator(connection, to_app_rule, to_netsuite_rule):

@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from .choices import FAILING_OUTCOMES, Outcome, SyncDirection
-from .health import FailureGroup, group_by_cause
-from .models import RecordOutcome, SyncRun
+from syncengine.choices import FAILING_OUTCOMES, Outcome, SyncDirection
+from syncengine.failure_causes import group_by_cause
+from syncengine.models import RecordOutcome, SyncRun
+
+from .health import FailureGroup
 
 TOP_CAUSES = 20
 

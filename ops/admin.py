@@ -1,5 +1,5 @@
-"""Admin of the sync engine: the audit log (runs and per-record outcomes),
-record links with their timeline, and worker heartbeats. All read-only."""
+"""Admin of the sync engine's models (their app label stays ``syncengine``): the audit log (runs and
+per-record outcomes), record links with their timeline, and worker heartbeats. All read-only."""
 
 from __future__ import annotations
 
@@ -16,22 +16,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.admin_display import clipped, moment
 from connections.models import Connection
+from syncengine.choices import Outcome
+from syncengine.failure_causes import meaningful_message, reason_regex
+from syncengine.latest_outcomes import latest_outcomes
+from syncengine.models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
+from syncengine.services import retry_failed, retry_failed_outcomes, skip_outcomes
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .admin_index import install as order_admin_index
-from .choices import Outcome
-from .health import (
-    FailureReasonFilter,
-    LatestOutcomeFilter,
-    WarningFilter,
-    latest_outcomes,
-    meaningful_message,
-    reason_regex,
-)
-from .models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
+from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
 from .record_urls import record_urls
 from .run_page import run_report
-from .services import retry_failed, retry_failed_outcomes, skip_outcomes
 
 order_admin_index(admin.site)  # the product's apps above authentication and the task queue
 
@@ -260,7 +255,7 @@ class RecordOutcomeAdmin(ReadOnlyAdmin):
     list_display_links = ("outcome_label",)
 
     class Media:
-        css = {"all": ("syncengine/outcomes.css",)}
+        css = {"all": ("ops/outcomes.css",)}
 
     list_filter = (
         "outcome",

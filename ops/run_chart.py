@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .choices import FAILING_OUTCOMES, Outcome, SyncDirection
+from syncengine.choices import FAILING_OUTCOMES, Outcome, SyncDirection
 
 CHANGED = (Outcome.CREATED.value, Outcome.UPDATED.value)
 

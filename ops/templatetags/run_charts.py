@@ -1,5 +1,5 @@
 """``{% connection_run_chart connection %}`` and ``{% changelist_run_chart cl %}``: the chart of the
-last real runs (see :mod:`syncengine.run_chart`) on the connection page and above the runs list."""
+last real runs (see :mod:`ops.run_chart`) on the connection page and above the runs list."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from syncengine.services import REAL_FINISHED, last_real_runs
+
 from ..run_chart import chart_svg, run_figures
-from ..services import REAL_FINISHED, last_real_runs
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ register = template.Library()
 OVERVIEW_LIMIT = 25
 
 
-@register.inclusion_tag("admin/syncengine/index_connections.html", takes_context=True)
+@register.inclusion_tag("ops/index_connections.html", takes_context=True)
 def connections_overview(context) -> dict:
     """Each connection with the list's status, failing count and last run, linking to it.
 

@@ -27,16 +27,13 @@ from config.admin_display import clipped, moment
 from connections.admin import ConnectionAdmin
 from connections.models import Connection
 from mappings.admin import FieldMappingInline, can_refresh_catalogs, report_refresh
-from mappings.catalog_cache import connection_sides, refresh_connection_catalogs
-from ops.wizard.urls import wizard_urls
+from mappings.catalog_cache import connection_catalogs, refresh_connection_catalogs
 from rules.admin import RulesToAppInline, RulesToNetSuiteInline
-
-from .health import connection_health, failing_count_annotation, failing_records_url
-from .models import ConnectionState, SyncRun
-from .notifications import AUTH_PAUSE_PREFIX
-from .progress import describe
-from .replan import stale_link_count
-from .services import (
+from syncengine.latest_outcomes import failing_count_annotation, failing_records_url
+from syncengine.models import ConnectionState, SyncRun
+from syncengine.notifications import AUTH_PAUSE_PREFIX
+from syncengine.replan import stale_link_count
+from syncengine.services import (
     ACTIVE,
     TROUBLED,
     attention_label,
@@ -47,6 +44,10 @@ from .services import (
     retry_failed,
     run_trouble,
 )
+
+from .health import connection_health
+from .run_progress import describe
+from .wizard.urls import wizard_urls
 
 STATUS_COLOURS = {
     "active": "#2e7d32",
@@ -124,8 +125,8 @@ def row_errors(inline_admin_formsets) -> list[RowError]:
 class SyncConnectionAdmin(ConnectionAdmin):
     """Connections with their field mappings and rules (added with the connection's defaults, edited here)."""
 
-    change_form_template = "admin/syncengine/connection/change_form.html"
-    change_list_template = "admin/syncengine/wizard/connection_change_list.html"  # + "New connection (wizard)"
+    change_form_template = "ops/connection/change_form.html"
+    change_list_template = "ops/connection/change_list.html"  # + "New connection (wizard)"
     # One line per connection at 1400 px: name, then what an operator looks for first (status, failing,
     # last run), then the accounts; long names are cut, the whole on hover.
     list_display = (
@@ -259,7 +260,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
                 "original": connection,
                 "change_url": change_url,
             }
-            return TemplateResponse(request, "admin/syncengine/connection/confirm_full_resync.html", context)
+            return TemplateResponse(request, "ops/connection/confirm_full_resync.html", context)
         run, created = enqueue_run(connection, dry_run=dry_run, full=full)
         kind = "Full resync" if full else "Dry run" if dry_run else "Run"
         if created:
@@ -316,9 +317,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
 
     @admin.display(description="records")
     def health_overview(self, obj):
-        html = render_to_string(
-            "admin/syncengine/health/overview.html", {"health": connection_health(obj), "compact": True}
-        )
+        html = render_to_string("ops/health/overview.html", {"health": connection_health(obj), "compact": True})
         # Escaped by the template; one line, or the admin would add a <br> per line.
         return mark_safe(html.replace("\n", " "))  # noqa: S308
 
@@ -334,7 +333,7 @@ class SyncConnectionAdmin(ConnectionAdmin):
             "health": connection_health(connection, top_reasons=50),
             "status": connection_status(connection),
         }
-        return TemplateResponse(request, "admin/syncengine/health/page.html", context)
+        return TemplateResponse(request, "ops/health/page.html", context)
 
     def progress_view(self, request, pk: int):
         """The banner's figures as JSON, polled by ``run_progress.js`` while the page is open:
@@ -402,8 +401,8 @@ class SyncConnectionAdmin(ConnectionAdmin):
         context["can_refresh_catalogs"] = self.has_refresh_catalogs_permission(request)
         context["row_errors"] = row_errors(context.get("inline_admin_formsets", ()))
         if obj is not None and obj.pk:
-            sides = connection_sides(obj)
-            context["catalog_sides"] = [sides.netsuite, sides.app]
+            catalogs = connection_catalogs(obj)
+            context["side_catalogs"] = [catalogs.netsuite, catalogs.app]
             status = connection_status(obj)
             context["sync_status"] = status
             context["status_colour"] = STATUS_COLOURS[status.code]

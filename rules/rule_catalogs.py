@@ -6,45 +6,45 @@ from dataclasses import dataclass
 
 from connections.models import Connection
 from connections.providers.registry import PROVIDERS, app_object_type
-from mappings.catalog_cache import CatalogSide, catalog_side
+from mappings.catalog_cache import SideCatalog, side_catalog
 
 from .choices import RuleDirection
 
 
 @dataclass(frozen=True)
-class RuleSides:
+class RuleCatalogs:
     """The ``source`` side (whose records the conditions read) and the ``target`` side (which actions set)."""
 
-    source: CatalogSide
-    target: CatalogSide
+    source: SideCatalog
+    target: SideCatalog
 
 
-def rule_sides(connection: Connection, direction: str) -> RuleSides:
+def rule_catalogs(connection: Connection, direction: str) -> RuleCatalogs:
     """The catalogs of a direction of ``connection``: NetSuite → the app reads NetSuite and sets the app's fields."""
-    netsuite = catalog_side(connection.netsuite_account, connection.contact_type)
+    netsuite = side_catalog(connection.netsuite_account, connection.contact_type)
     app_account = connection.app_account
-    app = catalog_side(app_account, app_object_type(app_account.provider))
+    app = side_catalog(app_account, app_object_type(app_account.provider))
     if direction == RuleDirection.TO_APP:
-        return RuleSides(source=netsuite, target=app)
+        return RuleCatalogs(source=netsuite, target=app)
     if direction == RuleDirection.TO_NETSUITE:
-        return RuleSides(source=app, target=netsuite)
+        return RuleCatalogs(source=app, target=netsuite)
     raise ValueError(f"unknown rule direction {direction!r}")
 
 
-def record_noun(side: CatalogSide) -> str:
+def record_noun(side: SideCatalog) -> str:
     """What one record of the side's app is called in sentences about rules, as the app registered it
     (``the NetSuite record``, ``the Google contact``); ``the <app> record`` when it registered none."""
     info = PROVIDERS.get(side.account.provider)
     return (info.record_noun if info is not None else "") or f"the {side.app_label} record"
 
 
-def rule_statement(direction: str, sides: RuleSides) -> str:
+def rule_statement(direction: str, catalogs: RuleCatalogs) -> str:
     """What a rule of ``direction`` reads and writes, in one sentence:
     ``NetSuite → Google Contacts: conditions read the NetSuite record; actions write the Google contact``."""
-    app_label = (sides.target if direction == RuleDirection.TO_APP else sides.source).app_label
+    app_label = (catalogs.target if direction == RuleDirection.TO_APP else catalogs.source).app_label
     return (
-        f"{direction_label(direction, app_label)}: conditions read {record_noun(sides.source)}; "
-        f"actions write {record_noun(sides.target)}"
+        f"{direction_label(direction, app_label)}: conditions read {record_noun(catalogs.source)}; "
+        f"actions write {record_noun(catalogs.target)}"
     )
 
 
