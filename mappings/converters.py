@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connections.providers.countries import country_code, region_code
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
 from .name_lists import join_names, split_names
@@ -529,10 +530,24 @@ def _comparable(value: Any, field_type: FieldType, region: str | None) -> Any:
     if field_type in (FieldType.MULTI_SELECT, FieldType.GROUPS):
         return frozenset(_option_key(item) for item in value if not is_empty(item))
     if field_type == FieldType.ADDRESS and isinstance(value, Mapping):
-        return {key: str(part).strip() for key, part in value.items() if key in ADDRESS_KEYS and not is_empty(part)}
+        return _address_key(value)
     if field_type == FieldType.DATETIME and isinstance(value, datetime) and value.tzinfo:
         return value.astimezone(UTC)
     return value
+
+
+def _address_key(value: Mapping[str, Any]) -> dict[str, str]:
+    """An address as compared: parts trimmed, the country as its ISO code and, where states are
+    codes, the state as its code, so "California, United States" equals "CA, US": what one app
+    writes as a code and the other keeps as a name is the same address (no write back and forth)."""
+    parts = {key: str(part).strip() for key, part in value.items() if key in ADDRESS_KEYS and not is_empty(part)}
+    if "country" in parts:
+        parts["country"] = country_code(parts["country"]).casefold()
+    if "region" in parts:
+        parts["region"] = region_code(parts["region"], parts.get("country")).casefold()
+    if "street" in parts:
+        parts["street"] = "\n".join(line.strip() for line in parts["street"].replace("\r\n", "\n").split("\n"))
+    return parts
 
 
 def _option_key(value: Any) -> Any:
