@@ -63,6 +63,7 @@ from .pair_planning import PairPlanner
 from .pipeline.deletions import Valve, deletion_valve
 from .process_tuning import fewer_gc_pauses
 from .progress import progress_recorder
+from .read_echoes import ReadEchoes
 from .reading import Reader, slices
 from .recorder import Recorder
 from .replan import config_fingerprint, planned_slots, remember, stale_links
@@ -132,13 +133,8 @@ class Runner:
         ):
             if fetched:
                 target.client.use_catalog(target.object_type, list(catalog.values()))
-        self.reader = Reader(
-            connection=connection,
-            holder=self.holder,
-            targets=self.targets,
-            counters=self.counters,
-            progress=self.progress,
-        )
+        echoes = ReadEchoes.for_run(self.run, self.config, self.fingerprint)
+        self.reader = Reader(connection, self.holder, self.targets, self.counters, self.progress, echoes)
         self.planner = PairPlanner(
             config=self.config,
             fingerprint=self.fingerprint,
