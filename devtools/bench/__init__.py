@@ -32,4 +32,9 @@ child process serving the sandboxes, its control calls, and the summary of their
 :mod:`~devtools.bench.seeding`, :mod:`~devtools.bench.bench_connection`, :mod:`~devtools.bench.figures`
 (the theoretical minimum and the measures) and :mod:`~devtools.bench.benchmark` (the phases, and the
 isolated run).
+
+``--scenario shared-account`` (issue 17) is :mod:`~devtools.bench.shared_account`: three connections
+on one NetSuite account (one per contact type, a Google user each) whose initial runs a real qcluster
+(:mod:`~devtools.bench.cluster`) runs at once; measured against the account's minimum, with the
+NetSuite sandbox's count of requests over its limit.
 """

@@ -14,7 +14,14 @@ from sandbox.google.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from sandbox.netsuite import NetSuiteSandbox
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 
-from .options import BENCH_CONNECTION_NAME, BENCH_GOOGLE_USER, BENCH_NETSUITE_ACCOUNT, REDIRECT_URI, Log
+from .options import (
+    BENCH_CONNECTION_NAME,
+    BENCH_GOOGLE_USER,
+    BENCH_NETSUITE_ACCOUNT,
+    REDIRECT_URI,
+    SHARED_GOOGLE_USERS,
+    Log,
+)
 from .sandboxes import SandboxProcess
 
 
@@ -22,7 +29,9 @@ def remove_bench_data(log: Log | None = None) -> None:
     """Delete the bench's accounts and everything hanging from them (runs, outcomes, links,
     mirror, state, mappings, rules, subsidiaries), in bulk."""
     accounts = ConnectedAccount.objects.filter(provider="netsuite", account_id=BENCH_NETSUITE_ACCOUNT) | (
-        ConnectedAccount.objects.filter(provider="google_contacts", account_id=BENCH_GOOGLE_USER)
+        ConnectedAccount.objects.filter(
+            provider="google_contacts", account_id__in=[BENCH_GOOGLE_USER, *SHARED_GOOGLE_USERS.values()]
+        )
     )
     account_ids = list(accounts.values_list("pk", flat=True))
     if not account_ids:
@@ -42,12 +51,11 @@ def remove_bench_data(log: Log | None = None) -> None:
         Subsidiary.objects.filter(account__in=account_ids).delete()
         ConnectedAccount.objects.filter(pk__in=account_ids).delete()
     if log:
-        log("Removed the bench connection and its accounts from the database.")
+        log("Removed the bench connections and their accounts from the database.")
 
 
-def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int):
-    """The bench's NetSuite and Google accounts (verified over HTTP) and a paused connection
-    between them: individual customers of subsidiary 1 ⇄ all Google contacts, default mappings."""
+def connect_netsuite(sandboxes: SandboxProcess, netsuite_concurrency: int) -> ConnectedAccount:
+    """The bench's NetSuite account, with ``netsuite_concurrency`` as its limit, verified over HTTP."""
     ns_info = NetSuiteSandbox.print_config(sandboxes.urls["netsuite"]) | {"account_id": BENCH_NETSUITE_ACCOUNT}
     netsuite = ConnectedAccount(
         provider="netsuite",
@@ -61,8 +69,13 @@ def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int
     result = verify_account(netsuite)
     if not result.ok:
         raise RuntimeError(f"The bench NetSuite account could not be verified: {result.message}")
-    # The OAuth dance, as a browser would do it (the sandbox consents at once).
-    endpoints = GoogleOAuthEndpoints.for_base_url(sandboxes.urls["google"])
+    return netsuite
+
+
+def connect_google(sandboxes: SandboxProcess, side: str = "google", user: str = BENCH_GOOGLE_USER) -> ConnectedAccount:
+    """The Google account of ``user``, the one user of the Google sandbox ``side``, connected through
+    the OAuth dance as a browser would do it (the sandbox consents at once)."""
+    endpoints = GoogleOAuthEndpoints.for_base_url(sandboxes.urls[side])
     consent = sandboxes.session.get(
         authorization_url(endpoints, DEMO_CLIENT_ID, REDIRECT_URI, "bench"), allow_redirects=False, timeout=30
     )
@@ -72,13 +85,21 @@ def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int
     tokens = exchange_code(endpoints, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, code, REDIRECT_URI)
     google = ConnectedAccount(
         provider="google_contacts",
-        label="bench_sync Google sandbox (temporary)",
-        account_id=BENCH_GOOGLE_USER,
-        api_base_url=sandboxes.urls["google"],
+        label=f"bench_sync Google sandbox {user} (temporary)",
+        account_id=user,
+        api_base_url=sandboxes.urls[side],
     )
     google.set_credentials(tokens)
     google.save()
     google.mark_status(AccountStatus.VERIFIED, "Connected to the Google sandbox by bench_sync.")
+    return google
+
+
+def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int):
+    """The bench's NetSuite and Google accounts (verified over HTTP) and a paused connection
+    between them: individual customers of subsidiary 1 ⇄ all Google contacts, default mappings."""
+    netsuite = connect_netsuite(sandboxes, netsuite_concurrency)
+    google = connect_google(sandboxes)
     return Connection.objects.create(
         name=BENCH_CONNECTION_NAME,
         netsuite_account=netsuite,

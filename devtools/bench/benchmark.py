@@ -25,7 +25,7 @@ from syncengine.runner import run_sync
 
 from .bench_connection import create_bench_connection, remove_bench_data
 from .figures import code_version, count_queries, minimum_seconds, phase_peak_mb, reset_phase_peak, rss_mb, write_counts
-from .options import SANDBOX_HOST, BenchOptions, Log
+from .options import SANDBOX_HOST, BenchOptions, Log, SharedAccountOptions
 from .sandboxes import SandboxProcess
 from .seeding import Seeded, change_one_percent, next_second, seed
 
@@ -190,14 +190,18 @@ def _manage(*args: str) -> list[str]:
     return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
 
 
-def run_isolated(options: BenchOptions, database_url: str | None = None, log: Log | None = None) -> dict:
-    """Run the benchmark in a child process on a fresh, migrated database: a temporary SQLite
-    file unless ``database_url`` is given. The user's database never sees the bench (nor does
-    its change log), and the peak RSS measured is the engine's alone."""
+def run_isolated(
+    options: BenchOptions | SharedAccountOptions, database_url: str | None = None, log: Log | None = None
+) -> dict:
+    """Run the benchmark (or the shared-account scenario) in a child process on a fresh, migrated database: a
+    temporary SQLite file unless ``database_url`` is given. The user's database never sees the bench (nor
+    does its change log), and the peak RSS measured is the engine's alone."""
     log = log or (lambda message: None)
     with tempfile.TemporaryDirectory(prefix="bench_sync-") as scratch:
         url = database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
         env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE, DATABASE_URL=url, PYTHONUNBUFFERED="1")
+        # A queue of the bench's own (on Redis, a user's cluster on the same Redis would otherwise take its tasks).
+        env["Q_CLUSTER_NAME"] = f"bench_sync-{os.getpid()}"
         log("Preparing the benchmark database (migrate)...")
         migrated = subprocess.run(
             _manage("migrate", "--noinput", "-v", "0"), cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
@@ -205,22 +209,7 @@ def run_isolated(options: BenchOptions, database_url: str | None = None, log: Lo
         if migrated.returncode != 0:
             raise RuntimeError(f"migrate failed on the benchmark database: {migrated.stderr[-2000:]}")
         report_file = Path(scratch) / "report.json"
-        command = _manage(
-            "bench_sync",
-            "--measure",
-            "--report-file",
-            str(report_file),
-            "--records",
-            str(options.records),
-            "--latency-ms",
-            str(options.latency_ms),
-            "--netsuite-concurrency",
-            str(options.netsuite_concurrency),
-            "--phases",
-            ",".join(options.phases),
-        )
-        if options.profile_dir:
-            command += ["--profile-dir", str(Path(options.profile_dir).resolve())]
+        command = _manage("bench_sync", "--measure", "--report-file", str(report_file), *options.arguments())
         # The child's progress lines and logs go to our stderr (file descriptor 2): our stdout is
         # for the figures only.
         measured = subprocess.run(command, cwd=settings.BASE_DIR, env=env, stdout=2)

@@ -21,6 +21,15 @@ GOOGLE_WRITE_BATCH = 200  # batchCreateContacts / batchUpdateContacts
 BENCH_NETSUITE_ACCOUNT = "9999999_BENCH"
 BENCH_GOOGLE_USER = "bench.user@bench.example"
 BENCH_CONNECTION_NAME = "bench_sync: temporary benchmark connection (removed after the run)"
+# The shared-account scenario (issue 17): three connections on the bench's NetSuite account, one per
+# contact type, each with a Google user of its own (the Google sandbox has one user per server).
+SCENARIOS = ("single", "shared-account")
+SHARED_GOOGLE_USERS = {
+    "company_customers": "bench.companies@bench.example",
+    "individual_customers": "bench.individuals@bench.example",
+    "contacts": "bench.contacts@bench.example",
+}
+SHARED_WORKERS = 3  # qcluster workers: one per connection, so that the three runs run at once
 SANDBOX_HOST = "127.0.0.1"
 REDIRECT_URI = f"http://{SANDBOX_HOST}:1/bench_sync/callback/"  # a loopback URI: the sandbox accepts it unregistered
 
@@ -38,3 +47,54 @@ class BenchOptions:
     netsuite_concurrency: int = 5
     phases: tuple[str, ...] = PHASES
     profile_dir: Path | None = None  # write <phase>.prof (cProfile) there; slows the runs down
+
+    def arguments(self) -> list[str]:
+        """These options as ``bench_sync`` arguments (for the measuring child process)."""
+        arguments = [
+            "--records",
+            str(self.records),
+            "--latency-ms",
+            str(self.latency_ms),
+            "--netsuite-concurrency",
+            str(self.netsuite_concurrency),
+            "--phases",
+            ",".join(self.phases),
+        ]
+        if self.profile_dir:
+            arguments += ["--profile-dir", str(Path(self.profile_dir).resolve())]
+        return arguments
+
+
+@dataclass
+class SharedAccountOptions:
+    """The shared-account scenario: N records of each contact type on one NetSuite account (and N contacts for
+    each of three Google users), the APIs' latency, the account's limit, and the cluster's workers.
+    ``sandbox_concurrency`` is the limit the NetSuite sandbox enforces (default: the account's); a lower one
+    makes the sandbox see requests over its limit, which the bench reports as a malfunction."""
+
+    records: int = 10_000
+    latency_ms: float = 50.0
+    netsuite_concurrency: int = 5
+    workers: int = SHARED_WORKERS
+    sandbox_concurrency: int | None = None
+
+    @property
+    def sandbox_limit(self) -> int:
+        return self.sandbox_concurrency or self.netsuite_concurrency
+
+    def arguments(self) -> list[str]:
+        """These options as ``bench_sync`` arguments (for the measuring child process)."""
+        return [
+            "--scenario",
+            "shared-account",
+            "--records",
+            str(self.records),
+            "--latency-ms",
+            str(self.latency_ms),
+            "--netsuite-concurrency",
+            str(self.netsuite_concurrency),
+            "--workers",
+            str(self.workers),
+            "--sandbox-concurrency",
+            str(self.sandbox_limit),
+        ]

@@ -43,3 +43,53 @@ def netsuite_changed(index: int) -> bool:
 def google_changed(index: int) -> bool:
     # Offset from NetSuite's: no pair is changed on both sides (no conflicts to resolve).
     return index % CHANGE_EVERY == CHANGE_EVERY // 2
+
+
+# --- the shared-account scenario: one NetSuite account, three contact types, a Google user each ------------------
+# Each type has emails of its own (``company000042@``, ``person000042@``, ``contact000042@``), so no record of
+# one connection is ever paired with one of another. As in the single bench, the first half of each Google
+# user's contacts share their email with a NetSuite record of the type (even ones: a NetSuite phone Google
+# lacks; odd ones: a Google note NetSuite lacks), the other half are Google-only.
+
+SHARED_PREFIX = {"company_customers": "company", "individual_customers": "person", "contacts": "contact"}
+
+
+def netsuite_record(contact_type: str, index: int, stamp: str, company_id: str | None = None) -> dict:
+    """NetSuite record ``index`` of ``contact_type`` in subsidiary 1, last changed at ``stamp``: a company
+    customer, an individual customer, or a contact of the company ``company_id``."""
+    body = {
+        "subsidiary": {"id": "1"},
+        "dateCreated": stamp,
+        "lastModifiedDate": stamp,
+        "email": f"{SHARED_PREFIX[contact_type]}{index:06d}@bench.example",
+    }
+    if contact_type == "company_customers":
+        body.update(isPerson=False, companyName=f"Bench Company {index}")
+    else:
+        body.update(firstName=f"Nora{index}", lastName=f"Bench{index % 97}")
+        if contact_type == "individual_customers":
+            body["isPerson"] = True
+        else:
+            body["company"] = {"id": company_id}
+    if index % 2 == 0:
+        body["phone"] = f"+1 415 555 {index % 10_000:04d}"
+    return body
+
+
+def google_contact(contact_type: str, index: int, records: int) -> dict:
+    """Google contact ``index`` of the user syncing ``contact_type``: a company is a contact with an
+    organization and no personal name (what the Company Customers mapping reads)."""
+    shared = index < records // 2
+    prefix = SHARED_PREFIX[contact_type]
+    email = f"{prefix}{index:06d}@bench.example" if shared else f"g{prefix}{index:06d}@bench.example"
+    if contact_type == "company_customers":
+        name = f"Bench Company {index}" if shared else f"Google Company {index}"
+        person = {"organizations": [{"name": name}]}
+    else:
+        person = {
+            "names": [{"givenName": f"Nora{index}" if shared else f"Gina{index}", "familyName": f"Bench{index % 97}"}]
+        }
+    person["emailAddresses"] = [{"value": email}]
+    if index % 2 == 1:
+        person["biographies"] = [{"value": f"Note {index % 13}"}]
+    return person

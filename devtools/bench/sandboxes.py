@@ -61,12 +61,16 @@ def summarize_requests(side: str, log: list[dict]) -> dict:
         if in_flight == 0:
             busy += moment - since
     calls = Counter(f"{r['method']} {_call_path(r['path'])}" for r in log)
+    # The sandbox's own verdict on each request: one that arrived while the limit was in flight was
+    # answered 429 ("concurrency"), the request the API would refuse over the account's limit.
+    over_limit = sum(1 for r in log if r.get("fault") == "concurrency")
     writes = [r for r, kind in zip(log, kinds, strict=True) if kind == "write"]
     return {
         "read": counts["read"],
         "write": counts["write"],
         "calls": dict(calls.most_common()),
         "throttled": sum(1 for r in log if r["status"] == 429),
+        "over_limit": over_limit,
         "busy_s": round(busy, 3),
         # Time the sandbox took per request (latency included), from its arrival to its answer.
         "mean_ms": {
@@ -103,6 +107,8 @@ class BenchControls:
 
     - ``POST /_bench/mark``: start a new measuring window of the request log;
     - ``GET /_bench/requests``: :func:`summarize_requests` of the window;
+    - ``GET /_bench/records``: how many records of each kind the sandbox holds, and how many emails
+      more than one of them shares (:func:`record_census`);
     - ``POST /_bench/touch`` (Google only): ``{"changes": [{"resourceName", "person"}]}``, each
       applied with :meth:`GoogleSandbox.touch` (a change made by the user in Google Contacts;
       the Google sandbox has no such call in its control API, unlike NetSuite's ``/_sandbox/touch``).
@@ -124,7 +130,9 @@ class BenchControls:
             return json_response({"ok": True})(start_response)
         if action == "requests" and request.method == "GET":
             return json_response(summarize_requests(self.side, self.app.requests()[self.mark :]))(start_response)
-        if action == "touch" and request.method == "POST" and self.side == "google":
+        if action == "records" and request.method == "GET":
+            return json_response(record_census(self.side, self.app))(start_response)
+        if action == "touch" and request.method == "POST" and self.side.startswith("google"):
             try:
                 for change in request.json()["changes"]:
                     self.app.touch(change["resourceName"], **change["person"])
@@ -134,28 +142,70 @@ class BenchControls:
         return json_response({"error": f"unknown bench call {request.method} {path}"}, 404)(start_response)
 
 
-def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = SANDBOX_HOST) -> None:
-    """The child process's main: serve both sandboxes on free ports, print their base URLs as one
-    JSON line, and serve until stdin closes (the parent ended, or stopped us)."""
+def record_census(side: str, app) -> dict:
+    """What a sandbox holds after a bench: records per kind (NetSuite ``company``, ``individual``,
+    ``contact``; Google ``contact``) and, per kind, the emails more than one live record bears (a
+    record synced twice would show here: every bench record has an email of its own)."""
+    if side == "netsuite":
+        with app.store_lock:
+            db = app.store.db
+            kinds = {
+                "company": ("t_customer", "isperson = 'F'"),
+                "individual": ("t_customer", "isperson = 'T'"),
+                "contact": ("t_contact", "1 = 1"),
+            }
+            records, shared = {}, {}
+            for kind, (table, where) in kinds.items():
+                records[kind] = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}").fetchone()[0]  # noqa: S608
+                shared[kind] = db.execute(
+                    f"SELECT COUNT(*) FROM (SELECT lower(email) FROM {table} WHERE {where} "  # noqa: S608
+                    "AND email IS NOT NULL AND email != '' GROUP BY lower(email) HAVING COUNT(*) > 1)"
+                ).fetchone()[0]
+        return {"records": records, "shared_emails": shared}
+    emails: Counter = Counter()
+    live = 0
+    with app.lock:
+        for contact in app.store.contacts.values():
+            if contact.deleted:
+                continue
+            live += 1
+            for address in {e.get("value", "").strip().lower() for e in contact.fields.get("emailAddresses", [])}:
+                if address:
+                    emails[address] += 1
+    return {"records": {"contact": live}, "shared_emails": {"contact": sum(1 for n in emails.values() if n > 1)}}
+
+
+def google_sides(users: int) -> list[str]:
+    """The names of the Google sandboxes served for ``users`` users: ``google``, then ``google-2``, ..."""
+    return ["google"] + [f"google-{n}" for n in range(2, users + 1)]
+
+
+def serve_sandboxes(
+    latency_ms: float,
+    netsuite_concurrency: int,
+    host: str = SANDBOX_HOST,
+    google_users: tuple[str, ...] = (BENCH_GOOGLE_USER,),
+) -> None:
+    """The child process's main: serve the NetSuite sandbox and one Google sandbox per user (the
+    Google sandbox has one user each) on free ports, print their base URLs as one JSON line, and
+    serve until stdin closes (the parent ended, or stopped us)."""
     netsuite_cfg = netsuite_default()
     netsuite_cfg.account_id = BENCH_NETSUITE_ACCOUNT
     netsuite_cfg.faults.latency_ms = latency_ms
     netsuite_cfg.faults.concurrency_limit = netsuite_concurrency
-    # Google's per-minute quotas are left out: the bench measures the engine against latency,
-    # concurrency and batch sizes, not a quota (10,000 records would wait minutes on 60 a minute).
-    google_cfg = google_default().replace(
-        user_email=BENCH_GOOGLE_USER,
-        read_quota_per_minute=None,
-        write_quota_per_minute=None,
-        other_write_quota_per_minute=None,
-        group_read_quota_per_minute=None,
-    )
-    google_cfg.faults.latency_ms = latency_ms
-    netsuite, google = NetSuiteSandbox(netsuite_cfg), GoogleSandbox(google_cfg)
-    servers = {
-        "netsuite": SandboxServer(BenchControls("netsuite", netsuite), host, 0).start(),
-        "google": SandboxServer(BenchControls("google", google), host, 0).start(),
-    }
+    servers = {"netsuite": SandboxServer(BenchControls("netsuite", NetSuiteSandbox(netsuite_cfg)), host, 0).start()}
+    for side, user in zip(google_sides(len(google_users)), google_users, strict=True):
+        # Google's per-minute quotas are left out: the bench measures the engine against latency,
+        # concurrency and batch sizes, not a quota (10,000 records would wait minutes on 60 a minute).
+        google_cfg = google_default().replace(
+            user_email=user,
+            read_quota_per_minute=None,
+            write_quota_per_minute=None,
+            other_write_quota_per_minute=None,
+            group_read_quota_per_minute=None,
+        )
+        google_cfg.faults.latency_ms = latency_ms
+        servers[side] = SandboxServer(BenchControls(side, GoogleSandbox(google_cfg)), host, 0).start()
     sys.stdout.write(READY + json.dumps({side: server.base_url for side, server in servers.items()}) + "\n")
     sys.stdout.flush()
     # From now on nobody reads our stdout: send what logging writes there to stderr, lest a full
@@ -171,9 +221,10 @@ def serve_sandboxes(latency_ms: float, netsuite_concurrency: int, host: str = SA
 class SandboxProcess:
     """The child process serving the sandboxes, and the control calls the bench makes to it."""
 
-    def __init__(self, latency_ms: float, netsuite_concurrency: int):
+    def __init__(self, latency_ms: float, netsuite_concurrency: int, google_users: tuple[str, ...] = ()):
         self.latency_ms = latency_ms
         self.netsuite_concurrency = netsuite_concurrency
+        self.google_users = google_users  # empty: the bench's one user
         self.session = requests.Session()
         self.process: subprocess.Popen | None = None
         self.urls: dict[str, str] = {}
@@ -191,6 +242,8 @@ class SandboxProcess:
             "--netsuite-concurrency",
             str(self.netsuite_concurrency),
         ]
+        if self.google_users:
+            command += ["--google-users", ",".join(self.google_users)]
         self.process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -236,8 +289,11 @@ class SandboxProcess:
         return response.json()
 
     def mark(self) -> None:
-        for side in ("netsuite", "google"):
+        for side in self.urls:
             self.call(side, "POST", "/_bench/mark")
 
     def request_summary(self) -> dict[str, dict]:
-        return {side: self.call(side, "GET", "/_bench/requests") for side in ("netsuite", "google")}
+        return {side: self.call(side, "GET", "/_bench/requests") for side in self.urls}
+
+    def record_census(self) -> dict[str, dict]:
+        return {side: self.call(side, "GET", "/_bench/records") for side in self.urls}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from .options import SEED_CHUNK
-from .records import google_changed, google_person, netsuite_changed, netsuite_customer
+from .records import google_changed, google_contact, google_person, netsuite_changed, netsuite_customer, netsuite_record
 from .sandboxes import SandboxProcess
 
 
@@ -40,6 +40,32 @@ def seed(sandboxes: SandboxProcess, records: int) -> Seeded:
         )["resourceNames"]
         seeded.google.update({i: name for i, name in zip(indexes, names, strict=True) if google_changed(i)})
     return seeded
+
+
+def seed_shared_account(sandboxes: SandboxProcess, records: int, google_sides: dict[str, str]) -> None:
+    """The shared-account scenario's seed: N company customers, N individual customers and N contacts (contact
+    ``i`` belongs to company ``i``) on the one NetSuite account, and N contacts for each Google user
+    (``google_sides``: contact type → the Google sandbox of its user), in chunks through ``/_sandbox/seed``."""
+    stamp = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for start in range(0, records, SEED_CHUNK):
+        indexes = range(start, min(start + SEED_CHUNK, records))
+        companies = sandboxes.call(
+            "netsuite",
+            "POST",
+            "/_sandbox/seed",
+            {"records": {"customer": [netsuite_record("company_customers", i, stamp) for i in indexes]}},
+        )["created"]["customer"]
+        people = {
+            "customer": [netsuite_record("individual_customers", i, stamp) for i in indexes],
+            "contact": [
+                netsuite_record("contacts", i, stamp, company_id=str(company))
+                for i, company in zip(indexes, companies, strict=True)
+            ],
+        }
+        sandboxes.call("netsuite", "POST", "/_sandbox/seed", {"records": people})
+        for contact_type, side in google_sides.items():
+            persons = [google_contact(contact_type, i, records) for i in indexes]
+            sandboxes.call(side, "POST", "/_sandbox/seed", {"persons": persons})
 
 
 def next_second() -> None:

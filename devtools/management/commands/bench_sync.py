@@ -9,8 +9,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench.benchmark import run_benchmark, run_isolated
-from devtools.bench.options import PHASES, BenchOptions
+from devtools.bench.options import PHASES, SCENARIOS, SHARED_WORKERS, BenchOptions, SharedAccountOptions
 from devtools.bench.sandboxes import serve_sandboxes
+from devtools.bench.shared_account import run_shared_account
 from syncengine.choices import RunStatus
 
 COLUMNS = (
@@ -53,7 +54,9 @@ class Command(BaseCommand):
         "Benchmark a sync of N NetSuite customers and N Google contacts (half sharing emails) against the "
         "sandboxes, started in a child process with the given latency and NetSuite concurrency limit: an "
         "initial sync, a sync after 1%% of the records changed on each side, and a sync with no change. "
-        "Uses a temporary, paused connection in the configured database and removes it afterwards."
+        "Uses a temporary, paused connection in the configured database and removes it afterwards. "
+        "--scenario shared-account: three connections on one NetSuite account (company customers, individual "
+        "customers, contacts; a Google user each), their initial runs at once in a qcluster."
     )
 
     def add_arguments(self, parser):
@@ -64,6 +67,25 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--phases", type=_phases, default=PHASES, help="Comma-separated subset of " + ",".join(PHASES)
+        )
+        parser.add_argument(
+            "--scenario",
+            choices=SCENARIOS,
+            default="single",
+            help="single (default): one connection, the phases above; shared-account: three connections on one "
+            "NetSuite account run at once by a qcluster (N records of each contact type).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=SHARED_WORKERS,
+            help=f"shared-account: the qcluster's workers (default {SHARED_WORKERS}).",
+        )
+        parser.add_argument(
+            "--sandbox-concurrency",
+            type=int,
+            help="shared-account: the limit the NetSuite sandbox enforces, if not the account's (a lower one is "
+            "a malfunction the bench must report).",
         )
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as JSON.")
         parser.add_argument(
@@ -77,15 +99,20 @@ class Command(BaseCommand):
         parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--report-file", type=Path, help=argparse.SUPPRESS)
         parser.add_argument("--serve-sandboxes", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--google-users", help=argparse.SUPPRESS)
 
     def handle(self, *args, records, latency_ms, netsuite_concurrency, phases, as_json, profile_dir, **options):
         if latency_ms < 0 or netsuite_concurrency < 1:
             raise CommandError("--latency-ms must be 0 or more and --netsuite-concurrency at least 1.")
         if options["serve_sandboxes"]:
-            serve_sandboxes(latency_ms, netsuite_concurrency)
+            users = tuple(options["google_users"].split(",")) if options["google_users"] else ()
+            serve_sandboxes(latency_ms, netsuite_concurrency, **({"google_users": users} if users else {}))
             return
         if records < 2:
             raise CommandError("--records must be at least 2.")
+        if options["scenario"] == "shared-account":
+            self._shared_account(records, latency_ms, netsuite_concurrency, as_json, options)
+            return
         bench = BenchOptions(records, latency_ms, netsuite_concurrency, phases, profile_dir)
         log = self.stderr.write
         if options["measure"] and options["report_file"]:
@@ -107,6 +134,70 @@ class Command(BaseCommand):
         ]
         if failed:
             raise CommandError("Some runs did not succeed: " + "; ".join(failed))
+
+    def _shared_account(self, records, latency_ms, netsuite_concurrency, as_json, options) -> None:
+        sandbox_concurrency = options["sandbox_concurrency"]
+        if options["workers"] < 1 or (sandbox_concurrency is not None and sandbox_concurrency < 1):
+            raise CommandError("--workers and --sandbox-concurrency must be at least 1.")
+        bench = SharedAccountOptions(
+            records, latency_ms, netsuite_concurrency, options["workers"], options["sandbox_concurrency"]
+        )
+        log = self.stderr.write
+        if options["measure"] and options["report_file"]:
+            report = run_shared_account(bench, log=log)
+            options["report_file"].write_text(json.dumps(report, default=str))
+            return
+        try:
+            report = run_isolated(bench, options["database_url"], log=log)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from None
+        if as_json:
+            self.stdout.write(json.dumps(report, indent=2, default=str))
+        else:
+            self._shared_table(report)
+        if report["malfunctions"]:
+            raise CommandError("Malfunction: " + "; ".join(report["malfunctions"]))
+
+    def _shared_table(self, report: dict) -> None:
+        config, ns = report["config"], report["netsuite"]
+        self.stdout.write(
+            f"bench_sync shared-account: one NetSuite account (limit {config['netsuite_concurrency']}, the sandbox's "
+            f"{config['sandbox_concurrency']}), {config['records']:,} records of each contact type, a Google user "
+            f"each; latency {config['latency_ms']:g} ms; qcluster {config['workers']} workers, {config['broker']} "
+            f"broker, {config['slot_store']} slots ({config['cpus']} CPUs, Python {config['python']}, "
+            f"{config['database']}; seeding took {config['seed_s']} s)"
+        )
+        load = report["load_avg_1m"]
+        ratio = "-" if report["ratio"] is None else f"{report['ratio']:.2f}"
+        self.stdout.write(
+            f"all three: {report['wall_s']:.2f} s from queueing to the last run's end; the account's minimum "
+            f"{report['min_s']:.2f} s ({ns['requests']:,} NetSuite requests / {config['netsuite_concurrency']} × "
+            f"{config['latency_ms']:g} ms); ratio {ratio}; "
+            f"load {load['before']} → {load['after']}"
+        )
+        self.stdout.write(
+            f"NetSuite: {ns['read']:,} reads, {ns['write']:,} writes, {ns['throttled']} answered 429; most in flight "
+            f"{ns['max_in_flight']} of {ns['limit']}; over the limit {ns['over_limit']}; busy {ns['busy_s']} s"
+        )
+        columns = (("run", 22), ("status", 17), ("start s", 8), ("end s", 8), ("wall s", 8), ("NS c/u", 12))
+        columns += (("G read/write", 13), ("links", 7))
+        self.stdout.write("  ".join(t.rjust(w) if i else t.ljust(w) for i, (t, w) in enumerate(columns)))
+        for kind, run in report["runs"].items():
+            writes = run["writes_needed"]["netsuite"]
+            cells = (
+                kind,
+                run["status"],
+                "-" if run["started_s"] is None else f"{run['started_s']:.2f}",
+                "-" if run["finished_s"] is None else f"{run['finished_s']:.2f}",
+                "-" if run["wall_s"] is None else f"{run['wall_s']:.2f}",
+                f"{writes['create']}/{writes['update']}",
+                f"{run['google_requests']['read']}/{run['google_requests']['write']}",
+                str(run["links"]),
+            )
+            pairs = enumerate(zip(cells, columns, strict=True))
+            self.stdout.write("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, (_, w)) in pairs))
+        for problem in report["malfunctions"]:
+            self.stdout.write(f"MALFUNCTION: {problem}")
 
     def _table(self, report: dict) -> None:
         config = report["config"]
