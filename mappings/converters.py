@@ -33,10 +33,9 @@ from typing import Any
 
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
+from .addresses import ADDRESS_KEYS, address_key
 from .name_lists import join_names, split_names
 from .phones import normalize_phone, parse_phone, phone_key
-
-ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
 # Target types whose text may be cut to fit ``max_length``; cutting an email,
 # a phone number or a URL would write a wrong value, so those are refused instead.
@@ -529,7 +528,7 @@ def _comparable(value: Any, field_type: FieldType, region: str | None) -> Any:
     if field_type in (FieldType.MULTI_SELECT, FieldType.GROUPS):
         return frozenset(_option_key(item) for item in value if not is_empty(item))
     if field_type == FieldType.ADDRESS and isinstance(value, Mapping):
-        return {key: str(part).strip() for key, part in value.items() if key in ADDRESS_KEYS and not is_empty(part)}
+        return address_key(value)
     if field_type == FieldType.DATETIME and isinstance(value, datetime) and value.tzinfo:
         return value.astimezone(UTC)
     return value
@@ -550,6 +549,8 @@ def values_equal(a: Any, b: Any, field_type: FieldType, *, phone_region: str | N
     Empty values (``None``, blank text, an empty list) are all equal; emails
     compare case-insensitively, phone numbers by E.164, numbers numerically
     (``1.50 == 1.5``), selects and references by id, multi selects and groups
-    as sets of ids, text ignoring surrounding blanks and line-ending style.
+    as sets of ids, text ignoring surrounding blanks and line-ending style,
+    addresses part by part ignoring case and blanks, a country's name against its ISO
+    code and a US state's name against its code (:func:`mappings.addresses.address_key`).
     """
     return _comparable(a, field_type, phone_region) == _comparable(b, field_type, phone_region)
