@@ -3,8 +3,12 @@ id, and binding the records we created before a crash (our key on them) to their
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from typing import Any
+
+from django.db import connections as db_connections
 
 from connections.models import Connection
 from connections.providers.errors import AuthenticationError
@@ -17,6 +21,8 @@ from .pipeline.exclusions import natural
 from .writer import Target
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
+PAGES_AHEAD = 4  # pages the fetching thread may fetch ahead of their storing (memory stays bounded)
+_END = object()  # the fetching thread's last item: no page left
 
 
 def slices(values, size: int = 500):
@@ -43,27 +49,97 @@ class Reader:
         self.targets = targets
         self.counters = counters
         self.progress = progress
+        self._stop_fetching = threading.Event()
 
     def _account(self, side: str):
         return self.connection.netsuite_account if side == NS else self.connection.app_account
 
-    def changes(self, side: str, cursor: str | None) -> str | None:
-        """Read ``side``'s changes since ``cursor`` (everything when None) into the mirror, as pending
-        records; return the new cursor (None when the provider gave none)."""
-        target = self.targets[side]
-        new_cursor, count = None, 0
+    def changes(self, cursors: dict[str, str | None]) -> dict[str, str | None]:
+        """Read each side's changes since its cursor (everything when None) into the mirror, as pending
+        records; return the new cursors (None when the provider gave none).
+
+        Both sides are read at once: NetSuite's pages are fetched on a thread of their own while this one
+        fetches the app's, so the reading takes as long as the slower side, not the sum of both. NetSuite's
+        client is signed HTTP (it writes to the database only to remember a refused capability, on that
+        thread's own connection, committed at once); an app's client may store a refreshed OAuth token
+        through the ORM, so the app is read on the run's own thread (its database connection). Every page is
+        stored into the mirror by this thread, in the order it arrived (one writer to the database), and
+        the fetching thread never runs more than a few pages ahead."""
+        new = {NS: None, APP: None}
+        counts = {NS: 0, APP: 0}
+        self._stop_fetching = threading.Event()
+        pages: queue.Queue = queue.Queue(maxsize=PAGES_AHEAD)
+        fetcher = threading.Thread(
+            target=self._fetch, args=(NS, cursors.get(NS), pages), name="read-netsuite", daemon=True
+        )
+        fetcher.start()
         try:
-            for page in target.client.read_changes(target.object_type, cursor, **target.scope):
-                count += store_page(self.connection.pk, side, page.records)
-                if page.cursor:
-                    new_cursor = page.cursor
-                self.counters["read"][side] += len(page.records)
-                self.progress(f"reading {side}", count, None)
-                lease.renew(self.connection.pk, self.holder)
+            for page in self._pages(APP, cursors.get(APP)):
+                self._store(APP, page, new, counts)
+                while True:  # NetSuite's pages that came meanwhile
+                    try:
+                        item = pages.get_nowait()
+                    except queue.Empty:
+                        break
+                    if not self._take(item, new, counts):
+                        fetcher = None
+                        break
+            while fetcher is not None and self._take(pages.get(), new, counts):
+                pass
+        finally:
+            self._stop_fetching.set()
+            if fetcher is not None:
+                fetcher.join(timeout=5)
+        return new
+
+    def _pages(self, side: str, cursor: str | None):
+        target = self.targets[side]
+        try:
+            yield from target.client.read_changes(target.object_type, cursor, **target.scope)
         except AuthenticationError as exc:
             exc.account = self._account(side)
             raise
-        return new_cursor
+
+    def _fetch(self, side: str, cursor: str | None, pages: queue.Queue) -> None:
+        """The fetching thread: each page into ``pages``, then the end (or the error that stopped it)."""
+        try:
+            for page in self._pages(side, cursor):
+                while not self._put(pages, page):
+                    if self._stop_fetching.is_set():
+                        return
+            self._put_until_stopped(pages, _END)
+        except BaseException as exc:  # noqa: BLE001 - raised again by the reading thread
+            self._put_until_stopped(pages, exc)
+        finally:
+            db_connections.close_all()  # this thread's own database connections, if the client opened any
+
+    def _put(self, pages: queue.Queue, item) -> bool:
+        try:
+            pages.put(item, timeout=0.2)
+        except queue.Full:
+            return False
+        return True
+
+    def _put_until_stopped(self, pages: queue.Queue, item) -> None:
+        while not self._put(pages, item) and not self._stop_fetching.is_set():
+            pass
+
+    def _take(self, item, new: dict, counts: dict) -> bool:
+        """Store one item of the fetching thread (NetSuite's pages); False at its end. Its error is raised here."""
+        if item is _END:
+            return False
+        if isinstance(item, BaseException):
+            raise item
+        self._store(NS, item, new, counts)
+        return True
+
+    def _store(self, side: str, page, new: dict, counts: dict) -> None:
+        counts[side] += store_page(self.connection.pk, side, page.records)
+        if page.cursor:
+            new[side] = page.cursor
+        self.counters["read"][side] += len(page.records)
+        self.progress(f"reading {side}", counts[side], None)
+        lease.renew(self.connection.pk, self.holder)
 
     def scope(self, scope: dict[str, list[str]]) -> tuple[dict[str, list[int]], int]:
         """A retry's reading: its records and their linked counterparts, again by id (``get_many``).

@@ -163,8 +163,9 @@ class Runner:
                 )
             ns_cursor = app_cursor = None
         else:
-            ns_cursor = self.reader.changes(NS, None if self.run.full else state.netsuite_cursor or None)
-            app_cursor = self.reader.changes(APP, None if self.run.full else state.app_cursor or None)
+            cursors = {NS: state.netsuite_cursor or None, APP: state.app_cursor or None}
+            read = self.reader.changes({NS: None, APP: None} if self.run.full else cursors)
+            ns_cursor, app_cursor = read[NS], read[APP]
         if self.run.full and not self.run.limited:
             MirrorRecord.objects.filter(connection=self.connection).update(pending=True)
         if not self.dry:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from connections.models import ConnectedAccount
 from connections.providers.capabilities import REFUSAL_MEMORY, SUITEQL_AGGREGATES
-from syncengine.choices import RunStatus
+from syncengine.choices import RunStatus, Side
 
 from .harness import sync
 from .helpers import ns_person, seed
@@ -35,7 +35,11 @@ def _refused_queries(requests) -> int:
 PLAIN_READS = [("POST", "/services/rest/query/v1/suiteql", 200)] * 3  # changed since, the window, deletions
 
 
-def test_a_refused_aggregate_is_asked_once_then_remembered_for_the_account_until_it_expires(refusing_sum, connection):
+def test_a_refused_aggregate_is_asked_once_then_remembered_for_the_account_until_it_expires(
+    refusing_sum, transactional_db, connection
+):
+    # Committed data (transactional_db): NetSuite's pages are fetched on a thread of their own, whose
+    # database connection stores the refusal, as in production; a test transaction would hide the account.
     sandboxes = refusing_sum
     seed(sandboxes, netsuite=[ns_person("Ann", "Lee", "ann@example.com")])
     assert sync(connection).status == RunStatus.SUCCEEDED  # a full read: no change-count query
@@ -47,11 +51,17 @@ def test_a_refused_aggregate_is_asked_once_then_remembered_for_the_account_until
     until = account.refused_capabilities[SUITEQL_AGGREGATES]
     assert timezone.now() + REFUSAL_MEMORY - timedelta(minutes=5) < timezone.datetime.fromisoformat(until)
 
-    # A run with no change: exactly the plain reads, and no refused query.
+    # A run with no change: exactly the plain reads, and no refused query. Without the change count
+    # the record may come again (when it is still in the overlap window), and the page that delivers
+    # it costs one more read: the default address of its records.
     sandboxes.clear_logs()
     third = sync(connection)
     assert third.status == RunStatus.SUCCEEDED, third.error
-    assert _netsuite_requests(sandboxes) == PLAIN_READS
+    address_reads = 1 if third.counters["read"][Side.NETSUITE] else 0
+    assert (
+        _netsuite_requests(sandboxes)
+        == PLAIN_READS + [("POST", "/services/rest/query/v1/suiteql", 200)] * address_reads
+    )
 
     # Once the refusal expired, the account is asked again (it may have changed).
     past = (timezone.now() - timedelta(seconds=1)).isoformat()

@@ -86,8 +86,8 @@ MAX_QUERIES = {
     "health page": 15,
     "progress (JSON)": 9,
     "wizard: start": 7,
-    "Run now (POST)": 8,
-    "Dry run (POST)": 8,
+    "Run now (POST)": 9,  # 8, and since issue 16 the time its task was sent (sent_at: a lost task is sent again)
+    "Dry run (POST)": 9,
     "Full resync: its confirmation (POST)": 3,
 }
 

@@ -109,7 +109,9 @@ def test_paging_is_one_suiteql_request_per_page_without_per_record_gets(client, 
     assert len(records) > 10
     assert len(set(r.id for r in records)) == len(records)
     assert {(c["method"], c["path"]) for c in calls} == {("POST", "/services/rest/query/v1/suiteql")}
-    assert len(calls) == -(-len(records) // 5) + (1 if len(records) % 5 == 0 else 0)
+    record_pages = -(-len(records) // 5) + (1 if len(records) % 5 == 0 else 0)
+    # Each page with records costs one more query: the default addresses of its records.
+    assert len(calls) == record_pages + len([p for p in pages if p.records])
     assert len(pages) == len([p for p in pages if p.records]) + 1  # record pages, then the closing page
 
 
@@ -319,7 +321,7 @@ def test_records_seen_in_the_overlap_window_are_not_read_again(client, sandbox, 
     before = len(sandbox_requests(base_url))
     _, records = read_all(client, "company_customers", pages[-1].cursor, "2", page_size=2)
     assert [(r.id, r.values["comments"]) for r in records] == [(scope[0], "changed now")]
-    assert suiteql_calls(base_url, before) == 3
+    assert suiteql_calls(base_url, before) == 4  # and the default address of that page's record
 
 
 @pytest.mark.parametrize("change", ["a new record", "a seen record saved again"])

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..fields import FieldOption, FieldSpec, FieldType
+from .addresses import ADDRESS_BOOK, ADDRESS_FIELD
 from .standard_fields import STANDARD_FIELDS
 
 # NetSuite's Free-Form Text holds 300 characters; longer ones are Text Areas.
@@ -48,6 +49,20 @@ def parse_catalog(
                 custom=False,
                 options=tuple(options.get(standard.id) or schema_options(prop)),
                 max_length=_max_length(prop),
+            )
+        )
+    book = by_lower_name.get(ADDRESS_BOOK.lower())
+    if book is not None:
+        # Not the schema's own defaultAddress (read-only text): the default line of the address
+        # book, read and written as one compound value (see .addresses).
+        specs.append(
+            FieldSpec(
+                id=ADDRESS_FIELD,
+                label="Default Address",
+                type=FieldType.ADDRESS,
+                writable=not (properties[book] or {}).get("readOnly", False),
+                custom=False,
+                help="The default address of the record's address book (default billing, else default shipping).",
             )
         )
     for name in sorted(properties):

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from ..base import ChangePage, Record
 from ..capabilities import SUITEQL_AGGREGATES, Capabilities
-from ..errors import MalformedResponse, ValidationError
+from ..errors import MalformedResponse, PermissionDenied, ValidationError
 from . import suiteql as ql
+from .addresses import ADDRESS_FIELD, META_KEY, DefaultAddress, address_book_sql, default_address_of
 from .contact_types import ContactType, contact_type
 from .cursor import ChangeCursor, CursorBuilder, Fingerprint, scope_key
 from .record_rows import type_conditions
@@ -20,6 +21,9 @@ from .transport import ApiResponse
 from .values import parse_utc
 
 log = logging.getLogger(__name__)
+
+# The capability "the address book tables can be joined" (remembered when an account refuses it).
+ADDRESS_BOOK_QUERY = "netsuite_address_book_query"
 
 # The casing of DeletedRecord.type is UNCERTAIN in the reference; asking for
 # the plausible spellings costs nothing and misses no deletion.
@@ -51,8 +55,8 @@ class NetSuiteReads:
         DeletedRecord knows neither isPerson nor the subsidiary, so the
         deletions of every customer (or contact) are reported and callers
         ignore ids they do not know. Only the last page carries the new cursor
-        (format: :mod:`.cursor`). ``defaultAddress`` is not read (see
-        :mod:`.standard_fields`).
+        (format: :mod:`.cursor`). ``defaultAddress``, when the catalog has it,
+        is read from the address book with one more query per page (:mod:`.addresses`).
         """
         kind = contact_type(object_type)
         scope = scope_key(kind.key, str(subsidiary_id))
@@ -117,17 +121,21 @@ class NetSuiteReads:
                 counted = _fingerprint(response)
         builder = CursorBuilder(scope, _since(started, response))
         expected = previous.seen_fingerprint()
+
+        def is_new(record: Record) -> bool:
+            return previous.is_new_change(record.id, record.modified_at)
+
         delivered: set[str] = set()
         window_read = False
         if counted != expected:
             newer = Fingerprint()
             since_previous = where + ql.at_or_after("lastmodifieddate", previous.since)
-            for records, _ in self._record_pages(kind, since_previous, page_size):
+            for records, _ in self._record_pages(kind, since_previous, page_size, is_new):
                 for record in records:
                     newer = newer.plus(record.id, record.modified_at)
                     delivered.add(record.id)
                     builder.observe(record.id, record.modified_at)
-                new = [r for r in records if previous.is_new_change(r.id, r.modified_at)]
+                new = [r for r in records if is_new(r)]
                 if new:
                     yield ChangePage(records=new, full_read=False)
             # Records saved again since the previous read left the window for this part.
@@ -141,10 +149,10 @@ class NetSuiteReads:
                     *ql.at_or_after("lastmodifieddate", previous.window_start),
                     ql.before("lastmodifieddate", previous.since),
                 ]
-                for records, _ in self._record_pages(kind, window, page_size):
+                for records, _ in self._record_pages(kind, window, page_size, is_new):
                     for record in records:
                         builder.observe(record.id, record.modified_at)
-                    new = [r for r in records if previous.is_new_change(r.id, r.modified_at)]
+                    new = [r for r in records if is_new(r)]
                     if new:
                         yield ChangePage(records=new, full_read=False)
         if not window_read:
@@ -154,12 +162,19 @@ class NetSuiteReads:
         yield ChangePage(records=deletions, cursor=builder.cursor.encode(), last=True, full_read=False)
 
     def _record_pages(
-        self, kind: ContactType, where: list[str], page_size: int
+        self,
+        kind: ContactType,
+        where: list[str],
+        page_size: int,
+        delivered: Callable[[Record], bool] | None = None,
     ) -> Iterator[tuple[list[Record], ApiResponse]]:
         """The records of one contact type matching ``where``, a page at a time.
 
         A query built from a given catalog that NetSuite refuses is retried once
-        with the live metadata (see :meth:`use_catalog`).
+        with the live metadata (see :meth:`use_catalog`). The default address is
+        read (one query per page) for the records the caller will deliver: all,
+        or those ``delivered`` accepts (an incremental read drops those it
+        delivered before, and need not read their addresses).
         """
         query = self._record_query(kind)
         pages = self._keyset_pages(query.select(where), page_size)
@@ -171,7 +186,49 @@ class NetSuiteReads:
             pages = self._keyset_pages(query.select(where), page_size)
             first = next(pages)
         for rows, response in itertools.chain([first], pages):
-            yield [query.record(row) for row in rows], response
+            records = [query.record(row) for row in rows]
+            wanted = records if delivered is None else [r for r in records if delivered(r)]
+            if query.reads_addresses and wanted:
+                self._read_default_addresses(kind, wanted)
+            yield records, response
+
+    def _read_default_addresses(self, kind: ContactType, records: list[Record]) -> None:
+        """Set ``defaultAddress`` (and the default line ids, in meta) of a page of records: one query.
+
+        When the account refuses the query (a role without access to the address tables, or a
+        SuiteQL that does not join them: UNCERTAIN, the reference shows them read but not in every
+        role), the address is left unread, never guessed: each record says so in
+        ``meta["unreadable"]``, which keeps it out of the sync (an unread address would look
+        cleared and be cleared on the other side) until the query works again. The refusal is
+        logged once and remembered (:data:`ADDRESS_BOOK_QUERY`), so the next pages do not ask again.
+        Reading the sublist instead (``expandSubResources``) would cost one GET per record.
+        """
+        problem = None
+        if self.capabilities.refused(ADDRESS_BOOK_QUERY):
+            problem = "NetSuite refused the address book query lately; the default address is not read"
+        else:
+            try:
+                response = self.suiteql(address_book_sql(kind.record_type, [r.id for r in records]))
+            except (ValidationError, PermissionDenied) as exc:
+                log.warning(
+                    "NetSuite %s: the address book query was refused (%s); addresses are not read", self.account_id, exc
+                )
+                self.capabilities.refuse(ADDRESS_BOOK_QUERY)
+                problem = f"NetSuite refused the address book query: {exc}"
+            else:
+                if response.data.get("hasMore"):
+                    # One row per record by construction (one default line of each flag per record).
+                    raise MalformedResponse(
+                        f"NetSuite answered the {kind.record_type} address book query with more than one page"
+                    )
+                found = {str(row.get("entity")): default_address_of(row) for row in response.data.get("items") or []}
+        for record in records:
+            if problem is not None:
+                record.meta.setdefault("unreadable", {})[ADDRESS_FIELD] = problem
+                continue
+            default = found.get(record.id, DefaultAddress())
+            record.values[ADDRESS_FIELD] = default.value
+            record.meta[META_KEY] = default.meta()
 
     def _deletions(self, kind: ContactType, previous: ChangeCursor, builder: CursorBuilder) -> list[Record]:
         spellings = _DELETED_TYPE_SPELLINGS[kind.record_type]

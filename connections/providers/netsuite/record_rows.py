@@ -17,6 +17,7 @@ from typing import Any
 from ..base import Record
 from ..fields import FieldSpec, FieldType
 from . import suiteql
+from .addresses import ADDRESS_FIELD, has_address_book
 from .contact_types import ContactType
 from .standard_fields import REQUIRED_FIELDS, STANDARD_FIELDS
 from .values import typed_value
@@ -69,7 +70,12 @@ class RecordQuery:
         self.kind = kind
         self.catalog = catalog
         fields: list[tuple[str, FieldType, Mapping[str, str] | None]] = []
+        # The default address is no column of the record: it is read from the address book with
+        # one more query per page (.reads, .addresses).
+        self.reads_addresses = has_address_book(kind.record_type) and any(s.id == ADDRESS_FIELD for s in catalog)
         for spec in catalog:
+            if spec.id == ADDRESS_FIELD:
+                continue
             fields.append((spec.id, spec.type, {o.id: o.name for o in spec.options} or None))
         present = {field_id for field_id, _, _ in fields}
         for field_id in REQUIRED_FIELDS:

@@ -7,9 +7,9 @@ are plain strings), so this table is the authority for the type of a standard
 field, and the catalog decides which of them this account and role expose.
 
 ``defaultAddress`` (the default entry of the addressBook sublist) is not in
-this table: it is a sublist, not a SuiteQL column of customer or contact, and
-reading it would take one GET per record (or joins on the address tables), so
-the client neither reads nor writes it yet.
+this table: it is a sublist, not a SuiteQL column of customer or contact. The
+catalog offers it when the record has an address book, and the client reads
+and writes it through the address book tables and the sublist (:mod:`.addresses`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,15 @@ from config.redaction import redact
 from ..base import WriteRequest, WriteResult
 from ..errors import NotFound, ProviderError, ValidationError
 from . import suiteql as ql
-from .contact_types import contact_type
+from .addresses import (
+    ADDRESS_BOOK,
+    ADDRESS_FIELD,
+    DefaultAddress,
+    address_book_body,
+    address_book_sql,
+    default_address_of,
+)
+from .contact_types import ContactType, contact_type
 from .standard_fields import READ_ONLY_FIELDS
 from .values import rest_value
 
@@ -65,6 +73,11 @@ class NetSuiteWrites:
                     path="externalId",
                 )
             body = _body(request.values, request.values.keys(), keep_nulls=False) | fixed
+            if ADDRESS_FIELD in request.values:
+                # A new record has no address line: the address is added as its default line.
+                book = address_book_body(request.values[ADDRESS_FIELD], None)
+                if book is not None:
+                    body[ADDRESS_BOOK] = book
             response = self.transport.request(
                 "PUT",
                 f"/record/v1/{kind.record_type}/eid:{request.key}",
@@ -114,11 +127,19 @@ class NetSuiteWrites:
         NetSuite may accept a PATCH and still drop a field the role cannot write.
         """
         kind = contact_type(object_type)
+        lines = self._default_lines_to_write(kind, requests)
 
         def patch(request: WriteRequest) -> WriteResult:
             record_id = _record_id(request)
             names = request.fields if request.fields is not None else list(request.values)
             body = _body(request.values, names, keep_nulls=True)
+            if ADDRESS_FIELD in names:
+                current = lines.get(record_id)
+                if isinstance(current, ProviderError):
+                    raise current
+                book = address_book_body(request.values.get(ADDRESS_FIELD), current)
+                if book is not None:
+                    body[ADDRESS_BOOK] = book
             if body:
                 self.transport.request(
                     "PATCH",
@@ -143,6 +164,42 @@ class NetSuiteWrites:
             for result in written:
                 result.record = by_id.get(result.record_id)
         return results
+
+    def _default_lines_to_write(
+        self, kind: ContactType, requests: list[WriteRequest]
+    ) -> dict[str, DefaultAddress | ProviderError]:
+        """The default address lines of the records whose default address is written, by record id.
+
+        They come from the record's meta (kept by the read that delivered it); a record read
+        without them (before addresses were read) has its address book read first, with one
+        SuiteQL query per 1,000 records: without its line id, a write would add a second default
+        line instead of updating the first. A refused read fails those records alone.
+        """
+        lines: dict[str, DefaultAddress | ProviderError] = {}
+        unknown = []
+        for request in requests:
+            names = request.fields if request.fields is not None else list(request.values)
+            if ADDRESS_FIELD not in names or not request.record_id:
+                continue
+            try:
+                record_id = _record_id(request)
+            except ValidationError:
+                continue  # reported by the write itself
+            known = DefaultAddress.from_meta(request.meta)
+            if known is None:
+                unknown.append(record_id)
+            else:
+                lines[record_id] = known
+        for chunk in ql.chunks(sorted(set(unknown), key=int), ql.MAX_PAGE_SIZE):
+            try:
+                response = self.suiteql(address_book_sql(kind.record_type, chunk))
+            except ProviderError as exc:
+                lines.update(dict.fromkeys(chunk, exc))
+                continue
+            found = {str(row.get("entity")): default_address_of(row) for row in response.data.get("items") or []}
+            for record_id in chunk:
+                lines[record_id] = found.get(record_id, DefaultAddress())
+        return lines
 
     def delete_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
         """DELETE each ``request.record_id``; a record that is already gone counts as deleted."""
@@ -192,7 +249,7 @@ def _body(values: Mapping[str, Any], names: Iterable[str], *, keep_nulls: bool) 
     """The REST JSON body for ``names`` out of ``values``; read-only fields are never sent."""
     body = {}
     for name in names:
-        if name in READ_ONLY_FIELDS:
+        if name in READ_ONLY_FIELDS or name == ADDRESS_FIELD:  # the address goes in the addressBook
             continue
         value = values.get(name)
         if value is None and not keep_nulls:
