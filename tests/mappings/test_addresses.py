@@ -7,7 +7,7 @@ import pytest
 
 from connections.providers.countries import country_code, country_code_from_name, country_name, region_code
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
-from mappings.addresses import AddressPart, fold_parts, parts_in, with_part_values, with_parts
+from mappings.addresses import AddressPart, fold_parts, parts_in, with_part_values, with_parts, without_parts
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions, convert
 from mappings.converters import values_equal
@@ -108,6 +108,8 @@ def test_an_address_field_brings_its_parts_as_fields():
     assert country.type == T.SELECT and FieldOption("DE", "Germany") in country.options
     assert not by_id["billAddress.city"].writable  # as writable as its address
     assert with_parts(catalog) == catalog  # a part the catalog already has is not added again
+    # What a client is handed back (its own fields, to build its queries from): no part of ours.
+    assert without_parts(by_id) == [FieldSpec("email", "Email", T.EMAIL), ADDRESS, read_only]
 
 
 def test_the_compatibility_of_addresses_and_their_parts():
