@@ -126,6 +126,13 @@ def parts_in(catalog: Mapping[str, FieldSpec]) -> tuple[AddressPart, ...]:
     return tuple(found)
 
 
+def without_parts(catalog: Mapping[str, FieldSpec]) -> list[FieldSpec]:
+    """The fields the app itself has: ``catalog`` without the parts derived from its addresses (what a
+    client is handed back, since it reads and writes whole addresses only)."""
+    parts = {part.field_id for part in parts_in(catalog)}
+    return [spec for field_id, spec in catalog.items() if field_id not in parts]
+
+
 def part_value(address: Any, key: str) -> Any:
     """The value of part ``key`` of ``address`` (None when empty); a country as a choice
     ``{"id": code, "name": name}``, or ``{"id": "", "name": text}`` when no country has that name."""
