@@ -18,6 +18,7 @@ from .choices import LinkState, Side, other_side
 from .mirror import store_page
 from .models import MirrorRecord, RecordLink
 from .pipeline.exclusions import natural
+from .read_echoes import ReadEchoes
 from .writer import Target
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
@@ -37,18 +38,19 @@ class Reader:
 
     def __init__(
         self,
-        *,
         connection: Connection,
         holder: str,
         targets: dict[str, Target],
         counters: dict[str, Any],
         progress: Callable[[str, int, int | None], None],
+        echoes: ReadEchoes | None = None,
     ):
         self.connection = connection
         self.holder = holder
         self.targets = targets
         self.counters = counters
         self.progress = progress
+        self.echoes = echoes  # echoes taken out of the queue as soon as both sides are read (None: left to the planner)
         self._stop_fetching = threading.Event()
 
     def _account(self, side: str):
@@ -90,6 +92,8 @@ class Reader:
             self._stop_fetching.set()
             if fetcher is not None:
                 fetcher.join(timeout=5)
+        if self.echoes is not None:
+            self.echoes.settle(self.counters)
         return new
 
     def _pages(self, side: str, cursor: str | None):
@@ -135,6 +139,8 @@ class Reader:
 
     def _store(self, side: str, page, new: dict, counts: dict) -> None:
         counts[side] += store_page(self.connection.pk, side, page.records)
+        if self.echoes is not None:
+            self.echoes.note(side, page.records)
         if page.cursor:
             new[side] = page.cursor
         self.counters["read"][side] += len(page.records)

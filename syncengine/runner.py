@@ -64,6 +64,7 @@ from .pair_planning import PairPlanner
 from .pipeline.deletions import Valve, deletion_valve
 from .process_tuning import fewer_gc_pauses
 from .progress import progress_recorder
+from .read_echoes import ReadEchoes
 from .reading import Reader, slices
 from .recorder import Recorder
 from .replan import config_fingerprint, planned_slots, remember, stale_links
@@ -134,13 +135,8 @@ class Runner:
             if fetched:
                 # The app's own fields only: the address parts are ours (mappings.addresses), not its.
                 target.client.use_catalog(target.object_type, without_parts(catalog))
-        self.reader = Reader(
-            connection=connection,
-            holder=self.holder,
-            targets=self.targets,
-            counters=self.counters,
-            progress=self.progress,
-        )
+        echoes = ReadEchoes.for_run(self.run, self.config, self.fingerprint)
+        self.reader = Reader(connection, self.holder, self.targets, self.counters, self.progress, echoes)
         self.planner = PairPlanner(
             config=self.config,
             fingerprint=self.fingerprint,

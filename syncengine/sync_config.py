@@ -37,3 +37,7 @@ class SyncConfig:
     app_catalog_fetched: bool = False
     # How values are converted for this connection (its phone region), as plain data for the pure merge.
     conversion: ConversionOptions = DEFAULT_OPTIONS
+
+    def mapped_field_ids(self, side: str) -> tuple[str, ...]:
+        """The ids of the mapped fields of ``side`` ("netsuite" or "app"): the fields snapshots and hashes hold."""
+        return tuple(s.netsuite.id if side == "netsuite" else s.app.id for s in self.slots)

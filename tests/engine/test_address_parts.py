@@ -56,3 +56,29 @@ def test_a_part_mapped_alone_changes_only_that_part_of_the_address(sandboxes, co
     run = sync(connection)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert ns_by_email(sandboxes)["ann@example.com"][0]["middleName"] == "Port Town"
+
+
+def test_a_part_set_in_google_where_it_was_empty_is_no_echo(sandboxes, connection):
+    # Read echoes are recognised from the values just read: the parts must be read off the address there too,
+    # or a part that was empty when last synced would hash as unchanged and the change would be lost.
+    FieldMapping.objects.filter(connection=connection, netsuite_field="defaultAddress").update(enabled=False)
+    FieldMapping.objects.create(
+        connection=connection,
+        netsuite_field="middleName",
+        app_field="address.work.region",
+        direction=Direction.TWO_WAY,
+        order=200,
+    )
+    _, (g_name,) = seed(
+        sandboxes,
+        netsuite=[ns_person("Ann", "Lee", "ann@example.com")],
+        google=[g_person("Ann", "Lee", "ann@example.com", addresses=[dict(WORK)])],
+    )
+    assert sync(connection).status == RunStatus.SUCCEEDED  # linked; no region on either side
+    sync(connection)  # reads back what the first run wrote
+
+    sandboxes.google.touch(g_name, addresses=[{**WORK, "region": "Hamburg"}])
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert ns_by_email(sandboxes)["ann@example.com"][0]["middleName"] == "Hamburg"
