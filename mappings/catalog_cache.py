@@ -6,6 +6,8 @@ demand by :func:`refresh_catalog` and kept in :class:`~mappings.models.FieldCata
 one row per (account, object type). :func:`catalog_for` reads that row, and
 falls back to the static standard catalog each app registers for an
 account never refreshed, so a new connection works before anyone refreshes.
+Either way each address field comes with its parts as fields of their own
+(:func:`mappings.addresses.with_parts`; derived here, never stored).
 
 A refresh that fails (bad credentials, NetSuite down, an empty answer)
 changes nothing: the previous catalog stays, and the error says why.
@@ -28,6 +30,7 @@ from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldSpec
 from connections.providers.registry import PROVIDERS, app_object_type, get_provider, static_catalog
 
+from .addresses import with_parts
 from .models import FieldCatalog
 
 logger = logging.getLogger(__name__)
@@ -59,8 +62,8 @@ def catalog_with_source(account: ConnectedAccount, object_type: str) -> tuple[li
     the static standard catalog (one query)."""
     cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
     if cached is not None:
-        return cached.specs(), True
-    return list(static_catalog(account.provider, object_type)), False
+        return with_parts(cached.specs()), True
+    return with_parts(static_catalog(account.provider, object_type)), False
 
 
 def refresh_catalog(account: ConnectedAccount, object_type: str) -> FieldCatalog:
@@ -134,7 +137,7 @@ class ConnectionCatalogs:
 def side_catalog(account: ConnectedAccount, object_type: str) -> SideCatalog:
     """One side: the account's catalog of ``object_type`` (one query)."""
     cached = FieldCatalog.objects.filter(account=account, object_type=object_type).first()
-    specs = cached.specs() if cached is not None else static_catalog(account.provider, object_type)
+    specs = with_parts(cached.specs() if cached is not None else static_catalog(account.provider, object_type))
     return SideCatalog(
         account=account,
         object_type=object_type,

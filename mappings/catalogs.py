@@ -5,6 +5,7 @@ lists, length limits); the static lists each provider package registers
 (:attr:`~connections.providers.registry.ProviderInfo.standard_catalog`) carry
 the *standard* fields with the same canonical ids, types and writability, and
 are the fallback the default mappings and the tests are checked against.
+Each address field comes with its parts (:func:`mappings.addresses.with_parts`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Iterable
 from connections.providers.fields import FieldSpec
 from connections.providers.registry import NETSUITE, get_provider
 
+from .addresses import with_parts
+
 
 def netsuite_catalog(contact_type: str) -> tuple[FieldSpec, ...]:
     """The standard NetSuite fields of a contact type (``company_customers``, ``individual_customers``...)."""
-    return get_provider(NETSUITE).standard_catalog(contact_type)
+    return tuple(with_parts(get_provider(NETSUITE).standard_catalog(contact_type)))
 
 
 def app_catalog(provider: str, object_type: str | None = None) -> tuple[FieldSpec, ...]:
@@ -26,7 +29,7 @@ def app_catalog(provider: str, object_type: str | None = None) -> tuple[FieldSpe
         info = get_provider(provider)
     except LookupError:
         raise LookupError(f"no catalog for {provider!r} object type {object_type!r}") from None
-    return info.standard_catalog(object_type or info.default_object_type)
+    return tuple(with_parts(info.standard_catalog(object_type or info.default_object_type)))
 
 
 def field_by_id(catalog: Iterable[FieldSpec], field_id: str) -> FieldSpec:

@@ -31,13 +31,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connections.providers.countries import country_code, region_code
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
+from .addresses import ADDRESS_KEYS, address_key
 from .name_lists import join_names, split_names
 from .phones import normalize_phone, parse_phone, phone_key
-
-ADDRESS_KEYS = ("street", "city", "region", "postal_code", "country")
 
 # Target types whose text may be cut to fit ``max_length``; cutting an email,
 # a phone number or a URL would write a wrong value, so those are refused instead.
@@ -530,24 +528,10 @@ def _comparable(value: Any, field_type: FieldType, region: str | None) -> Any:
     if field_type in (FieldType.MULTI_SELECT, FieldType.GROUPS):
         return frozenset(_option_key(item) for item in value if not is_empty(item))
     if field_type == FieldType.ADDRESS and isinstance(value, Mapping):
-        return _address_key(value)
+        return address_key(value)
     if field_type == FieldType.DATETIME and isinstance(value, datetime) and value.tzinfo:
         return value.astimezone(UTC)
     return value
-
-
-def _address_key(value: Mapping[str, Any]) -> dict[str, str]:
-    """An address as compared: parts trimmed, the country as its ISO code and, where states are
-    codes, the state as its code, so "California, United States" equals "CA, US": what one app
-    writes as a code and the other keeps as a name is the same address (no write back and forth)."""
-    parts = {key: str(part).strip() for key, part in value.items() if key in ADDRESS_KEYS and not is_empty(part)}
-    if "country" in parts:
-        parts["country"] = country_code(parts["country"]).casefold()
-    if "region" in parts:
-        parts["region"] = region_code(parts["region"], parts.get("country")).casefold()
-    if "street" in parts:
-        parts["street"] = "\n".join(line.strip() for line in parts["street"].replace("\r\n", "\n").split("\n"))
-    return parts
 
 
 def _option_key(value: Any) -> Any:
@@ -565,6 +549,8 @@ def values_equal(a: Any, b: Any, field_type: FieldType, *, phone_region: str | N
     Empty values (``None``, blank text, an empty list) are all equal; emails
     compare case-insensitively, phone numbers by E.164, numbers numerically
     (``1.50 == 1.5``), selects and references by id, multi selects and groups
-    as sets of ids, text ignoring surrounding blanks and line-ending style.
+    as sets of ids, text ignoring surrounding blanks and line-ending style,
+    addresses part by part ignoring case and blanks, a country's name against its ISO
+    code and a US state's name against its code (:func:`mappings.addresses.address_key`).
     """
     return _comparable(a, field_type, phone_region) == _comparable(b, field_type, phone_region)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from connections.providers.fields import FieldSpec
 
+from .addresses import ADDRESS_KEYS
 from .choices import Direction
 from .compatibility import Verdict, allowed_directions
 from .converters import describe
@@ -64,12 +65,30 @@ def target_clashes(
     for other in others:
         if not other.enabled:
             continue
-        for side, field_id in sorted(mine & written_targets(other.direction, other.netsuite_field, other.app_field)):
+        theirs = written_targets(other.direction, other.netsuite_field, other.app_field)
+        for side, field_id in sorted(mine & theirs):
             problems.append(
                 f"The {side_labels.get(side, side)} field «{field_id}» is already written by the mapping "
                 f"{other.name()}: a field can be written by one enabled mapping only. Switch one of them off."
             )
+        for side, part, address in _part_and_address(mine, theirs):
+            problems.append(
+                f"The {side_labels.get(side, side)} field «{part}» is part of «{address}», and the mapping "
+                f"{other.name()} writes the other: an address is written whole or by its parts, by one enabled "
+                "mapping only. Switch one of them off."
+            )
     return problems
+
+
+def _part_and_address(mine: set[tuple[str, str]], theirs: set[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(side, part, address) for each address part one set writes while the other writes its address."""
+    found = []
+    for first, second in ((mine, theirs), (theirs, mine)):
+        for side, field_id in sorted(first):
+            address, _, key = field_id.rpartition(".")
+            if key in ADDRESS_KEYS and (side, address) in second:
+                found.append((side, field_id, address))
+    return found
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from mappings.addresses import parts_in, with_part_values
+
 from . import codec
 from .choices import LinkState, Side, direction_from, other_side
 from .pair_op import PairOp
@@ -45,14 +47,20 @@ class PairPlanner:
             NS: tuple(s.netsuite.id for s in config.slots),
             APP: tuple(s.app.id for s in config.slots),
         }
+        # The address parts of each side's catalog: a record's part values are read off its address.
+        self._parts = {NS: parts_in(config.netsuite_catalog), APP: parts_in(config.app_catalog)}
 
     def plan(self, op: PairOp, side: str) -> None:
         """Fill ``op.plan`` for the pair brought up by ``op.row`` of ``side`` (nothing for an echo), and
         mark its other record handled when that one was pending too."""
         link = op.link
         across = other_side(side)
-        row_values = codec.decode_values(op.row.values)
-        other_values = codec.decode_values(op.other.values) if op.other and not op.other.deleted else None
+        row_values = with_part_values(codec.decode_values(op.row.values), self._parts[side])
+        other_values = (
+            with_part_values(codec.decode_values(op.other.values), self._parts[across])
+            if op.other and not op.other.deleted
+            else None
+        )
         other_id = getattr(link, f"{across}_id")
         snapshot = {
             NS: codec.decode_values(link.netsuite_snapshot) if link.netsuite_snapshot else None,

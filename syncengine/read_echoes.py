@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from connections.models import Connection
 from connections.providers.base import Record
+from mappings.addresses import AddressPart, parts_in, with_part_values
 
 from .choices import LinkState, Side, other_side
 from .models import MirrorRecord, RecordLink, SyncRun
@@ -33,10 +34,18 @@ def _slices(values: list) -> Iterable[list]:
 class ReadEchoes:
     """The echoes among the pages a run reads; :meth:`settle` takes them out of the queue."""
 
-    def __init__(self, connection: Connection, fingerprint: str, field_ids: dict[str, tuple[str, ...]]):
+    def __init__(
+        self,
+        connection: Connection,
+        fingerprint: str,
+        field_ids: dict[str, tuple[str, ...]],
+        parts: dict[str, tuple[AddressPart, ...]] | None = None,
+    ):
         self.connection = connection
         self.fingerprint = fingerprint
         self.field_ids = field_ids
+        # Per side: the mapped address parts, read off their address as the planner reads them (hashed too).
+        self.parts = parts or {side.value: () for side in Side}
         # Per side: record id -> the linked record's id on the other side ("" when it has none yet).
         self.candidates: dict[str, dict[str, str]] = {side.value: {} for side in Side}
 
@@ -47,11 +56,17 @@ class ReadEchoes:
         if run.dry_run or run.full or run.limited:
             return None
         field_ids = {side.value: config.mapped_field_ids(side.value) for side in Side}
-        return cls(run.connection, fingerprint, field_ids)
+        catalogs = {Side.NETSUITE.value: config.netsuite_catalog, Side.APP.value: config.app_catalog}
+        parts = {
+            side: tuple(part for part in parts_in(catalog) if part.field_id in field_ids[side])
+            for side, catalog in catalogs.items()
+        }
+        return cls(run.connection, fingerprint, field_ids, parts)
 
     def note(self, side: str, records: list[Record]) -> None:
         """Note which live records of a stored page are echoes (a later delivery of one record decides)."""
-        live = {record.id: record.values for record in records if not record.deleted}
+        parts = self.parts[side]
+        live = {record.id: with_part_values(record.values, parts) for record in records if not record.deleted}
         candidates = self.candidates[side]
         for record_id in live:
             candidates.pop(record_id, None)

@@ -43,6 +43,7 @@ from connections.choices import AccountStatus, DeletionPolicy
 from connections.clients import client_for
 from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
 from connections.providers.registry import app_object_type
+from mappings.addresses import without_parts
 
 from . import lease
 from .choices import (
@@ -132,7 +133,8 @@ class Runner:
             (self.targets[APP], self.config.app_catalog, self.config.app_catalog_fetched),
         ):
             if fetched:
-                target.client.use_catalog(target.object_type, list(catalog.values()))
+                # The app's own fields only: the address parts are ours (mappings.addresses), not its.
+                target.client.use_catalog(target.object_type, without_parts(catalog))
         echoes = ReadEchoes.for_run(self.run, self.config, self.fingerprint)
         self.reader = Reader(connection, self.holder, self.targets, self.counters, self.progress, echoes)
         self.planner = PairPlanner(

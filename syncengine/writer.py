@@ -25,6 +25,7 @@ from connections.models import Connection
 from connections.providers.base import Provider, WriteRequest, WriteResult
 from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldType
+from mappings.addresses import fold_parts, parts_in
 
 from . import codec
 from .choices import Outcome, Side, SyncDirection, direction_from, target_of
@@ -123,6 +124,11 @@ class Writer:
         self.counters = counters
         self.record = record
         self.missing_groups: MissingGroups | None = None
+        # The address parts of each side's catalog, merged into their address when written.
+        self._parts = {
+            Side.NETSUITE.value: parts_in(config.netsuite_catalog),
+            Side.APP.value: parts_in(config.app_catalog),
+        }
         self._in_flight: deque[InFlight] = deque()
         self._pool: ThreadPoolExecutor | None = None
         self._threads = None
@@ -190,6 +196,7 @@ class Writer:
         (HTTP only: no database access in them, so NetSuite's can run on writer threads)."""
         target_side = target_of(direction)
         target = self.targets[target_side]
+        parts = self._parts[target_side]
         creates, updates = [], []
         for op in ops:
             plan = op.plan.for_direction(direction)
@@ -197,16 +204,19 @@ class Writer:
                 continue
             if direction in op.results:  # failed before sending (a contact group it needs is missing)
                 continue
+            # Address parts go out merged into their address (the app knows no part fields).
+            current = op.ns_values if target_side == Side.NETSUITE.value else op.app_values
+            values = fold_parts(plan.writes, None if plan.create else current, parts)
             if plan.create:
-                creates.append((op, WriteRequest(key=op.link.key, values=plan.writes)))
-            elif plan.writes:
+                creates.append((op, WriteRequest(key=op.link.key, values=values)))
+            elif values:
                 target_row = op.other if op.other is not None and op.other.side == target_side else op.row
                 meta = codec.decode_values(target_row.meta) if target_row.side == target_side else {}
                 request = WriteRequest(
                     key=op.link.key,
-                    values=plan.writes,
+                    values=values,
                     record_id=getattr(op.link, f"{target_side}_id"),
-                    fields=list(plan.writes),
+                    fields=list(values),
                     meta=meta,
                 )
                 updates.append((op, request))

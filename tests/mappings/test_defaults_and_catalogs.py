@@ -42,6 +42,7 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
+        ("defaultAddress", "address.work", TWO),  # a company's address: Google's first work address
         ("comments", "notes", TWO),
     },
     CT.INDIVIDUAL_CUSTOMERS: {
@@ -52,6 +53,7 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
+        ("defaultAddress", "address.home", TWO),  # an individual's address: Google's first home address
         ("comments", "notes", TWO),
     },
     CT.CONTACTS: {
@@ -63,6 +65,7 @@ EXPECTED_DEFAULTS = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("homePhone", "phone.home", TWO),
+        ("defaultAddress", "address.work", TWO),  # a contact works at a customer company
         ("comments", "notes", TWO),
     },
 }
@@ -99,6 +102,8 @@ def test_the_readme_table_lists_each_contact_type_with_its_rows():
     assert "| First Name (`firstName`) | ⇄ | First name (`givenName`) |" in individual
     assert "| Company (`company`) | → | Company (`organization.name`) | its name is copied |" in contacts
     assert "| Home Phone (`homePhone`) | ⇄ | Home phone (`phone.home`) |" in contacts
+    assert "| Default Address (`defaultAddress`) | ⇄ | Work address (`address.work`) |" in company
+    assert "| Default Address (`defaultAddress`) | ⇄ | Home address (`address.home`) |" in individual
     for section, contact_type in zip(sections, CT, strict=True):
         rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
         assert len(rows) == len(default_mappings("google_contacts", contact_type))
@@ -146,7 +151,10 @@ def test_netsuite_catalogs_use_the_canonical_ids_types_and_writability(contact_t
     catalog = netsuite_catalog(contact_type)
     ids = [spec.id for spec in catalog]
     assert len(ids) == len(set(ids))
-    for spec in catalog:
+    # The address's parts are fields too, derived by mappings (mappings.addresses), not listed by NetSuite.
+    parts = {spec.id: spec.type for spec in catalog if spec.id.startswith("defaultAddress.")}
+    assert parts == ADDRESS_PARTS("defaultAddress")
+    for spec in (spec for spec in catalog if spec.id not in parts):
         assert spec.type == CANONICAL_TYPES[spec.id], spec.id
         assert spec.writable == (spec.id not in READ_ONLY), spec.id
         assert not spec.custom and spec.label
@@ -159,6 +167,12 @@ def test_netsuite_catalogs_use_the_canonical_ids_types_and_writability(contact_t
         assert not has & {"company", "contactSource", "officePhone"} and CUSTOMER_ONLY - {"companyName"} <= has
     assert ("companyName" in has) == (contact_type == CT.COMPANY_CUSTOMERS)
     assert ("firstName" in has) == ("title" in has) == (contact_type != CT.COMPANY_CUSTOMERS)
+
+
+def ADDRESS_PARTS(address_id: str) -> dict[str, FieldType]:  # noqa: N802 (a table, like CANONICAL_TYPES)
+    """The part fields every address field brings: text, and the country as a choice of ISO codes."""
+    parts = {f"{address_id}.{key}": T.TEXT for key in ("street", "city", "region", "postal_code")}
+    return {**parts, f"{address_id}.country": T.SELECT}
 
 
 def test_the_google_catalog_uses_the_canonical_ids_and_types():
@@ -175,6 +189,11 @@ def test_the_google_catalog_uses_the_canonical_ids_and_types():
         "organization.title": T.TEXT,
         "name": T.TEXT,
         "address": T.ADDRESS,
+        "address.work": T.ADDRESS,
+        "address.home": T.ADDRESS,
+        **ADDRESS_PARTS("address"),
+        **ADDRESS_PARTS("address.work"),
+        **ADDRESS_PARTS("address.home"),
         "notes": T.LONG_TEXT,
         "birthday": T.DATE,
         "url": T.URL,

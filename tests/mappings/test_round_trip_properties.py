@@ -86,6 +86,24 @@ PADDED_NAME = st.builds(
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8))])
 
 
+# Addresses as apps spell them: countries as codes or names in any case, US states as codes or names,
+# streets with either line ending, stray blanks; and any text besides.
+COUNTRY_SPELLINGS = ("DE", "de", "Germany", " germany ", "US", "United States", "USA", "Atlantis", "Korea")
+REGION_SPELLINGS = ("CA", "California", " ca", "NY", "New York", "Bavaria")
+STREET_SPELLINGS = ("1 Main St\r\nFloor 2", "1 Main St\nFloor 2 ", " 1 Main St")
+ADDRESSES = st.fixed_dictionaries(
+    {},
+    optional={
+        key: st.one_of(st.text(max_size=30), st.sampled_from(spellings))
+        for key, spellings in zip(
+            ADDRESS_KEYS,
+            (STREET_SPELLINGS, ("Berlin", " berlin"), REGION_SPELLINGS, ("10115", "sw1a 1aa"), COUNTRY_SPELLINGS),
+            strict=True,
+        )
+    },
+)
+
+
 def values_of(spec: FieldSpec, other: FieldSpec) -> st.SearchStrategy:
     """Values of ``spec`` that may go to ``other``: text into a select must name one of its options."""
     t = spec.type
@@ -109,7 +127,7 @@ def values_of(spec: FieldSpec, other: FieldSpec) -> st.SearchStrategy:
         T.REFERENCE: choice,
         T.MULTI_SELECT: st.lists(choice, unique_by=lambda o: o["id"], max_size=len(OPTION_NAMES)),
         T.GROUPS: st.lists(choice, unique_by=lambda o: o["id"], max_size=len(OPTION_NAMES)),
-        T.ADDRESS: st.fixed_dictionaries({}, optional={key: st.text(max_size=30) for key in ADDRESS_KEYS}),
+        T.ADDRESS: ADDRESSES,
     }
     return strategies[t]
 

@@ -16,6 +16,7 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
+        ("defaultAddress", "address.work", TWO),
         ("comments", "notes", TWO),
     ],
     "individual_customers": [
@@ -26,6 +27,7 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("altPhone", "phone.other", TWO),
+        ("defaultAddress", "address.home", TWO),
         ("comments", "notes", TWO),
     ],
     "contacts": [
@@ -37,6 +39,7 @@ DOCUMENTED = {
         ("phone", "phone.work", TWO),
         ("mobilePhone", "phone.mobile", TWO),
         ("homePhone", "phone.home", TWO),
+        ("defaultAddress", "address.work", TWO),
         ("comments", "notes", TWO),
     ],
 }

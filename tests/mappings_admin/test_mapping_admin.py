@@ -191,7 +191,7 @@ def test_a_new_connection_added_in_the_admin_gets_its_defaults_and_then_shows_th
     assert response.status_code == 302, response.context["adminform"].form.errors
     connection = netsuite_account.netsuite_connections.get(name="Added in the admin")
     expected = default_mappings("google_contacts", "company_customers")
-    assert connection.field_mappings.filter(is_default=True).count() == len(expected) == 7
+    assert connection.field_mappings.filter(is_default=True).count() == len(expected) == 8
     page = admin_client.get(reverse("admin:connections_connection_change", args=[connection.pk]))
     assert "companyName ⇄ organization.name" in page.content.decode()
 

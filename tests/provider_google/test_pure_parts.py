@@ -142,9 +142,10 @@ def test_authorization_url_asks_for_contacts_offline_with_consent():
 def test_catalog_has_canonical_ids_groups_and_user_defined_fields():
     catalog = build_catalog([FieldOption("contactGroups/vip", "VIP")], ["Tier", "Ref", "Tier"])
     by_id = {f.id: f for f in catalog}
-    assert list(by_id)[:13] == [
+    assert list(by_id)[:15] == [
         "givenName", "familyName", "email", "phone.work", "phone.mobile", "phone.home", "phone.other",
-        "organization.name", "organization.title", "address", "notes", "birthday", "url",
+        "organization.name", "organization.title", "address", "address.work", "address.home", "notes",
+        "birthday", "url",
     ]  # fmt: skip
     assert by_id["memberships"].type is FieldType.GROUPS
     assert by_id["memberships"].options == (FieldOption("contactGroups/vip", "VIP"),)

@@ -94,6 +94,9 @@ def test_person_reads_as_typed_canonical_values():
         "organization.name": "Analytical Engines",
         "organization.title": "Analyst",
         "address": {"street": "1 Main St", "city": "London", "postal_code": "N1", "country": "GB"},
+        # The first address of each type: the primary one is of type home, and there is no work address.
+        "address.home": {"street": "1 Main St", "city": "London", "postal_code": "N1", "country": "GB"},
+        "address.work": None,
         "notes": "Met at the expo",
         "birthday": date(1815, 12, 10),
         "url": "https://ada.example.com",
@@ -215,12 +218,75 @@ def test_field_listed_without_a_value_is_cleared():
     assert body["organizations"] == [{"department": "R&D"}]
 
 
-def test_address_is_replaced_whole_and_country_code_recognised():
+def test_address_is_replaced_whole_with_the_country_as_code_and_name():
     base = person_to_record(PERSON).meta["person"]
     body = apply_values(base, {"address": {"street": "2 High St", "city": "Paris", "country": "fr"}}, ["address"])
-    assert body["addresses"] == [{"type": "home", "streetAddress": "2 High St", "city": "Paris", "countryCode": "FR"}]
+    assert body["addresses"] == [
+        {"type": "home", "streetAddress": "2 High St", "city": "Paris", "countryCode": "FR", "country": "France"}
+    ]
     body = apply_values(base, {"address": {"city": "Berne", "country": "Switzerland"}}, ["address"])
-    assert body["addresses"] == [{"type": "home", "city": "Berne", "country": "Switzerland"}]
+    assert body["addresses"] == [{"type": "home", "city": "Berne", "countryCode": "CH", "country": "Switzerland"}]
+    # A country no ISO code names is written as given (no countryCode): NetSuite refuses it, with its message.
+    body = apply_values(base, {"address": {"city": "Atlantis City", "country": "Atlantis"}}, ["address"])
+    assert body["addresses"] == [{"type": "home", "city": "Atlantis City", "country": "Atlantis"}]
+
+
+@pytest.mark.parametrize(
+    ("item", "country"),
+    [
+        ({"countryCode": "de", "country": "Allemagne"}, "DE"),  # the code wins over a localised name
+        ({"country": "Germany"}, "DE"),
+        ({"country": " United States "}, "US"),
+        ({"country": "USA"}, "US"),  # an alpha-3 code
+        ({"country": "Russia"}, "RU"),  # fuzzy, and only one country fits
+        ({"country": "Korea"}, "Korea"),  # two countries fit: kept as given, never guessed
+        ({"country": "California"}, "California"),  # a state's name, not a country's: kept
+        ({"country": "Atlantis"}, "Atlantis"),
+    ],
+)
+def test_the_address_country_reads_as_its_iso_code_where_one_country_fits(item, country):
+    person = {"resourceName": "people/c9", "addresses": [{"city": "X", **item}]}
+    assert person_values(person)["address"] == {"city": "X", "country": country}
+
+
+TYPED_ADDRESSES = [
+    {"metadata": PRIMARY, "type": "home", "city": "Home Town", "countryCode": "GB"},
+    {"metadata": SECONDARY, "type": "Work", "city": "Office Town", "countryCode": "GB"},
+    {"metadata": SECONDARY, "type": "work", "city": "Second Office"},
+    {"metadata": SECONDARY, "type": "other", "city": "Cottage"},
+]
+
+
+def test_the_work_and_home_address_are_the_first_of_their_type():
+    values = person_values({"resourceName": "people/c9", "addresses": TYPED_ADDRESSES})
+    assert values["address.work"] == {"city": "Office Town", "country": "GB"}  # type compared in any case
+    assert values["address.home"] == {"city": "Home Town", "country": "GB"}
+    assert values["address"] == values["address.home"]  # the primary one
+    assert person_values({"resourceName": "people/c9", "addresses": TYPED_ADDRESSES[3:]})["address.work"] is None
+
+
+def test_writing_the_work_address_replaces_only_the_first_work_address():
+    base = {"addresses": [dict(item) for item in TYPED_ADDRESSES]}
+    body = apply_values(base, {"address.work": {"city": "Berlin", "country": "DE"}}, ["address.work"])
+    cities = [item.get("city") for item in body["addresses"]]
+    assert cities == ["Home Town", "Berlin", "Second Office", "Cottage"]
+    assert body["addresses"][1] == {"type": "Work", "city": "Berlin", "countryCode": "DE", "country": "Germany"}
+    # Cleared: that address goes, the others stay.
+    body = apply_values(base, {}, ["address.work"])
+    assert [item.get("city") for item in body["addresses"]] == ["Home Town", "Second Office", "Cottage"]
+
+
+def test_a_work_address_is_added_to_a_contact_without_one():
+    base = {"addresses": [dict(TYPED_ADDRESSES[0])]}
+    body = apply_values(base, {"address.work": {"street": "1 Dock Rd", "country": "Germany"}}, ["address.work"])
+    assert body["addresses"][0]["city"] == "Home Town"  # still the primary address
+    assert body["addresses"][1] == {
+        "type": "work",
+        "streetAddress": "1 Dock Rd",
+        "countryCode": "DE",
+        "country": "Germany",
+    }
+    assert update_mask(["address.work", "address.home"]) == "addresses"
 
 
 def test_user_defined_set_replace_and_remove():

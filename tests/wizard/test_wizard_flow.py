@@ -39,7 +39,7 @@ def test_end_to_end_with_dry_run_preview_and_start(client, administrator_user, s
     assert connection.netsuite_account_id == chosen["netsuite"] and connection.subsidiary_id == chosen["subsidiary"]
     assert connection.app_account_id == chosen["google"] and connection.contact_type == "individual_customers"
     assert list(connection.owners.all()) == [administrator_user]
-    assert FieldMapping.objects.filter(connection=connection, is_default=True).count() == 8
+    assert FieldMapping.objects.filter(connection=connection, is_default=True).count() == 9
     assert Rule.objects.filter(connection=connection).count() == 2
 
     dry = SyncRun.objects.get(connection=connection)

@@ -12,6 +12,9 @@ from .person_fields import USER_DEFINED_PREFIX
 # shows it as the contact's title). It is how a record with one name, a company, gets a
 # visible name: a contact with only an organization has no names and no displayName.
 NAME_HELP = "The whole name as one text, as Google shows it (for companies); First/Last name set its parts."
+# A contact has a list of addresses, each with a type; these two are the first of their type.
+WORK_ADDRESS_HELP = "The contact's first address of type work (a new one is added when it has none)."
+HOME_ADDRESS_HELP = "The contact's first address of type home (a new one is added when it has none)."
 
 STANDARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("givenName", "First name", FieldType.TEXT),
@@ -24,6 +27,8 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("organization.name", "Company", FieldType.TEXT),
     FieldSpec("organization.title", "Job title", FieldType.TEXT),
     FieldSpec("address", "Address (primary)", FieldType.ADDRESS),
+    FieldSpec("address.work", "Work address", FieldType.ADDRESS, help=WORK_ADDRESS_HELP),
+    FieldSpec("address.home", "Home address", FieldType.ADDRESS, help=HOME_ADDRESS_HELP),
     FieldSpec("notes", "Notes", FieldType.LONG_TEXT),
     FieldSpec("birthday", "Birthday", FieldType.DATE, help="Birthdays without a year read as empty."),
     FieldSpec("url", "Website (primary)", FieldType.URL),

@@ -22,10 +22,12 @@ def _m(netsuite_field: str, app_field: str, direction: str = TWO_WAY) -> Default
 _EMAIL = _m("email", "email")
 _WORK_PHONE = _m("phone", "phone.work")
 _MOBILE_PHONE = _m("mobilePhone", "phone.mobile")
-# Not in the defaults (yet): defaultAddress ⇄ address. NetSuite keeps addresses in
-# a sublist, which the NetSuite provider does not read or write yet (it would need
-# one GET per record, or joins on the address tables). It can be added as a custom
-# mapping once the provider supports it.
+# NetSuite's default address (its address book's default entry, one value) ⇄ the contact's first
+# address of the type that fits the record: work for a company, home for an individual customer. A
+# NetSuite contact is a person at a customer company, and the address NetSuite keeps for them is where
+# they work: work too. (The type is in the field, so the provider need not know the contact type.)
+_WORK_ADDRESS = _m("defaultAddress", "address.work")
+_HOME_ADDRESS = _m("defaultAddress", "address.home")
 _NOTES = _m("comments", "notes")
 _NAMES = (_m("firstName", "givenName"), _m("lastName", "familyName"))
 _TITLE = _m("title", "organization.title")
@@ -41,6 +43,7 @@ DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("altPhone", "phone.other"),
+            _WORK_ADDRESS,
             _NOTES,
         ),
         INDIVIDUAL_CUSTOMERS: (
@@ -50,6 +53,7 @@ DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("altPhone", "phone.other"),
+            _HOME_ADDRESS,
             _NOTES,
         ),
         CONTACTS: (
@@ -62,6 +66,7 @@ DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
             _WORK_PHONE,
             _MOBILE_PHONE,
             _m("homePhone", "phone.home"),
+            _WORK_ADDRESS,
             _NOTES,
         ),
     }

@@ -14,6 +14,8 @@ from ..errors import ValidationError
 
 USER_DEFINED_PREFIX = "userDefined."
 PHONE_TYPES = ("work", "mobile", "home", "other")
+# Besides the primary address (``address``), the first address of each of these types (``address.work``).
+ADDRESS_TYPES = ("work", "home")
 
 # Every person field we read. clientData carries our idempotency key; metadata
 # carries the sources (updateTime, etag) and, in a sync, the deleted flag.
@@ -45,6 +47,7 @@ STANDARD_FIELD_PERSON_FIELDS: dict[str, str] = {
     "organization.name": "organizations",
     "organization.title": "organizations",
     "address": "addresses",
+    **{f"address.{kind}": "addresses" for kind in ADDRESS_TYPES},
     "notes": "biographies",
     "birthday": "birthdays",
     "url": "urls",

@@ -8,6 +8,7 @@ canonical ids, types and writability. Labels follow the client's catalog.
 from __future__ import annotations
 
 from ..fields import FieldSpec, FieldType
+from .catalog import HOME_ADDRESS_HELP, WORK_ADDRESS_HELP
 from .client import OBJECT_TYPE
 
 T = FieldType
@@ -28,6 +29,8 @@ GOOGLE_CONTACTS_CATALOG: tuple[FieldSpec, ...] = (
     _spec("organization.name", "Company", T.TEXT),
     _spec("organization.title", "Job title", T.TEXT),
     _spec("address", "Address (primary)", T.ADDRESS),
+    _spec("address.work", "Work address", T.ADDRESS, WORK_ADDRESS_HELP),
+    _spec("address.home", "Home address", T.ADDRESS, HOME_ADDRESS_HELP),
     _spec("notes", "Notes", T.LONG_TEXT, "The contact's biography."),
     _spec("birthday", "Birthday", T.DATE),
     _spec("url", "Website (primary)", T.URL),

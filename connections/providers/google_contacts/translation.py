@@ -16,8 +16,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ..base import Record
+from ..countries import code_is_country, country_code_from_name, country_name
 from ..errors import ValidationError
 from .person_fields import (
+    ADDRESS_TYPES,
     PHONE_TYPES,
     USER_DEFINED_PREFIX,
     WRITABLE_PERSON_FIELDS,
@@ -87,16 +89,32 @@ def _birthday(person: Mapping[str, Any]) -> date | None:
     return None
 
 
-def _address(person: Mapping[str, Any]) -> dict[str, str] | None:
-    items = contact_items(person, "addresses")
-    if not items:
+def _item_type(item: Mapping[str, Any]) -> str:
+    return str(item.get("type") or "").strip().lower()
+
+
+def _address_value(item: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """One address item as our address value, its country as the ISO code where there is one."""
+    if item is None:
         return None
-    item = items[0]
     value = {ours: _text(item.get(theirs)) for ours, theirs in _ADDRESS_KEYS}
-    # Prefer the ISO code, which survives locales; fall back to the free-text country name.
-    value["country"] = _text(item.get("countryCode")) or _text(item.get("country"))
+    # Prefer the ISO code, which survives locales; else the free-text name, as a code when it names
+    # exactly one country ("Germany", "USA"), or as typed (NetSuite refuses it, with its message).
+    code = _text(item.get("countryCode"))
+    name = _text(item.get("country"))
+    value["country"] = code.upper() if code else (country_code_from_name(name) if name else None)
     value = {k: v for k, v in value.items() if v}
     return value or None
+
+
+def _address(person: Mapping[str, Any]) -> dict[str, str] | None:
+    items = contact_items(person, "addresses")
+    return _address_value(items[0]) if items else None
+
+
+def _typed_address(person: Mapping[str, Any], kind: str) -> dict[str, str] | None:
+    """The first address of type ``kind`` ("work", "home"; any case), or None."""
+    return _address_value(next((i for i in contact_items(person, "addresses") if _item_type(i) == kind), None))
 
 
 def memberships_of(person: Mapping[str, Any]) -> list[str]:
@@ -142,6 +160,7 @@ def person_values(person: Mapping[str, Any], group_names: Mapping[str, str] | No
         "organization.name": _text(org.get("name")),
         "organization.title": _text(org.get("title")),
         "address": _address(person),
+        **{f"address.{kind}": _typed_address(person, kind) for kind in ADDRESS_TYPES},
         "notes": _text(bios[0].get("value")) if bios else None,
         "birthday": _birthday(person),
         "url": _text(urls[0].get("value")) if urls else None,
@@ -246,24 +265,49 @@ def _apply_phone(items: list[dict[str, Any]], kind: str, value: str | None) -> l
     return items
 
 
-def _apply_address(items: list[dict[str, Any]], field_id: str, value: Any) -> list[dict[str, Any]]:
+def _address_parts(field_id: str, value: Any) -> dict[str, str | None]:
     if value is not None and not isinstance(value, Mapping):
         raise ValidationError(f"{field_id} must be an address dict, not {type(value).__name__}.", path=field_id)
-    parts = {k: _text(v) for k, v in (value or {}).items()}
-    if not any(parts.values()):
-        return items[1:]
-    # The whole primary address is replaced (keeping only its type): a stale
-    # poBox or formattedValue from the old address must not survive.
-    new: dict[str, Any] = {"type": items[0]["type"]} if items and items[0].get("type") else {}
+    return {k: _text(v) for k, v in (value or {}).items()}
+
+
+def _address_item(parts: Mapping[str, str | None], kind: str | None) -> dict[str, Any]:
+    """An address item from our parts: a whole new item (keeping only the type), so a stale poBox or
+    formattedValue of the old address does not survive. A country Google can code is written as both
+    its ``countryCode`` and its name (Google shows the name); any other as the text given."""
+    new: dict[str, Any] = {"type": kind} if kind else {}
     for ours, theirs in _ADDRESS_KEYS:
         if parts.get(ours):
             new[theirs] = parts[ours]
     country = parts.get("country")
-    if country and len(country) == 2 and country.isalpha():
-        new["countryCode"] = country.upper()
+    code = country_code_from_name(country) if country else None
+    if code and code_is_country(code):
+        new["countryCode"] = code
+        new["country"] = country_name(code)
     elif country:
         new["country"] = country
-    return [new, *items[1:]]
+    return new
+
+
+def _apply_address(items: list[dict[str, Any]], field_id: str, value: Any) -> list[dict[str, Any]]:
+    """The primary address replaced by ``value`` (removed when it is empty)."""
+    parts = _address_parts(field_id, value)
+    if not any(parts.values()):
+        return items[1:]
+    return [_address_item(parts, items[0].get("type") if items else None), *items[1:]]
+
+
+def _apply_typed_address(items: list[dict[str, Any]], kind: str, field_id: str, value: Any) -> list[dict[str, Any]]:
+    """The first address of type ``kind`` replaced by ``value``, added when there is none, removed when
+    ``value`` is empty; the contact's other addresses are kept as they are."""
+    parts = _address_parts(field_id, value)
+    index = next((n for n, item in enumerate(items) if _item_type(item) == kind), None)
+    if not any(parts.values()):
+        return items if index is None else items[:index] + items[index + 1 :]
+    if index is None:
+        return [*items, _address_item(parts, kind)]
+    items[index] = _address_item(parts, items[index].get("type") or kind)
+    return items
 
 
 def _apply_birthday(field_id: str, value: Any) -> list[dict[str, Any]]:
@@ -331,6 +375,9 @@ def apply_values(
             body["organizations"] = [org, *body["organizations"][1:]] if meaningful else body["organizations"][1:]
         elif field_id == "address":
             body["addresses"] = _apply_address(body["addresses"], field_id, value)
+        elif field_id.startswith("address."):
+            kind = field_id.split(".", 1)[1]
+            body["addresses"] = _apply_typed_address(body["addresses"], kind, field_id, value)
         elif field_id == "notes":
             text = _text_or_none(field_id, value)
             body["biographies"] = [{"value": text, "contentType": "TEXT_PLAIN"}] if text else []
