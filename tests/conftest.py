@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: users in each role, and accounts."""
+"""Fixtures shared by the whole suite: users in each role, and accounts; the ``--exclusive`` option
+(scripts/test runs the tests marked ``exclusive`` alone, after the others have run in parallel)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,29 @@ import pytest
 from django.contrib.auth.models import Group
 
 from connections.roles import ADMINISTRATORS, OPERATORS
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--exclusive",
+        choices=("include", "skip", "only"),
+        default="include",
+        help="the tests marked exclusive (they need the machine to themselves): run them with the others "
+        "(include, the default), leave them out (skip: scripts/test's parallel part) or run only them (only)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    choice = config.getoption("--exclusive")
+    if choice == "include":
+        return
+    wanted = choice == "only"
+    kept = [item for item in items if (item.get_closest_marker("exclusive") is not None) == wanted]
+    dropped = [item for item in items if (item.get_closest_marker("exclusive") is not None) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 NETSUITE_SECRETS = {
     "consumer_key": "ck-7f3a9c1e5b2d4f6a8c0e",

@@ -60,24 +60,29 @@ def start_qcluster(env: dict[str, str], log_path: Path) -> subprocess.Popen:
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
     """Stop ``process``, and with it every process of its group when it leads one (a qcluster's workers,
-    even one in the middle of a run, which SIGTERM alone would wait for): SIGTERM, then SIGKILL."""
+    even one in the middle of a run, which SIGTERM alone would wait for): SIGTERM, then SIGKILL.
+
+    SIGTERM goes to the leader only: a qcluster stops its own workers in about a second, but one whose
+    workers got the SIGTERM too never finishes stopping (it waited out ``timeout`` on every stop). The
+    group's SIGKILL then ends whatever outlived its cluster."""
     try:
         leads_group = os.getpgid(process.pid) == process.pid
     except ProcessLookupError:
         leads_group = False
 
-    def send(sig: int) -> None:
+    def send(sig: int, *, group: bool) -> None:
         try:
-            os.killpg(process.pid, sig) if leads_group else process.send_signal(sig)
+            os.killpg(process.pid, sig) if group else process.send_signal(sig)
         except ProcessLookupError:
             pass
 
-    send(signal.SIGTERM)
+    send(signal.SIGTERM, group=False)
     try:
         process.wait(timeout=timeout)
         if not leads_group:
             return
     except subprocess.TimeoutExpired:
         pass
-    send(signal.SIGKILL)  # the group's workers that outlived their cluster, or a cluster that would not stop
+    # The group's workers that outlived their cluster, or a cluster that would not stop.
+    send(signal.SIGKILL, group=leads_group)
     process.wait(timeout=10)

@@ -8,7 +8,10 @@ that script's scale seed (``seed_scale``) at test size.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection as db
+from django.db import transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -113,16 +116,25 @@ def _counts(client, connection_id: int) -> dict[str, int]:
 
 
 @pytest.fixture
-def counts_small_and_big(admin_client, admin_user):
+def counts_small_and_big(db, _measured_once):
+    return _measured_once
+
+
+@pytest.fixture(scope="module")
+def _measured_once(django_db_setup, django_db_blocker):
     """Query counts of every page about a connection of the small data set, then (with the big one added)
-    about a connection of the big one."""
-    admin_user.email = "ops@example.com"
-    admin_user.save()
-    WorkerHeartbeat.objects.create(cluster="test", host="localhost", last_seen=timezone.now())
-    small_ids = seed_scale(SMALL, tag="S")
-    small = _counts(admin_client, small_ids[0])
-    big_ids = seed_scale(BIG, tag="B", seed=16)
-    big = _counts(admin_client, big_ids[0])
+    about a connection of the big one: measured once for the tests below, in a transaction rolled back
+    afterwards (as pytest-django's ``db`` does around a test), by a superuser like ``admin_client``'s."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        admin_user = get_user_model().objects.create_superuser("admin", "ops@example.com", "password")
+        admin_client = Client()
+        admin_client.force_login(admin_user)
+        WorkerHeartbeat.objects.create(cluster="test", host="localhost", last_seen=timezone.now())
+        small_ids = seed_scale(SMALL, tag="S")
+        small = _counts(admin_client, small_ids[0])
+        big_ids = seed_scale(BIG, tag="B", seed=16)
+        big = _counts(admin_client, big_ids[0])
+        transaction.set_rollback(True)
     return small, big
 
 

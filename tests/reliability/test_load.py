@@ -59,6 +59,7 @@ REDIS_DB = 7  # a database of its own on the test Redis, cleaned up afterwards
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.exclusive,  # both cores for its workers, and the admin list's 1 s bound: never beside other tests
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
