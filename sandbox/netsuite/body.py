@@ -13,24 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import NetSuiteError, user_error
-from .fields import COUNTRIES, RECORD_TYPES, TEXT_KINDS, FieldDef, Kind
+from .fields import ADDRESS_FIELDS, COUNTRIES, RECORD_TYPES, TEXT_KINDS, FieldDef, Kind
 from .store import Store
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 # Digits and the usual punctuation, optionally followed by an extension.
 _PHONE_CHARS = re.compile(r"[0-9+().\-\s/]+((ext\.?|x)\s*\d+)?", re.IGNORECASE)
-_ADDRESS_KEYS = {
-    "addressee": "addressee",
-    "attention": "attention",
-    "addr1": "addr1",
-    "addr2": "addr2",
-    "addr3": "addr3",
-    "city": "city",
-    "state": "state",
-    "zip": "zip",
-    "country": "country",
-    "addrphone": "addrPhone",
-}
+# Any casing of an address subrecord property -> its REST name (the properties of fields.ADDRESS_FIELDS).
+_ADDRESS_KEYS = {rest.lower(): rest for rest in ADDRESS_FIELDS}
 
 
 @dataclass

@@ -114,19 +114,9 @@ class Command(BaseCommand):
             self._shared_account(records, latency_ms, netsuite_concurrency, as_json, options)
             return
         bench = BenchOptions(records, latency_ms, netsuite_concurrency, phases, profile_dir)
-        log = self.stderr.write
-        if options["measure"] and options["report_file"]:
-            report = run_benchmark(bench, log=log)
-            options["report_file"].write_text(json.dumps(report, default=str))
+        report = self._report(bench, run_benchmark, self._table, as_json, options)
+        if report is None:
             return
-        try:
-            report = run_isolated(bench, options["database_url"], log=log)
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from None
-        if as_json:
-            self.stdout.write(json.dumps(report, indent=2, default=str))
-        else:
-            self._table(report)
         failed = [
             f"{name}: {figures['status']} {figures['error']}".strip()
             for name, figures in _rows(report)
@@ -135,18 +125,13 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("Some runs did not succeed: " + "; ".join(failed))
 
-    def _shared_account(self, records, latency_ms, netsuite_concurrency, as_json, options) -> None:
-        sandbox_concurrency = options["sandbox_concurrency"]
-        if options["workers"] < 1 or (sandbox_concurrency is not None and sandbox_concurrency < 1):
-            raise CommandError("--workers and --sandbox-concurrency must be at least 1.")
-        bench = SharedAccountOptions(
-            records, latency_ms, netsuite_concurrency, options["workers"], options["sandbox_concurrency"]
-        )
+    def _report(self, bench, measure, table, as_json: bool, options) -> dict | None:
+        """Measure ``bench``: in this process when it is the measuring child (the report goes to its file;
+        None is returned), else in a child process on a fresh database, printed as JSON or as ``table``."""
         log = self.stderr.write
         if options["measure"] and options["report_file"]:
-            report = run_shared_account(bench, log=log)
-            options["report_file"].write_text(json.dumps(report, default=str))
-            return
+            options["report_file"].write_text(json.dumps(measure(bench, log=log), default=str))
+            return None
         try:
             report = run_isolated(bench, options["database_url"], log=log)
         except RuntimeError as exc:
@@ -154,8 +139,18 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(report, indent=2, default=str))
         else:
-            self._shared_table(report)
-        if report["malfunctions"]:
+            table(report)
+        return report
+
+    def _shared_account(self, records, latency_ms, netsuite_concurrency, as_json, options) -> None:
+        sandbox_concurrency = options["sandbox_concurrency"]
+        if options["workers"] < 1 or (sandbox_concurrency is not None and sandbox_concurrency < 1):
+            raise CommandError("--workers and --sandbox-concurrency must be at least 1.")
+        bench = SharedAccountOptions(
+            records, latency_ms, netsuite_concurrency, options["workers"], options["sandbox_concurrency"]
+        )
+        report = self._report(bench, run_shared_account, self._shared_table, as_json, options)
+        if report is not None and report["malfunctions"]:
             raise CommandError("Malfunction: " + "; ".join(report["malfunctions"]))
 
     def _shared_table(self, report: dict) -> None:
