@@ -205,8 +205,6 @@ class ChunkPairer:
                     link.match_key = row.email_key  # the link holds when an email changes
             excluded = pairing.excluded or self._out_of_scope(op)
             if excluded is not None:
-                if op.new_link:  # a pair out of scope is not linked either
-                    op.link, op.new_link = None, False
                 op.outcomes.append((direction, excluded.outcome, excluded.message, {}))
                 continue
             self.planner.plan(op, side)

@@ -67,7 +67,7 @@ def test_a_contacts_company_name_reaches_google_and_one_of_another_subsidiary_is
     acme, euro = seed_netsuite(
         sandboxes, "customer", [company("Acme Ltd", "1"), company("Euro GmbH", other_subsidiary)]
     )
-    seed_netsuite(
+    _, eva_id, _ = seed_netsuite(
         sandboxes,
         "contact",
         [
@@ -93,11 +93,17 @@ def test_a_contacts_company_name_reaches_google_and_one_of_another_subsidiary_is
     assert not RecordLink.objects.filter(connection=contacts_connection, match_key="eva@euro.example").exists()
     health = connection_health(contacts_connection)
     assert health.failing.count == 0
+    out_of_scope = {figure.label: figure.count for figure in health.excluded}["Outside the connection's scope"]
+    assert out_of_scope == 2  # Eva in NetSuite, and her Google contact
     # The companies' subsidiaries: one query for the page, naming each company once.
     company_queries = [q for q in suiteql_queries if "FROM customer" in q and "subsidiary_name" in q]
     assert len(company_queries) == 1 and f"IN ({acme}, {euro})" in company_queries[0]
 
-    # The next run excludes her again only if she changes; nothing is written meanwhile.
+    # Edited in Google, her contact stays excluded: the NetSuite contact it pairs with is out of scope.
+    g_eva = g_by_email(sandboxes)["eva@euro.example"][0]["resourceName"]
+    sandboxes.google.touch(g_eva, organizations=[{"name": "Acme Ltd"}])
     run = sync(contacts_connection)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert organization(g_by_email(sandboxes)["eva@euro.example"][0]) is None
+    (eva_google,) = RecordOutcome.objects.filter(run=run, email="eva@euro.example", direction="to_netsuite")
+    assert eva_google.outcome == Outcome.EXCLUDED_OUT_OF_SCOPE
+    assert sandboxes.netsuite.get_record("contact", int(eva_id))["company"]["id"] == euro
