@@ -117,6 +117,11 @@ EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
         "Another connection sharing the account already links this person: not created a second time.",
     ),
     (
+        Outcome.EXCLUDED_OUT_OF_SCOPE,
+        "Outside the connection's scope",
+        "The record belongs elsewhere (e.g. a contact whose company is of another subsidiary): not synced.",
+    ),
+    (
         Outcome.SKIPPED_BY_OPERATOR,
         "Skipped by an operator",
         "A failing record someone chose to skip: left out until it changes (see the change history).",

@@ -62,6 +62,9 @@ class Outcome(models.TextChoices):
     EXCLUDED_BY_RULES = "excluded_by_rules", "Excluded by rules (synced before, left as is)"
     EXCLUDED_NO_EMAIL = "excluded_no_email", "Excluded: no email"
     EXCLUDED_OTHER_CONNECTION = "excluded_other_connection", "Excluded: linked by another connection"
+    # The app's provider says the record is outside the connection's scope (a contact whose company is of
+    # another subsidiary); the message says why.
+    EXCLUDED_OUT_OF_SCOPE = "excluded_out_of_scope", "Excluded: outside the connection's scope"
     DUPLICATE = "duplicate", "Duplicate email"
     CONFLICT_RESOLVED = "conflict_resolved", "Conflict resolved"
     DELETED = "deleted", "Deleted"

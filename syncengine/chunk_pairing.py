@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from connections.models import Connection
+from connections.providers.base import OUT_OF_SCOPE
 
 from .choices import LinkState, Outcome, Side, direction_from, other_side
 from .models import MirrorRecord, RecordLink
@@ -24,7 +25,7 @@ from .overlap import ForeignLink, ForeignLinks
 from .pair_op import PairOp, identity
 from .pair_planning import PairPlanner
 from .pipeline.deletions import Valve, decide_deletion
-from .pipeline.exclusions import Candidate
+from .pipeline.exclusions import Candidate, out_of_scope, paired_out_of_scope
 from .pipeline.pairing import pair_linked, pair_unlinked
 from .planner import PairPlan
 from .sync_config import SyncConfig
@@ -202,8 +203,9 @@ class ChunkPairer:
                     op.link = None  # the pair is decided by the deletion
                 elif pairing.excluded is None and row.email_key and row.email_key != link.match_key:
                     link.match_key = row.email_key  # the link holds when an email changes
-            if pairing.excluded is not None:
-                op.outcomes.append((direction, pairing.excluded.outcome, pairing.excluded.message, {}))
+            excluded = pairing.excluded or self._out_of_scope(op)
+            if excluded is not None:
+                op.outcomes.append((direction, excluded.outcome, excluded.message, {}))
                 continue
             self.planner.plan(op, side)
             if op.other_handled:
@@ -211,6 +213,15 @@ class ChunkPairer:
             if op.new_link and op.other is None and context.foreign is not None:
                 self._hold_back_overlap(op, context.foreign)
         return ops
+
+    @staticmethod
+    def _out_of_scope(op: PairOp):
+        """The exclusion of a pair one of whose records its provider says is outside the scope."""
+        own = out_of_scope((op.row.meta or {}).get(OUT_OF_SCOPE))
+        if own is not None or op.other is None:
+            return own
+        other = op.other
+        return paired_out_of_scope((other.meta or {}).get(OUT_OF_SCOPE), SIDE_LABEL[other.side], other.record_id)
 
     def plan_deletion(self, op: PairOp, side: str) -> None:
         """Decide what the deletion of ``op.row`` (of ``side``) does to its linked record."""

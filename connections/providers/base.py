@@ -16,6 +16,11 @@ from typing import Any
 from .errors import ProviderError
 from .fields import FieldOption, FieldSpec
 
+# The key of ``Record.meta`` where a provider says why a record it delivers is outside the connection's
+# scope (e.g. a NetSuite contact whose company is of another subsidiary): the engine excludes the record,
+# and the record paired with it, with that reason as their outcome's message.
+OUT_OF_SCOPE = "out_of_scope"
+
 
 @dataclass
 class Record:

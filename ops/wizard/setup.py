@@ -98,7 +98,16 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("would create", (Outcome.CREATED,)),
     ("would update", (Outcome.UPDATED, Outcome.LINKED)),
     ("conflicts", (Outcome.CONFLICT_RESOLVED,)),
-    ("excluded", (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES, Outcome.EXCLUDED_NO_EMAIL, Outcome.DUPLICATE)),
+    (
+        "excluded",
+        (
+            Outcome.SKIPPED_BY_RULES,
+            Outcome.EXCLUDED_BY_RULES,
+            Outcome.EXCLUDED_NO_EMAIL,
+            Outcome.EXCLUDED_OUT_OF_SCOPE,
+            Outcome.DUPLICATE,
+        ),
+    ),
     # People another connection sharing an account already links: not created again (syncengine.overlap).
     ("linked by another connection", (Outcome.EXCLUDED_OTHER_CONNECTION,)),
     ("unchanged", (Outcome.UNCHANGED,)),

@@ -1,4 +1,5 @@
-"""Which records are not synced whatever the rules say (pure): no email, or a duplicate email.
+"""Which records are not synced whatever the rules say (pure): no email, a duplicate email, or a record its
+provider says is outside the connection's scope (and the record paired with it).
 
 A record without a link is paired by email, so a record without one could only ever be created, again
 and again on every side; and of several records of one side sharing an email, one is synced (a linked
@@ -59,3 +60,19 @@ def duplicate(record_id: str, side_label: str, same_email: Iterable[Candidate]) 
     if owner == record_id:
         return None
     return Exclusion(Outcome.DUPLICATE, f"Same email as {side_label} record {owner}, which is the one synced.")
+
+
+def out_of_scope(reason: str | None) -> Exclusion | None:
+    """An :data:`~syncengine.choices.Outcome.EXCLUDED_OUT_OF_SCOPE` exclusion for a record its provider
+    marked outside the connection's scope (``reason``: the provider's words, ``Record.meta``)."""
+    return Exclusion(Outcome.EXCLUDED_OUT_OF_SCOPE, reason) if reason else None
+
+
+def paired_out_of_scope(reason: str | None, other_label: str, other_id: str) -> Exclusion | None:
+    """The same exclusion for the record paired with one outside the scope (by link or email): syncing
+    it would write to, or from, that record."""
+    if not reason:
+        return None
+    return Exclusion(
+        Outcome.EXCLUDED_OUT_OF_SCOPE, f"Paired with {other_label} record {other_id}, which is not synced: {reason}"
+    )

@@ -14,6 +14,7 @@ from ..capabilities import SUITEQL_AGGREGATES, Capabilities
 from ..errors import MalformedResponse, PermissionDenied, ValidationError
 from . import suiteql as ql
 from .addresses import ADDRESS_FIELD, META_KEY, DefaultAddress, address_book_sql, default_address_of
+from .companies import OUT_OF_SCOPE, company_id, company_subsidiary_sql, out_of_scope_reason
 from .contact_types import ContactType, contact_type
 from .cursor import ChangeCursor, CursorBuilder, Fingerprint, scope_key
 from .record_rows import type_conditions
@@ -65,7 +66,7 @@ class NetSuiteReads:
         where = type_conditions(kind, subsidiary_id)
         if previous is None:
             builder: CursorBuilder | None = None
-            for records, response in self._record_pages(kind, where, page_size):
+            for records, response in self._record_pages(kind, where, page_size, subsidiary_id=subsidiary_id):
                 builder = builder or CursorBuilder(scope, _since(started, response))
                 for record in records:
                     builder.observe(record.id, record.modified_at)
@@ -74,7 +75,7 @@ class NetSuiteReads:
             assert builder is not None  # _keyset_pages yields at least one page
             yield ChangePage(records=[], cursor=builder.cursor.encode(), last=True, full_read=True)
             return
-        yield from self._read_since(kind, scope, previous, where, started, page_size)
+        yield from self._read_since(kind, scope, previous, where, started, page_size, str(subsidiary_id))
 
     def _read_since(
         self,
@@ -84,6 +85,7 @@ class NetSuiteReads:
         where: list[str],
         started: datetime,
         page_size: int,
+        subsidiary_id: str,
     ) -> Iterator[ChangePage]:
         """An incremental read: what changed since ``previous``, in as few requests as it takes.
 
@@ -130,7 +132,7 @@ class NetSuiteReads:
         if counted != expected:
             newer = Fingerprint()
             since_previous = where + ql.at_or_after("lastmodifieddate", previous.since)
-            for records, _ in self._record_pages(kind, since_previous, page_size, is_new):
+            for records, _ in self._record_pages(kind, since_previous, page_size, is_new, subsidiary_id=subsidiary_id):
                 for record in records:
                     newer = newer.plus(record.id, record.modified_at)
                     delivered.add(record.id)
@@ -149,7 +151,7 @@ class NetSuiteReads:
                     *ql.at_or_after("lastmodifieddate", previous.window_start),
                     ql.before("lastmodifieddate", previous.since),
                 ]
-                for records, _ in self._record_pages(kind, window, page_size, is_new):
+                for records, _ in self._record_pages(kind, window, page_size, is_new, subsidiary_id=subsidiary_id):
                     for record in records:
                         builder.observe(record.id, record.modified_at)
                     new = [r for r in records if is_new(r)]
@@ -167,6 +169,8 @@ class NetSuiteReads:
         where: list[str],
         page_size: int,
         delivered: Callable[[Record], bool] | None = None,
+        *,
+        subsidiary_id: str | None = None,
     ) -> Iterator[tuple[list[Record], ApiResponse]]:
         """The records of one contact type matching ``where``, a page at a time.
 
@@ -174,7 +178,9 @@ class NetSuiteReads:
         with the live metadata (see :meth:`use_catalog`). The default address is
         read (one query per page) for the records the caller will deliver: all,
         or those ``delivered`` accepts (an incremental read drops those it
-        delivered before, and need not read their addresses).
+        delivered before, and need not read their addresses). With ``subsidiary_id``, contacts whose
+        company is a customer of another subsidiary are marked out of scope (one query per page,
+        :mod:`.companies`).
         """
         query = self._record_query(kind)
         pages = self._keyset_pages(query.select(where), page_size)
@@ -190,7 +196,25 @@ class NetSuiteReads:
             wanted = records if delivered is None else [r for r in records if delivered(r)]
             if query.reads_addresses and wanted:
                 self._read_default_addresses(kind, wanted)
+            if kind.record_type == "contact" and subsidiary_id is not None and wanted:
+                self._mark_companies_elsewhere(wanted, str(subsidiary_id))
             yield records, response
+
+    def _mark_companies_elsewhere(self, records: list[Record], subsidiary_id: str) -> None:
+        """Mark out of scope (``meta["out_of_scope"]``) the contacts of a page whose company is a customer
+        of another subsidiary than ``subsidiary_id``: one query for the page's distinct companies."""
+        companies = {c for c in map(company_id, records) if c is not None}
+        if not companies:
+            return
+        response = self.suiteql(company_subsidiary_sql(companies))
+        if response.data.get("hasMore"):
+            # One row per customer, at most 1,000 distinct companies in a page of 1,000 contacts.
+            raise MalformedResponse("NetSuite answered the company subsidiary query with more than one page")
+        customers = {str(row.get("id")): row for row in response.data.get("items") or []}
+        for record in records:
+            row = customers.get(company_id(record) or "")
+            if row is not None and str(row.get("subsidiary")) != subsidiary_id:
+                record.meta[OUT_OF_SCOPE] = out_of_scope_reason(record.values["company"], row)
 
     def _read_default_addresses(self, kind: ContactType, records: list[Record]) -> None:
         """Set ``defaultAddress`` (and the default line ids, in meta) of a page of records: one query.
@@ -281,7 +305,7 @@ class NetSuiteReads:
         for chunk in ql.chunks(values):
             where = type_conditions(kind, subsidiary_id) if scoped else []
             where.append(f"{expression} IN {ql.in_list(chunk, numeric=numeric)}")
-            for page, _ in self._record_pages(kind, where, ql.MAX_PAGE_SIZE):
+            for page, _ in self._record_pages(kind, where, ql.MAX_PAGE_SIZE, subsidiary_id=subsidiary_id):
                 records.extend(page)
         return records
 
