@@ -126,6 +126,30 @@ def parts_in(catalog: Mapping[str, FieldSpec]) -> tuple[AddressPart, ...]:
     return tuple(found)
 
 
+def part_of_no_address(field_id: str, catalog: Mapping[str, FieldSpec], *, dotted_ids: bool = True) -> str | None:
+    """Why ``field_id``, named as a part of an address field (``<address id>.city``), names no field of
+    ``catalog``; None when the catalog has it or it is not shaped like a part.
+
+    Address fields are never custom fields (no app offers custom address fields), so the static catalog
+    knows them all, and a part of an address field it does not know is a mistake even where an unknown
+    (custom) field is let through (an import into a database whose catalogs were never fetched). Where
+    the app's own field ids may hold dots (``dotted_ids``: a custom field named ``Office.city``), only a
+    part of a sibling of a known address field (``address.office.city`` beside ``address.home``) counts.
+    """
+    if field_id in catalog:
+        return None
+    base, dot, key = field_id.rpartition(".")
+    if not dot or not base or key not in ADDRESS_KEYS:
+        return None
+    addresses = [spec.id for spec in catalog.values() if spec.type == FieldType.ADDRESS]
+    spec = catalog.get(base)
+    if spec is None and dotted_ids and not any(a.split(".")[0] == base.split(".")[0] for a in addresses):
+        return None
+    known = ", ".join(f"«{a}»" for a in addresses) or "none"
+    what = "is not an address field" if spec is not None else "is no field"
+    return f"«{field_id}» names the part {key} of «{base}», which {what} (the address fields: {known})."
+
+
 def without_parts(catalog: Mapping[str, FieldSpec]) -> list[FieldSpec]:
     """The fields the app itself has: ``catalog`` without the parts derived from its addresses (what a
     client is handed back, since it reads and writes whole addresses only)."""

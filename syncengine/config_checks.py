@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from connections.models import Connection
+from mappings.addresses import part_of_no_address
 from mappings.catalog_cache import ConnectionCatalogs, connection_catalogs
 from mappings.mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, check_mapping, target_clashes
 from rules.choices import RuleDirection
@@ -37,9 +38,17 @@ def mapping_problems(
     catalog never fetched (the static catalog knows no custom field); the run-start check still judges it."""
     found = check_mapping(state, catalogs)
     problems = []
-    for messages, side in ((found.netsuite_field, catalogs.netsuite), (found.app_field, catalogs.app)):
+    # NetSuite's field ids hold no dot but their address parts' (``defaultAddress.city``); an app's may.
+    sides = (
+        (found.netsuite_field, catalogs.netsuite, state.netsuite_field, False),
+        (found.app_field, catalogs.app, state.app_field, True),
+    )
+    for messages, side, field_id, dotted_ids in sides:
         if not (unknown_fields_ok and not side.cached):
             problems.extend(messages)
+        elif problem := part_of_no_address(field_id, side.fields, dotted_ids=dotted_ids):
+            # A part of an address field the catalog lacks is no custom field it has yet to fetch.
+            problems.append(f"{side.app_label}: {problem}")
     return [*problems, *found.pair, *found.direction]
 
 

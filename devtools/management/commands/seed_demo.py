@@ -27,14 +27,56 @@ DEMO_CONNECTION = "Demo: NetSuite sandbox ⇄ Google Contacts sandbox"
 REDIRECT_URI = "http://127.0.0.1:8000/admin/connections/connectedaccount/google/callback/"
 
 # People on both sides with the same email but different details: the first
-# sync links them and resolves the differences (most recent change wins).
+# sync links them and resolves the differences (most recent change wins). Their
+# NetSuite record has a home address (Google's contact has none): it reaches Google.
 OVERLAP = [
-    ("Maria", "Garcia", "maria.garcia@demo.example", "Head of Sales", "+1 415 555 0101"),
-    ("Chen", "Wei", "chen.wei@demo.example", "Buyer", "+1 415 555 0102"),
-    ("Amara", "Okafor", "amara.okafor@demo.example", "CFO", "+1 415 555 0103"),
-    ("Lars", "Nielsen", "lars.nielsen@demo.example", "Engineer", "+1 415 555 0104"),
-    ("Sofia", "Rossi", "sofia.rossi@demo.example", "Office Manager", "+1 415 555 0105"),
+    (
+        "Maria",
+        "Garcia",
+        "maria.garcia@demo.example",
+        "Head of Sales",
+        "+1 415 555 0101",
+        {"addr1": "500 Market St", "city": "San Francisco", "state": "CA", "zip": "94105", "country": "US"},
+    ),
+    (
+        "Chen",
+        "Wei",
+        "chen.wei@demo.example",
+        "Buyer",
+        "+1 415 555 0102",
+        {"addr1": "88 Queen St W", "city": "Toronto", "state": "ON", "zip": "M5H 2M5", "country": "CA"},
+    ),
+    (
+        "Amara",
+        "Okafor",
+        "amara.okafor@demo.example",
+        "CFO",
+        "+1 415 555 0103",
+        {"addr1": "12 Baker St", "city": "London", "zip": "W1U 3BW", "country": "GB"},
+    ),
+    (
+        "Lars",
+        "Nielsen",
+        "lars.nielsen@demo.example",
+        "Engineer",
+        "+1 415 555 0104",
+        {"addr1": "Vesterbrogade 4", "city": "Copenhagen", "zip": "1620", "country": "DK"},
+    ),
+    (
+        "Sofia",
+        "Rossi",
+        "sofia.rossi@demo.example",
+        "Office Manager",
+        "+1 415 555 0105",
+        {"addr1": "Via Roma 10", "city": "Milan", "zip": "20121", "country": "IT"},
+    ),
 ]
+
+# The generated account's addresses: customers have a default address six times in ten already (a
+# generator default); with these, a quarter of those also have a separate shipping entry (NetSuite's
+# address book keeps both; only the default one syncs) and half of the contacts (who nine times in
+# ten belong to a company customer) have an address.
+DEMO_ADDRESSES = {"contact_address_ratio": 0.5, "second_address_ratio": 0.25}
 
 
 class Command(BaseCommand):
@@ -89,8 +131,14 @@ class Command(BaseCommand):
                 "phone": p,
                 "subsidiary": {"id": "1"},
             }
-            for f, last, e, t, p in OVERLAP
+            for f, last, e, t, p, _ in OVERLAP
         ]
+        for customer, (*_, home) in zip(customers, OVERLAP, strict=True):
+            customer["addressBook"] = {
+                "items": [
+                    {"label": "Home", "defaultBilling": True, "defaultShipping": True, "addressBookAddress": home}
+                ]
+            }
         persons = [
             {
                 "names": [{"givenName": f, "familyName": last}],
@@ -98,10 +146,13 @@ class Command(BaseCommand):
                 "organizations": [{"title": t + " (Google)"}],
                 "phoneNumbers": [{"value": p.replace(" ", "-"), "type": "work"}],
             }
-            for f, last, e, t, p in OVERLAP
+            for f, last, e, t, p, _ in OVERLAP
         ]
         for url, payload in (
-            (f"{netsuite_url}/_sandbox/seed", {"generate": {"customers": 240, "contacts": 60, "seed": 7}}),
+            (
+                f"{netsuite_url}/_sandbox/seed",
+                {"generate": {"customers": 240, "contacts": 60, "seed": 7, **DEMO_ADDRESSES}},
+            ),
             (f"{netsuite_url}/_sandbox/seed", {"records": {"customer": customers}}),
             (f"{google_url}/_sandbox/seed", {"generate": {"contacts": 150, "seed": 7}, "persons": persons}),
         ):

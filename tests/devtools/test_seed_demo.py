@@ -1,0 +1,64 @@
+"""``manage.py seed_demo`` against the running sandboxes, and the demo's first sync (run in the foreground):
+the demo's NetSuite records carry addresses (customers, some with a second entry, and contacts), its contacts
+belong to companies, and after the sync the addresses are in Google."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from connections.models import Connection
+from devtools.management.commands.seed_demo import DEMO_CONNECTION, OVERLAP
+from syncengine.choices import RunStatus
+
+from ..engine.harness import sync
+from ..engine.helpers import google_people, ns_by_email, ns_customers
+
+
+def _address_books(sandboxes, record_type: str) -> list[list[dict]]:
+    rows = sandboxes.netsuite.store.db.execute(f"SELECT id FROM t_{record_type} ORDER BY id").fetchall()  # noqa: S608
+    records = [sandboxes.netsuite.get_record(record_type, row[0]) for row in rows]
+    return [(r.get("addressBook") or {}).get("items") or [] for r in records]
+
+
+def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresses_to_google(db, sandboxes, settings):
+    settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    g_info = sandboxes.google.print_config(sandboxes.google_server.base_url)
+    settings.GOOGLE_CLIENT_ID, settings.GOOGLE_CLIENT_SECRET = g_info["client_id"], g_info["client_secret"]
+    call_command(
+        "seed_demo",
+        "--netsuite-url",
+        sandboxes.netsuite_server.base_url,
+        "--google-url",
+        sandboxes.google_server.base_url,
+        "--no-run",
+        stdout=StringIO(),
+    )
+
+    customer_books = _address_books(sandboxes, "customer")
+    assert sum(1 for book in customer_books if book) > len(customer_books) // 2
+    assert any(len(book) >= 2 for book in customer_books)  # a second entry (shipping) next to the default
+    contact_books = _address_books(sandboxes, "contact")
+    assert sum(1 for book in contact_books if book) >= len(contact_books) // 4
+    contacts = sandboxes.netsuite.store.db.execute("SELECT company FROM t_contact").fetchall()
+    assert sum(1 for (company,) in contacts if company) >= len(contacts) // 2  # contacts belong to companies
+    for _, _, email, *_ in OVERLAP:  # the people on both sides have an address in NetSuite too
+        assert ns_by_email(sandboxes)[email][0]["addressBook"]["items"], email
+
+    connection = Connection.objects.get(name=DEMO_CONNECTION)
+    run = sync(connection)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    with_home = [p for p in google_people(sandboxes) if any(a.get("type") == "home" for a in p.get("addresses", []))]
+    individuals_with_address = [
+        r
+        for r in ns_customers(sandboxes)
+        if r.get("isPerson") and r["subsidiary"]["id"] == "1" and (r.get("addressBook") or {}).get("items")
+    ]
+    # The demo syncs subsidiary 1's individual customers; a few of them have no email or share one (excluded).
+    assert len(individuals_with_address) >= 10
+    assert len(with_home) >= 2 * len(individuals_with_address) // 3, (len(with_home), len(individuals_with_address))
+    overlap = {email for _, _, email, *_ in OVERLAP}
+    reached = [p for p in with_home if any(e["value"].lower() in overlap for e in p.get("emailAddresses", []))]
+    assert len(reached) == len(OVERLAP)  # the linked people's NetSuite address reached their Google contact
