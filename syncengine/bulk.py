@@ -10,9 +10,16 @@ so JSON, dates and the like are stored exactly as ``save()`` would store them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
+
+
+def slices(values: Iterable, size: int = 500) -> Iterator[list]:
+    """``values`` a slice at a time: ``IN (...)`` lookups stay under SQLite's variable limit."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def update_rows(objs: Iterable[models.Model], field_names: Sequence[str]) -> int:

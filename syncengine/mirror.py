@@ -11,6 +11,7 @@ from connections.providers.base import Record
 from mappings.converters import normalize_email
 
 from . import codec
+from .bulk import slices
 from .models import MirrorRecord
 
 
@@ -58,10 +59,10 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
             ]
         )
     if deleted_ids:
-        for start in range(0, len(deleted_ids), 500):
-            MirrorRecord.objects.filter(
-                connection_id=connection_id, side=side, record_id__in=deleted_ids[start : start + 500]
-            ).update(deleted=True, pending=True)
+        for ids in slices(deleted_ids):
+            MirrorRecord.objects.filter(connection_id=connection_id, side=side, record_id__in=ids).update(
+                deleted=True, pending=True
+            )
     return len(records)
 
 

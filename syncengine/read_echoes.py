@@ -12,23 +12,15 @@ mapping or rule) are never taken: their pairs are planned again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from connections.models import Connection
 from connections.providers.base import Record
 from mappings.addresses import AddressPart, parts_in, with_part_values
 
+from .bulk import slices
 from .choices import LinkState, Side, other_side
 from .models import MirrorRecord, RecordLink, SyncRun
 from .pipeline.echo import EchoCheck, is_echo
 from .sync_config import SyncConfig
-
-SLICE = 500  # ids per IN (...) lookup
-
-
-def _slices(values: list) -> Iterable[list]:
-    for start in range(0, len(values), SLICE):
-        yield values[start : start + SLICE]
 
 
 class ReadEchoes:
@@ -65,13 +57,12 @@ class ReadEchoes:
 
     def note(self, side: str, records: list[Record]) -> None:
         """Note which live records of a stored page are echoes (a later delivery of one record decides)."""
-        parts = self.parts[side]
-        live = {record.id: with_part_values(record.values, parts) for record in records if not record.deleted}
+        live = {record.id: record.values for record in records if not record.deleted}
         candidates = self.candidates[side]
         for record_id in live:
             candidates.pop(record_id, None)
         across = other_side(side)
-        for ids in _slices(list(live)):
+        for ids in slices(list(live)):
             links = RecordLink.objects.filter(
                 connection=self.connection,
                 state=LinkState.LINKED,
@@ -79,7 +70,12 @@ class ReadEchoes:
                 **{f"{side}_id__in": ids},
             ).values_list(f"{side}_id", f"{side}_hash", f"{across}_id")
             for record_id, stored_hash, other_id in links:
-                if stored_hash and is_echo(EchoCheck(live[record_id], self.field_ids[side], stored_hash)):
+                if not stored_hash:
+                    continue
+                # The mapped parts are read off their address only for linked records: unlinked ones
+                # (every record of an initial sync) cannot be echoes.
+                values = with_part_values(live[record_id], self.parts[side])
+                if is_echo(EchoCheck(values, self.field_ids[side], stored_hash)):
                     candidates[record_id] = other_id or ""
 
     def settle(self, counters) -> None:
@@ -91,7 +87,7 @@ class ReadEchoes:
                 continue
             others = sorted({other for other in candidates.values() if other})
             pending_others: set[str] = set()
-            for ids in _slices(others):
+            for ids in slices(others):
                 pending_others.update(
                     MirrorRecord.objects.filter(
                         connection=self.connection, side=across, record_id__in=ids, pending=True
@@ -100,7 +96,7 @@ class ReadEchoes:
             # A pending counterpart that is an echo too does not hold the pair back (both are taken).
             blocking = pending_others - set(self.candidates[across])
             echoes = sorted(record_id for record_id, other in candidates.items() if other not in blocking)
-            for ids in _slices(echoes):
+            for ids in slices(echoes):
                 counters["echo"][side] += MirrorRecord.objects.filter(
                     connection=self.connection, side=side, record_id__in=ids, pending=True, deleted=False
                 ).update(pending=False)

@@ -14,6 +14,7 @@ from connections.models import Connection
 from connections.providers.errors import AuthenticationError
 
 from . import lease
+from .bulk import slices
 from .choices import LinkState, Side, other_side
 from .mirror import store_page
 from .models import MirrorRecord, RecordLink
@@ -24,13 +25,6 @@ from .writer import Target
 NS, APP = Side.NETSUITE.value, Side.APP.value
 PAGES_AHEAD = 4  # pages the fetching thread may fetch ahead of their storing (memory stays bounded)
 _END = object()  # the fetching thread's last item: no page left
-
-
-def slices(values, size: int = 500):
-    """``values`` a slice at a time (a retry's ids in ``IN (...)`` lookups stay under SQLite's variable limit)."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class Reader:

@@ -17,7 +17,7 @@ from config.redaction import redact
 from mappings.converters import is_empty
 
 from . import codec
-from .bulk import update_rows
+from .bulk import slices, update_rows
 from .choices import FAILING_OUTCOMES, LinkState, Outcome, Side, SyncDirection, direction_from, other_side
 from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .names import display_name
@@ -136,8 +136,8 @@ class Recorder:
             if links_to_save:
                 update_rows(links_to_save, LINK_FIELDS)
             RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
-            for start in range(0, len(cleared), 500):
-                MirrorRecord.objects.filter(id__in=cleared[start : start + 500]).update(pending=False)
+            for ids in slices(cleared):
+                MirrorRecord.objects.filter(id__in=ids).update(pending=False)
         self._count(outcomes)
 
     def _count(self, outcomes: list[RecordOutcome]) -> None:

@@ -46,6 +46,7 @@ from connections.providers.registry import app_object_type
 from mappings.addresses import without_parts
 
 from . import lease
+from .bulk import slices
 from .choices import (
     FAILING_OUTCOMES,
     LinkState,
@@ -65,7 +66,7 @@ from .pipeline.deletions import Valve, deletion_valve
 from .process_tuning import fewer_gc_pauses
 from .progress import progress_recorder
 from .read_echoes import ReadEchoes
-from .reading import Reader, slices
+from .reading import Reader
 from .recorder import Recorder
 from .replan import config_fingerprint, planned_slots, remember, stale_links
 from .services import move_queued_run, start_waiting_runs

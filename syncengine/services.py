@@ -18,6 +18,7 @@ from django_q.tasks import async_task
 from connections.choices import AccountStatus
 from connections.models import Connection
 
+from .bulk import slices
 from .choices import FAILING_OUTCOMES, Outcome, RunStatus, Side, SyncDirection, Trigger
 from .latest_outcomes import failing_count, latest_outcomes
 from .models import ConnectionState, MirrorRecord, RecordOutcome, SyncRun
@@ -232,10 +233,8 @@ def retry_failed(connection: Connection, outcomes: QuerySet | None = None) -> Re
     for side, record_ids in ids.items():
         record_ids = sorted(record_ids)
         found: list[str] = []
-        for start in range(0, len(record_ids), 500):
-            rows = MirrorRecord.objects.filter(
-                connection=connection, side=side, record_id__in=record_ids[start : start + 500]
-            )
+        for chunk in slices(record_ids):
+            rows = MirrorRecord.objects.filter(connection=connection, side=side, record_id__in=chunk)
             found += rows.values_list("record_id", flat=True)
             rows.update(pending=True)
         if found:
