@@ -139,6 +139,27 @@ class ConcurrencySlot(models.Model):
         return f"{self.account} slot {self.number}"
 
 
+class ConcurrencySlotWaiter(models.Model):
+    """A request waiting for one of an account's concurrency slots: the queue that hands the slots out
+    first come, first served across processes (``connections.slots``), so that one connection's workers
+    cannot keep an account's slots to themselves while another connection on the account waits.
+
+    ``since`` is when the request first asked and ``seen`` when it last asked (seconds since the epoch,
+    database clock): a waiter not seen for ``WAITER_STALE_SECONDS`` (its process died) loses its place.
+    """
+
+    account = models.CharField(max_length=300)
+    holder = models.CharField(max_length=200, unique=True, help_text="host:pid:token of the waiting request")
+    since = models.FloatField()
+    seen = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "since"], name="slot_waiter_account_since")]
+
+    def __str__(self) -> str:
+        return f"{self.holder} waiting for {self.account}"
+
+
 class Subsidiary(models.Model):
     """A NetSuite subsidiary of a connected account, as last read from NetSuite."""
 

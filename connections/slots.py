@@ -6,16 +6,27 @@ the account's N slots (``ConnectedAccount.concurrency_limit``) while a request i
 (:meth:`AccountSlots.hold`, called by the transport around each attempt, never around a backoff).
 
 A slot is a **lease with an expiry** (``NETSUITE_SLOT_LEASE_SECONDS``, the API timeout plus a margin),
-so the slots of a worker killed mid-request come back by themselves when their leases lapse (at once
-when that worker was on the same host and its process is gone: a waiter checks, at most once a second). Where
-the leases live (``NETSUITE_SLOT_STORE``):
+so the slots of a worker killed mid-request come back by themselves when their leases lapse. Not sooner,
+even when the dead process is on this host: the request it sent last may still be running at NetSuite,
+which counts it until it ends, whoever waits for the answer.
+
+The slots go **first come, first served** across processes: a request that finds every slot taken joins
+the account's queue of waiters, and a free slot goes to the longest waiting request, whichever process
+it is in (a newcomer takes a slot only when there are more free slots than waiters). Without the queue,
+the process that holds the slots gives one back and takes it again before a waiting process asks: two
+connections on one account would run one after the other, not side by side. A waiter that stops asking
+for ``WAITER_STALE_SECONDS`` (its process died) loses its place.
+
+Where the leases and the queue live (``NETSUITE_SLOT_STORE``):
 
 - ``redis`` (the default when ``REDIS_URL`` is set): one sorted set per account, member = holder,
-  score = expiry in Redis's own clock; a Lua script drops the lapsed leases and adds one when fewer
-  than N are held, atomically.
+  score = expiry in Redis's own clock, and two for its waiters (first ask, last ask); a Lua script
+  drops the lapsed leases and the stale waiters and, atomically, adds a lease when the request's turn
+  has come, or queues it.
 - ``database``: rows (account, number) of :class:`~connections.models.ConcurrencySlot`, claimed with
-  one atomic ``UPDATE ... WHERE number = n AND expires < now`` (now on the database's clock; PostgreSQL
-  and SQLite alike), released by clearing the expiry. The leases are taken on a database connection
+  one atomic ``UPDATE ... WHERE number = n AND expires < now`` and the request's turn has come (now on
+  the database's clock; PostgreSQL and SQLite alike), released by clearing the expiry; the waiters are
+  rows of :class:`~connections.models.ConcurrencySlotWaiter`. The leases are taken on a database connection
   of their own, in autocommit: never inside the caller's transaction, never rolled back with it.
 - ``process``: this process's memory only (one client's cap; tests and scripts).
 
@@ -47,18 +58,17 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.utils import load_backend
 
-from config.processes import holder_process_is_gone
-
-from .models import ConcurrencySlot, ConnectedAccount
+from .models import ConcurrencySlot, ConcurrencySlotWaiter, ConnectedAccount
 from .providers.errors import Unavailable
 from .providers.slots import LocalSlots, SlotGate
 
 logger = logging.getLogger(__name__)
 
 FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1  # seconds between two asks of a full store
-RECLAIM_EVERY = 1.0  # seconds between two looks for the slots of dead processes, while waiting
+WAITER_STALE_SECONDS = 2.0  # a waiter not seen asking for this long (its process died) loses its place
 IDLE_GRACE = 0.02  # seconds a lease given back stays this process's, for its next request
 REUSE_FOR = 5.0  # seconds after its claim a lease may be reused (at most a third of the lease)
+NEWCOMER = 1e18  # the first ask of a request not queued yet: every waiter asked before it
 DATABASE, REDIS, PROCESS = "database", "redis", "process"
 STORES = (DATABASE, REDIS, PROCESS)
 
@@ -104,12 +114,6 @@ def _shared(store: str, key: str, limit: int) -> SlotGate:
 
 def _holder_prefix() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}"
-
-
-def holder_is_gone(holder: str) -> bool:
-    """True when ``holder`` (``host:pid:token``) names a process on this host that no longer runs: its
-    slots need not wait for their leases to lapse (as the connection lease, ``syncengine/lease.py``)."""
-    return holder_process_is_gone(holder, host_length=60)
 
 
 class AccountSlots:
@@ -191,17 +195,12 @@ class AccountSlots:
                 return
 
     def _claim(self, holder: str):
-        wait, next_reclaim = FIRST_WAIT, 0.0
+        """A lease for ``holder``: asked of the store until its turn comes (the store queues it meanwhile)."""
+        wait = FIRST_WAIT
         while True:
             claim = self.leases.claim(holder)
             if claim is not None:
                 return claim
-            if time.monotonic() >= next_reclaim:
-                # Every slot is taken by other processes: those of a dead process on this host are
-                # free at once (another host's wait for their leases to lapse).
-                next_reclaim = time.monotonic() + RECLAIM_EVERY
-                if self.leases.free_dead_holders():
-                    continue
             time.sleep(wait * (0.5 + self._random.random()))
             wait = min(LONGEST_WAIT, wait * 1.5)
 
@@ -212,8 +211,9 @@ class DatabaseLeases:
     def __init__(self, key: str, limit: int, lease_seconds: float, alias: str = DEFAULT_DB_ALIAS):
         self.key, self.limit, self.lease_seconds, self.alias = key, limit, lease_seconds, alias
         self._held: set[int] = set()  # numbers this process holds: the first one tried is one it does not
+        self._since: dict[str, float] = {}  # this process's queued holders: when each first asked (db clock)
         self._lock = threading.Lock()
-        self._table = None
+        self._table = self._waiters = None
         self._rows_ready = False
 
     # One connection per process for every account's leases: each statement is one short autocommit
@@ -273,26 +273,40 @@ class DatabaseLeases:
             "ON CONFLICT (account, number) DO NOTHING",
             params,
         )
+        self._waiters = connections[self.alias].ops.quote_name(ConcurrencySlotWaiter._meta.db_table)
         self._table, self._rows_ready = table, True
 
     def claim(self, holder: str) -> int | None:
-        """Lease a free slot for ``holder``; its number, or None when all are taken."""
+        """Lease a free slot for ``holder`` when its turn has come; its number, or None (``holder`` is
+        then queued, or its place in the queue kept)."""
         try:
             if not self._rows_ready:
                 self._ensure_rows()
             with self._lock:
                 candidates = [n for n in range(self.limit) if n not in self._held]
+                since = self._since.get(holder, NEWCOMER)
             now = self._now_sql()
+            # The slot is free and the request's turn has come: fewer live waiters asked before it than
+            # there are free slots (a newcomer has every waiter ahead of it; a tie goes by holder, as
+            # Redis orders equal scores).
             take = (
                 f"UPDATE {self._table} SET holder = %s, expires = {now} + %s "  # noqa: S608 - no user input
-                f"WHERE account = %s AND number = %s AND expires < {now}"
+                f"WHERE account = %s AND number = %s AND expires < {now} AND ("
+                f"SELECT COUNT(*) FROM {self._waiters} WHERE account = %s AND holder <> %s "
+                f"AND seen > {now} - %s AND (since < %s OR (since = %s AND holder < %s))) < ("
+                f"SELECT COUNT(*) FROM {self._table} WHERE account = %s AND number < %s AND expires < {now})"
             )
+
+            def take_params(number: int) -> list:
+                turn = [self.key, holder, WAITER_STALE_SECONDS, since, since, holder, self.key, self.limit]
+                return [holder, self.lease_seconds, self.key, number, *turn]
+
             # The first number this process does not hold is free unless another process holds it:
             # one statement in the usual case. Otherwise, ask which are free and try those.
             tried = candidates[:1]
             for number in tried:
-                if self._execute(take, [holder, self.lease_seconds, self.key, number])[0] == 1:
-                    return self._took(number)
+                if self._execute(take, take_params(number))[0] == 1:
+                    return self._took(number, holder)
             _, rows = self._execute(
                 f"SELECT number FROM {self._table} WHERE account = %s AND number < %s "  # noqa: S608
                 f"AND expires < {now} ORDER BY number",
@@ -301,15 +315,34 @@ class DatabaseLeases:
             for (number,) in rows:
                 if number in tried or number in self._held:
                     continue
-                if self._execute(take, [holder, self.lease_seconds, self.key, number])[0] == 1:
-                    return self._took(number)
+                if self._execute(take, take_params(number))[0] == 1:
+                    return self._took(number, holder)
+            self._wait_in_queue(holder, now)
         except DatabaseError as exc:
             raise Unavailable(f"could not lease a NetSuite concurrency slot in the database: {exc}") from None
         return None
 
-    def _took(self, number: int) -> int:
+    def _wait_in_queue(self, holder: str, now: str) -> None:
+        """Queue ``holder`` (first ask) or keep its place (a later ask)."""
+        if holder not in self._since:
+            self._execute(  # waiters of dead processes, long gone: keep the table small
+                f"DELETE FROM {self._waiters} WHERE account = %s AND seen < {now} - 60",  # noqa: S608
+                [self.key],
+            )
+        _, rows = self._execute(
+            f"INSERT INTO {self._waiters} (account, holder, since, seen) VALUES (%s, %s, {now}, {now}) "  # noqa: S608
+            "ON CONFLICT (holder) DO UPDATE SET seen = EXCLUDED.seen RETURNING since",
+            [self.key, holder],
+        )
+        with self._lock:
+            self._since[holder] = rows[0][0]
+
+    def _took(self, number: int, holder: str) -> int:
         with self._lock:
             self._held.add(number)
+            queued = self._since.pop(holder, None) is not None
+        if queued:
+            self._execute(f"DELETE FROM {self._waiters} WHERE holder = %s", [holder])  # noqa: S608 - no user input
         return number
 
     def release(self, number: int, holder: str) -> None:
@@ -324,21 +357,6 @@ class DatabaseLeases:
         except DatabaseError as exc:
             logger.warning("could not release slot %s of %s (it lapses with its lease): %s", number, self.key, exc)
 
-    def free_dead_holders(self) -> int:
-        """Free the leases of dead processes on this host; how many were freed."""
-        freed = 0
-        try:
-            for number, holder, _ in self.held():
-                if holder_is_gone(holder):
-                    freed += self._execute(
-                        f"UPDATE {self._table} SET expires = 0 "  # noqa: S608 - no user input
-                        "WHERE account = %s AND number = %s AND holder = %s",
-                        [self.key, number, holder],
-                    )[0]
-        except DatabaseError as exc:
-            raise Unavailable(f"could not read the NetSuite concurrency slots in the database: {exc}") from None
-        return freed
-
     def held(self) -> list[tuple[int, str, float]]:
         """(number, holder, expires) of every unexpired lease of the account (for tests and ops)."""
         if not self._rows_ready:
@@ -351,17 +369,33 @@ class DatabaseLeases:
         )[1]
 
 
-# KEYS[1]: the account's sorted set. ARGV: limit, lease in ms, holder. Redis's clock, so every worker's
-# leases are on one clock; the set itself expires when nobody renews it (every holder gone).
+# KEYS: the account's leases (holder -> expiry), its waiters (holder -> first ask) and their last asks
+# (holder -> last ask), all in ms on Redis's clock, so every worker's leases are on one clock. ARGV: limit,
+# lease in ms, holder, staleness of a waiter in ms. A holder takes a lease when fewer waiters are ahead of
+# it than there are free slots (a newcomer has every waiter ahead of it), else it is queued or keeps its
+# place. The sets expire when nobody renews them (every holder and waiter gone).
 _CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keep = 2 * tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+for _, stale in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[4]))) do
+  redis.call('ZREM', KEYS[2], stale)
+  redis.call('ZREM', KEYS[3], stale)
+end
+local ahead = redis.call('ZRANK', KEYS[2], ARGV[3])
+if not ahead then ahead = redis.call('ZCARD', KEYS[2]) end
+if tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]) > ahead then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[2]))
+  redis.call('PEXPIRE', KEYS[1], keep)
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[3])
   return 1
 end
+redis.call('ZADD', KEYS[2], 'NX', now, ARGV[3])
+redis.call('ZADD', KEYS[3], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[3], keep)
 return 0
 """
 
@@ -374,6 +408,7 @@ class RedisLeases:
 
     def __init__(self, key: str, limit: int, lease_seconds: float, url: str | None = None):
         self.key = f"contactsync:slots:{key}"
+        self.keys = [self.key, f"{self.key}:waiting", f"{self.key}:asked"]
         self.limit, self.lease_seconds = limit, lease_seconds
         self.url = url or settings.REDIS_URL
         if not self.url:
@@ -397,7 +432,8 @@ class RedisLeases:
         try:
             if self._script is None:
                 self._script = self.redis.register_script(_CLAIM)
-            taken = self._script(keys=[self.key], args=[self.limit, int(self.lease_seconds * 1000), holder])
+            lease_ms, stale_ms = int(self.lease_seconds * 1000), int(WAITER_STALE_SECONDS * 1000)
+            taken = self._script(keys=self.keys, args=[self.limit, lease_ms, holder, stale_ms])
         except redis.RedisError as exc:
             raise Unavailable(f"could not lease a NetSuite concurrency slot in Redis: {exc}") from None
         return holder if taken == 1 else None
@@ -409,16 +445,6 @@ class RedisLeases:
             self.redis.zrem(self.key, holder)
         except redis.RedisError as exc:
             logger.warning("could not release a slot of %s (it lapses with its lease): %s", self.key, exc)
-
-    def free_dead_holders(self) -> int:
-        """Free the leases of dead processes on this host; how many were freed."""
-        import redis
-
-        try:
-            dead = [holder for holder, _ in self.held() if holder_is_gone(holder)]
-            return self.redis.zrem(self.key, *dead) if dead else 0
-        except redis.RedisError as exc:
-            raise Unavailable(f"could not read the NetSuite concurrency slots in Redis: {exc}") from None
 
     def held(self) -> list[tuple[str, float]]:
         """(holder, expires in seconds) of every unexpired lease of the account (for tests and ops)."""

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
+from connections import slots
 from connections.slots import AccountSlots, DatabaseLeases, RedisLeases
 
 from ..integration.processes import redis_test_url
@@ -51,7 +52,7 @@ def leases(request):
 
     yield make
     if request.param == "redis" and made:
-        made[0].redis.delete(made[0].key)
+        made[0].redis.delete(*made[0].keys)
 
 
 def assert_given_back(store, within: float = 1.0) -> None:
@@ -77,9 +78,6 @@ class CountingLeases:
     def release(self, claim, holder):
         self.releases += 1
         self.store.release(claim, holder)
-
-    def free_dead_holders(self):
-        return self.store.free_dead_holders()
 
     def held(self):
         return self.store.held()
@@ -161,13 +159,89 @@ def test_a_release_by_a_holder_whose_lease_was_taken_over_frees_nothing(leases):
     assert other.claim("third") is None
 
 
-def test_the_slots_of_a_dead_process_on_this_host_are_free_without_waiting_for_the_lease(leases):
+def test_the_slots_of_a_dead_process_on_this_host_stay_leased_until_the_lease_lapses(leases):
+    # Its last request may still be running at NetSuite, which counts it: freeing its slot at once could
+    # put one request more than the limit in flight.
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # ended and reaped: its pid names no process
     host = socket.gethostname()[:60]
-    store = leases(2, lease_seconds=60)
+    store = leases(2, lease_seconds=1.0)
     assert store.claim(f"{host}:{gone.pid}:a") is not None and store.claim(f"{host}:{gone.pid}:b") is not None
     started = time.monotonic()
-    with AccountSlots(leases(2, lease_seconds=60)).hold():
+    with AccountSlots(leases(2, lease_seconds=1.0)).hold():
         waited = time.monotonic() - started
-    assert waited < 2.0  # not the 60 s lease
+    assert 0.7 < waited < 3.0  # the lease, not at once
+
+
+def test_a_free_slot_goes_to_the_longest_waiting_request_not_to_a_newcomer(leases):
+    store = leases(1)
+    assert store.claim("first") is not None
+    assert store.claim("second") is None  # queued
+    time.sleep(0.01)  # the queue's clock counts milliseconds (a tie goes by holder name)
+    assert store.claim("third") is None  # queued behind "second"
+    store.release(*claim_of(store, "first"))
+    time.sleep(0.01)
+    assert store.claim("newcomer") is None  # two waiters ahead of it, one free slot
+    assert store.claim("third") is None  # "second" is ahead of it
+    assert store.claim("second") is not None
+    store.release(*claim_of(store, "second"))
+    assert store.claim("newcomer") is None  # "third" still waits
+    assert store.claim("third") is not None
+
+
+def test_a_waiter_that_stops_asking_loses_its_place(leases, monkeypatch):
+    monkeypatch.setattr(slots, "WAITER_STALE_SECONDS", 0.3)
+    store = leases(1)
+    assert store.claim("holder") is not None
+    assert store.claim("ghost") is None  # queued, then its process dies: it never asks again
+    store.release(*claim_of(store, "holder"))
+    assert store.claim("newcomer") is None  # the ghost is still ahead
+    time.sleep(0.5)
+    assert store.claim("newcomer") is not None
+
+
+def claim_of(store, holder: str) -> tuple:
+    """(claim, holder) of ``holder``'s lease, as ``release`` takes them."""
+    for entry in store.held():
+        if holder in entry:
+            return (entry[0] if isinstance(store, DatabaseLeases) else holder), holder
+    raise AssertionError(f"{holder} holds no lease")
+
+
+def test_two_processes_wanting_every_slot_share_them_instead_of_one_waiting_for_the_other(leases):
+    # Two connections on one account, each in a worker of its own, each with as many writers as the
+    # account has slots. The first to start must not keep every slot to itself until it is done.
+    lease_seconds = 1.5  # a lease is reused for a third of it (0.5 s), then goes back to the queue
+    workers = [AccountSlots(leases(3, lease_seconds)), AccountSlots(leases(3, lease_seconds))]
+    counts, lock, stop = [0, 0], threading.Lock(), threading.Event()
+    in_flight, most = [0], [0]
+
+    def writer(n: int, counting: threading.Event):
+        while not stop.is_set():
+            with workers[n].hold():
+                with lock:
+                    in_flight[0] += 1
+                    most[0] = max(most[0], in_flight[0])
+                time.sleep(0.01)
+                with lock:
+                    in_flight[0] -= 1
+                    if counting.is_set():
+                        counts[n] += 1
+
+    counting = threading.Event()
+    threads = [threading.Thread(target=writer, args=(0, counting)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.6)  # the first worker holds every slot
+    late = [threading.Thread(target=writer, args=(1, counting)) for _ in range(3)]
+    for thread in late:
+        thread.start()
+    time.sleep(0.6)  # at most a reuse period until the second gets its first slot
+    counting.set()
+    time.sleep(2.0)
+    stop.set()
+    for thread in threads + late:
+        thread.join()
+    assert most[0] <= 3
+    total = sum(counts)
+    assert total > 0 and min(counts) / total >= 0.3, f"requests of each worker while both wanted slots: {counts}"
