@@ -52,7 +52,8 @@ def companies_named(names: Sequence[str], subsidiary_id: str) -> ql.Select:
     """The active company customers of ``subsidiary_id`` named one of ``names``: ``id, companyname``.
 
     IN lists of :data:`.suiteql.MAX_IN_LIST` names are joined by OR (a batch of 1,000 contacts names at
-    most 1,000 companies: one request); every name goes through :func:`.suiteql.text`.
+    most 1,000 companies: one request, and one more page only when over 1,000 companies bear those
+    names); every name goes through :func:`.suiteql.text`.
     """
     if not names:
         raise ValueError("a company name query needs at least one name")
@@ -129,7 +130,6 @@ def link_companies(
         written = request.fields if request.fields is not None else list(request.values)
         value = request.values.get(COMPANY_FIELD)
         name = _name_to_link(value)
-        note = _Note()
         if COMPANY_FIELD not in written or (name is None and not (_empty(value) and request.record_id)):
             links.requests.append(request)
             continue
@@ -138,6 +138,7 @@ def link_companies(
             links.requests.append(request)
             continue
         matches = found.get(name, []) if name is not None else []
+        note = _Note()
         if len(matches) == 1:
             company = {"id": str(matches[0]["id"]), "name": str(matches[0].get("companyname") or name)}
             note.resolved[COMPANY_FIELD] = company
