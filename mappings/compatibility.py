@@ -24,7 +24,11 @@ Decisions worth knowing (see the tests for the whole table):
 - Text → select or reference is allowed only when the target's options are
   known (the text must be an option's name, any case; for a reference such
   as an employee, the referenced records' names): a name that matches no
-  option, or several, fails that field with the reason.
+  option, or several, fails that field with the reason. A reference its
+  provider links by name (``FieldSpec.linked_by_name``: a NetSuite contact's
+  company, among too many customers to list) takes the name as it is; the
+  provider links the record of that name when it writes it, or leaves the
+  reference unchanged with a warning. So company ⇄ organization is two-way.
 - Several choices ⇄ text: every name, joined with ``"; "`` (a ``;`` inside a
   name is escaped as ``\\;``), so the text splits back into the same set.
   Into contact groups, a name with no group is created or refused by the
@@ -132,8 +136,9 @@ def _target_options_known(source: FieldSpec, target: FieldSpec) -> str | None:
 
 
 def _referenced_names_known(source: FieldSpec, target: FieldSpec) -> str | None:
-    """Text can pick a linked record only by its name among the referenced records' names."""
-    if target.options:
+    """Text can pick a linked record only by its name among the referenced records' names, or when the
+    target's provider links a name to its record itself (``linked_by_name``)."""
+    if target.options or target.linked_by_name:
         return None
     return (
         "free text cannot safely pick which record to link to: the names of the records"
@@ -288,6 +293,8 @@ def _one_way(source: FieldSpec, source_app: str, target: FieldSpec, target_app: 
     if why is not None:
         return _OneWay(rule, f"{_type_clause(source, source_app)} and {_type_clause(target, target_app)}: {why}.", "")
     notes = [rule.note] if rule.note else []
+    if target.linked_by_name and rule.converter is c.text_to_option:
+        notes = [f"the text names the record to link: {target_app} links the record of that name when it writes it"]
     limit = target.max_length
     if limit and target.type in c.TRUNCATABLE_TYPES and (source.max_length is None or source.max_length > limit):
         notes.append(f"text longer than {limit} characters is cut to fit {describe(target)}")

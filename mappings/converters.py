@@ -401,8 +401,14 @@ def option_to_text(value: Any, source: FieldSpec, target: FieldSpec, opts: Conve
 
 
 def text_to_option(value: Any, source: FieldSpec, target: FieldSpec, opts: ConversionOptions) -> ConversionResult:
-    """Text into a select: the option of that name, compared case-insensitively; an unknown name is an error."""
-    return ConversionResult(match_option(_require_str(value, source), target))
+    """Text into a select or reference: the option of that name, compared case-insensitively; an unknown
+    name is an error. Into a reference whose provider links names itself (``linked_by_name``), the name
+    as it is (``{"id": "", "name": ...}``), whether or not some of its records are listed: the provider
+    resolves it by its own rules (NetSuite: among the companies of the connection's subsidiary only)."""
+    text = _require_str(value, source)
+    if target.linked_by_name:
+        return ConversionResult({"id": "", "name": text.strip()})
+    return ConversionResult(match_option(text, target))
 
 
 def option_to_options(value: Any, source: FieldSpec, target: FieldSpec, opts: ConversionOptions) -> ConversionResult:

@@ -2,7 +2,9 @@
 mirror rows, in one transaction per chunk.
 
 A link's snapshot takes what was written and what was read, except the fields that failed (they keep the
-old snapshot, still a change to make); a record is cleared from the pending mirror only when its pair
+old snapshot, still a change to make); what was written is what the provider says it wrote (a reference it
+linked by name, a field it left as it was: :func:`as_written`), and its warnings join the outcome's
+message (:func:`settled_outcome`). A record is cleared from the pending mirror only when its pair
 succeeded, so a record that failed is retried by the next run (and, within this run, not again).
 """
 
@@ -14,11 +16,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.redaction import redact
+from connections.providers.base import WriteResult
 from mappings.converters import is_empty
 
 from . import codec
 from .bulk import slices, update_rows
-from .choices import FAILING_OUTCOMES, LinkState, Outcome, Side, SyncDirection, direction_from, other_side
+from .choices import (
+    FAILING_OUTCOMES,
+    WARNING_MARK,
+    LinkState,
+    Outcome,
+    Side,
+    SyncDirection,
+    direction_from,
+    other_side,
+)
 from .models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .names import display_name
 from .pair_op import PairOp
@@ -40,6 +52,27 @@ LINK_FIELDS = [
     "config_fingerprint",
     "updated_at",
 ]
+
+
+def as_written(writes: dict[str, Any], result: WriteResult) -> dict[str, Any]:
+    """The values a successful write left on the target, as the snapshot remembers them: the plan's writes,
+    in the form the provider settled them (``result.resolved``), without the fields it left as they were
+    (``result.unwritten``: the snapshot keeps the target's own value for those)."""
+    settled = {**writes, **{k: v for k, v in result.resolved.items() if k in writes}}
+    return {k: v for k, v in settled.items() if k not in result.unwritten}
+
+
+def settled_outcome(plan: DirectionPlan, result: WriteResult) -> tuple[str, str, dict]:
+    """The outcome, message and diff of a successful write, with what the provider settled: the fields it
+    left out of the diff, its warnings in the message ("Warning: ..."), and an update of nothing but
+    fields it left reported as unchanged."""
+    diff = {k: [before, result.resolved.get(k, after)] for k, (before, after) in plan.diff().items()}
+    diff = {k: change for k, change in diff.items() if k not in result.unwritten}
+    message = "; ".join(filter(None, [plan.message, *(f"{WARNING_MARK} {w}" for w in result.warnings)]))
+    outcome = plan.outcome
+    if outcome == Outcome.UPDATED and plan.writes and not diff and not (plan.groups_add or plan.groups_remove):
+        outcome = Outcome.UNCHANGED
+    return outcome, message, diff
 
 
 class Recorder:
@@ -107,8 +140,9 @@ class Recorder:
                     continue
                 if plan.create and result.record_id:
                     setattr(link, f"{target}_id", result.record_id)
-                written[target] = plan.writes
-                outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
+                written[target] = as_written(plan.writes, result)
+                outcome, message, diff = settled_outcome(plan, result)
+                outcomes.append(self._outcome(op, plan.direction, outcome, message, diff, plan))
             if self.dry or link is None or link.pk is None:
                 if not failed and not retry and op.done and not self.dry:
                     cleared.append(op.row.id)

@@ -70,12 +70,26 @@ class WriteRequest:
 
 @dataclass
 class WriteResult:
-    """What happened to one :class:`WriteRequest`; ``error`` is None on success."""
+    """What happened to one :class:`WriteRequest`; ``error`` is None on success.
+
+    A success may still differ from the request, when the provider settles a value itself (a reference
+    linked by name: :attr:`.fields.FieldSpec.linked_by_name`):
+
+    - ``resolved``: the values written in another form than requested (``{"id": "", "name": "Acme"}``
+      linked as ``{"id": "12", "name": "Acme"}``); the sync remembers these as written;
+    - ``unwritten``: the requested fields the provider left as they were (a name that links no record);
+      the sync remembers the record's own value for them, not the requested one;
+    - ``warnings``: what ops staff should know, one sentence each (why a field was left); the engine
+      adds them to the record's outcome message as ``Warning: ...``, which health counts.
+    """
 
     key: str
     record_id: str | None = None
     error: ProviderError | None = None
     record: Record | None = None
+    resolved: dict[str, Any] = field(default_factory=dict)
+    unwritten: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -49,6 +49,12 @@ class FieldSpec:
     ``options`` is filled for select, multi select and reference fields whose
     values come from a known list; ``max_length`` is the longest text the
     provider accepts, when it has a limit.
+
+    ``linked_by_name`` marks a reference whose records are too many to list as options, but which its
+    provider links by name itself when it writes one: a value known only by its name (``{"id": "",
+    "name": ...}``) is resolved to the record of that name at write time (NetSuite: a contact's
+    company), or left unchanged with a warning (:attr:`~.base.WriteResult.warnings`). Free text may
+    then map into it (``mappings.compatibility``), although its options are not known.
     """
 
     id: str
@@ -59,10 +65,11 @@ class FieldSpec:
     options: tuple[FieldOption, ...] = field(default_factory=tuple)
     max_length: int | None = None
     help: str = ""
+    linked_by_name: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-serialisable form, for caching the catalog in the database."""
-        return {
+        data = {
             "id": self.id,
             "label": self.label,
             "type": str(self.type),
@@ -72,6 +79,9 @@ class FieldSpec:
             "max_length": self.max_length,
             "help": self.help,
         }
+        if self.linked_by_name:  # only where set: the catalogs cached before it existed stay as they were
+            data["linked_by_name"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> FieldSpec:
@@ -85,4 +95,5 @@ class FieldSpec:
             options=tuple(FieldOption(o["id"], o["name"]) for o in data.get("options", [])),
             max_length=data.get("max_length"),
             help=data.get("help", ""),
+            linked_by_name=bool(data.get("linked_by_name", False)),
         )

@@ -1,5 +1,7 @@
 import pytest
 
+from connections.providers.netsuite.client import NetSuiteClient
+
 from .contact_types import CONTACT_TYPES
 from .harness import make_connection
 
@@ -19,3 +21,17 @@ def kind(request):
 def typed_connection(db, sandboxes, settings, kind):
     """A connection of the contact type ``kind``, with that type's default mappings and rules."""
     return make_connection(sandboxes, settings, contact_type=kind.key)
+
+
+@pytest.fixture
+def suiteql_queries(monkeypatch) -> list[str]:
+    """The SuiteQL the NetSuite client sends (still over HTTP): the sandbox's log has no bodies."""
+    sent: list[str] = []
+    original = NetSuiteClient.suiteql
+
+    def recording(self, sql, **kwargs):
+        sent.append(sql)
+        return original(self, sql, **kwargs)
+
+    monkeypatch.setattr(NetSuiteClient, "suiteql", recording)
+    return sent

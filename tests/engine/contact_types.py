@@ -134,7 +134,7 @@ CONTACT_TYPES: tuple[ContactTypeCase, ...] = (
         conflict=_LAST,
         netsuite_only=_TITLE,
         google_only=_FIRST,
-        organization_in_google=CONTACTS_COMPANY,  # company → organization.name, NetSuite to Google only
+        organization_in_google=CONTACTS_COMPANY,  # company ⇄ organization.name (linked back by name)
     ),
 )
 INDIVIDUAL_CUSTOMERS = CONTACT_TYPES[0]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from connections.providers.netsuite.client import NetSuiteClient
 from ops.health import connection_health
 from syncengine.choices import Outcome, RunStatus
 from syncengine.models import RecordLink, RecordOutcome
 
+from .companies import company, contact, organization, seed_netsuite
 from .harness import make_connection, sync
 from .helpers import g_by_email, g_person, seed
 
@@ -19,45 +19,6 @@ from .helpers import g_by_email, g_person, seed
 @pytest.fixture
 def contacts_connection(db, sandboxes, settings):
     return make_connection(sandboxes, settings, contact_type="contacts")
-
-
-def seed_netsuite(sandboxes, record_type: str, bodies: list[dict]) -> list[str]:
-    created = sandboxes.netsuite.seed({"records": {record_type: bodies}})["created"][record_type]
-    return [str(i) for i in created]
-
-
-def company(name: str, subsidiary: str) -> dict:
-    return {
-        "isPerson": False,
-        "companyName": name,
-        "email": f"info@{name.split()[0].lower()}.example",
-        "subsidiary": {"id": subsidiary},
-    }
-
-
-def contact(first: str, email: str, company_id: str | None) -> dict:
-    body = {"firstName": first, "lastName": "Test", "email": email, "subsidiary": {"id": "1"}}
-    if company_id is not None:
-        body["company"] = {"id": company_id}
-    return body
-
-
-def organization(person: dict) -> str | None:
-    return (person.get("organizations") or [{}])[0].get("name")
-
-
-@pytest.fixture
-def suiteql_queries(monkeypatch) -> list[str]:
-    """The SuiteQL the NetSuite client sends (still over HTTP): the sandbox's log has no bodies."""
-    sent: list[str] = []
-    original = NetSuiteClient.suiteql
-
-    def recording(self, sql, **kwargs):
-        sent.append(sql)
-        return original(self, sql, **kwargs)
-
-    monkeypatch.setattr(NetSuiteClient, "suiteql", recording)
-    return sent
 
 
 def test_a_contacts_company_name_reaches_google_and_one_of_another_subsidiary_is_excluded(

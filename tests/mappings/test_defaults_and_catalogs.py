@@ -59,7 +59,7 @@ EXPECTED_DEFAULTS = {
     CT.CONTACTS: {
         ("firstName", "givenName", TWO),
         ("lastName", "familyName", TWO),
-        ("company", "organization.name", TO_APP),
+        ("company", "organization.name", TWO),
         ("title", "organization.title", TWO),
         ("email", "email", TWO),
         ("phone", "phone.work", TWO),
@@ -77,10 +77,15 @@ def test_each_contact_type_gets_the_documented_defaults(contact_type):
     assert got == EXPECTED_DEFAULTS[contact_type]
 
 
-def test_the_contacts_company_cannot_be_written_back_from_free_text(netsuite_fields, google_fields):
-    verdict = allowed_directions(
-        netsuite_fields[CT.CONTACTS]["company"], google_fields["organization.name"], app_label="Google Contacts"
-    )
+def test_the_contacts_company_is_two_way_because_netsuite_links_it_by_name(netsuite_fields, google_fields):
+    company, organization = netsuite_fields[CT.CONTACTS]["company"], google_fields["organization.name"]
+    assert company.linked_by_name and not company.options
+    verdict = allowed_directions(company, organization, app_label="Google Contacts")
+    assert verdict.allowed == {TWO, TO_APP, Direction.TO_NETSUITE}
+    assert "NetSuite links the record of that name when it writes it" in verdict.notes[Direction.TO_NETSUITE]
+    # Another reference whose records are not listed still cannot be picked by free text.
+    unlisted = FieldSpec("salesRep", "Sales Rep", T.REFERENCE)
+    verdict = allowed_directions(unlisted, organization, app_label="Google Contacts")
     assert verdict.allowed == {TO_APP}
     assert "free text cannot safely pick which record to link to" in verdict.reasons[Direction.TO_NETSUITE]
 
@@ -100,7 +105,7 @@ def test_the_readme_table_lists_each_contact_type_with_its_rows():
     assert "| Company Name (`companyName`) | ⇄ | Company (`organization.name`) |" in company
     assert "givenName" not in company
     assert "| First Name (`firstName`) | ⇄ | First name (`givenName`) |" in individual
-    assert "| Company (`company`) | → | Company (`organization.name`) | its name is copied |" in contacts
+    assert "| Company (`company`) | ⇄ | Company (`organization.name`) |" in contacts
     assert "| Home Phone (`homePhone`) | ⇄ | Home phone (`phone.home`) |" in contacts
     assert "| Default Address (`defaultAddress`) | ⇄ | Work address (`address.work`) |" in company
     assert "| Default Address (`defaultAddress`) | ⇄ | Home address (`address.home`) |" in individual

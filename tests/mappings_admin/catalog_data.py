@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 from mappings.catalogs import app_catalog, netsuite_catalog
@@ -44,10 +46,7 @@ _OPTIONS = {"salesRep": SALES_REPS, "leadSource": LEAD_SOURCES, "partner": PARTN
 
 def netsuite_live_catalog(contact_type: str) -> list[FieldSpec]:
     """The standard fields of ``contact_type`` with option lists, then the custom fields: what a refresh stores."""
-    standard = [
-        FieldSpec(s.id, s.label, s.type, s.writable, s.custom, _OPTIONS.get(s.id, s.options), s.max_length, s.help)
-        for s in netsuite_catalog(contact_type)
-    ]
+    standard = [replace(s, options=_OPTIONS.get(s.id, s.options)) for s in netsuite_catalog(contact_type)]
     return standard + list(NETSUITE_CUSTOM_FIELDS)
 
 

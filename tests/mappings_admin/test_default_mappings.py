@@ -33,7 +33,7 @@ DOCUMENTED = {
     "contacts": [
         ("firstName", "givenName", TWO),
         ("lastName", "familyName", TWO),
-        ("company", "organization.name", TO_APP),
+        ("company", "organization.name", TWO),
         ("title", "organization.title", TWO),
         ("email", "email", TWO),
         ("phone", "phone.work", TWO),

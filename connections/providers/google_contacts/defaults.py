@@ -58,9 +58,10 @@ DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
         ),
         CONTACTS: (
             *_NAMES,
-            # The contact's company is a link to a customer record: its name flows to Google,
-            # but free text from Google cannot pick which customer to link to.
-            _m("company", "organization.name", TO_APP),
+            # The contact's company is a link to a customer record: its name flows to Google, and
+            # Google's organization links the NetSuite company of that name, when the connection's
+            # subsidiary has exactly one (NetSuite links it by name; otherwise it is left, with a warning).
+            _m("company", "organization.name"),
             _TITLE,
             _EMAIL,
             _WORK_PHONE,

@@ -49,6 +49,7 @@ def parse_catalog(
                 custom=False,
                 options=tuple(options.get(standard.id) or schema_options(prop)),
                 max_length=_max_length(prop),
+                linked_by_name=standard.linked_by_name,
             )
         )
     book = by_lower_name.get(ADDRESS_BOOK.lower())

@@ -19,8 +19,18 @@ from .contact_types import COMPANY_CUSTOMERS, CONTACTS, INDIVIDUAL_CUSTOMERS
 T = FieldType
 
 
-def _spec(field_id: str, label: str, field_type: FieldType, help_text: str = "", *, writable: bool = True) -> FieldSpec:
-    return FieldSpec(id=field_id, label=label, type=field_type, writable=writable, help=help_text)
+def _spec(
+    field_id: str,
+    label: str,
+    field_type: FieldType,
+    help_text: str = "",
+    *,
+    writable: bool = True,
+    linked_by_name: bool = False,
+) -> FieldSpec:
+    return FieldSpec(
+        id=field_id, label=label, type=field_type, writable=writable, help=help_text, linked_by_name=linked_by_name
+    )
 
 
 _NAMES = (
@@ -43,7 +53,15 @@ _COMMENTS = _spec("comments", "Comments", T.LONG_TEXT)
 _DEFAULT_ADDRESS = _spec(
     "defaultAddress", "Default Address", T.ADDRESS, "The default address of the record's address book."
 )
-_COMPANY = _spec("company", "Company", T.REFERENCE, "The customer (or other entity) the contact works for.")
+_COMPANY = _spec(
+    "company",
+    "Company",
+    T.REFERENCE,
+    "The customer (or other entity) the contact works for. Written from a name, it links the active company"
+    " customer of the connection's subsidiary with exactly that name; an unknown or ambiguous name leaves the"
+    " company unchanged, with a warning.",
+    linked_by_name=True,
+)
 # Customers only: NetSuite's contact record has no Partner and no Sales Rep, and
 # names its Initial Lead Source contactSource (reference, 4.1 and 4.2).
 _SALES_FIELDS = (

@@ -21,12 +21,14 @@ from ..fields import FieldType
 
 @dataclass(frozen=True)
 class StandardField:
-    """One standard field: canonical id, default label, type, and whether a sync may write it."""
+    """One standard field: canonical id, default label, type, whether a sync may write it, and whether the
+    client links it by name (:attr:`.fields.FieldSpec.linked_by_name`; see :mod:`.company_links`)."""
 
     id: str
     label: str
     type: FieldType
     writable: bool = True
+    linked_by_name: bool = False
 
     @property
     def column(self) -> str:
@@ -60,7 +62,8 @@ STANDARD_FIELDS: dict[str, StandardField] = {
         StandardField("salesRep", "Sales Rep", FieldType.REFERENCE),
         StandardField("entityStatus", "Status", FieldType.REFERENCE),
         StandardField("category", "Category", FieldType.REFERENCE),
-        StandardField("company", "Company", FieldType.REFERENCE),
+        # A contact's company: too many customers to list as options, linked by name when written.
+        StandardField("company", "Company", FieldType.REFERENCE, linked_by_name=True),
         StandardField("globalSubscriptionStatus", "Global Subscription Status", FieldType.SELECT),
         StandardField("isInactive", "Inactive", FieldType.BOOLEAN),
         # Read-only for mapping purposes: the client sets subsidiary and

@@ -22,6 +22,7 @@ from .addresses import (
     address_book_sql,
     default_address_of,
 )
+from .company_links import CompanyLinks, companies_named, link_companies, names_to_link
 from .contact_types import ContactType, contact_type
 from .standard_fields import READ_ONLY_FIELDS
 from .values import rest_value
@@ -59,9 +60,11 @@ class NetSuiteWrites:
         subsidiary and, for customers, isPerson. NetSuite's answer to a PUT
         carries no body (and a Location header is UNCERTAIN), so the new
         internal ids, and the records as NetSuite stored them, are read back
-        with one SuiteQL query per 500 keys.
+        with one SuiteQL query per 500 keys. A contact's company named by name is linked first
+        (:meth:`_link_companies`).
         """
         kind = contact_type(object_type)
+        links = self._link_companies(kind, requests, subsidiary_id)
         fixed: dict[str, Any] = {"subsidiary": {"id": str(subsidiary_id)}}
         if kind.is_person is not None:
             fixed["isPerson"] = kind.is_person
@@ -88,10 +91,10 @@ class NetSuiteWrites:
             match = _TRAILING_ID.search(response.headers.get("Location", "") or "")
             return WriteResult(key=request.key, record_id=match.group(1) if match else None)
 
-        results = self._concurrently(requests, upsert)
+        results = self._concurrently(links.sendable(), upsert)
         written = [r for r in results if r.ok]
         if not written:
-            return results
+            return links.results(results)
         try:
             stored = self._records_where(kind, "externalid", [r.key for r in written], scoped=False)
         except ProviderError as exc:
@@ -109,7 +112,7 @@ class NetSuiteWrites:
                 result.error = read_error or NotFound(
                     f"NetSuite accepted {kind.record_type} eid:{result.key} but SuiteQL cannot find it"
                 )
-        return results
+        return links.results(results)
 
     def mark_deleted(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
         """Make the records inactive (``isInactive``): NetSuite's way of retiring a record without deleting it."""
@@ -119,14 +122,19 @@ class NetSuiteWrites:
         ]
         return self.update_many(object_type, inactive, **scope)
 
-    def update_many(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+    def update_many(
+        self, object_type: str, requests: list[WriteRequest], *, subsidiary_id: str | None = None, **_: Any
+    ) -> list[WriteResult]:
         """PATCH each record with only ``request.fields`` (all of ``values`` when None); a None value clears the field.
 
         Read-only fields are left out. ``WriteResult.record`` is the record
         read back after the writes (one SuiteQL query per 500 records), since
         NetSuite may accept a PATCH and still drop a field the role cannot write.
+        A contact's company named by name is linked first (:meth:`_link_companies`).
         """
         kind = contact_type(object_type)
+        links = self._link_companies(kind, requests, subsidiary_id)
+        requests = links.sendable()
         lines = self._default_lines_to_write(kind, requests)
 
         def patch(request: WriteRequest) -> WriteResult:
@@ -163,7 +171,30 @@ class NetSuiteWrites:
             by_id = {record.id: record for record in stored}
             for result in written:
                 result.record = by_id.get(result.record_id)
-        return results
+        return links.results(results)
+
+    def _link_companies(
+        self, kind: ContactType, requests: list[WriteRequest], subsidiary_id: str | None
+    ) -> CompanyLinks:
+        """The batch's contacts with their companies named by name linked (:mod:`.company_links`): every
+        distinct name of the batch looked up in one SuiteQL query, among the companies of ``subsidiary_id``.
+
+        A lookup that fails fails the contacts that needed it (retried by the next run); without a
+        subsidiary to look in, no name is linked.
+        """
+        if kind.record_type != "contact":  # only a contact has a company
+            return CompanyLinks(requests=list(requests))
+        names = names_to_link(requests)
+        if not names:
+            return link_companies(requests, [], subsidiary_id)
+        if subsidiary_id is None:
+            error = ValidationError("a company can be linked by name only within the connection's subsidiary")
+            return link_companies(requests, [], subsidiary_id, lookup_error=error)
+        try:
+            rows = [row for items, _ in self._keyset_pages(companies_named(names, str(subsidiary_id))) for row in items]
+        except ProviderError as exc:
+            return link_companies(requests, [], subsidiary_id, lookup_error=exc)
+        return link_companies(requests, rows, str(subsidiary_id))
 
     def _default_lines_to_write(
         self, kind: ContactType, requests: list[WriteRequest]
