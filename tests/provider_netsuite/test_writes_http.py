@@ -11,6 +11,12 @@ from connections.providers.errors import NotFound, ValidationError
 from .conftest import sandbox_requests
 
 
+def read_back(client, object_type: str, result):
+    """The record as NetSuite stored it, read through the client (a write reads nothing back)."""
+    (record,) = client.get_many(object_type, [result.record_id])
+    return record
+
+
 @pytest.fixture
 def people(sandbox):
     """A sales rep, a lead source and a second subsidiary to write into."""
@@ -57,11 +63,13 @@ def test_create_update_delete_round_trip(client, sandbox, people):
     assert stored["salesRep"]["id"] == people["rep"]
     assert stored["custentity_renewal_date"] == "2027-01-31"
     assert [i["id"] for i in stored["custentity_interests"]["items"]] == ["1", "3"]
-    # The result carries the record as NetSuite stored it.
-    assert created.record.id == created.record_id
-    assert created.record.values["salesRep"] == {"id": people["rep"], "name": "Sam Rep"}
-    assert created.record.values["custentity_discount_rate"] == Decimal("0.15")
-    assert created.record.meta["externalId"] == "gc-people-c1"
+    # Read through the client, the record is as written.
+    stored_record = read_back(client, "company_customers", created)
+    assert stored_record.id == created.record_id
+    assert created.record is None  # a write reads nothing back but the new id
+    assert stored_record.values["salesRep"] == {"id": people["rep"], "name": "Sam Rep"}
+    assert stored_record.values["custentity_discount_rate"] == Decimal("0.15")
+    assert stored_record.meta["externalId"] == "gc-people-c1"
 
     update = WriteRequest(
         key="gc-people-c1",
@@ -75,8 +83,8 @@ def test_create_update_delete_round_trip(client, sandbox, people):
     assert stored["email"] == "billing@acme.example.com"
     assert "phone" not in stored  # None cleared it
     assert stored["companyName"] == "Acme Inc"  # not in fields: untouched
-    assert updated.record.values["email"] == "billing@acme.example.com"
-    assert updated.record.values["phone"] is None
+    assert read_back(client, "company_customers", updated).values["email"] == "billing@acme.example.com"
+    assert read_back(client, "company_customers", updated).values["phone"] is None
 
     (deleted,) = client.delete_many("company_customers", [WriteRequest(key="x", record_id=created.record_id)])
     assert deleted.ok
@@ -123,7 +131,7 @@ def test_contacts_are_created_in_their_subsidiary_with_their_company(client, san
     assert stored["company"]["refName"] == "Globex"
     assert stored["subsidiary"]["id"] == people["sub"]
     assert "isPerson" not in stored
-    assert contact.record.values["company"] == {"id": company.record_id, "name": "Globex"}
+    assert read_back(client, "contacts", contact).values["company"] == {"id": company.record_id, "name": "Globex"}
 
 
 def test_each_failure_is_reported_on_its_own_record_and_the_others_are_written(client, sandbox, people):
@@ -177,7 +185,7 @@ def test_update_errors_are_typed_per_record(client, sandbox, people):
     assert isinstance(outcome["unknown-field"].error, ValidationError)
     assert outcome["unknown-field"].error.code == "NONEXISTENT_FIELD"
     assert isinstance(outcome["no-id"].error, ValidationError)
-    assert outcome["fine"].ok and outcome["fine"].record.values["comments"] == "hello"
+    assert outcome["fine"].ok and read_back(client, "company_customers", outcome["fine"]).values["comments"] == "hello"
     assert sandbox.get_record("customer", int(created.record_id))["comments"] == "hello"
 
 

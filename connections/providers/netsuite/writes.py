@@ -1,5 +1,5 @@
 """Writing NetSuite records through the record API: one request per record, run concurrently up to the
-account's limit, then the records read back with SuiteQL (a mixin of :class:`.client.NetSuiteClient`)."""
+account's limit; a create's new internal id read back with SuiteQL (a mixin of :class:`.client.NetSuiteClient`)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ _WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # refuse unknow
 class NetSuiteWrites:
     """The client's writes: creates (upserts by externalId), updates, deletes and "mark deleted".
 
-    Uses the client's ``transport`` and, to read the written records back, :meth:`.reads.NetSuiteReads._records_where`.
+    Uses the client's ``transport`` and, to read new ids back, :meth:`.client.NetSuiteClient._keyset_pages`.
     """
 
     account_id: str
@@ -59,8 +59,9 @@ class NetSuiteWrites:
         body is the request's values (read-only fields left out) plus the
         subsidiary and, for customers, isPerson. NetSuite's answer to a PUT
         carries no body (and a Location header is UNCERTAIN), so the new
-        internal ids, and the records as NetSuite stored them, are read back
-        with one SuiteQL query per 500 keys. A contact's company named by name is linked first
+        internal ids are read back: one SuiteQL query of ids per 1,000 keys.
+        The records themselves are not (``WriteResult.record`` stays None):
+        the next run reads what NetSuite stored. A contact's company named by name is linked first
         (:meth:`_link_companies`).
         """
         kind = contact_type(object_type)
@@ -96,23 +97,35 @@ class NetSuiteWrites:
         if not written:
             return links.results(results)
         try:
-            stored = self._records_where(kind, "externalid", [r.key for r in written], scoped=False)
+            ids = self._ids_by_external_id(kind, [r.key for r in written])
         except ProviderError as exc:
-            stored, read_error = [], exc
+            ids, read_error = {}, exc
         else:
             read_error = None
-        by_key = {record.meta.get("externalId"): record for record in stored}
         for result in written:
-            result.record = by_key.get(result.key)
-            if result.record is not None:
-                result.record_id = result.record.id
-            elif result.record_id is None:
+            result.record_id = ids.get(result.key) or result.record_id
+            if result.record_id is None:
                 # Written, but its id is unknown: report it failed; retrying the
                 # create is safe (it is an upsert on the same externalId).
                 result.error = read_error or NotFound(
                     f"NetSuite accepted {kind.record_type} eid:{result.key} but SuiteQL cannot find it"
                 )
         return links.results(results)
+
+    def _ids_by_external_id(self, kind: ContactType, keys: list[str]) -> dict[str, str]:
+        """The internal ids of the records with these externalIds: one SuiteQL query (of ids only) per
+        batch of up to 1,000 keys, IN lists of :data:`.suiteql.MAX_IN_LIST` joined by OR."""
+        ids: dict[str, str] = {}
+        for batch in ql.chunks(keys, ql.MAX_PAGE_SIZE):
+            in_lists = [f"externalid IN {ql.in_list(chunk)}" for chunk in ql.chunks(batch)]
+            select = ql.Select(
+                table=kind.record_type,
+                columns=["id", "externalid"],
+                where=[" OR ".join(in_lists)],
+            )
+            for rows, _ in self._keyset_pages(select):
+                ids.update({str(row["externalid"]): str(row["id"]) for row in rows if row.get("externalid")})
+        return ids
 
     def mark_deleted(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
         """Make the records inactive (``isInactive``): NetSuite's way of retiring a record without deleting it."""
@@ -127,10 +140,10 @@ class NetSuiteWrites:
     ) -> list[WriteResult]:
         """PATCH each record with only ``request.fields`` (all of ``values`` when None); a None value clears the field.
 
-        Read-only fields are left out. ``WriteResult.record`` is the record
-        read back after the writes (one SuiteQL query per 500 records), since
-        NetSuite may accept a PATCH and still drop a field the role cannot write.
-        A contact's company named by name is linked first (:meth:`_link_companies`).
+        Read-only fields are left out. Nothing is read back (``WriteResult.record``
+        stays None): what NetSuite stored, a field the role may not write included,
+        is what the next run reads. A contact's company named by name is linked
+        first (:meth:`_link_companies`).
         """
         kind = contact_type(object_type)
         links = self._link_companies(kind, requests, subsidiary_id)
@@ -158,20 +171,7 @@ class NetSuiteWrites:
                 )
             return WriteResult(key=request.key, record_id=record_id)
 
-        results = self._concurrently(requests, patch)
-        written = [r for r in results if r.ok]
-        if written:
-            try:
-                stored = self._records_where(kind, "id", [r.record_id for r in written], numeric=True, scoped=False)
-            except ProviderError as exc:  # the writes landed; only the read-back is missing
-                log.warning(
-                    "NetSuite %s: reading back %d updated records failed: %s", self.account_id, len(written), exc
-                )
-                stored = []
-            by_id = {record.id: record for record in stored}
-            for result in written:
-                result.record = by_id.get(result.record_id)
-        return links.results(results)
+        return links.results(self._concurrently(requests, patch))
 
     def _link_companies(
         self, kind: ContactType, requests: list[WriteRequest], subsidiary_id: str | None
