@@ -65,6 +65,15 @@ def address_key(value: Mapping[str, Any]) -> dict[str, str]:
     return {key: part.casefold() for key, part in parts.items()}
 
 
+def address_text(value: Any) -> str | None:
+    """An address as one line for people (``1 Bay St, Toronto, ON, CA``; a street's lines joined by
+    commas), or None when ``value`` is no address (a dict holding none of the parts, or not a dict)."""
+    if not isinstance(value, Mapping) or not any(key in value for key in ADDRESS_KEYS):
+        return None
+    parts = [str(value[key]).strip() for key in ADDRESS_KEYS if not _blank(value.get(key))]
+    return ", ".join(", ".join(filter(None, map(str.strip, part.splitlines()))) for part in parts)
+
+
 # --- Parts as fields --------------------------------------------------------------------------------------------
 
 

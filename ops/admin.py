@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.admin_display import clipped, moment
 from connections.models import Connection
+from mappings.addresses import address_text
 from syncengine.choices import Outcome
 from syncengine.failure_causes import meaningful_message, reason_regex
 from syncengine.latest_outcomes import latest_outcomes
@@ -52,6 +53,9 @@ def _short(value, limit: int = 60) -> str:
 def _shown(value) -> str:
     if isinstance(value, dict) and set(value) >= {"name"}:
         return str(value.get("name"))
+    address = address_text(value)
+    if address is not None:  # one line, not the JSON of its parts
+        return address or "—"
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("$"):
         return str(next(iter(value.values())))
     if value in (None, ""):

@@ -11,7 +11,7 @@ from connections.providers.base import Record
 from mappings.converters import normalize_email
 
 from . import codec
-from .bulk import slices
+from .bulk import is_plain, slices
 from .models import MirrorRecord
 
 
@@ -66,13 +66,6 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
     return len(records)
 
 
-def _needs_prep(field: models.Field) -> bool:
-    """Whether a column's values go through the field's preparation (dates: a string on SQLite, an aware
-    datetime checked on PostgreSQL); the plain columns of the mirror do not."""
-    plain = (models.CharField, models.BooleanField, models.IntegerField, models.ForeignKey, models.AutoField)
-    return not isinstance(field, plain)
-
-
 def _prep_by(field: models.Field):
     return lambda value: field.get_db_prep_save(value, db_connection)
 
@@ -117,8 +110,7 @@ def _upsert(rows: list[tuple]) -> None:
     # Only the JSON and the date columns need preparing: the others are ints, strings and booleans already,
     # which the driver takes as they are (preparing them cost 0.6 s of a 10,000-record initial sync).
     prepare = [
-        _json_text_param if isinstance(f, models.JSONField) else _prep_by(f) if _needs_prep(f) else None
-        for f in fields
+        _json_text_param if isinstance(f, models.JSONField) else None if is_plain(f) else _prep_by(f) for f in fields
     ]
     prepared = [
         [value if prep is None else prep(value) for prep, value in zip(prepare, row, strict=True)] for row in rows

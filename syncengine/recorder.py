@@ -20,7 +20,7 @@ from connections.providers.base import WriteResult
 from mappings.converters import is_empty
 
 from . import codec
-from .bulk import slices, update_rows
+from .bulk import insert_rows, slices, update_rows
 from .choices import (
     FAILING_OUTCOMES,
     WARNING_MARK,
@@ -163,13 +163,13 @@ class Recorder:
                 if op.other_handled:
                     cleared.append(op.other.id)
         if self.dry:
-            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            insert_rows(outcomes)
             self._count(outcomes)
             return
         with transaction.atomic():
             if links_to_save:
                 update_rows(links_to_save, LINK_FIELDS)
-            RecordOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            insert_rows(outcomes)
             for ids in slices(cleared):
                 MirrorRecord.objects.filter(id__in=ids).update(pending=False)
         self._count(outcomes)

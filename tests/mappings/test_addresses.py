@@ -7,7 +7,15 @@ import pytest
 
 from connections.providers.countries import country_code, country_code_from_name, country_name, region_code
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
-from mappings.addresses import AddressPart, fold_parts, parts_in, with_part_values, with_parts, without_parts
+from mappings.addresses import (
+    AddressPart,
+    address_text,
+    fold_parts,
+    parts_in,
+    with_part_values,
+    with_parts,
+    without_parts,
+)
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions, convert
 from mappings.converters import values_equal
@@ -209,3 +217,21 @@ def test_a_part_and_its_address_written_by_two_mappings_clash():
     assert target_clashes(part, [whole], side_labels=labels)
     assert target_clashes(whole, [part], side_labels=labels)
     assert not target_clashes(part, [other_part], side_labels=labels)  # two parts of one address: fine
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (
+            {"street": "1 Bay St\nSuite 4", "city": "Toronto", "region": "ON", "country": "CA"},
+            "1 Bay St, Suite 4, Toronto, ON, CA",
+        ),
+        ({"city": "Bremen", "postal_code": " 28195 ", "country": ""}, "Bremen, 28195"),
+        ({"street": " ", "city": None}, ""),
+        ({"id": "7", "name": "Acme"}, None),
+        ("1 Bay St", None),
+        (None, None),
+    ],
+)
+def test_an_address_reads_as_one_line_for_people(value, shown):
+    assert address_text(value) == shown

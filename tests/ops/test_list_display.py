@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from changelog.admin import render_changes, summarise_changes
 from config.admin_display import clipped
-from ops.admin import duration_words, snapshot_rows
+from ops.admin import duration_words, render_diff, snapshot_rows
 from syncengine.models import RecordLink
 
 
@@ -91,3 +91,14 @@ def test_record_link_list_cuts_the_email_and_keeps_it_whole_on_hover(admin_clien
     RecordLink.objects.create(connection=connection_obj, key="k2", netsuite_id="1002", match_key=email)
     html = admin_client.get(reverse("admin:syncengine_recordlink_changelist")).content.decode()
     assert f'<span class="cell-clip clip-l" title="{email}">{email}</span>' in html
+
+
+def test_an_address_in_a_field_diff_reads_as_one_line_not_as_json():
+    html = str(
+        render_diff(
+            {"defaultAddress": [None, {"street": "1 Bay St", "city": "Toronto", "region": "ON", "country": "CA"}]}
+        )
+    )
+    assert "1 Bay St, Toronto, ON, CA" in html
+    assert "street" not in html and "{" not in html
+    assert "<td>—</td>" in html  # no address before
