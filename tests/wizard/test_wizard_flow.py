@@ -25,7 +25,7 @@ def test_end_to_end_with_dry_run_preview_and_start(client, administrator_user, s
 
     page = client.get(wizard_url("review")).content.decode()
     # The default mappings of Individual Customers ⇄ Google Contacts, and the default rules.
-    for label in ("First Name", "Last Name", "Email", "Mobile Phone", "Comments"):
+    for label in ("First Name", "Last Name", "Email", "Mobile Phone", "Comments", "Default Address", "Home address"):
         assert f"<td>{label}</td>" in page
     assert page.count("Sync everyone") == 2
     assert "NetSuite → Google Contacts" in page and "Google Contacts → NetSuite" in page
@@ -192,3 +192,15 @@ def test_an_account_refused_by_the_dry_run_sends_back_to_authorize_it(client, ad
     assert response.redirect_chain[-1][0] == wizard_url("netsuite")
     page = response.content.decode()
     assert "The NetSuite account “Sandbox NetSuite” can no longer be used: NetSuite refused the credentials" in page
+
+
+def test_the_review_of_contacts_shows_their_address_and_their_company_linked_by_name(
+    client, administrator_user, sandboxes
+):
+    client.force_login(administrator_user)
+    walk_to_review(client, sandboxes)
+    client.post(wizard_url("contact-type"), {"c-contact_type": "contacts"})
+    page = client.get(wizard_url("review")).content.decode()
+    assert "<td>Default Address</td>" in page and "<td>Work address</td>" in page
+    assert "<td>Company</td>" in page
+    assert "NetSuite links the record of that name when it writes it" in page
