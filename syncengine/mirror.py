@@ -67,7 +67,16 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
 
 
 def _prep_by(field: models.Field):
-    return lambda value: field.get_db_prep_save(value, db_connection)
+    """``field``'s preparation of a value, remembered for the call (a page's rows share their ``read_at``,
+    and often their ``modified_at``: one preparation each, not one per row)."""
+    prepared: dict = {}
+
+    def prep(value):
+        if value not in prepared:
+            prepared[value] = field.get_db_prep_save(value, db_connection)
+        return prepared[value]
+
+    return prep
 
 
 def _json_text_param(text: str):
