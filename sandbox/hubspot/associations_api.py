@@ -71,7 +71,9 @@ def put_labelled(portal: Portal, from_type: str, from_id: str, to_type: str, to_
     types = portal.associations.contact_side_types(from_type, to_type, body)
     changed, _ = portal.associations.add(from_type, a, b, types)
     portal.after_primary_change(changed)
-    return json_response(_labels(portal, from_type, a, b) | {"labels": [LABELS[t] for t in sorted(types) if LABELS[t]]})
+    # 201 as the v4 spec has it (the official client reads no body from a 200 here).
+    labels = [LABELS[t] for t in sorted(types) if LABELS[t]]
+    return json_response(_labels(portal, from_type, a, b) | {"labels": labels}, 201)
 
 
 def delete_pair(portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str) -> Response:

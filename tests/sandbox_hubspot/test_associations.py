@@ -28,7 +28,7 @@ def test_primary_label_sets_associatedcompanyid_and_moves(api):
     contact, first = _pair(api)
     second = api.create_company(name="Beta")["id"]
     primary = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]
-    assert api.put(f"{V4}/objects/contacts/{contact}/associations/companies/{first}", primary).status_code == 200
+    assert api.put(f"{V4}/objects/contacts/{contact}/associations/companies/{first}", primary).status_code == 201
     props = api.get(f"/crm/v3/objects/contacts/{contact}", properties="associatedcompanyid").json()["properties"]
     assert props["associatedcompanyid"] == first
     api.put(f"{V4}/objects/contacts/{contact}/associations/companies/{second}", primary)
