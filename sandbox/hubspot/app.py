@@ -55,6 +55,13 @@ ROUTES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^/communication-preferences/v3/status/email/(.+)$"), "sub_status"),
     (re.compile(r"^/communication-preferences/v3/(subscribe|unsubscribe)$"), "sub_change"),
 ]
+# Documented endpoints the sandbox does not simulate: a loud 501, never a silent 404 or a wrong answer.
+NOT_SIMULATED = [
+    re.compile(rf"^/crm/v3/objects/{_T}/(merge|gdpr-delete|batch/upsert)$"),
+    re.compile(rf"^/crm/v3/properties/{_T}/(batch/.*|groups.*)$"),
+    re.compile(r"^/crm/v3/associations/.*$"),
+    re.compile(r"^/communication-preferences/v4/.*$"),
+]
 SEED_KEYS = frozenset({"reset", "contacts", "companies", "generate"})
 GENERATE_KEYS = frozenset({"contacts", "companies", "seed", "associate_rate"})
 
@@ -151,6 +158,12 @@ class HubSpotSandbox(SandboxApp):
             try:
                 route, groups = self._route(request.path)
                 scopes = self._authenticate(request)
+                if any(pattern.match(request.path) for pattern in NOT_SIMULATED) or (
+                    request.arg("propertiesWithHistory") is not None
+                ):
+                    raise ApiError(
+                        501, "NOT_IMPLEMENTED", f"The sandbox does not simulate {request.method} {request.path}"
+                    )
                 scope = _scope(route, request.method, groups) if route else None
                 if scope and scope not in scopes:
                     raise ApiError(

@@ -178,3 +178,19 @@ def test_a_body_that_is_not_json_is_400(api):
         headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"},
     )
     assert response.status_code == 400 and response.json()["category"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("POST", "/crm/v3/objects/contacts/batch/upsert"),
+        ("POST", "/crm/v3/objects/contacts/merge"),
+        ("POST", "/crm/v3/objects/contacts/gdpr-delete"),
+        ("GET", "/crm/v3/properties/contacts/groups"),
+        ("POST", "/crm/v3/associations/contacts/companies/batch/read"),
+        ("GET", "/crm/v3/objects/contacts?propertiesWithHistory=email"),
+    ],
+)
+def test_documented_endpoints_the_sandbox_does_not_simulate_answer_501(api, method, path):
+    response = api.request(method, path, json={} if method == "POST" else None)
+    assert response.status_code == 501 and response.json()["category"] == "NOT_IMPLEMENTED"
