@@ -34,13 +34,14 @@ from .portal import Portal
 from .properties_api import object_type_of
 from .search import search
 from .store import OBJECT_TYPES
+from .upsert import batch_upsert
 
 _T = r"([A-Za-z0-9_-]+)"
 _ID = r"([^/]+)"
 ROUTES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"^/crm/v3/objects/{_T}$"), "objects"),
     (re.compile(rf"^/crm/v3/objects/{_T}/search$"), "search"),
-    (re.compile(rf"^/crm/v3/objects/{_T}/batch/(read|create|update|archive)$"), "objects_batch"),
+    (re.compile(rf"^/crm/v3/objects/{_T}/batch/(read|create|update|upsert|archive)$"), "objects_batch"),
     (re.compile(rf"^/crm/v3/objects/{_T}/{_ID}$"), "object"),
     (re.compile(rf"^/crm/v3/properties/{_T}$"), "properties"),
     (re.compile(rf"^/crm/v3/properties/{_T}/{_ID}$"), "property"),
@@ -57,7 +58,7 @@ ROUTES: list[tuple[re.Pattern, str]] = [
 ]
 # Documented endpoints the sandbox does not simulate: a loud 501, never a silent 404 or a wrong answer.
 NOT_SIMULATED = [
-    re.compile(rf"^/crm/v3/objects/{_T}/(merge|gdpr-delete|batch/upsert)$"),
+    re.compile(rf"^/crm/v3/objects/{_T}/(merge|gdpr-delete)$"),
     re.compile(rf"^/crm/v3/properties/{_T}/(batch/.*|groups.*)$"),
     re.compile(r"^/crm/v3/associations/.*$"),
     re.compile(r"^/communication-preferences/v4/.*$"),
@@ -255,6 +256,8 @@ class HubSpotSandbox(SandboxApp):
                 return objects_api.batch_create(portal, object_type, body)
             if action == "update":
                 return objects_api.batch_update(portal, object_type, body)
+            if action == "upsert":
+                return batch_upsert(portal, object_type, body)
             return objects_api.batch_archive(portal, object_type, body)
         if route == "object":
             allowed("GET", "PATCH", "DELETE")

@@ -169,6 +169,7 @@ def create(portal: Portal, object_type: str, body) -> Response:
     _check_associations(portal, object_type, body.get("associations"))
     if object_type == "contacts":
         portal.check_new_emails([values])
+    portal.check_unique(object_type, [(values, None)])
     record = portal.create(object_type, values)
     _associate_on_create(portal, object_type, record, body.get("associations"))
     names = read_names(portal, object_type, None) + [n for n in values if n not in DEFAULT_READ[object_type]]
@@ -183,6 +184,7 @@ def update(portal: Portal, request: Request, object_type: str, record_id: str, b
     values = portal.checked_properties(object_type, body.get("properties", {}))
     if object_type == "contacts":
         portal.check_email_free(values, record)
+    portal.check_unique(object_type, [(values, record)])
     portal.store(object_type).update(record, values, portal.now_ms())
     names = list(dict.fromkeys([*DEFAULT_READ[object_type], *values]))
     return json_response(record.render(names))
@@ -251,6 +253,7 @@ def batch_create(portal: Portal, object_type: str, body) -> Response:
         _check_associations(portal, object_type, item.get("associations"))
     if object_type == "contacts":
         portal.check_new_emails(value_sets)
+    portal.check_unique(object_type, [(values, None) for values in value_sets])
     results = []
     for item, values in zip(inputs, value_sets, strict=True):
         record = portal.create(object_type, values)
@@ -279,6 +282,7 @@ def batch_update(portal: Portal, object_type: str, body) -> Response:
             if email and emails_taken.setdefault(email, record.id) != record.id:
                 raise validation(f"Duplicate email in batch inputs: {values['email']}")
         planned.append((record, values))
+    portal.check_unique(object_type, [(values, record) for record, values in planned])
     ids = [record.id for record, _ in planned]
     if len(ids) != len(set(ids)):
         # UNCERTAIN: the reference says nothing of a record named twice; refused, the stricter choice.

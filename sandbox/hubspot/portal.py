@@ -9,7 +9,7 @@ from .associations import AssociationStore
 from .config import HubSpotSandboxConfig
 from .errors import ApiError, conflict, property_errors, property_problem, validation
 from .properties import normalise
-from .store import OBJECT_TYPES, ObjectStore, Record
+from .store import OBJECT_TYPES, TYPE_NAMES, ObjectStore, Record
 
 
 class Portal:
@@ -82,6 +82,29 @@ class Portal:
                 f"on {target}. {holder.id} already has that value.",
                 context={"id": [str(holder.id)]},
             )
+
+    def check_unique(self, object_type: str, value_sets: list[tuple[dict[str, str], Record | None]]) -> None:
+        """Values of ``hasUniqueValue`` properties held by another record, or repeated inside one
+        request: 400, in the shape of the email message (reference B.6)."""
+        store = self.stores[object_type]
+        seen: dict[tuple[str, str], int] = {}
+        for values, record in value_sets:
+            for name in store.unique.keys() & values.keys():
+                value = values[name]
+                if value == "":
+                    continue
+                holder = store.unique_holder(name, value)
+                target = record.id if record is not None else "a new record"
+                if holder is not None and (record is None or holder.id != record.id):
+                    raise validation(
+                        f"Cannot set PropertyValueCoordinates{{portalId={self.config.portal_id}, "
+                        f"objectTypeId=ObjectTypeId{{legacyObjectType={TYPE_NAMES[object_type]}}}, "
+                        f"propertyName={name}, value={value}}} on {target}. {holder.id} already has that value.",
+                        context={"id": [str(holder.id)]},
+                    )
+                me = record.id if record is not None else id(values)
+                if seen.setdefault((name, value), me) != me:
+                    raise validation(f"Duplicate value {value} of unique property {name} in batch inputs")
 
     def check_new_emails(self, value_sets: list[dict[str, str]]) -> None:
         """Creates of contacts whose email exists, or repeats inside one batch: 409 naming the first (B.6)."""

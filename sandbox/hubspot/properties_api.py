@@ -122,6 +122,8 @@ def create_property(portal: Portal, object_type: str, body) -> Response:
         updated_at=stamp,
     )
     store.definitions[name] = prop
+    if unique:
+        store.unique[name] = {}
     return json_response(prop.render(), 201)
 
 

@@ -54,6 +54,8 @@ class ObjectStore:
     records: dict[int, Record] = field(default_factory=dict)
     definitions: dict[str, PropertyDef] = field(default_factory=dict)
     by_email: dict[str, int] = field(default_factory=dict)  # active contacts only
+    # custom properties with hasUniqueValue: name -> value -> id (active records only)
+    unique: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.definitions:
@@ -75,6 +77,9 @@ class ObjectStore:
             return self.get(value, archived)
         if name == "email" and not archived:
             found = self.by_email.get(value.strip().lower())
+            return self.records.get(found) if found else None
+        if name in self.unique and not archived:
+            found = self.unique[name].get(value)
             return self.records.get(found) if found else None
         for record in self.records.values():
             if record.archived == archived and record.properties.get(name) == value:
@@ -99,6 +104,13 @@ class ObjectStore:
     def _stamp(self, record: Record, properties: dict[str, str], now_ms: int, created: bool) -> None:
         old_email = record.properties.get("email")
         for name, value in properties.items():
+            if name in self.unique:
+                index = self.unique[name]
+                old = record.properties.get(name)
+                if old is not None and index.get(old) == record.id:
+                    del index[old]
+                if value != "":
+                    index[value] = record.id
             if value == "":
                 record.properties.pop(name, None)  # an empty string clears (reference B.2)
             else:
@@ -129,6 +141,15 @@ class ObjectStore:
         email = record.properties.get("email")
         if email and self.by_email.get(email.lower()) == record.id:
             del self.by_email[email.lower()]
+        for name, index in self.unique.items():
+            value = record.properties.get(name)
+            if value is not None and index.get(value) == record.id:
+                del index[value]
+
+    def unique_holder(self, name: str, value: str) -> Record | None:
+        """The active record holding ``value`` of the unique property ``name``."""
+        found = self.unique.get(name, {}).get(value)
+        return self.records.get(found) if found is not None else None
 
     def active(self) -> list[Record]:
         return [r for r in self.records.values() if not r.archived]

@@ -183,7 +183,6 @@ def test_a_body_that_is_not_json_is_400(api):
 @pytest.mark.parametrize(
     "method,path",
     [
-        ("POST", "/crm/v3/objects/contacts/batch/upsert"),
         ("POST", "/crm/v3/objects/contacts/merge"),
         ("POST", "/crm/v3/objects/contacts/gdpr-delete"),
         ("GET", "/crm/v3/properties/contacts/groups"),
