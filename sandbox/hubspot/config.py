@@ -41,6 +41,10 @@ class HubSpotSandboxConfig:
     ten_second_limit: int | None = 190
     daily_limit: int | None = 650_000
     search_per_second: int | None = 5
+    # "Newly created or updated records take a few moments to appear in search" (B.3). Off by default
+    # (search sees writes at once) so that tests stay quick and exact; turn it on to test a client's
+    # tolerance of the lag (e.g. search finds no contact, the create then gets 409).
+    search_lag_seconds: float = 0.0
     first_id: int = 1001  # ids are numbers sent as strings; contacts and companies have their own sequences
     faults: FaultConfig = field(default_factory=FaultConfig)
 

@@ -21,7 +21,8 @@ class Portal:
         self.reset()
 
     def reset(self) -> None:
-        self.stores = {t: ObjectStore(t, self.config.first_id) for t in OBJECT_TYPES}
+        lag_ms = int(self.config.search_lag_seconds * 1000)
+        self.stores = {t: ObjectStore(t, self.config.first_id, lag_ms=lag_ms) for t in OBJECT_TYPES}
         self.associations = AssociationStore()
         # email (lower case) -> {subscription id: "SUBSCRIBED" | "NOT_SUBSCRIBED"}; plus opted out of all
         self.subscriptions: dict[str, dict[int, str]] = {}

@@ -205,7 +205,7 @@ def search(portal: Portal, object_type: str, body) -> Response:
     matches = []
     needle = query.lower().strip() if query else None
     text_props = QUERY_PROPERTIES[object_type]
-    for record in portal.store(object_type).records.values():
+    for record in portal.store(object_type).search_view(int(portal.clock() * 1000)):
         if record.archived:
             continue  # archived records never appear in search
         if groups and not any(all(f.matches(record) for f in group) for group in groups):

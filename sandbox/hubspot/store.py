@@ -56,6 +56,11 @@ class ObjectStore:
     by_email: dict[str, int] = field(default_factory=dict)  # active contacts only
     # custom properties with hasUniqueValue: name -> value -> id (active records only)
     unique: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The search index's lag (0: search sees every write at once). With a lag, search reads
+    # `indexed` copies, and a write's copy waits in `pending` until its time comes.
+    lag_ms: int = 0
+    indexed: dict[int, Record] = field(default_factory=dict)
+    pending: dict[int, tuple[int, Record]] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.definitions:
@@ -94,8 +99,8 @@ class ObjectStore:
         record_id = self.next_id
         self.next_id += 1
         record = Record(record_id, {}, now_ms, now_ms)
-        self._stamp(record, properties, now_ms, created=True)
         self.records[record_id] = record
+        self._stamp(record, properties, now_ms, created=True)
         return record
 
     def update(self, record: Record, properties: dict[str, str], now_ms: int) -> None:
@@ -128,6 +133,7 @@ class ObjectStore:
                 del self.by_email[old_email.lower()]
             if new_email:
                 self.by_email[new_email.lower()] = record.id
+        self._queue(record, now_ms)
 
     def touch(self, record: Record, now_ms: int) -> None:
         """Move the record's modification time (an association or subscription change)."""
@@ -145,6 +151,29 @@ class ObjectStore:
             value = record.properties.get(name)
             if value is not None and index.get(value) == record.id:
                 del index[value]
+        self._queue(record, now_ms)
+
+    def _queue(self, record: Record, now_ms: int) -> None:
+        if self.lag_ms:
+            copy = Record(
+                record.id,
+                dict(record.properties),
+                record.created_ms,
+                record.updated_ms,
+                record.archived,
+                record.archived_ms,
+            )
+            self.pending[record.id] = (now_ms + self.lag_ms, copy)
+
+    def search_view(self, now_ms: int):
+        """The records as the search index has them at ``now_ms``."""
+        if not self.lag_ms:
+            return self.records.values()
+        for record_id, (ready_ms, copy) in list(self.pending.items()):
+            if ready_ms <= now_ms:
+                self.indexed[record_id] = copy
+                del self.pending[record_id]
+        return [self.indexed[i] for i in sorted(self.indexed)]
 
     def unique_holder(self, name: str, value: str) -> Record | None:
         """The active record holding ``value`` of the unique property ``name``."""

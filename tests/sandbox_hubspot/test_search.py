@@ -135,3 +135,20 @@ def test_companies_search_on_hs_lastmodifieddate(api):
     )
     assert [r["id"] for r in response.json()["results"]] == [new["id"]]
     assert old["id"] != new["id"]
+
+
+def test_with_an_index_lag_writes_reach_search_only_after_it(make_server):
+    sandbox, api = make_server(search_lag_seconds=2.0, search_per_second=None)
+    now = [1_000_000.0]
+    sandbox.clock = lambda: now[0]
+    by_email = {"filterGroups": [{"filters": [_f("email", "EQ", "lag@example.org")]}], "properties": ["firstname"]}
+    created = api.create_contact(email="lag@example.org", firstname="Ann")
+    assert api.post(S, by_email).json()["total"] == 0  # not searchable yet...
+    assert api.post("/crm/v3/objects/contacts", {"properties": {"email": "lag@example.org"}}).status_code == 409
+    now[0] += 2.01  # writes under a frozen clock still get their own (later) milliseconds
+    assert api.post(S, by_email).json()["results"][0]["properties"]["firstname"] == "Ann"
+    api.patch(f"/crm/v3/objects/contacts/{created['id']}", {"properties": {"firstname": "Anne"}})
+    api.delete(f"/crm/v3/objects/contacts/{created['id']}")
+    assert api.post(S, by_email).json()["results"][0]["properties"]["firstname"] == "Ann"  # the old copy
+    now[0] += 2.01  # writes under a frozen clock still get their own (later) milliseconds
+    assert api.post(S, by_email).json()["total"] == 0
