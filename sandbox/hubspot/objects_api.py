@@ -217,6 +217,8 @@ def batch_read(portal: Portal, request: Request, object_type: str, body) -> Resp
     started = _now_iso()
     inputs = _inputs(body)
     archived = parse_bool(request.arg("archived"), "archived")
+    if body.get("propertiesWithHistory"):
+        raise ApiError(501, "NOT_IMPLEMENTED", "The sandbox does not simulate propertiesWithHistory")
     props = body.get("properties")
     require(props is None or isinstance(props, list), "properties must be a list of names")
     names = read_names(portal, object_type, props)

@@ -21,6 +21,7 @@ from hubspot.crm.associations.v4 import (  # noqa: E402
 )
 from hubspot.crm.contacts import (  # noqa: E402
     BatchInputSimplePublicObjectBatchInputForCreate,
+    BatchReadInputSimplePublicObjectId,
     PublicObjectSearchRequest,
     SimplePublicObjectInputForCreate,
 )
@@ -59,6 +60,14 @@ def test_batch_create_then_search(client):
     )
     found = client.crm.contacts.search_api.do_search(public_object_search_request=request)
     assert found.total == 1 and found.results[0].properties["email"] == "o1@example.org"
+    # a 207 with errors[] parses into the client's model (StandardError's required fields included)
+    read = client.crm.contacts.batch_api.read(
+        batch_read_input_simple_public_object_id=BatchReadInputSimplePublicObjectId(
+            inputs=[{"id": created.results[0].id}, {"id": "987654"}], properties=["email"], properties_with_history=[]
+        )
+    )
+    assert len(read.results) == 1 and read.num_errors == 1
+    assert read.errors[0].category == "OBJECT_NOT_FOUND" and read.errors[0].context == {"ids": ["987654"]}
 
 
 def test_properties_get_all_and_create(client):
