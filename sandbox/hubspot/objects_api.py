@@ -318,7 +318,3 @@ def batch_archive(portal: Portal, object_type: str, body) -> Response:
         if record is not None:
             store.archive(record, now)
     return Response(status=204)
-
-
-def raise_method_not_allowed(method: str, path: str):
-    raise ApiError(405, "VALIDATION_ERROR", f"HTTP method {method} is not supported by {path}")

@@ -30,7 +30,7 @@ class Record:
     archived: bool = False
     archived_ms: int | None = None
 
-    def render(self, names, with_nulls: bool = True) -> dict:
+    def render(self, names) -> dict:
         """The ``SimplePublicObject`` with the properties ``names`` (unknown or empty ones are null)."""
         props = self.properties
         body = {
