@@ -272,6 +272,8 @@ class HubSpotSandbox(SandboxApp):
                 return properties_api.list_properties(portal, request, object_type)
             return properties_api.create_property(portal, object_type, self._body(request))
         if route == "property":
+            if method == "PATCH":
+                raise ApiError(501, "NOT_IMPLEMENTED", "The sandbox does not simulate updating a property")
             allowed("GET", "DELETE")
             if method == "GET":
                 return properties_api.get_property(portal, object_type, groups[1])

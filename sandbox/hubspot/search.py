@@ -187,7 +187,10 @@ def search(portal: Portal, object_type: str, body) -> Response:
     require(isinstance(limit, int) and not isinstance(limit, bool), "limit must be an integer")
     if not 1 <= limit <= MAX_LIMIT:
         raise validation(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
-    after = body.get("after", "0") or "0"
+    after = body.get("after", "0")
+    # UNCERTAIN: the spec types after as a string; a JSON number is refused (the stricter choice).
+    require(isinstance(after, str), "after must be a string (the paging.next.after of the previous page)")
+    after = after or "0"
     try:
         offset = int(str(after))
     except ValueError:

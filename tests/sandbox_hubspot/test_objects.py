@@ -186,6 +186,7 @@ def test_a_body_that_is_not_json_is_400(api):
         ("POST", "/crm/v3/objects/contacts/merge"),
         ("POST", "/crm/v3/objects/contacts/gdpr-delete"),
         ("GET", "/crm/v3/properties/contacts/groups"),
+        ("PATCH", "/crm/v3/properties/contacts/email"),
         ("POST", "/crm/v3/associations/contacts/companies/batch/read"),
         ("GET", "/crm/v3/objects/contacts?propertiesWithHistory=email"),
     ],

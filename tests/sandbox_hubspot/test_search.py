@@ -87,6 +87,7 @@ def test_limits_of_the_request_are_400(api):
     assert api.post(S, {"filterGroups": [{"filters": [_f("nope", "EQ", "1")]}]}).status_code == 400
     assert api.post(S, {"filterGroups": [{"filters": [_f("email", "LIKE", "1")]}]}).status_code == 400
     assert api.post(S, {"sorts": ["lastmodifieddate"]}).status_code == 400  # the string form is refused
+    assert api.post(S, {"after": 10}).status_code == 400  # after is a string
 
 
 def test_the_10000_results_cap_paging_beyond_is_400(sandbox, api):
