@@ -10,7 +10,7 @@ CONTACTS = "contacts"
 COMPANIES = "companies"
 
 # Our sync key lives in a custom text property the client creates when it is missing (reference B.4).
-SYNC_KEY_PROPERTY = "contactsync_key"
+SYNC_KEY_PROPERTY = "contact_sync_key"
 SYNC_KEY_LABEL = "Contact sync key"
 
 

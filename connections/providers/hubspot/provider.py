@@ -88,6 +88,7 @@ INFO = register(
         record_url_label="HubSpot",
         record_noun="the HubSpot contact",
         capabilities=Capabilities(read_batch=BATCH_LIMIT, write_batch=BATCH_LIMIT, deletion_mark=""),
+        # Words only HubSpot uses (firstname, lastname and lastmodifieddate are NetSuite's SuiteQL columns too).
         vocabulary=frozenset(
             {
                 SYNC_KEY_PROPERTY,
@@ -95,11 +96,8 @@ INFO = register(
                 TOKEN,
                 "hubspot",
                 "HUBSPOT",
-                "firstname",
-                "lastname",
                 "mobilephone",
                 "jobtitle",
-                "lastmodifieddate",
                 "hs_lastmodifieddate",
                 "hs_object_id",
                 "postal_address",
