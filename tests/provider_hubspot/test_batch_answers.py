@@ -79,3 +79,8 @@ def test_an_error_that_is_not_one_inputs_fault_is_not_split():
 
     with pytest.raises(MalformedResponse):
         isolate([(0, WriteRequest("a"), {}), (1, WriteRequest("b"), {})], send, lambda item, error: None)
+
+
+def test_an_error_entry_whose_status_is_the_word_error_is_typed_by_its_category_alone():
+    error = read_batch_answer(MULTI_STATUS).errors_by_id["102"]
+    assert error.status is None and "HTTP" not in error.message

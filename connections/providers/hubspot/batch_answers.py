@@ -64,8 +64,8 @@ def read_batch_answer(answer: dict[str, Any]) -> BatchAnswer:
     for entry in errors:
         if not isinstance(entry, dict):
             continue
-        status = _status(entry)
-        error = error_from_payload(status if status is not None else 400, entry)
+        # Without a numeric status the category alone decides (an unknown one: a plain provider error).
+        error = error_from_payload(_status(entry), entry)
         ids = _ids(entry)
         for rid in ids:
             parsed.errors_by_id.setdefault(rid, error)
