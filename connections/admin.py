@@ -31,6 +31,17 @@ def typed_provider(key: str | None) -> str:
     return info.key if info is not None and info.credential_fields and info.oauth is None else NETSUITE
 
 
+def typed_account_adds() -> list[dict[str, str]]:
+    """``[{key, label, url}]`` of the apps (beside NetSuite, the plain add) whose credentials are typed: the
+    accounts list's "Add a <app> account" buttons."""
+    add = reverse("admin:connections_connectedaccount_add")
+    return [
+        {"key": info.key, "label": info.label, "url": f"{add}?provider={info.key}"}
+        for info in PROVIDERS.values()
+        if not info.is_netsuite and typed_provider(info.key) == info.key
+    ]
+
+
 @admin.register(ConnectedAccount)
 class ConnectedAccountAdmin(admin.ModelAdmin):
     """Accounts: credentials are write-only, and hidden from whoever may not change them."""
@@ -62,7 +73,11 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         return oauth_connect.sign_in_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"oauth_sign_ins": oauth_connect.sign_ins(), **(extra_context or {})}
+        extra_context = {
+            "oauth_sign_ins": oauth_connect.sign_ins(),
+            "typed_account_adds": typed_account_adds(),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):

@@ -50,3 +50,10 @@ def test_a_token_hubspot_refuses_stores_nothing_and_is_never_shown(client, admin
     assert TOKEN not in html
     assert not ConnectedAccount.objects.exists()
     assert [r["auth"] for r in stub.requests] == [f"Bearer {TOKEN}"]  # one attempt: a person waits
+
+
+def test_the_accounts_list_offers_to_add_a_hubspot_account(client, administrator_user):
+    client.force_login(administrator_user)
+    html = client.get(reverse("admin:connections_connectedaccount_changelist")).content.decode()
+    add = reverse("admin:connections_connectedaccount_add")
+    assert f'<a href="{add}?provider=hubspot" class="addlink" id="add-hubspot">Add a HubSpot account</a>' in html
