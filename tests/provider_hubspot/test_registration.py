@@ -1,9 +1,11 @@
 """What HubSpot registered, as the product asks the registry for it (pure: no HTTP)."""
 
 from connections.providers.base import Record
+from connections.providers.hubspot.catalog import standard_catalog
+from connections.providers.hubspot.cursor import search_body
 from connections.providers.hubspot.objects import OBJECT_TYPES
 from connections.providers.hubspot.reads import _listed_until
-from connections.providers.hubspot.translation import META_SYNC_KEY
+from connections.providers.hubspot.translation import META_SYNC_KEY, object_to_record, property_names
 from connections.providers.hubspot.writes import sync_key_property
 from connections.providers.registry import display_name, get_provider, static_catalog, sync_key_of
 
@@ -43,3 +45,20 @@ def test_a_full_listing_leaves_the_cursor_no_later_than_its_start():
     assert _listed_until(None, 5_000) == 5_000
     assert _listed_until(9_000, 5_000) == 5_000  # a record changed during the listing, on a page already read
     assert _listed_until(3_000, 5_000) == 3_000
+
+
+def test_companies_are_read_on_their_own_last_modified_property():
+    companies = OBJECT_TYPES["companies"]
+    assert get_provider("hubspot").object_types == ("contacts", "companies")
+    assert get_provider("hubspot").default_object_type == "contacts"
+    assert search_body(companies.modified_property, 0, [])["sorts"][0]["propertyName"] == "hs_lastmodifieddate"
+    catalog = {spec.id: spec for spec in standard_catalog("companies")}
+    company = {
+        "id": "88",
+        "properties": {"name": "Acme", "domain": "acme.example", "hs_lastmodifieddate": "1774872000000"},
+        "archived": False,
+    }
+    record = object_to_record(company, catalog, companies)
+    assert record.values == {"name": "Acme", "domain": "acme.example"}
+    assert record.modified_at is not None and record.modified_at.year == 2026
+    assert "hs_lastmodifieddate" in property_names(catalog.values(), companies)

@@ -12,7 +12,7 @@ from .batching import BATCH_LIMIT
 from .catalog import standard_catalog
 from .client import TOKEN, HubSpotClient
 from .defaults import DEFAULT_MAPPINGS, DEFAULT_RULE_CONDITIONS
-from .objects import CONTACTS, SYNC_KEY_PROPERTY
+from .objects import COMPANIES, CONTACTS, SYNC_KEY_PROPERTY
 from .translation import META_SYNC_KEY
 
 KEY = "hubspot"
@@ -77,7 +77,8 @@ INFO = register(
             ),
         ),
         build_client=build_client,
-        object_types=(CONTACTS,),
+        # Contacts are what connections sync today; companies are read and written by the same client.
+        object_types=(CONTACTS, COMPANIES),
         standard_catalog=standard_catalog,
         default_mappings=DEFAULT_MAPPINGS,
         default_rule_conditions=DEFAULT_RULE_CONDITIONS,
