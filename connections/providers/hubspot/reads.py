@@ -31,7 +31,7 @@ from .cursor import (
     load_cursor,
     search_body,
 )
-from .objects import ObjectType, object_type
+from .objects import SYNC_KEY_PROPERTY, ObjectType, object_type
 from .properties import parse_datetime
 from .translation import modified_at, object_to_record, property_names
 
@@ -48,6 +48,7 @@ class ObjectReads:
 
     transport: HubSpotTransport
     _catalogs: dict[str, list[FieldSpec]]
+    _sync_key_ready: set[str]
 
     # --- catalog ------------------------------------------------------------------------------
     def field_catalog(self, object_type_name: str) -> list[FieldSpec]:
@@ -59,6 +60,8 @@ class ObjectReads:
             raise malformed(f"the properties of {info.name} came without results")
         catalog = build_catalog(results)
         self._catalogs[info.name] = catalog
+        if any(isinstance(p, dict) and p.get("name") == SYNC_KEY_PROPERTY for p in results):
+            self._sync_key_ready.add(info.name)  # the account has our key property: no need to ask again
         return catalog
 
     def use_catalog(self, object_type_name: str, fields: list[FieldSpec]) -> None:
@@ -77,6 +80,9 @@ class ObjectReads:
         included after the first read; the new cursor comes with the last page."""
         info = object_type(object_type_name)
         catalog = self._catalog(info)
+        # Reads ask for our key property: whether HubSpot ignores or refuses a property that does not exist
+        # in a read is UNCERTAIN (writes refuse it, B.4), so it is made to exist first (once per client).
+        self.ensure_sync_key_property(info.name)
         properties = property_names(catalog.values(), info)
         started = epoch_ms_now()
         previous = load_cursor(cursor)
@@ -170,6 +176,7 @@ class ObjectReads:
         """The records with these ids, in that order (batch read, 100 a call); missing ones are left out."""
         info = object_type(object_type_name)
         catalog = self._catalog(info)
+        self.ensure_sync_key_property(info.name)  # asked for in the read (see read_changes)
         properties = property_names(catalog.values(), info)
         found: dict[str, Record] = {}
         for chunk in chunks(list(dict.fromkeys(i for i in ids if i)), BATCH_LIMIT):
