@@ -143,7 +143,9 @@ class ObjectReads:
             first = False
             objects = _results(answer)
             page = [(str(o.get("id")), _ms(modified_at(o, info))) for o in objects]
-            fresh = set(pager.take(page, full=len(objects) >= SEARCH_PAGE_LIMIT))
+            # A page is full when it holds the limit or HubSpot says more follow (either way, search on).
+            more = len(objects) >= SEARCH_PAGE_LIMIT or _next_after(answer) is not None
+            fresh = set(pager.take(page, full=more))
             if pager.stuck:
                 latest = yield from self._list_all(info, catalog, properties)
                 return _listed_until(latest, started), True
