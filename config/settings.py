@@ -83,6 +83,7 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="").strip().upper
 SYNC_PROVIDERS = [
     "connections.providers.netsuite",
     "connections.providers.google_contacts",
+    "connections.providers.hubspot",
 ]
 
 INSTALLED_APPS = [

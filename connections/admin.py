@@ -24,6 +24,24 @@ def provider_credential_names(provider: str) -> tuple[str, ...]:
     return tuple(c.name for c in info.credential_fields) if info else ()
 
 
+def typed_provider(key: str | None) -> str:
+    """The provider a new account form is for: ``key`` when it is a provider whose credentials are typed,
+    else NetSuite."""
+    info = PROVIDERS.get(key or "")
+    return info.key if info is not None and info.credential_fields and info.oauth is None else NETSUITE
+
+
+def typed_account_adds() -> list[dict[str, str]]:
+    """``[{key, label, url}]`` of the apps (beside NetSuite, the plain add) whose credentials are typed: the
+    accounts list's "Add a <app> account" buttons."""
+    add = reverse("admin:connections_connectedaccount_add")
+    return [
+        {"key": info.key, "label": info.label, "url": f"{add}?provider={info.key}"}
+        for info in PROVIDERS.values()
+        if not info.is_netsuite and typed_provider(info.key) == info.key
+    ]
+
+
 @admin.register(ConnectedAccount)
 class ConnectedAccountAdmin(admin.ModelAdmin):
     """Accounts: credentials are write-only, and hidden from whoever may not change them."""
@@ -55,7 +73,11 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         return oauth_connect.sign_in_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"oauth_sign_ins": oauth_connect.sign_ins(), **(extra_context or {})}
+        extra_context = {
+            "oauth_sign_ins": oauth_connect.sign_ins(),
+            "typed_account_adds": typed_account_adds(),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
@@ -63,9 +85,10 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         return (*self.readonly_fields, "provider") if obj is not None else self.readonly_fields
 
     def get_fieldsets(self, request, obj=None):
-        # A new account is a NetSuite one (the apps' accounts come from their sign-in); an existing
-        # one shows only its own provider's fields: no token boxes or concurrency help on an app's.
-        provider = obj.provider if obj is not None else NETSUITE
+        # A new account is a NetSuite one, or the app named by ``?provider=`` when that app's credentials are
+        # typed (the other apps' accounts come from their sign-in); an existing one shows only its own
+        # provider's fields: no token boxes or concurrency help on an app's.
+        provider = obj.provider if obj is not None else typed_provider(request.GET.get("provider"))
         main = ("provider", "label", "account_id", "api_base_url")
         if provider == NETSUITE:
             main += ("concurrency_limit",)
@@ -84,8 +107,8 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
                     {
                         "fields": credentials,
                         "description": "Credentials are stored encrypted and never shown again. "
-                        "Type a value only to replace the stored one. They are checked with NetSuite "
-                        "before anything is saved.",
+                        "Type a value only to replace the stored one. They are checked with "
+                        f"{PROVIDERS[provider].label} before anything is saved.",
                     },
                 ),
             )

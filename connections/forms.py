@@ -76,7 +76,9 @@ class _ConnectedAccountFormBase(forms.ModelForm):
                 f"{oauth.brand} accounts are connected through {oauth.brand} sign-in: use “Connect a {oauth.brand} "
                 "account” on the accounts list."
             )
-        if provider == NETSUITE:
+        info = PROVIDERS.get(provider)
+        if info is not None and info.credential_fields and info.oauth is None:
+            # Typed credentials (NetSuite's four, an app's token): all of them, checked before anything is kept.
             stored = self.instance.get_credentials() if self.instance.pk and self.instance.credentials_encrypted else {}
             missing = [
                 self.fields[name].label
@@ -84,11 +86,12 @@ class _ConnectedAccountFormBase(forms.ModelForm):
                 if not cleaned.get(name) and not stored.get(name)
             ]
             if missing:
-                raise forms.ValidationError(
-                    "NetSuite Token-Based Authentication needs all four credentials. Missing: "
-                    + ", ".join(missing)
-                    + "."
+                needs = (
+                    "NetSuite Token-Based Authentication needs all four credentials."
+                    if provider == NETSUITE
+                    else f"{info.label} needs its credentials."
                 )
+                raise forms.ValidationError(f"{needs} Missing: " + ", ".join(missing) + ".")
             self._verify_typed_credentials(cleaned, stored)
         return cleaned
 
@@ -98,7 +101,8 @@ class _ConnectedAccountFormBase(forms.ModelForm):
         Runs on a new account and whenever a credential or the API address changes;
         the check is made on an unsaved copy, so a refusal stores nothing.
         """
-        typed = {name: cleaned.get(name) for name in self.credential_field_names(NETSUITE) if cleaned.get(name)}
+        provider = self.provider_key()
+        typed = {name: cleaned.get(name) for name in self.credential_field_names(provider) if cleaned.get(name)}
         address_changed = "api_base_url" in self.changed_data or "account_id" in self.changed_data
         if self.instance.pk and not typed and not address_changed:
             return
@@ -108,7 +112,7 @@ class _ConnectedAccountFormBase(forms.ModelForm):
         from .services import check_credentials  # services imports the models; keep the form importable alone
 
         probe = ConnectedAccount(
-            provider=NETSUITE,
+            provider=provider,
             label=cleaned.get("label") or "",
             account_id=cleaned.get("account_id") or self.instance.account_id,
             api_base_url=cleaned.get("api_base_url") or "",
@@ -121,8 +125,8 @@ class _ConnectedAccountFormBase(forms.ModelForm):
             return  # the model's validator says so under the API base URL field; nothing is saved
         if not check.ok:
             raise forms.ValidationError(
-                "NetSuite did not accept these credentials, so nothing was saved: %(reason)s",
-                params={"reason": check.message},
+                "%(app)s did not accept these credentials, so nothing was saved: %(reason)s",
+                params={"app": PROVIDERS[provider].label, "reason": check.message},
                 code="unverified",
             )
         self.credential_check = check

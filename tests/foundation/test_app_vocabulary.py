@@ -25,6 +25,7 @@ SCANNED = ("config", "connections", "mappings", "rules", "syncengine", "changelo
 ALLOWED: dict[tuple[str, str], str] = {
     # The registration line of each app: the settings list the packages to load.
     ("config/settings.py", '"connections.providers.google_contacts",'): "the app's registration line",
+    ("config/settings.py", '"connections.providers.hubspot",'): "the app's registration line",
 }
 
 

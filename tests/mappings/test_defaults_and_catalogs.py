@@ -91,10 +91,10 @@ def test_the_contacts_company_is_two_way_because_netsuite_links_it_by_name(netsu
 
 
 def test_apps_without_defaults_yet_get_none_and_unknown_contact_types_are_refused():
-    assert default_mappings("hubspot", CT.CONTACTS) == ()
+    assert default_mappings("an_app_not_installed", CT.CONTACTS) == ()
     with pytest.raises(LookupError):
         default_mappings("google_contacts", "vendors")
-    assert providers_with_defaults() == ["google_contacts"]
+    assert providers_with_defaults() == ["google_contacts", "hubspot"]
 
 
 def test_the_readme_table_lists_each_contact_type_with_its_rows():
@@ -211,7 +211,7 @@ def test_unknown_catalogs_and_fields_are_lookup_errors():
     with pytest.raises(LookupError):
         netsuite_catalog("vendors")
     with pytest.raises(LookupError):
-        app_catalog("hubspot", "contacts")
+        app_catalog("an_app_not_installed", "contacts")
     with pytest.raises(LookupError, match="custentity_vip"):
         field_by_id(netsuite_catalog(CT.CONTACTS), "custentity_vip")
 
