@@ -1,0 +1,118 @@
+"""NetSuite ⇄ HubSpot contacts through the engine, over HTTP against both sandboxes (issue 18, first
+scenarios): the app is the registered ``hubspot`` provider, a connection gets HubSpot's default mappings,
+and the runs behave as with Google: created both ways, our own writes read back as echoes, a new contact
+synced by the next run, and no duplicate on either side."""
+
+from __future__ import annotations
+
+import pytest
+
+from connections.models import ConnectedAccount, Connection
+from connections.services import verify_account
+from mappings.models import FieldMapping
+from sandbox.common.server import SandboxServer
+from sandbox.hubspot import HubSpotSandbox
+from sandbox.hubspot import default_config as hubspot_config
+from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
+from syncengine.models import RecordOutcome, SyncRun
+from syncengine.runner import run_sync
+
+from .harness import make_connection
+from .helpers import ns_by_email, ns_person, seed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def running_hubspot():
+    hubspot = HubSpotSandbox(hubspot_config())
+    server = SandboxServer(hubspot).start()
+    yield hubspot, server
+    server.stop()
+
+
+@pytest.fixture
+def hubspot(running_hubspot):
+    hubspot, server = running_hubspot
+    hubspot.reset()
+    return hubspot, server
+
+
+@pytest.fixture
+def hubspot_connection(sandboxes, settings, hubspot) -> Connection:
+    """Individual customers ⇄ HubSpot contacts: a HubSpot account verified over HTTP, default mappings."""
+    app, server = hubspot
+    netsuite = make_connection(sandboxes, settings)  # the verified NetSuite account and subsidiary
+    info = app.print_config(server.base_url)
+    account = ConnectedAccount(
+        provider="hubspot", label="Sandbox HubSpot", account_id=str(info["portal_id"]), api_base_url=info["base_url"]
+    )
+    account.set_credentials({"private_app_token": info["access_token"]})
+    account.save()
+    assert verify_account(account).ok
+    return Connection.objects.create(
+        name="Sandbox ⇄ HubSpot",
+        netsuite_account=netsuite.netsuite_account,
+        subsidiary=netsuite.subsidiary,
+        contact_type="individual_customers",
+        app_account=account,
+    )
+
+
+def run(connection: Connection) -> SyncRun:
+    sync = SyncRun.objects.create(connection=connection, trigger=Trigger.MANUAL)
+    run_sync(sync.pk)
+    sync.refresh_from_db()
+    return sync
+
+
+def hubspot_contacts(app: HubSpotSandbox) -> dict[str, dict]:
+    """HubSpot's live contacts by email, through the sandbox's own API answer shape."""
+    found: dict[str, dict] = {}
+    for record in app.portal.store("contacts").active():
+        email = (record.properties.get("email") or "").lower()
+        assert email not in found, f"two HubSpot contacts with {email}"
+        found[email] = record.properties
+    return found
+
+
+def outcomes(sync: SyncRun) -> set[tuple[str, str, str]]:
+    return set(RecordOutcome.objects.filter(run=sync).values_list("direction", "outcome", "email"))
+
+
+def test_contacts_sync_both_ways_then_a_run_reads_its_own_writes_as_echoes(sandboxes, hubspot, hubspot_connection):
+    app, _ = hubspot
+    mapped = set(FieldMapping.objects.filter(connection=hubspot_connection).values_list("netsuite_field", "app_field"))
+    assert {("firstName", "firstname"), ("lastName", "lastname"), ("email", "email")} <= mapped
+    seed(sandboxes, netsuite=[ns_person("Ada", "Lovelace", "ada@example.com")])
+    app.seed({"contacts": [{"properties": {"email": "grace@example.com", "firstname": "Grace", "lastname": "Hopper"}}]})
+
+    first = run(hubspot_connection)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    assert outcomes(first) == {
+        (SyncDirection.TO_APP, Outcome.CREATED, "ada@example.com"),
+        (SyncDirection.TO_NETSUITE, Outcome.CREATED, "grace@example.com"),
+    }
+    contacts = hubspot_contacts(app)
+    assert set(contacts) == {"ada@example.com", "grace@example.com"}
+    assert (contacts["ada@example.com"]["firstname"], contacts["ada@example.com"]["lastname"]) == ("Ada", "Lovelace")
+    grace = ns_by_email(sandboxes)["grace@example.com"]
+    assert len(grace) == 1 and (grace[0]["firstName"], grace[0]["lastName"]) == ("Grace", "Hopper")
+
+    second = run(hubspot_connection)  # reads back what the first wrote: nothing to write
+    assert second.status == RunStatus.SUCCEEDED, second.error
+    assert outcomes(second) == set()
+    assert len(hubspot_contacts(app)) == 2 and len(ns_by_email(sandboxes)) == 2
+
+
+def test_a_contact_added_in_hubspot_later_reaches_netsuite_once(sandboxes, hubspot, hubspot_connection):
+    app, _ = hubspot
+    seed(sandboxes, netsuite=[ns_person("Ada", "Lovelace", "ada@example.com")])
+    assert run(hubspot_connection).status == RunStatus.SUCCEEDED
+    app.seed({"contacts": [{"properties": {"email": "linus@example.com", "firstname": "Linus", "lastname": "T"}}]})
+    later = run(hubspot_connection)
+    assert later.status == RunStatus.SUCCEEDED, later.error
+    assert outcomes(later) == {(SyncDirection.TO_NETSUITE, Outcome.CREATED, "linus@example.com")}
+    assert len(ns_by_email(sandboxes)["linus@example.com"]) == 1
+    again = run(hubspot_connection)
+    assert outcomes(again) == set() and len(hubspot_contacts(app)) == 2
