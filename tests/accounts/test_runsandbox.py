@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 
 from connections.providers.google_contacts import GoogleContactsClient
 from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, exchange_code
+from connections.providers.hubspot.client import HubSpotClient
 from connections.providers.netsuite import NetSuiteClient
 from sandbox.google import default_config as google_config
 from sandbox.netsuite import default_config as netsuite_config
@@ -43,6 +44,7 @@ def test_print_config_prints_base_urls_and_demo_credentials_as_json():
     ns, google = config["netsuite"], config["google"]
     assert ns["base_url"] == "http://127.0.0.1:8801"
     assert google["base_url"] == "http://127.0.0.1:8802"
+    assert config["hubspot"]["base_url"] == "http://127.0.0.1:8803" and config["hubspot"]["access_token"]
     defaults = netsuite_config()
     assert ns["account_id"] == "1234567_SB1" == defaults.account_id
     assert [ns[k] for k in ("consumer_key", "consumer_secret", "token_id", "token_secret")] == [
@@ -58,9 +60,12 @@ def test_print_config_prints_base_urls_and_demo_credentials_as_json():
 
 
 def test_print_config_follows_the_host_and_ports():
-    config = _print_config("--host", "localhost", "--netsuite-port", "9101", "--google-port", "9102")
+    config = _print_config(
+        "--host", "localhost", "--netsuite-port", "9101", "--google-port", "9102", "--hubspot-port", "9103"
+    )
 
     assert config["netsuite"]["base_url"] == "http://localhost:9101"
+    assert config["hubspot"]["base_url"] == "http://localhost:9103"
     assert config["google"]["authorize_url"] == "http://localhost:9102/o/oauth2/v2/auth"
 
 
@@ -81,9 +86,9 @@ def _wait_until_listening(process: subprocess.Popen, port: int, deadline: float)
     pytest.fail(f"runsandbox did not listen on port {port}")
 
 
-def test_runsandbox_serves_both_sandboxes_until_stopped():
-    ns_port, g_port = _free_port(), _free_port()
-    args = ["runsandbox", "--netsuite-port", str(ns_port), "--google-port", str(g_port)]
+def test_runsandbox_serves_every_sandbox_until_stopped():
+    ns_port, g_port, hs_port = _free_port(), _free_port(), _free_port()
+    args = ["runsandbox", "--netsuite-port", str(ns_port), "--google-port", str(g_port), "--hubspot-port", str(hs_port)]
     env = child_env()
     config = json.loads(
         subprocess.run(
@@ -103,6 +108,16 @@ def test_runsandbox_serves_both_sandboxes_until_stopped():
         deadline = time.monotonic() + 30
         _wait_until_listening(process, ns_port, deadline)
         _wait_until_listening(process, g_port, deadline)
+        _wait_until_listening(process, hs_port, deadline)
+
+        # HubSpot: the printed private-app token, verified by the product's client.
+        hs = config["hubspot"]
+        assert hs["base_url"] == f"http://127.0.0.1:{hs_port}"
+        hubspot = HubSpotClient(hs["portal_id"], {"private_app_token": hs["access_token"]}, base_url=hs["base_url"])
+        try:
+            hubspot.verify()
+        finally:
+            hubspot.close()
 
         # NetSuite: a TBA-signed SuiteQL call with the printed credentials.
         ns = config["netsuite"]
@@ -145,7 +160,8 @@ def test_runsandbox_serves_both_sandboxes_until_stopped():
     assert process.returncode == 0, err.decode()
     assert f"NetSuite sandbox on http://127.0.0.1:{ns_port}" in out.decode()
     assert f"Google sandbox on http://127.0.0.1:{g_port}" in out.decode()
-    for port in (ns_port, g_port):
+    assert f"HubSpot sandbox on http://127.0.0.1:{hs_port}" in out.decode()
+    for port in (ns_port, g_port, hs_port):
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
 

@@ -1,16 +1,27 @@
-"""``manage.py seed_demo`` against the running sandboxes, and the demo's first sync (run in the foreground):
+"""``manage.py seed_demo`` against the running sandboxes, and the demos' first syncs (run in the foreground):
 the demo's NetSuite records carry addresses (customers, some with a second entry, and contacts), its contacts
-belong to companies, and after the sync the addresses are in Google."""
+belong to companies, and after the sync the addresses are in Google; beside it, NetSuite's contacts ⇄ the
+HubSpot sandbox's contacts, whose first sync brings each side's contacts to the other."""
 
 from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from connections.models import Connection
-from devtools.management.commands.seed_demo import DEMO_CONNECTION, OVERLAP
-from syncengine.choices import RunStatus
+from devtools.management.commands.seed_demo import (
+    DEMO_CONNECTION,
+    DEMO_HUBSPOT_CONNECTION,
+    DEMO_HUBSPOT_CONTACTS,
+    OVERLAP,
+)
+from sandbox.common.server import SandboxServer
+from sandbox.hubspot import HubSpotSandbox
+from sandbox.hubspot import default_config as hubspot_config
+from syncengine.choices import Outcome, RunStatus, SyncDirection
+from syncengine.models import RecordOutcome
 
 from ..engine.harness import sync
 from ..engine.helpers import google_people, ns_by_email, ns_customers
@@ -22,7 +33,17 @@ def _address_books(sandboxes, record_type: str) -> list[list[dict]]:
     return [(r.get("addressBook") or {}).get("items") or [] for r in records]
 
 
-def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresses_to_google(db, sandboxes, settings):
+@pytest.fixture
+def hubspot():
+    app = HubSpotSandbox(hubspot_config())
+    server = SandboxServer(app).start()
+    yield app, server
+    server.stop()
+
+
+def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresses_to_google(
+    db, sandboxes, settings, hubspot
+):
     settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
     g_info = sandboxes.google.print_config(sandboxes.google_server.base_url)
     settings.GOOGLE_CLIENT_ID, settings.GOOGLE_CLIENT_SECRET = g_info["client_id"], g_info["client_secret"]
@@ -32,6 +53,8 @@ def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresse
         sandboxes.netsuite_server.base_url,
         "--google-url",
         sandboxes.google_server.base_url,
+        "--hubspot-url",
+        hubspot[1].base_url,
         "--no-run",
         stdout=StringIO(),
     )
@@ -62,3 +85,16 @@ def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresse
     overlap = {email for _, _, email, *_ in OVERLAP}
     reached = [p for p in with_home if any(e["value"].lower() in overlap for e in p.get("emailAddresses", []))]
     assert len(reached) == len(OVERLAP)  # the linked people's NetSuite address reached their Google contact
+
+    # Beside it, NetSuite's contacts ⇄ HubSpot's: the first sync creates each side's contacts on the other.
+    hubspot_app, _ = hubspot
+    demo = Connection.objects.get(name=DEMO_HUBSPOT_CONNECTION)
+    assert (demo.contact_type, demo.app_account.provider) == ("contacts", "hubspot")
+    assert demo.netsuite_account_id == connection.netsuite_account_id  # one NetSuite account, two connections
+    assert hubspot_app.state()["contacts"]["active"] == DEMO_HUBSPOT_CONTACTS
+    first = sync(demo)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    created = RecordOutcome.objects.filter(run=first, outcome=Outcome.CREATED)
+    assert created.filter(direction=SyncDirection.TO_APP).count() > 0
+    assert created.filter(direction=SyncDirection.TO_NETSUITE).count() > 0
+    assert hubspot_app.state()["contacts"]["active"] > DEMO_HUBSPOT_CONTACTS

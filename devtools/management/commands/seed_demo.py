@@ -24,6 +24,8 @@ from syncengine.models import ConnectionState, MirrorRecord, RecordLink
 from syncengine.services import enqueue_run
 
 DEMO_CONNECTION = "Demo: NetSuite sandbox ⇄ Google Contacts sandbox"
+DEMO_HUBSPOT_CONNECTION = "Demo: NetSuite contacts ⇄ HubSpot sandbox"
+DEMO_HUBSPOT_CONTACTS = 100  # HubSpot's own contacts (the NetSuite contacts reach it by the first sync)
 REDIRECT_URI = "http://127.0.0.1:8000/admin/connections/connectedaccount/google/callback/"
 
 # People on both sides with the same email but different details: the first
@@ -80,14 +82,18 @@ DEMO_ADDRESSES = {"contact_address_ratio": 0.5, "second_address_ratio": 0.25}
 
 
 class Command(BaseCommand):
-    help = "Seed the running sandboxes (manage.py runsandbox) and create the demo connection; queue its first sync."
+    help = (
+        "Seed the running sandboxes (manage.py runsandbox) and create the demo connections (NetSuite ⇄ Google, "
+        "NetSuite ⇄ HubSpot); queue their first syncs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--netsuite-url", default="http://127.0.0.1:8801")
         parser.add_argument("--google-url", default="http://127.0.0.1:8802")
+        parser.add_argument("--hubspot-url", default="http://127.0.0.1:8803")
         parser.add_argument("--no-run", action="store_true", help="Do not queue the first sync.")
 
-    def handle(self, *args, netsuite_url, google_url, no_run, **options):
+    def handle(self, *args, netsuite_url, google_url, hubspot_url, no_run, **options):
         from sandbox.google import GoogleSandbox
         from sandbox.netsuite import NetSuiteSandbox
 
@@ -116,9 +122,57 @@ class Command(BaseCommand):
         if fresh and not created:
             self._forget_sync_state(connection)
         self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
+        hubspot_connection = self._hubspot_demo(session, hubspot_url, netsuite, subsidiary, netsuite_fresh=fresh)
         if not no_run:
-            run, queued = enqueue_run(connection, trigger=Trigger.INITIAL)
-            self.stdout.write(f"First sync {'queued' if queued else 'already queued'}: run {run.pk}")
+            for demo in (connection, hubspot_connection):
+                run, queued = enqueue_run(demo, trigger=Trigger.INITIAL)
+                self.stdout.write(f"First sync of {demo.name} {'queued' if queued else 'already queued'}: run {run.pk}")
+
+    def _hubspot_demo(
+        self, session, hubspot_url: str, netsuite: ConnectedAccount, subsidiary, *, netsuite_fresh: bool
+    ) -> Connection:
+        """The NetSuite ⇄ HubSpot demo: HubSpot's own contacts seeded once, its account verified with the
+        sandbox's private-app token, and a connection of NetSuite's Contacts beside the Google one."""
+        from sandbox.hubspot import HubSpotSandbox
+
+        info = HubSpotSandbox().print_config(hubspot_url)
+        try:
+            state = session.get(f"{hubspot_url}/_sandbox/state", timeout=10).json()
+            fresh = state["contacts"]["active"] == 0
+        except (requests.RequestException, ValueError, KeyError) as exc:
+            raise CommandError(f"The HubSpot sandbox does not answer at {hubspot_url} ({exc}); start runsandbox.")
+        if fresh:
+            response = session.post(
+                f"{hubspot_url}/_sandbox/seed",
+                json={"generate": {"contacts": DEMO_HUBSPOT_CONTACTS, "companies": 20, "seed": 7}},
+                timeout=60,
+            )
+            if response.status_code != 200:
+                raise CommandError(f"Seeding {hubspot_url} failed: {response.text[:500]}")
+            self.stdout.write(f"Seeded the HubSpot sandbox: {DEMO_HUBSPOT_CONTACTS} contacts, 20 companies.")
+        account, _ = ConnectedAccount.objects.get_or_create(
+            provider="hubspot", account_id=str(info["portal_id"]), defaults={"label": "Demo HubSpot (sandbox)"}
+        )
+        account.api_base_url = info["base_url"]
+        account.set_credentials({"private_app_token": info["access_token"]})
+        account.save()
+        result = verify_account(account)
+        if not result.ok:
+            raise CommandError(f"The demo HubSpot account could not be verified: {result.message}")
+        connection, created = Connection.objects.get_or_create(
+            name=DEMO_HUBSPOT_CONNECTION,
+            defaults={
+                "netsuite_account": netsuite,
+                "subsidiary": subsidiary,
+                "contact_type": "contacts",
+                "app_account": account,
+                "interval_minutes": 5,
+            },
+        )
+        if (fresh or netsuite_fresh) and not created:  # a sandbox restarted empty: start from scratch
+            self._forget_sync_state(connection)
+        self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
+        return connection
 
     def _seed(self, session, netsuite_url: str, google_url: str) -> None:
         customers = [
