@@ -26,7 +26,8 @@ class ConnectedAccount(models.Model):
     (``FIELD_ENCRYPTION_KEYS``); they are never rendered back, anywhere.
     """
 
-    provider = models.CharField(max_length=40, choices=provider_choices())
+    # The registry's choices, as a callable: a new app adds no migration (Django stores the callable's path).
+    provider = models.CharField(max_length=40, choices=provider_choices)
     label = models.CharField(max_length=200, help_text="A name ops staff recognise, e.g. 'ACME production'.")
     account_id = models.CharField(
         "account ID", max_length=254, help_text="NetSuite: 1234567 or 1234567_SB1. Google: the account's email."
