@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from . import oauth_connect
@@ -31,12 +32,20 @@ def typed_provider(key: str | None) -> str:
     return info.key if info is not None and info.credential_fields and info.oauth is None else NETSUITE
 
 
-def typed_account_adds() -> list[dict[str, str]]:
+ADDED_ACCOUNT = "added_account"  # the parameter a page that sent someone to add an account gets its pk in
+
+
+def typed_account_adds(next_url: str = "") -> list[dict[str, str]]:
     """``[{key, label, url}]`` of the apps (beside NetSuite, the plain add) whose credentials are typed: the
-    accounts list's "Add a <app> account" buttons."""
+    accounts list's "Add a <app> account" buttons. With ``next_url`` (a page of ours, e.g. the wizard's app
+    step) the browser returns there once the account is saved, with ``added_account=<pk>``."""
     add = reverse("admin:connections_connectedaccount_add")
     return [
-        {"key": info.key, "label": info.label, "url": f"{add}?provider={info.key}"}
+        {
+            "key": info.key,
+            "label": info.label,
+            "url": f"{add}?{urlencode({'provider': info.key, **({'next': next_url} if next_url else {})})}",
+        }
         for info in PROVIDERS.values()
         if not info.is_netsuite and typed_provider(info.key) == info.key
     ]
@@ -129,6 +138,15 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
         if form.credential_check is not None:
             # The form checked the credentials before saving: record that (status, subsidiaries).
             store_check(obj, form.credential_check)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to the page that sent someone here to add an account (``?next=``, a page of ours only),
+        with the new account's pk; else the admin's usual answer."""
+        next_url = oauth_connect.safe_next(request, request.GET.get("next"))
+        if next_url:
+            separator = "&" if "?" in next_url else "?"
+            return HttpResponseRedirect(f"{next_url}{separator}{urlencode({ADDED_ACCOUNT: obj.pk})}")
+        return super().response_add(request, obj, post_url_continue)
 
 
 @admin.register(Subsidiary)

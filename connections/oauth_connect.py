@@ -71,7 +71,7 @@ def connect_form(info: ProviderInfo) -> type[forms.Form]:
     return ConnectForm
 
 
-def _safe_next(request, value: str | None) -> str:
+def safe_next(request, value: str | None) -> str:
     """``value`` if it is a local URL of this site (never an open redirect), else ""."""
     if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
@@ -103,7 +103,7 @@ def connect_view(info: ProviderInfo, model_admin, request):
                 "state": state,
                 "label": form.cleaned_data["label"],
                 "api_base_url": form.cleaned_data["api_base_url"],
-                "next": _safe_next(request, request.GET.get("next")),
+                "next": safe_next(request, request.GET.get("next")),
             }
             base_url = form.cleaned_data["api_base_url"] or None
             return HttpResponseRedirect(
@@ -127,7 +127,7 @@ def callback_view(info: ProviderInfo, model_admin, request):
         raise PermissionDenied
     oauth = info.oauth
     pending = request.session.pop(session_key(info), None)
-    next_url = _safe_next(request, (pending or {}).get("next"))
+    next_url = safe_next(request, (pending or {}).get("next"))
     connect_url = _connect_url(info, next_url)
     if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
         messages.error(

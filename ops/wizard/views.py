@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from changelog.actor import acting_as
+from connections.admin import ADDED_ACCOUNT, typed_account_adds
 from connections.models import free_connection_name
 from connections.oauth_connect import returned_account, sign_ins
 from connections.providers.registry import PROVIDERS
@@ -178,7 +179,8 @@ def contact_type_step(page: WizardPage):
 def app_step(page: WizardPage):
     accounts = verified_app_accounts()
     initial = page.choices.app_account
-    returned = returned_account(page.request.GET)  # set by an app's sign-in when it returns here
+    # Set by an app's sign-in, or by the account form of an app with typed credentials, when it returns here.
+    returned = returned_account(page.request.GET) or page.request.GET.get(ADDED_ACCOUNT, "")
     just_connected = accounts.filter(pk=int(returned)).first() if returned.isdigit() else None
     if just_connected is not None:
         initial = just_connected
@@ -189,12 +191,15 @@ def app_step(page: WizardPage):
             page.state.app_account_id = form.cleaned_data["account"].pk
             return page.go("review")
     sign_in_buttons = sign_ins(next_url=step_url("app"))
+    typed_adds = typed_account_adds(next_url=step_url("app"))
+    brands = [sign_in["brand"] for sign_in in sign_in_buttons] + [typed["label"] for typed in typed_adds]
     return page.render(
         "app.html",
         form=form,
         has_accounts=accounts.exists(),
         sign_ins=sign_in_buttons,
-        app_brand=" or ".join(sign_in["brand"] for sign_in in sign_in_buttons) or "app",
+        typed_adds=typed_adds,
+        app_brand=" or ".join(brands) or "app",
         just_connected=just_connected,
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
