@@ -1,0 +1,166 @@
+"""read_changes against the HubSpot sandbox over real HTTP: the first full listing, the incremental search
+with its cursor, archived contacts as deletions, ties of one millisecond at a page edge, and the fallback
+to a full listing when more than 10,000 records changed (reference B.3, B.7)."""
+
+import time
+
+import pytest
+
+from connections.providers.hubspot.cursor import Cursor
+
+LIST = "/crm/v3/objects/contacts"
+SEARCH = "/crm/v3/objects/contacts/search"
+HOUR = 3600.0
+
+
+def _read(client, cursor):
+    """Every page of one read: (records, the new cursor, whether it was a full read)."""
+    pages = list(client.read_changes("contacts", cursor))
+    assert pages[-1].last and all(not p.last for p in pages[:-1])
+    assert all(p.cursor is None for p in pages[:-1])
+    records = [r for p in pages for r in p.records]
+    return records, pages[-1].cursor, pages[-1].full_read
+
+
+def test_first_read_lists_every_contact_over_several_pages(hubspot):
+    hubspot.app.seed({"generate": {"contacts": 250, "companies": 0}})
+    hubspot.app.archive("contacts", "1010")  # in the recycle bin: not listed, and no deletion on a first read
+
+    records, cursor, full = _read(hubspot.client(), None)
+
+    assert full and cursor
+    assert len(records) == 249 and len({r.id for r in records}) == 249
+    assert "1010" not in {r.id for r in records} and not any(r.deleted for r in records)
+    assert len(hubspot.api_calls("GET", LIST)) == 3  # 100 a page (the list's maximum): 249 contacts need three pages
+    assert hubspot.api_calls("POST", SEARCH) == []
+    one = next(r for r in records if r.id == "1001")
+    assert one.values["email"].endswith("@example.org") and one.modified_at is not None
+
+
+def _at(hubspot, hours: float) -> None:
+    """Set the sandbox's clock ``hours`` from now (the writes that follow happen then)."""
+    hubspot.app.clock = lambda: time.time() + hours * HOUR
+
+
+def test_incremental_read_returns_only_what_changed_and_its_cursor_round_trips(hubspot):
+    # The contacts were made five hours ago, and 1001 changed three hours ago: the first read's watermark.
+    _at(hubspot, -5)
+    hubspot.app.seed({"generate": {"contacts": 120, "companies": 0}})
+    _at(hubspot, -3)
+    hubspot.app.touch("contacts", "1001", lastname="Watermark")
+    _at(hubspot, 0)
+    client = hubspot.client()
+    _, cursor, _ = _read(client, None)
+
+    _at(hubspot, -1)  # changes after the watermark
+    hubspot.app.touch("contacts", "1005", firstname="Renamed")
+    hubspot.app.touch("contacts", "1110", jobtitle="CTO")
+    [new] = hubspot.seed_contacts({"email": "new@example.com", "firstname": "New"})
+    hubspot.app.archive("contacts", "1050")
+
+    records, cursor2, full = _read(hubspot.client(), cursor)  # a new client: the cursor is all it knows
+
+    assert not full
+    changed = {r.id: r for r in records if not r.deleted}
+    deleted = {r.id for r in records if r.deleted}
+    # 1001 sits at the old watermark: the search is GTE it (minus the client's 10-minute overlap for the
+    # index lag), so it is read again; none of the 116 other unchanged contacts is.
+    assert set(changed) == {"1001", "1005", "1110", new}
+    assert changed["1005"].values["firstname"] == "Renamed"
+    assert changed["1110"].values["jobtitle"] == "CTO"
+    assert deleted == {"1050"}
+    assert len(records) == 5  # each once
+    assert hubspot.api_calls("POST", SEARCH)
+
+    # Later, one more change: the next read from the returned cursor has it, and nothing older than the
+    # previous read's changes (those sit in the overlap of the new watermark).
+    _at(hubspot, 0)
+    hubspot.app.touch("contacts", "1002", lastname="Again")
+    records, cursor3, full = _read(hubspot.client(), cursor2)
+    ids = {r.id for r in records}
+    assert not full and cursor3
+    assert "1002" in ids and ids <= {"1002", "1005", "1110", new, "1050"}
+    assert next(r for r in records if r.id == "1002").values["lastname"] == "Again"
+
+
+def test_an_archived_contact_comes_as_a_deletion_and_the_old_recycle_bin_does_not(hubspot):
+    _at(hubspot, -5)
+    ids = hubspot.app.seed(
+        {
+            "contacts": [
+                {"properties": {"email": "a@example.com"}},
+                {"properties": {"email": "b@example.com"}},
+                {"properties": {"email": "old@example.com"}, "archived": True},  # deleted before we synced
+            ]
+        }
+    )["ids"]["contacts"]
+    _at(hubspot, 0)
+    client = hubspot.client()
+    _, cursor, _ = _read(client, None)
+    _at(hubspot, 1)
+    hubspot.app.archive("contacts", ids[0])
+
+    lists_before = len(hubspot.api_calls("GET", LIST))
+    records, _, full = _read(client, cursor)
+
+    assert not full
+    assert len(hubspot.api_calls("GET", LIST)) > lists_before  # the recycle bin (search never shows it, B.3)
+    assert {r.id for r in records if r.deleted} == {ids[0]}
+    assert ids[0] not in {r.id for r in records if not r.deleted}
+    assert ids[2] not in {r.id for r in records}
+
+
+def test_a_tie_of_one_millisecond_across_a_page_edge_loses_nothing(hubspot):
+    hubspot.app.seed({"generate": {"contacts": 300, "companies": 0}})
+    client = hubspot.client()
+    _, cursor, _ = _read(client, None)
+
+    # An hour later, 150 contacts change one after another, then 150 in the same millisecond (as one
+    # batch write may): the search's page of 200 ends in the middle of that tie.
+    base = int((time.time() + HOUR) * 1000)
+    store = hubspot.app.portal.store("contacts")
+    with hubspot.app.lock:
+        for i, record_id in enumerate(range(1001, 1301)):
+            store.touch(store.records[record_id], base + min(i, 150))
+
+    records, _, full = _read(client, cursor)
+
+    assert not full
+    ids = [r.id for r in records]
+    assert len(ids) == len(set(ids)) == 300  # none lost, none twice
+    assert set(ids) == {str(i) for i in range(1001, 1301)}
+    assert len(hubspot.api_calls("POST", SEARCH)) >= 2
+
+
+def test_more_than_10000_changes_fall_back_to_listing_everything(hubspot):
+    started = time.monotonic()
+    hubspot.app.seed({"generate": {"contacts": 10_001, "companies": 0}})
+    seeded_in = time.monotonic() - started
+    # A cursor of an hour ago, as the last read would have left it: 10,001 contacts changed since.
+    an_hour_ago = int((time.time() - HOUR) * 1000)
+    cursor = Cursor(since=an_hour_ago, archived_since=an_hour_ago).dump()
+
+    records, cursor2, full = _read(hubspot.client(), cursor)
+
+    assert full
+    assert len({r.id for r in records if not r.deleted}) == 10_001
+    searches = hubspot.api_calls("POST", SEARCH)
+    assert len(searches) == 1  # the first search said total 10,001: no paging into the 400 beyond 10,000
+    assert seeded_in < 5
+    assert cursor2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="client finding: after a fallback the watermark is the latest change seen, and with its 10-minute "
+    "overlap the next search again counts the same 10,001 contacts, so every later read lists everything "
+    "until a change comes 10 minutes after them",
+)
+def test_after_the_fallback_the_next_read_searches_again(hubspot):
+    hubspot.app.seed({"generate": {"contacts": 10_001, "companies": 0}})
+    an_hour_ago = int((time.time() - HOUR) * 1000)
+    _, cursor, full = _read(hubspot.client(), Cursor(since=an_hour_ago, archived_since=an_hour_ago).dump())
+    assert full
+    hubspot.app.touch("contacts", "1001", firstname="Next")
+    records, _, full = _read(hubspot.client(), cursor)
+    assert not full and len(records) < 10_001
