@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -131,6 +132,8 @@ def hubspot(_hubspot_server) -> RunningHubSpot:
     """The sandbox emptied for this test, search's 5-a-second limit off (the tests that want the limits
     start their own sandbox with ``start_hubspot``)."""
     app = _hubspot_server.app
+    app.config.search_lag_seconds = 0.0  # a test may have turned it on
+    app.clock = time.time
     app.reset()
     app.config.search_per_second = None
     app.config.ten_second_limit = None

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
+from connections.providers.base import WriteRequest
 from connections.providers.hubspot.cursor import Cursor
+from connections.providers.hubspot.objects import SYNC_KEY_PROPERTY
 
 LIST = "/crm/v3/objects/contacts"
 SEARCH = "/crm/v3/objects/contacts/search"
@@ -166,3 +168,53 @@ def test_after_the_fallback_the_next_read_searches_again(hubspot):
     hubspot.app.touch("contacts", "1001", firstname="Next")  # one change, two hours after the import
     records, _, full = _read(hubspot.client(), cursor)
     assert not full and len(records) < 10_001
+
+
+def test_a_change_the_search_index_shows_late_is_read_by_the_next_run(hubspot):
+    # "Newly created or updated records take a few moments to appear in search" (B.3): the overlap of the
+    # cursor catches a change the index did not show yet.
+    hubspot.app.config.search_lag_seconds = 30
+    hubspot.app.reset()  # the stores take the lag when they are made
+    _at(hubspot, -5)
+    hubspot.app.seed({"generate": {"contacts": 20, "companies": 0}})
+    _at(hubspot, 0)
+    client = hubspot.client()
+    _, cursor, _ = _read(client, None)
+    _at(hubspot, 1)
+    hubspot.app.touch("contacts", "1002", firstname="Early")
+    _at(hubspot, 1.5)
+    hubspot.app.touch("contacts", "1003", firstname="Late")  # still in the index's lag at the next read
+
+    records, cursor, _ = _read(client, cursor)
+    assert {r.id: r.values["firstname"] for r in records if r.id in ("1002", "1003")} == {"1002": "Early"}
+
+    _at(hubspot, 1.5 + 60 / HOUR)  # a minute later the index shows it
+    records, _, _ = _read(client, cursor)
+    assert "Late" in [r.values["firstname"] for r in records if r.id == "1003"]
+
+
+def test_companies_read_and_write_with_their_own_modified_property(hubspot):
+    _at(hubspot, -5)
+    hubspot.app.seed({"generate": {"contacts": 0, "companies": 130}})
+    _at(hubspot, -3)
+    hubspot.app.touch("companies", "1001", name="Watermark Inc")
+    _at(hubspot, 0)
+    client = hubspot.client()
+    records, cursor, full = _read_type(client, "companies", None)
+    assert full and len(records) == 130 and records[0].values["name"]
+
+    _at(hubspot, 1)
+    hubspot.app.touch("companies", "1007", name="Renamed Ltd")
+    [created] = client.create_many("companies", [WriteRequest(key="ns:c1", values={"name": "New Co"})])
+    assert created.ok, created.error
+    records, _, full = _read_type(client, "companies", cursor)
+    changed = {r.id: r.values["name"] for r in records if not r.deleted}
+    assert not full
+    assert changed["1007"] == "Renamed Ltd" and changed[created.record_id] == "New Co"
+    assert set(changed) == {"1001", "1007", created.record_id}  # 1001: at the old watermark (the overlap)
+    assert SYNC_KEY_PROPERTY in hubspot.app.state()["custom_properties"]["companies"]
+
+
+def _read_type(client, object_type, cursor):
+    pages = list(client.read_changes(object_type, cursor))
+    return [r for p in pages for r in p.records], pages[-1].cursor, pages[-1].full_read
