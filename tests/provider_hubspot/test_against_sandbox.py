@@ -168,3 +168,33 @@ def test_a_daily_limit_429_is_not_retried(start_hubspot):
         client.verify()
     assert isinstance(caught.value, RateLimited) and not caught.value.retryable
     assert [c["status"] for c in hubspot.api_calls("GET", CONTACTS_LIST)] == [200, 429]
+
+
+# --- as the product builds it: a stored account ---------------------------------------------------------
+@pytest.mark.django_db
+def test_a_stored_account_is_verified_over_http_and_its_client_reads(hubspot):
+    from connections.clients import client_for
+    from connections.models import ConnectedAccount
+    from connections.services import verify_account
+
+    [contact] = hubspot.seed_contacts({"email": "ada@example.com", "firstname": "Ada"})
+    account = ConnectedAccount(
+        provider="hubspot",
+        label="Sandbox HubSpot",
+        account_id=hubspot.app.config.portal_id,
+        api_base_url=hubspot.base_url,
+    )
+    account.set_credentials({TOKEN: hubspot.token})
+    account.save()
+
+    result = verify_account(account)
+
+    assert result.ok, result.message
+    client = client_for(account)
+    assert [r.values["firstname"] for r in client.get_many("contacts", [contact])] == ["Ada"]
+
+    account.set_credentials({TOKEN: "pat-na1-99999999-0000-0000-0000-000000000000"})
+    account.save()
+    result = verify_account(account)
+    assert not result.ok
+    assert "99999999" not in result.message
