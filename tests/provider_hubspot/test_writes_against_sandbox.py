@@ -2,6 +2,11 @@
 property, the duplicate-email 409 linked to the existing contact, a 207 update, archives, and a batch
 refused whole split down to its bad input (reference B.2, B.4, B.6, B.7)."""
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import requests
+
 from connections.providers.base import WriteRequest
 from connections.providers.errors import NotFound, ValidationError
 from connections.providers.hubspot.objects import SYNC_KEY_PROPERTY
@@ -132,3 +137,113 @@ def test_a_create_batch_refused_whole_is_split_to_isolate_the_bad_input(hubspot)
     stored = _contacts(hubspot)
     assert len(stored) == 7
     assert {p["properties"]["email"] for p in stored.values()} == {f"p{i}@example.com" for i in range(8) if i != 5}
+
+
+def _property(hubspot, **body) -> None:
+    body = {"groupName": "contactinformation", "label": body["name"].title(), **body}
+    response = requests.post(
+        f"{hubspot.base_url}/crm/v3/properties/contacts",
+        json=body,
+        headers={"Authorization": f"Bearer {hubspot.token}"},
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+
+
+def _options(*values):
+    return [{"label": v.title(), "value": v, "hidden": False, "displayOrder": i} for i, v in enumerate(values)]
+
+
+def test_typed_values_round_trip_through_custom_properties(hubspot):
+    _property(hubspot, name="renewal_on", type="date", fieldType="date")
+    _property(hubspot, name="last_call_at", type="datetime", fieldType="date")
+    _property(hubspot, name="credit_limit", type="number", fieldType="number")
+    _property(hubspot, name="is_vip", type="bool", fieldType="booleancheckbox", options=_options("true", "false"))
+    _property(hubspot, name="tier", type="enumeration", fieldType="select", options=_options("gold", "silver"))
+    _property(hubspot, name="topics", type="enumeration", fieldType="checkbox", options=_options("tax", "audit", "pay"))
+    values = {
+        "email": "typed@example.com",
+        "renewal_on": date(2027, 3, 31),
+        "last_call_at": datetime(2026, 11, 2, 14, 30, 5, tzinfo=UTC),
+        "credit_limit": Decimal("12500.50"),
+        "is_vip": True,
+        "tier": {"id": "gold", "name": "Gold"},
+        "topics": [{"id": "tax", "name": "Tax"}, {"id": "pay", "name": "Pay"}],
+        "postal_address": {
+            "street": "1 Main St",
+            "city": "Toronto",
+            "region": "ON",
+            "postal_code": "M5V 2T6",
+            "country": "CA",
+        },
+    }
+    client = hubspot.client()
+
+    [created] = client.create_many("contacts", [WriteRequest(key="ns:t", values=values)])
+
+    assert created.ok, created.error
+    [read] = client.get_many("contacts", [created.record_id])
+    for name, value in values.items():
+        assert read.values[name] == value, name
+    stored = hubspot.app.record("contacts", created.record_id)["properties"]
+    assert stored["topics"] == "tax;pay" and stored["is_vip"] == "true"
+
+    # None clears a property (an empty string on the wire, B.2); the others are left alone.
+    [updated] = client.update_many(
+        "contacts", [WriteRequest(key="ns:t", record_id=created.record_id, values={"tier": None, "credit_limit": None})]
+    )
+    assert updated.ok, updated.error
+    stored = hubspot.app.record("contacts", created.record_id)["properties"]
+    assert "tier" not in stored and "credit_limit" not in stored and stored["is_vip"] == "true"
+
+
+def test_an_update_taking_another_contact_s_email_fails_alone(hubspot):
+    ids = hubspot.seed_contacts({"email": "a@example.com"}, {"email": "b@example.com"}, {"email": "c@example.com"})
+    requests_ = [
+        WriteRequest(key="ns:a", record_id=ids[0], values={"firstname": "A"}),
+        WriteRequest(key="ns:b", record_id=ids[1], values={"email": "c@example.com"}),
+        WriteRequest(key="ns:c", record_id=ids[2], values={"firstname": "C"}),
+    ]
+
+    results = hubspot.client().update_many("contacts", requests_)
+
+    assert [r.ok for r in results] == [True, False, True]
+    assert isinstance(results[1].error, ValidationError)
+    assert ids[2] in results[1].error.message  # the holder, as HubSpot names it (B.6)
+    assert hubspot.app.record("contacts", ids[1])["properties"]["email"] == "b@example.com"
+    assert hubspot.app.record("contacts", ids[0])["properties"]["firstname"] == "A"
+
+
+def test_a_property_the_account_does_not_have_fails_only_its_record(hubspot):
+    client = hubspot.client()
+    requests_ = [
+        WriteRequest(key="ns:1", values={"email": "one@example.com"}),
+        WriteRequest(key="ns:2", values={"email": "two@example.com", "no_such_property": "x"}),
+    ]
+
+    results = client.create_many("contacts", requests_)
+
+    assert [r.ok for r in results] == [True, False]
+    assert isinstance(results[1].error, ValidationError) and results[1].error.path == "no_such_property"
+    assert len(_contacts(hubspot)) == 1
+
+
+def test_a_create_applied_but_answered_with_a_garbled_body_is_found_by_key_not_sent_again(hubspot):
+    client = hubspot.client()
+    client.ensure_sync_key_property("contacts")
+    hubspot.set_faults(malformed_rate=1.0, methods=["POST"])  # the create is applied, its answer cut short
+
+    def faults_off(response, *args, **kwargs):  # a hook of the requests session, not of our code
+        if response.request.path_url.endswith("/batch/create"):
+            hubspot.set_faults(malformed_rate=0.0)
+
+    client.transport.session.hooks["response"].append(faults_off)
+    requests_ = [WriteRequest(key=f"ns:{i}", values={"email": f"g{i}@example.com"}) for i in range(3)]
+
+    results = client.create_many("contacts", requests_)
+
+    assert all(r.ok for r in results), [r.error for r in results]
+    [create] = hubspot.api_calls("POST", CREATE)  # never sent again blindly
+    assert create["fault"] == "malformed"
+    assert len(_contacts(hubspot)) == 3
+    assert {r.record_id for r in results} == set(_contacts(hubspot))
