@@ -247,3 +247,20 @@ def test_a_create_applied_but_answered_with_a_garbled_body_is_found_by_key_not_s
     assert create["fault"] == "malformed"
     assert len(_contacts(hubspot)) == 3
     assert {r.record_id for r in results} == set(_contacts(hubspot))
+
+
+def test_two_creates_with_one_email_in_a_batch_make_one_contact(hubspot):
+    requests_ = [
+        WriteRequest(key="ns:1", values={"email": "twin@example.com", "firstname": "One"}),
+        WriteRequest(key="ns:2", values={"email": "other@example.com"}),
+        WriteRequest(key="ns:3", values={"email": "Twin@example.com", "firstname": "Three"}),
+    ]
+
+    results = hubspot.client().create_many("contacts", requests_)
+
+    assert 409 in [c["status"] for c in hubspot.api_calls("POST", CREATE)]  # "the same email twice" (B.6)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert results[0].record_id == results[2].record_id and results[2].warnings
+    stored = _contacts(hubspot)
+    assert len(stored) == 2
+    assert stored[results[0].record_id]["properties"]["firstname"] == "One"
