@@ -4,7 +4,7 @@ by id, and the rate limits (the reads of changes and the writes have their own m
 import pytest
 import requests
 
-from connections.providers.errors import AuthenticationError, RateLimited
+from connections.providers.errors import AuthenticationError, PermissionDenied, RateLimited
 from connections.providers.fields import FieldType
 from connections.providers.hubspot.api_errors import DailyLimitReached
 from connections.providers.hubspot.client import TOKEN
@@ -38,8 +38,6 @@ def test_verify_with_a_bad_token_is_an_authentication_error_that_never_shows_the
 
 
 def test_a_token_without_the_contacts_scope_is_refused_at_verify(hubspot):
-    from connections.providers.errors import PermissionDenied
-
     token = hubspot.app.issue_token(scopes=("crm.objects.companies.read",))
     with pytest.raises(PermissionDenied) as caught:
         hubspot.client(token).verify()
@@ -157,7 +155,7 @@ def test_search_s_own_limit_of_5_a_second_is_absorbed_with_the_product_s_retry_p
     assert found == {}
     statuses = [c["status"] for c in hubspot.api_calls("POST", "/crm/v3/objects/contacts/search")]
     assert statuses.count(200) == 3 and 429 in statuses
-    assert ids
+    assert len(ids) == 3
 
 
 def test_a_daily_limit_429_is_not_retried(start_hubspot):
