@@ -138,8 +138,8 @@ class ObjectReads:
             )
             if first and _total(answer) > SEARCH_RESULTS_CAP:
                 # More changed than one query may page through: the list is cheaper and complete.
-                latest = yield from self._list_all(info, catalog, properties)
-                return _listed_until(latest, started), True
+                yield from self._list_all(info, catalog, properties)
+                return _after_fallback(started), True
             first = False
             objects = _results(answer)
             page = [(str(o.get("id")), _ms(modified_at(o, info))) for o in objects]
@@ -147,8 +147,8 @@ class ObjectReads:
             more = len(objects) >= SEARCH_PAGE_LIMIT or _next_after(answer) is not None
             fresh = set(pager.take(page, full=more))
             if pager.stuck:
-                latest = yield from self._list_all(info, catalog, properties)
-                return _listed_until(latest, started), True
+                yield from self._list_all(info, catalog, properties)
+                return _after_fallback(started), True
             records = [object_to_record(o, catalog, info) for o in objects if str(o.get("id")) in fresh]
             if records:
                 yield ChangePage(records=records)
@@ -198,6 +198,16 @@ def _listed_until(latest: int | None, started: int) -> int:
     """Where a full listing leaves the cursor: no later than when it started (a record changed while the
     listing ran, on a page already read, changed after that), nor later than the latest change it saw."""
     return started if latest is None else min(latest, started)
+
+
+def _after_fallback(started: int) -> int:
+    """Where a fallback listing leaves the cursor: when it started. Not the latest change it saw, as after a
+    first read: the changes that made the search fall back (a bulk import of more than 10,000, or a page of
+    ties) are that latest change, and the next search, from it minus the overlap, would count them again
+    and list everything again, on every read, until a later change came. From the listing's start, only
+    the changes within the overlap before it are searched again, and the next runs leave the bulk behind.
+    (``started`` is this machine's clock; the overlap covers a HubSpot clock up to ten minutes apart.)"""
+    return started
 
 
 def epoch_ms_now() -> int:
