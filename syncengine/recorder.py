@@ -64,14 +64,19 @@ def as_written(writes: dict[str, Any], result: WriteResult) -> dict[str, Any]:
 
 def settled_outcome(plan: DirectionPlan, result: WriteResult) -> tuple[str, str, dict]:
     """The outcome, message and diff of a successful write, with what the provider settled: the fields it
-    left out of the diff, its warnings in the message ("Warning: ..."), and an update of nothing but
-    fields it left reported as unchanged."""
+    left out of the diff, its warnings in the message ("Warning: ..."), an update of nothing but fields it
+    left reported as unchanged, and a create of nothing but fields it left (it found the record there
+    already) reported as linked."""
     diff = {k: [before, result.resolved.get(k, after)] for k, (before, after) in plan.diff().items()}
     diff = {k: change for k, change in diff.items() if k not in result.unwritten}
     message = "; ".join(filter(None, [plan.message, *(f"{WARNING_MARK} {w}" for w in result.warnings)]))
     outcome = plan.outcome
     if outcome == Outcome.UPDATED and plan.writes and not diff and not (plan.groups_add or plan.groups_remove):
         outcome = Outcome.UNCHANGED
+    elif outcome == Outcome.CREATED and plan.writes and set(plan.writes) <= set(result.unwritten):
+        # The target had the record already (an app refused a second contact with its email and named the
+        # one it has): linked to it, with nothing of ours written over it. "Created" would say otherwise.
+        outcome = Outcome.LINKED
     return outcome, message, diff
 
 

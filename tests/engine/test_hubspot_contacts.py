@@ -116,3 +116,41 @@ def test_a_contact_added_in_hubspot_later_reaches_netsuite_once(sandboxes, hubsp
     assert len(ns_by_email(sandboxes)["linus@example.com"]) == 1
     again = run(hubspot_connection)
     assert outcomes(again) == set() and len(hubspot_contacts(app)) == 2
+
+
+def test_a_contact_hubspot_already_has_but_its_search_does_not_show_yet_is_linked_not_duplicated(
+    sandboxes, hubspot, hubspot_connection
+):
+    # "Newly created or updated records take a few moments to appear in search" (reference B.3, B.6): the
+    # run does not see Grace in HubSpot, creates her there, gets 409 "Contact already exists", and links.
+    app, _ = hubspot
+    assert run(hubspot_connection).status == RunStatus.SUCCEEDED  # both sides empty: the cursors are set
+    app.config.search_lag_seconds = 600
+    app.portal.reset()  # the stores take the lag when they are made (the portal was empty anyway)
+    app.seed({"contacts": [{"properties": {"email": "grace@example.com", "firstname": "Grace", "lastname": "H"}}]})
+    seed(sandboxes, netsuite=[ns_person("Grace", "Hopper", "grace@example.com")])
+    try:
+        later = run(hubspot_connection)
+    finally:
+        app.config.search_lag_seconds = 0.0
+    assert later.status == RunStatus.SUCCEEDED, later.error
+    ((direction, outcome, email),) = outcomes(later)
+    assert (direction, outcome, email) == (SyncDirection.TO_APP, Outcome.LINKED, "grace@example.com")
+    assert len(hubspot_contacts(app)) == 1  # linked to the one HubSpot had, not a second Grace
+    assert 409 in [r["status"] for r in app.requests() if r["path"].endswith("/batch/create")]  # it tried, and was told
+    assert "HubSpot already has this contact" in RecordOutcome.objects.get(run=later).message
+    assert RecordOutcome.objects.get(run=later).app_id == str(next(iter(app.portal.store("contacts").active())).id)
+
+
+def test_a_burst_of_429_from_hubspot_is_absorbed(sandboxes, hubspot, hubspot_connection):
+    app, _ = hubspot
+    seed(sandboxes, netsuite=[ns_person(f"P{i}", "Burst", f"p{i}@example.com") for i in range(3)])
+    app.faults.burst_429 = 3
+    try:
+        first = run(hubspot_connection)
+    finally:
+        app.faults.burst_429 = 0
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    assert {e for *_, e in outcomes(first)} == {f"p{i}@example.com" for i in range(3)}
+    assert sum(1 for r in app.requests() if r["status"] == 429) == 3
+    assert len(hubspot_contacts(app)) == 3
