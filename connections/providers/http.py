@@ -28,7 +28,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
+import requests
 import tenacity
+from urllib3.exceptions import NewConnectionError
 
 from .errors import ProviderError
 
@@ -141,3 +143,23 @@ class RetryPolicy:
             reraise=True,
         )
         return retrying(attempt)
+
+
+def never_sent(exc: requests.RequestException) -> bool:
+    """True when a request that failed surely never reached the server (no connection was made), so even a
+    create may be sent again; any other failure may have reached it (its outcome is unknown)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError):
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            current = reason
+            continue
+        args = getattr(current, "args", ())
+        current = next((a for a in args if isinstance(a, BaseException)), None) or current.__cause__
+    return False

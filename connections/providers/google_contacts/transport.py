@@ -22,12 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
 from config.redaction import register_secret
 
 from ..errors import AuthenticationError, RateLimited, Unavailable
-from ..http import RetryPolicy, is_retryable, parse_retry_after
+from ..http import RetryPolicy, is_retryable, never_sent, parse_retry_after
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
 from .oauth import GoogleOAuthEndpoints, refresh_access_token
 
@@ -35,25 +34,6 @@ REFRESH_MARGIN_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 64.0  # Google's guidance for exponential backoff caps at about a minute
 
 TokenUpdater = Callable[[dict[str, Any]], None]
-
-
-def _connection_never_made(exc: requests.RequestException) -> bool:
-    """True when the request surely never reached the server (so even a create may be resent)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    seen = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, NewConnectionError):
-            return True
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            current = reason
-            continue
-        args = getattr(current, "args", ())
-        current = next((a for a in args if isinstance(a, BaseException)), None) or current.__cause__
-    return False
 
 
 class GoogleApiTransport:
@@ -194,7 +174,7 @@ class GoogleApiTransport:
             )
         except requests.RequestException as exc:
             error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
-            if not idempotent and not _connection_never_made(exc):
+            if not idempotent and not never_sent(exc):
                 raise WriteOutcomeUnknown(error.message) from None
             raise error from None
 

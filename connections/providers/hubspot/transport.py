@@ -22,7 +22,7 @@ import requests
 from config.redaction import register_secret
 
 from ..errors import AuthenticationError, RateLimited, Unavailable
-from ..http import RetryPolicy, is_retryable, parse_retry_after
+from ..http import RetryPolicy, is_retryable, never_sent, parse_retry_after
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -30,11 +30,6 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 # little more than one window, gets the next attempt into a fresh window.
 MAX_BACKOFF_SECONDS = 12.0
 MAX_RETRY_AFTER_SECONDS = 60.0
-
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """True when the request surely never reached HubSpot (so even a create may be sent again)."""
-    return isinstance(exc, requests.exceptions.ConnectTimeout) or "NewConnectionError" in repr(exc)
 
 
 class HubSpotTransport:
@@ -102,7 +97,7 @@ class HubSpotTransport:
             )
         except requests.RequestException as exc:
             error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
-            if not idempotent and not _never_sent(exc):
+            if not idempotent and not never_sent(exc):
                 raise WriteOutcomeUnknown(error.message) from None
             raise error from None
         return self._answer(method, path, response, idempotent)
