@@ -20,19 +20,20 @@ Google from 1 s up to Google's advised minute); the rules are the same.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import requests
 import tenacity
 from urllib3.exceptions import NewConnectionError
 
-from .errors import ProviderError
+from .errors import MalformedResponse, ProviderError, RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +164,69 @@ def never_sent(exc: requests.RequestException) -> bool:
         args = getattr(current, "args", ())
         current = next((a for a in args if isinstance(a, BaseException)), None) or current.__cause__
     return False
+
+
+# --- bearer-token JSON APIs (Google's People API, HubSpot) ----------------------------------------------
+def send_bearer(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    token: str,
+    params: Any,
+    json_body: Any,
+    timeout: float,
+    idempotent: bool,
+    api_name: str,
+    outcome_unknown: type[Unavailable],
+) -> requests.Response:
+    """One request with ``Authorization: Bearer <token>``. A failure to get an answer becomes
+    :class:`~.errors.Unavailable`, or ``outcome_unknown`` for a write that is not idempotent (a create) and
+    may have reached the server (:func:`never_sent`): it must be looked up, not sent again."""
+    try:
+        return session.request(
+            method,
+            url,
+            params=params,
+            json=json_body,
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
+    except requests.RequestException as exc:
+        error = Unavailable(f"{api_name} could not be reached or timed out ({type(exc).__name__}).")
+        if not idempotent and not never_sent(exc):
+            raise outcome_unknown(error.message) from None
+        raise error from None
+
+
+def json_object(
+    response: requests.Response,
+    *,
+    what: str,
+    idempotent: bool,
+    error_from_http: Callable[[int, bytes, float | None], ProviderError],
+    malformed: Callable[[str], MalformedResponse],
+    outcome_unknown: type[Unavailable],
+    refine: Callable[[int, ProviderError], ProviderError] | None = None,
+) -> dict[str, Any]:
+    """The JSON object of an answer (``{}`` for an empty body), or the typed error it stands for, raised:
+    the API's own (``error_from_http``, then ``refine`` when given), except that a write that is not
+    idempotent and got a 5xx or a garbled body raises ``outcome_unknown`` (it may have been applied; a 429
+    means it was refused)."""
+    status = response.status_code
+    if status >= 400:
+        error = error_from_http(status, response.content, parse_retry_after(response.headers.get("Retry-After")))
+        error = refine(status, error) if refine is not None else error
+        if error.retryable and not idempotent and not isinstance(error, RateLimited):
+            raise outcome_unknown(error.message, status=status, code=error.code)
+        raise error
+    try:
+        data = json.loads(response.content) if response.content.strip() else {}
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        error = malformed(f"{what} answered HTTP {status} with a body that is not a JSON object")
+        if not idempotent:
+            raise outcome_unknown(error.message, status=status, code="MALFORMED")
+        raise error
+    return data

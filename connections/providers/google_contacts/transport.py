@@ -15,7 +15,6 @@ it again, and the client looks the records up by their idempotency key.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -25,8 +24,8 @@ import requests
 
 from config.redaction import register_secret
 
-from ..errors import AuthenticationError, RateLimited, Unavailable
-from ..http import RetryPolicy, is_retryable, never_sent, parse_retry_after
+from ..errors import AuthenticationError, ProviderError, RateLimited, Unavailable
+from ..http import RetryPolicy, is_retryable, json_object, send_bearer
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
 from .oauth import GoogleOAuthEndpoints, refresh_access_token
 
@@ -34,6 +33,17 @@ REFRESH_MARGIN_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 64.0  # Google's guidance for exponential backoff caps at about a minute
 
 TokenUpdater = Callable[[dict[str, Any]], None]
+
+
+def _refused_after_refresh(status: int, error: ProviderError) -> ProviderError:
+    """A 401 comes after the transport refreshed the token once already: the account must be reconnected."""
+    if status != 401:
+        return error
+    return AuthenticationError(
+        f"{API_NAME} refused a freshly refreshed access token; reconnect the Google account.",
+        status=401,
+        code=error.code,
+    )
 
 
 class GoogleApiTransport:
@@ -163,43 +173,27 @@ class GoogleApiTransport:
     def _send(self, method: str, url: str, params, json_body, token: str, idempotent: bool) -> requests.Response:
         """One HTTP request; a failure to get an answer becomes :class:`Unavailable` (or
         :class:`WriteOutcomeUnknown` for a create that may have reached Google)."""
-        try:
-            return self.session.request(
-                method,
-                url,
-                params=params,
-                json=json_body,
-                timeout=self.timeout,
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
-            error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
-            if not idempotent and not never_sent(exc):
-                raise WriteOutcomeUnknown(error.message) from None
-            raise error from None
+        return send_bearer(
+            self.session,
+            method,
+            url,
+            token=token,
+            params=params,
+            json_body=json_body,
+            timeout=self.timeout,
+            idempotent=idempotent,
+            api_name=API_NAME,
+            outcome_unknown=WriteOutcomeUnknown,
+        )
 
     def _answer(self, method: str, path: str, response: requests.Response, idempotent: bool) -> dict[str, Any]:
         """The JSON object of a response, or the typed error it stands for (raised)."""
-        status = response.status_code
-        if status >= 400:
-            error = error_from_http(status, response.content, parse_retry_after(response.headers.get("Retry-After")))
-            if status == 401:
-                raise AuthenticationError(
-                    f"{API_NAME} refused a freshly refreshed access token; reconnect the Google account.",
-                    status=401,
-                    code=error.code,
-                )
-            if error.retryable and not idempotent and not isinstance(error, RateLimited):
-                # A 5xx may come after the write was applied; 429 means it was refused.
-                raise WriteOutcomeUnknown(error.message, status=status, code=error.code)
-            raise error
-        try:
-            data = json.loads(response.content) if response.content.strip() else {}
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            error = malformed(f"{method} {path} answered HTTP {status} with a body that is not a JSON object")
-            if not idempotent:
-                raise WriteOutcomeUnknown(error.message, status=status, code="MALFORMED")
-            raise error
-        return data
+        return json_object(
+            response,
+            what=f"{method} {path}",
+            idempotent=idempotent,
+            error_from_http=error_from_http,
+            malformed=malformed,
+            outcome_unknown=WriteOutcomeUnknown,
+            refine=_refused_after_refresh,
+        )

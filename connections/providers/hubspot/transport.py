@@ -14,15 +14,14 @@ a private-app token does not expire): it is an :class:`~..errors.AuthenticationE
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import requests
 
 from config.redaction import register_secret
 
-from ..errors import AuthenticationError, RateLimited, Unavailable
-from ..http import RetryPolicy, is_retryable, never_sent, parse_retry_after
+from ..errors import AuthenticationError
+from ..http import RetryPolicy, is_retryable, json_object, send_bearer
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -86,39 +85,18 @@ class HubSpotTransport:
         )
 
     def _attempt(self, method, url, path, params, json_body, idempotent: bool) -> dict[str, Any]:
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                json=json_body,
-                timeout=self.timeout,
-                headers={"Authorization": f"Bearer {self._token}", "Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
-            error = Unavailable(f"{API_NAME} could not be reached or timed out ({type(exc).__name__}).")
-            if not idempotent and not never_sent(exc):
-                raise WriteOutcomeUnknown(error.message) from None
-            raise error from None
-        return self._answer(method, path, response, idempotent)
-
-    def _answer(self, method: str, path: str, response: requests.Response, idempotent: bool) -> dict[str, Any]:
-        status = response.status_code
-        if status >= 400:
-            error = error_from_http(status, response.content, parse_retry_after(response.headers.get("Retry-After")))
-            if error.retryable and not idempotent and not isinstance(error, RateLimited):
-                # A 5xx may come after the create was applied; a 429 means it was refused.
-                raise WriteOutcomeUnknown(error.message, status=status, code=error.code)
-            raise error
-        if not response.content.strip():
-            return {}
-        try:
-            data = json.loads(response.content)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            error = malformed(f"{method} {path} answered HTTP {status} with a body that is not a JSON object")
-            if not idempotent:
-                raise WriteOutcomeUnknown(error.message, status=status, code="MALFORMED")
-            raise error
-        return data
+        unknown = {"idempotent": idempotent, "outcome_unknown": WriteOutcomeUnknown}
+        response = send_bearer(
+            self.session,
+            method,
+            url,
+            token=self._token,
+            params=params,
+            json_body=json_body,
+            timeout=self.timeout,
+            api_name=API_NAME,
+            **unknown,
+        )
+        return json_object(
+            response, what=f"{method} {path}", error_from_http=error_from_http, malformed=malformed, **unknown
+        )
