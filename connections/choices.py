@@ -32,3 +32,22 @@ class DeletionPolicy(models.TextChoices):
     IGNORE = "ignore", "Ignore (keep the other side as it is)"
     MARK = "mark", "Mark on the other side (NetSuite: make inactive; the app: its own mark, e.g. a group)"
     DELETE = "delete", "Delete on the other side too"
+
+
+class CompanyMatching(models.TextChoices):
+    """How a company connection pairs companies no link holds yet (after the link: a linked pair is never
+    re-matched). An ambiguous match (several companies with the key) is logged as a duplicate, never guessed."""
+
+    DOMAIN_THEN_NAME = "domain_then_name", "Domain, then company name"
+    DOMAIN = "domain", "Domain only (from the website, else a business email)"
+    NAME = "name", "Company name only (normalised)"
+
+
+class SubscriptionSync(models.TextChoices):
+    """Which way email subscription status (unsubscribes) flows. Whatever the choice, an unsubscribe wins
+    every conflict and nobody who opted out is ever re-subscribed."""
+
+    OFF = "off", "Off"
+    TO_APP = "to_app", "NetSuite → app"
+    TO_NETSUITE = "to_netsuite", "App → NetSuite"
+    BOTH = "both", "Both ways"

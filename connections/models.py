@@ -13,8 +13,15 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import crypto
-from .choices import AccountStatus, ConflictPolicy, DeletionPolicy, NetSuiteContactType
-from .providers.registry import NETSUITE, get_provider, provider_choices
+from .choices import (
+    AccountStatus,
+    CompanyMatching,
+    ConflictPolicy,
+    DeletionPolicy,
+    NetSuiteContactType,
+    SubscriptionSync,
+)
+from .providers.registry import NETSUITE, app_object_type, get_provider, is_company_object, provider_choices
 from .validators import validate_api_base_url, validate_netsuite_account_id
 
 
@@ -230,6 +237,29 @@ class Connection(models.Model):
         default="",
         help_text="Google Contacts: a contact group to limit the sync to (empty: all contacts).",
     )
+    app_object_type = models.CharField(
+        "app object",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="What the connection syncs in the app (contacts, or companies for Company Customers). "
+        "Empty: the app's default (contacts).",
+    )
+    company_matching = models.CharField(
+        max_length=20,
+        choices=CompanyMatching.choices,
+        default=CompanyMatching.DOMAIN_THEN_NAME,
+        help_text="Companies only: how companies without a link are paired across the two sides. "
+        "Several companies with one key are logged as duplicates, never guessed.",
+    )
+    subscription_sync = models.CharField(
+        "unsubscribes",
+        max_length=20,
+        choices=SubscriptionSync.choices,
+        default=SubscriptionSync.OFF,
+        help_text="Which way email unsubscribes flow (for apps with a subscription status). An unsubscribe always "
+        "wins; nobody who opted out is re-subscribed; NetSuite is set to Soft Opt-Out, never Confirmed Opt-Out.",
+    )
     paused = models.BooleanField(default=False, help_text="A paused connection is not scheduled.")
     paused_reason = models.CharField(max_length=500, blank=True, default="")
     interval_minutes = models.PositiveIntegerField(
@@ -315,6 +345,33 @@ class Connection(models.Model):
             return PhoneRegion(fallback, "settings")
         return PhoneRegion(None, "none")
 
+    @property
+    def app_object(self) -> str:
+        """The object type the connection syncs in the app: its own choice, else the app's default."""
+        return self.app_object_type or app_object_type(self.app_account.provider)
+
+    @property
+    def syncs_companies(self) -> bool:
+        """Companies on both sides (NetSuite Company Customers ⇄ the app's companies): paired by domain and
+        name (``company_matching``) rather than by email."""
+        return bool(self.app_object_type) and is_company_object(self.app_account.provider, self.app_object_type)
+
+    def _object_type_errors(self, info) -> dict[str, str]:
+        if not self.app_object_type:
+            return {}
+        if self.app_object_type not in info.object_types:
+            known = ", ".join(info.object_types)
+            return {"app_object_type": f"{info.label} has no object {self.app_object_type!r} to sync; choose {known}."}
+        if (
+            self.app_object_type in info.company_object_types
+            and self.contact_type != NetSuiteContactType.COMPANY_CUSTOMERS
+        ):
+            return {
+                "app_object_type": f"{info.label}'s {self.app_object_type} are companies: they sync with NetSuite "
+                "Company Customers only. Choose Company Customers as the NetSuite contact type, or the app's contacts."
+            }
+        return {}
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         self.phone_region = (self.phone_region or "").strip().upper()
@@ -336,6 +393,8 @@ class Connection(models.Model):
             errors["app_account"] = (
                 f"{app} is a NetSuite account. Choose the account of the app to sync with (e.g. Google Contacts)."
             )
+        if app and app.provider != NETSUITE:
+            errors.update(self._object_type_errors(get_provider(app.provider)))
         if self.subsidiary_id:
             sub = self.subsidiary
             if ns and sub.account_id != ns.pk:

@@ -28,7 +28,7 @@ from connections.models import ConnectedAccount, Connection
 from connections.providers.capabilities import cached_catalog
 from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldSpec
-from connections.providers.registry import PROVIDERS, app_object_type, get_provider, static_catalog
+from connections.providers.registry import PROVIDERS, get_provider, static_catalog
 
 from .addresses import with_parts
 from .models import FieldCatalog
@@ -159,7 +159,7 @@ def connection_catalogs(connection: Connection) -> ConnectionCatalogs:
     app_account = connection.app_account
     return ConnectionCatalogs(
         netsuite=side_catalog(connection.netsuite_account, connection.contact_type),
-        app=side_catalog(app_account, app_object_type(app_account.provider)),
+        app=side_catalog(app_account, connection.app_object),
     )
 
 
@@ -190,5 +190,5 @@ def refresh_connection_catalogs(connections: list[Connection]) -> list[RefreshOu
     for connection in connections:
         wanted.setdefault((connection.netsuite_account_id, connection.contact_type), connection.netsuite_account)
         app = connection.app_account
-        wanted.setdefault((app.pk, app_object_type(app.provider)), app)
+        wanted.setdefault((app.pk, connection.app_object), app)
     return [refresh_catalog_of(account, object_type) for (_, object_type), account in wanted.items()]

@@ -24,11 +24,11 @@ def record_urls(connection, netsuite_id: str, app_id: str) -> dict[str, str]:
     urls = {}
     for account, object_type, record_id in (
         (connection.netsuite_account, connection.contact_type, netsuite_id),
-        (connection.app_account, None, app_id),
+        (connection.app_account, connection.app_object, app_id),
     ):
         info = PROVIDERS.get(account.provider)
         if info is None or not info.record_url_label:
             continue
-        kind = object_type or app_object_type(account.provider)
+        kind = object_type
         urls[info.record_url_label] = info.record_url(account.account_id, account.api_base_url, kind, record_id)
     return {label: url for label, url in urls.items() if url}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connections.models import Connection
-from connections.providers.registry import PROVIDERS, app_object_type
+from connections.providers.registry import PROVIDERS
 from mappings.catalog_cache import SideCatalog, side_catalog
 
 from .choices import RuleDirection
@@ -23,7 +23,7 @@ def rule_catalogs(connection: Connection, direction: str) -> RuleCatalogs:
     """The catalogs of a direction of ``connection``: NetSuite → the app reads NetSuite and sets the app's fields."""
     netsuite = side_catalog(connection.netsuite_account, connection.contact_type)
     app_account = connection.app_account
-    app = side_catalog(app_account, app_object_type(app_account.provider))
+    app = side_catalog(app_account, connection.app_object)
     if direction == RuleDirection.TO_APP:
         return RuleCatalogs(source=netsuite, target=app)
     if direction == RuleDirection.TO_NETSUITE:

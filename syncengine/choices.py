@@ -65,7 +65,7 @@ class Outcome(models.TextChoices):
     # The app's provider says the record is outside the connection's scope (a contact whose company is of
     # another subsidiary); the message says why.
     EXCLUDED_OUT_OF_SCOPE = "excluded_out_of_scope", "Excluded: outside the connection's scope"
-    DUPLICATE = "duplicate", "Duplicate email"
+    DUPLICATE = "duplicate", "Duplicate (email, or an ambiguous company match)"
     CONFLICT_RESOLVED = "conflict_resolved", "Conflict resolved"
     DELETED = "deleted", "Deleted"
     MARKED_DELETED = "marked_deleted", "Marked deleted"
@@ -74,6 +74,10 @@ class Outcome(models.TextChoices):
     # The record was written (or needed nothing else), but some field could not be:
     # the message names each field and why; the record is retried next run.
     FIELD_FAILED = "field_failed", "Partly written: some fields failed"
+    # Subscriptions (``Connection.subscription_sync``): an unsubscribe carried to the other side, and a
+    # subscribe that was not carried because the record had opted out there (we never re-subscribe anyone).
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    RESUBSCRIBE_REFUSED = "resubscribe_refused", "Resubscribe refused (opted out)"
     # An operator chose *Skip* on a failing record (the error console): not synced until it changes.
     SKIPPED_BY_OPERATOR = "skipped_by_operator", "Skipped by an operator (until it changes)"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from connections.models import Connection
 from connections.providers.fields import FieldSpec
-from connections.providers.registry import app_object_type
 from mappings.converters import ConversionOptions
 
 from .merge import Slot
@@ -25,7 +24,7 @@ def ensure_catalogs(connection: Connection) -> list[str]:
     problems = []
     for account, object_type in (
         (connection.netsuite_account, connection.contact_type),
-        (connection.app_account, app_object_type(connection.app_account.provider)),
+        (connection.app_account, connection.app_object),
     ):
         if not FieldCatalog.objects.filter(account=account, object_type=object_type).exists():
             try:
@@ -46,9 +45,7 @@ def load_config(connection: Connection) -> SyncConfig:
     from .config_checks import mapping_problems
 
     ns_fields, ns_fetched = catalog_with_source(connection.netsuite_account, connection.contact_type)
-    app_fields, app_fetched = catalog_with_source(
-        connection.app_account, app_object_type(connection.app_account.provider)
-    )
+    app_fields, app_fetched = catalog_with_source(connection.app_account, connection.app_object)
     ns_catalog = {f.id: f for f in ns_fields}
     app_catalog = {f.id: f for f in app_fields}
     catalogs = _catalogs(connection, ns_catalog, app_catalog)
@@ -119,7 +116,7 @@ def _catalogs(connection: Connection, ns_catalog: dict[str, FieldSpec], app_cata
         netsuite=SideCatalog(connection.netsuite_account, connection.contact_type, NETSUITE_LABEL, ns_catalog),
         app=SideCatalog(
             app_account,
-            app_object_type(app_account.provider),
+            connection.app_object,
             app_account.provider_info.label,
             app_catalog,
         ),

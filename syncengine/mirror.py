@@ -8,16 +8,11 @@ from django.utils import timezone
 
 from connections.providers import registry
 from connections.providers.base import Record
-from mappings.converters import normalize_email
 
 from . import codec
 from .bulk import is_plain, slices
+from .match_keys import PEOPLE, KeyMaker
 from .models import MirrorRecord
-
-
-def email_key(values: dict) -> str:
-    """The match key of a record: its email, trimmed and lower-cased ('' when none)."""
-    return normalize_email(values.get("email")) or ""
 
 
 def sync_key_of(record: Record) -> str:
@@ -27,11 +22,12 @@ def sync_key_of(record: Record) -> str:
 
 # The columns a page of live records writes; the unique key comes first.
 _KEY = ("connection", "side", "record_id")
-_VALUES = ("email_key", "modified_at", "deleted", "values", "meta", "sync_key", "pending", "read_at")
+_VALUES = ("email_key", "name_key", "modified_at", "deleted", "values", "meta", "sync_key", "pending", "read_at")
 
 
-def store_page(connection_id: int, side: str, records: list[Record]) -> int:
-    """Upsert one page of records as pending changes; returns how many were stored.
+def store_page(connection_id: int, side: str, records: list[Record], keys: KeyMaker = PEOPLE) -> int:
+    """Upsert one page of records as pending changes, with their match keys (``keys``: the side's, see
+    :mod:`.match_keys`); returns how many were stored.
 
     Deleted records only flag rows we know (a deletion of a record we never
     saw concerns no link).
@@ -40,13 +36,16 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
     deleted_ids = [r.id for r in records if r.deleted]
     if live:
         read_at = timezone.now()
-        _upsert(
-            [
+        rows = []
+        for r in live:
+            email_or_domain, name = keys.keys(r.values)
+            rows.append(
                 (
                     connection_id,
                     side,
                     r.id,
-                    email_key(r.values)[:320],
+                    email_or_domain[:320],
+                    name[:320],
                     r.modified_at,
                     False,
                     codec.dumps_values(r.values),
@@ -55,9 +54,8 @@ def store_page(connection_id: int, side: str, records: list[Record]) -> int:
                     True,
                     read_at,
                 )
-                for r in live
-            ]
-        )
+            )
+        _upsert(rows)
     if deleted_ids:
         for ids in slices(deleted_ids):
             MirrorRecord.objects.filter(connection_id=connection_id, side=side, record_id__in=ids).update(

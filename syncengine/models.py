@@ -58,6 +58,9 @@ class MirrorRecord(models.Model):
     side = models.CharField(max_length=10, choices=Side.choices)
     record_id = models.CharField(max_length=255)
     email_key = models.CharField(max_length=320, blank=True, default="", db_index=True)
+    # Companies (a company connection): ``email_key`` holds the company's domain and ``name_key`` its
+    # normalised name, the second match key (:mod:`syncengine.match_keys`); empty for people.
+    name_key = models.CharField(max_length=320, blank=True, default="")
     modified_at = models.DateTimeField(null=True, blank=True)
     deleted = models.BooleanField(default=False)
     values = models.JSONField(default=dict)
@@ -76,6 +79,7 @@ class MirrorRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["connection", "side", "email_key"], name="mirror_email"),
+            models.Index(fields=["connection", "side", "name_key"], name="mirror_company_name"),
             models.Index(fields=["connection", "side", "pending"], name="mirror_pending"),
         ]
 

@@ -16,6 +16,7 @@ from connections.providers.errors import AuthenticationError
 from . import lease
 from .bulk import slices
 from .choices import LinkState, Side, other_side
+from .match_keys import key_maker
 from .mirror import store_page
 from .models import MirrorRecord, RecordLink
 from .pipeline.exclusions import natural
@@ -132,7 +133,7 @@ class Reader:
         return True
 
     def _store(self, side: str, page, new: dict, counts: dict) -> None:
-        counts[side] += store_page(self.connection.pk, side, page.records)
+        counts[side] += store_page(self.connection.pk, side, page.records, key_maker(self.connection, side))
         if self.echoes is not None:
             self.echoes.note(side, page.records)
         if page.cursor:
@@ -169,7 +170,7 @@ class Reader:
             except AuthenticationError as exc:
                 exc.account = self._account(side)
                 raise
-            store_page(self.connection.pk, side, records)
+            store_page(self.connection.pk, side, records, key_maker(self.connection, side))
             missing[side] = wanted[side] - {record.id for record in records}
             self.counters["read"][side] += len(records)
             self.progress(f"reading {side}", len(records), len(ids))

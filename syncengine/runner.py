@@ -42,7 +42,6 @@ from config.redaction import redact
 from connections.choices import AccountStatus, DeletionPolicy
 from connections.clients import client_for
 from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
-from connections.providers.registry import app_object_type
 from mappings.addresses import without_parts
 
 from . import lease
@@ -123,9 +122,7 @@ class Runner:
         ns_client, app_client = client_for(connection.netsuite_account), client_for(connection.app_account)
         self.targets = {
             NS: Target(ns_client, connection.contact_type, {"subsidiary_id": connection.subsidiary.internal_id}),
-            APP: Target(
-                app_client, app_object_type(connection.app_account.provider), {"group": connection.app_scope or None}
-            ),
+            APP: Target(app_client, connection.app_object, {"group": connection.app_scope or None}),
         }
         # Hand the clients the catalogs fetched from them before (loaded with the config), so that they do
         # not fetch the providers' metadata on every run (a catalog that changes once in a blue moon).

@@ -142,6 +142,10 @@ def _nothing(*args: Any) -> str:
     return ""
 
 
+def _no_match_values(values: dict) -> tuple[str, str, str]:
+    return ("", "", "")
+
+
 @dataclass(frozen=True)
 class ProviderInfo:
     """Everything the product knows about one provider (see the module docstring)."""
@@ -155,6 +159,12 @@ class ProviderInfo:
     build_client: Callable[[ClientContext], Provider] | None = None
     oauth: OAuthConnect | None = None
     object_types: tuple[str, ...] = ("contacts",)
+    # The object types whose records are companies (synced with NetSuite Company Customers, paired by
+    # domain and name rather than email).
+    company_object_types: frozenset[str] = frozenset()
+    # A company record's match values from its values: (website or domain, email, name); raw, the engine
+    # normalises them (``syncengine.match_keys``). For NetSuite: a Company Customer's.
+    company_match_values: Callable[[dict], tuple[str, str, str]] = _no_match_values
     # The static standard fields of an object type (LookupError for one it does not know).
     standard_catalog: Callable[[str], tuple[FieldSpec, ...]] = _no_catalog
     object_type_label: Callable[[str], str] = str
@@ -283,6 +293,12 @@ def app_object_type(provider: str) -> str:
     unknown provider."""
     info = PROVIDERS.get(provider)
     return info.default_object_type if info is not None else "contacts"
+
+
+def is_company_object(provider: str, object_type: str) -> bool:
+    """Whether ``object_type`` of ``provider`` holds companies (see ``ProviderInfo.company_object_types``)."""
+    info = PROVIDERS.get(provider)
+    return info is not None and object_type in info.company_object_types
 
 
 def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:

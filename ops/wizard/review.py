@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connections.providers.fields import FieldSpec
-from connections.providers.registry import PROVIDERS
-from mappings.catalog_cache import app_object_type
+from connections.providers.registry import PROVIDERS, app_object_type
 from mappings.catalogs import app_catalog, field_by_id, netsuite_catalog
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions

@@ -40,6 +40,8 @@ def _form(existing: Connection, name: str) -> dict:
         "conflict_policy": "most_recent",
         "netsuite_deletions": "ignore",
         "app_deletions": "ignore",
+        "company_matching": "domain_then_name",
+        "subscription_sync": "off",
         "deletion_safety_percent": 10,
     }
 

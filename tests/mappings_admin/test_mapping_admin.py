@@ -184,6 +184,8 @@ def test_a_new_connection_added_in_the_admin_gets_its_defaults_and_then_shows_th
             "conflict_policy": "most_recent",
             "netsuite_deletions": "ignore",
             "app_deletions": "ignore",
+            "company_matching": "domain_then_name",
+            "subscription_sync": "off",
             "deletion_safety_percent": 10,
             "_continue": "1",
         },

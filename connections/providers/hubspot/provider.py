@@ -79,6 +79,7 @@ INFO = register(
         build_client=build_client,
         # Contacts are what connections sync today; companies are read and written by the same client.
         object_types=(CONTACTS, COMPANIES),
+        company_object_types=frozenset({COMPANIES}),
         standard_catalog=standard_catalog,
         default_mappings=DEFAULT_MAPPINGS,
         default_rule_conditions=DEFAULT_RULE_CONDITIONS,
