@@ -25,8 +25,9 @@ def providers_with_defaults() -> list[str]:
     return [info.key for info in app_providers() if info.default_mappings]
 
 
-def default_mappings(app_provider: str, contact_type: str) -> tuple[DefaultMapping, ...]:
-    """The default mappings of a connection between NetSuite ``contact_type`` records and ``app_provider``.
+def default_mappings(app_provider: str, contact_type: str, object_type: str = "") -> tuple[DefaultMapping, ...]:
+    """The default mappings of a connection between NetSuite ``contact_type`` records and ``app_provider``'s
+    ``object_type`` records ('' = its default object, contacts).
 
     An app without defaults yet (HubSpot, Mailchimp) has none: an empty tuple.
     An unknown contact type is a ``LookupError``.
@@ -38,7 +39,7 @@ def default_mappings(app_provider: str, contact_type: str) -> tuple[DefaultMappi
         return ()
     return tuple(
         DefaultMapping(m.netsuite_field, m.app_field, Direction(m.direction))
-        for m in info.default_mappings.get(contact_type, ())
+        for m in info.default_mappings.get(info.defaults_key(str(contact_type), object_type), ())
     )
 
 

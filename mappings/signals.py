@@ -19,7 +19,7 @@ def create_default_mappings(sender, instance, created: bool, raw: bool = False, 
     """
     if not created or raw:
         return
-    defaults = default_mappings(instance.app_account.provider, instance.contact_type)
+    defaults = default_mappings(instance.app_account.provider, instance.contact_type, instance.app_object_type)
     made = FieldMapping.objects.bulk_create(
         FieldMapping(
             connection=instance,

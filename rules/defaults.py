@@ -21,12 +21,15 @@ from .choices import Operator
 __all__ = ["DefaultCondition", "default_rule_conditions"]
 
 
-def default_rule_conditions(app_provider: str, contact_type: str, direction: str) -> tuple[DefaultCondition, ...]:
-    """The default rule conditions of ``direction`` for ``contact_type`` records synced with ``app_provider``."""
+def default_rule_conditions(
+    app_provider: str, contact_type: str, direction: str, object_type: str = ""
+) -> tuple[DefaultCondition, ...]:
+    """The default rule conditions of ``direction`` for ``contact_type`` records synced with ``app_provider``'s
+    ``object_type`` records ('' = its default object)."""
     info = PROVIDERS.get(app_provider)
     if info is None:
         return ()
     return tuple(
         DefaultCondition(c.field_id, Operator(c.operator))
-        for c in info.default_rule_conditions.get((str(contact_type), str(direction)), ())
+        for c in info.default_rule_conditions.get(info.defaults_key(str(contact_type), object_type, str(direction)), ())
     )

@@ -32,6 +32,8 @@ def add_default_conditions(connection, rules: list[Rule]) -> None:
     made = Condition.objects.bulk_create(
         Condition(rule=rule, field_id=default.field_id, operator=default.operator, value=None)
         for rule in rules
-        for default in default_rule_conditions(provider, connection.contact_type, rule.direction)
+        for default in default_rule_conditions(
+            provider, connection.contact_type, rule.direction, connection.app_object_type
+        )
     )
     record_created(made)

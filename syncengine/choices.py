@@ -57,10 +57,12 @@ class Outcome(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
     UNCHANGED = "unchanged", "Unchanged"
-    LINKED = "linked", "Linked (matched by email)"
+    LINKED = "linked", "Linked (matched by email; companies by domain or name)"
     SKIPPED_BY_RULES = "skipped_by_rules", "Skipped by rules"
     EXCLUDED_BY_RULES = "excluded_by_rules", "Excluded by rules (synced before, left as is)"
     EXCLUDED_NO_EMAIL = "excluded_no_email", "Excluded: no email"
+    # A company without the domain or name its connection matches companies by.
+    EXCLUDED_NO_MATCH_KEY = "excluded_no_match_key", "Excluded: no domain or name to match"
     EXCLUDED_OTHER_CONNECTION = "excluded_other_connection", "Excluded: linked by another connection"
     # The app's provider says the record is outside the connection's scope (a contact whose company is of
     # another subsidiary); the message says why.

@@ -24,6 +24,7 @@ from .models import MirrorRecord, RecordLink
 from .overlap import ForeignLink, ForeignLinks
 from .pair_op import PairOp, identity
 from .pair_planning import PairPlanner
+from .pipeline.company_pairing import DOMAIN, NAME, STAGES, Stage, pair_company
 from .pipeline.deletions import Valve, decide_deletion
 from .pipeline.exclusions import Candidate, out_of_scope, paired_out_of_scope
 from .pipeline.pairing import pair_linked, pair_unlinked
@@ -49,20 +50,28 @@ class ChunkContext:
     foreign: ForeignLinks | None
 
 
-def load_chunk_context(connection: Connection, side: str, rows: list[MirrorRecord]) -> ChunkContext:
-    """Load the surroundings of ``rows``, pending records of ``side``."""
+def load_chunk_context(
+    connection: Connection, side: str, rows: list[MirrorRecord], company_stages: tuple[str, ...] | None = None
+) -> ChunkContext:
+    """Load the surroundings of ``rows``, pending records of ``side``. People are grouped by email; companies
+    (``company_stages``: the match stages of a company connection) by ``(stage, key)``."""
     across = other_side(side)
     ids = [r.record_id for r in rows]
     links = {
         getattr(link, f"{side}_id"): link
         for link in RecordLink.objects.filter(connection=connection, **{f"{side}_id__in": ids})
     }
-    emails = {r.email_key for r in rows if r.email_key and r.record_id not in links and not r.deleted}
-    same_side: dict[str, list[MirrorRecord]] = defaultdict(list)
-    other_by_email: dict[str, list[MirrorRecord]] = defaultdict(list)
-    if emails:
-        for m in MirrorRecord.objects.filter(connection=connection, email_key__in=emails, deleted=False):
-            (same_side if m.side == side else other_by_email)[m.email_key].append(m)
+    unlinked = [r for r in rows if r.record_id not in links and not r.deleted]
+    if company_stages is not None:
+        same_side, other_by_email = _company_groups(connection, side, unlinked, company_stages)
+        emails: set[str] = set()  # no other connection's links stand for a company (people only)
+    else:
+        emails = {r.email_key for r in unlinked if r.email_key}
+        same_side = defaultdict(list)
+        other_by_email = defaultdict(list)
+        if emails:
+            for m in MirrorRecord.objects.filter(connection=connection, email_key__in=emails, deleted=False):
+                (same_side if m.side == side else other_by_email)[m.email_key].append(m)
     candidate_ids = {
         side: {m.record_id for group in same_side.values() for m in group},
         across: {m.record_id for group in other_by_email.values() for m in group},
@@ -82,7 +91,7 @@ def load_chunk_context(connection: Connection, side: str, rows: list[MirrorRecor
         m.record_id: m for m in MirrorRecord.objects.filter(connection=connection, side=across, record_id__in=other_ids)
     }
 
-    def candidates(groups: dict[str, list[MirrorRecord]], of_side: str) -> dict[str, list[Candidate]]:
+    def candidates(groups: dict, of_side: str) -> dict:
         return {
             email: [Candidate(m.record_id, m.record_id in linked_ids[of_side]) for m in group]
             for email, group in groups.items()
@@ -96,6 +105,29 @@ def load_chunk_context(connection: Connection, side: str, rows: list[MirrorRecor
         counterparts=counterparts,
         foreign=foreign,
     )
+
+
+def _company_groups(connection: Connection, side: str, rows: list[MirrorRecord], stages: tuple[str, ...]):
+    """The live companies of each side sharing a match key of ``rows``, by ``(stage, key)``: one query."""
+    wanted = {
+        DOMAIN: {r.email_key for r in rows if r.email_key} if DOMAIN in stages else set(),
+        NAME: {r.name_key for r in rows if r.name_key} if NAME in stages else set(),
+    }
+    same_side: dict[tuple[str, str], list[MirrorRecord]] = defaultdict(list)
+    other: dict[tuple[str, str], list[MirrorRecord]] = defaultdict(list)
+    if not wanted[DOMAIN] and not wanted[NAME]:
+        return same_side, other
+    query = Q(email_key__in=wanted[DOMAIN]) | Q(name_key__in=wanted[NAME])
+    for m in MirrorRecord.objects.filter(query, connection=connection, deleted=False):
+        for stage, key in ((DOMAIN, m.email_key), (NAME, m.name_key)):
+            if key and key in wanted[stage]:
+                (same_side if m.side == side else other)[(stage, key)].append(m)
+    return same_side, other
+
+
+def match_key(row: MirrorRecord) -> str:
+    """What a link remembers it was matched by: the email (people), else the domain, else the name."""
+    return row.email_key or row.name_key
 
 
 def new_key() -> str:
@@ -147,7 +179,8 @@ class ChunkPairer:
         """Pair each pending record of a chunk of ``side``, and plan the pairs (or log why not)."""
         across = other_side(side)
         direction = direction_from(side)
-        context = load_chunk_context(self.connection, side, rows)
+        stages = STAGES[self.connection.company_matching] if self.connection.syncs_companies else None
+        context = load_chunk_context(self.connection, side, rows, stages)
         ops: list[PairOp] = []
         claimed: set[str] = set()  # other-side records matched in this chunk
         for row in rows:
@@ -166,17 +199,20 @@ class ChunkPairer:
                 op.outcomes.append((direction, Outcome.FAILED, f"Some values cannot be read: {problems}", {}))
                 continue
             if link is None:
-                pairing = pair_unlinked(
-                    row.record_id,
-                    row.email_key,
-                    SIDE_LABEL[side],
-                    context.same_side.get(row.email_key, ()),
-                    context.other_side.get(row.email_key, ()),
-                    claimed,
-                )
+                if stages is not None:
+                    pairing = self._pair_company(row, stages, context, claimed)
+                else:
+                    pairing = pair_unlinked(
+                        row.record_id,
+                        row.email_key,
+                        SIDE_LABEL[side],
+                        context.same_side.get(row.email_key, ()),
+                        context.other_side.get(row.email_key, ()),
+                        claimed,
+                    )
                 if pairing.excluded is None:
                     op.link = RecordLink(
-                        connection=self.connection, key=new_key(), match_key=row.email_key, state=LinkState.CREATING
+                        connection=self.connection, key=new_key(), match_key=match_key(row), state=LinkState.CREATING
                     )
                     setattr(op.link, f"{side}_id", row.record_id)
                     op.new_link = True
@@ -201,8 +237,8 @@ class ChunkPairer:
                     self.handled.add(op.other.id)
                     ops.append(gone)
                     op.link = None  # the pair is decided by the deletion
-                elif pairing.excluded is None and row.email_key and row.email_key != link.match_key:
-                    link.match_key = row.email_key  # the link holds when an email changes
+                elif pairing.excluded is None and match_key(row) and match_key(row) != link.match_key:
+                    link.match_key = match_key(row)  # the link holds when an email (a domain) changes
             excluded = pairing.excluded or self._out_of_scope(op)
             if excluded is not None:
                 op.outcomes.append((direction, excluded.outcome, excluded.message, {}))
@@ -213,6 +249,29 @@ class ChunkPairer:
             if op.new_link and op.other is None and context.foreign is not None:
                 self._hold_back_overlap(op, context.foreign)
         return ops
+
+    def _pair_company(self, row: MirrorRecord, stages: tuple[str, ...], context: ChunkContext, claimed: set[str]):
+        """Pair a company no link holds (:func:`~.pipeline.company_pairing.pair_company`)."""
+        keys = {DOMAIN: row.email_key, NAME: row.name_key}
+        return pair_company(
+            row.record_id,
+            [
+                Stage(
+                    stage,
+                    keys[stage],
+                    context.same_side.get((stage, keys[stage]), ()),
+                    context.other_side.get((stage, keys[stage]), ()),
+                )
+                for stage in stages
+            ],
+            *self._labels(row.side),
+            claimed,
+        )
+
+    def _labels(self, side: str) -> tuple[str, str]:
+        """How ``side`` and the side across are named in messages: "NetSuite" and the app's label."""
+        app = self.connection.app_account.provider_info.label
+        return ("NetSuite", app) if side == NS else (app, "NetSuite")
 
     @staticmethod
     def _out_of_scope(op: PairOp):

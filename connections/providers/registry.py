@@ -170,10 +170,12 @@ class ProviderInfo:
     object_type_label: Callable[[str], str] = str
     # Which usual fields an object type lacks, and why ("" when it lacks none).
     absent_fields_note: Callable[[str], str] = _nothing
-    # Per NetSuite contact type: the default mappings of a connection with this app.
-    default_mappings: Mapping[str, tuple[DefaultMapping, ...]] = field(default_factory=dict)
-    # Per (NetSuite contact type, direction): the conditions of the default rule.
-    default_rule_conditions: Mapping[tuple[str, str], tuple[DefaultCondition, ...]] = field(default_factory=dict)
+    # Per NetSuite contact type: the default mappings of a connection with this app's default object; per
+    # (contact type, object type) for another object (Company Customers ⇄ companies).
+    default_mappings: Mapping[str | tuple[str, str], tuple[DefaultMapping, ...]] = field(default_factory=dict)
+    # Per (NetSuite contact type, direction), or (contact type, direction, object type) for another object
+    # than the default one: the conditions of the default rule.
+    default_rule_conditions: Mapping[tuple[str, ...], tuple[DefaultCondition, ...]] = field(default_factory=dict)
     # Our sync key on a record of this app ("" when the record carries none).
     sync_key_of: Callable[[Record], str] = _nothing
     # A record's person name and company name from its values ("" when none).
@@ -191,6 +193,14 @@ class ProviderInfo:
     def default_object_type(self) -> str:
         """The object type its records are read and written as (the first one it syncs)."""
         return self.object_types[0]
+
+    def defaults_key(self, contact_type: str, object_type: str = "", *rest: str) -> tuple[str, ...] | str:
+        """The key of :attr:`default_mappings` (no ``rest``) or :attr:`default_rule_conditions` (``rest``: the
+        direction) for NetSuite ``contact_type`` records synced with ``object_type`` ('' = the default)."""
+        other = bool(object_type) and object_type != self.default_object_type
+        if not rest:
+            return (contact_type, object_type) if other else contact_type
+        return (contact_type, *rest, object_type) if other else (contact_type, *rest)
 
     def make_client(self, context: ClientContext) -> Provider:
         """A client of this app for one account (see :class:`ClientContext`)."""

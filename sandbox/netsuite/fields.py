@@ -103,6 +103,9 @@ CUSTOMER = RecordType(
         _f("mobilePhone", "Mobile Phone", Kind.PHONE, max_length=32),
         _f("homePhone", "Home Phone", Kind.PHONE, max_length=32),
         _f("fax", "Fax", Kind.PHONE, max_length=32),
+        # UNCERTAIN: the reference does not list the customer's web address; NetSuite's record browser
+        # names it ``url`` ("Web Address"). Stored as plain text of at most 254 characters.
+        _f("url", "Web Address", Kind.TEXT, max_length=254),
         _f("subsidiary", "Primary Subsidiary", Kind.REF, "subsidiary"),
         _f("leadSource", "Lead Source", Kind.REF, "campaign"),
         _f("partner", "Partner", Kind.REF, "partner"),

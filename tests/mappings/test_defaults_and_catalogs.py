@@ -130,6 +130,7 @@ CANONICAL_TYPES = {
     "fax": T.PHONE,
     "title": T.TEXT,
     "comments": T.LONG_TEXT,
+    "url": T.URL,
     "leadSource": T.REFERENCE,
     "contactSource": T.REFERENCE,
     "partner": T.REFERENCE,

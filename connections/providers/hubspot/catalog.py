@@ -56,6 +56,7 @@ STANDARD_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     COMPANIES: (
         FieldSpec("name", "Company name", T.TEXT),
         FieldSpec("domain", "Company domain name", T.TEXT),
+        FieldSpec("website", "Website URL", T.URL),
         FieldSpec("phone", "Phone number", T.PHONE),
         FieldSpec("address", "Street address", T.TEXT),
         FieldSpec("city", "City", T.TEXT),

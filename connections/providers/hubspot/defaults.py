@@ -9,6 +9,7 @@ from types import MappingProxyType
 from ..netsuite.contact_types import COMPANY_CUSTOMERS, CONTACTS, INDIVIDUAL_CUSTOMERS
 from ..registry import DefaultCondition, DefaultMapping
 from .catalog import ADDRESS_FIELD
+from .objects import COMPANIES
 
 TWO_WAY, TO_APP, TO_NETSUITE = "two_way", "to_app", "to_netsuite"
 
@@ -24,8 +25,15 @@ _MOBILE = _m("mobilePhone", "mobilephone")
 _TITLE = _m("title", "jobtitle")
 _ADDRESS = _m("defaultAddress", ADDRESS_FIELD)
 
-DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
+DEFAULT_MAPPINGS: Mapping[str | tuple[str, str], tuple[DefaultMapping, ...]] = MappingProxyType(
     {
+        # Company Customers ⇄ HubSpot companies (keyed by contact type and the app object).
+        (COMPANY_CUSTOMERS, COMPANIES): (
+            _m("companyName", "name"),
+            _m("url", "website"),
+            _PHONE,
+            _ADDRESS,
+        ),
         # A company customer synced as a HubSpot contact: the company's name is the contact's company.
         COMPANY_CUSTOMERS: (_m("companyName", "company"), _EMAIL, _PHONE, _MOBILE, _ADDRESS),
         INDIVIDUAL_CUSTOMERS: (*_NAMES, _TITLE, _EMAIL, _PHONE, _MOBILE, _ADDRESS),
@@ -36,6 +44,10 @@ DEFAULT_MAPPINGS: Mapping[str, tuple[DefaultMapping, ...]] = MappingProxyType(
 
 # Company Customers: NetSuite refuses a company without a name, so a HubSpot contact without a company
 # name is excluded by the default rule, visibly, rather than failing.
-DEFAULT_RULE_CONDITIONS: Mapping[tuple[str, str], tuple[DefaultCondition, ...]] = MappingProxyType(
-    {(COMPANY_CUSTOMERS, TO_NETSUITE): (DefaultCondition("company", "is_not_empty"),)}
+# The same for a HubSpot company without a name (keyed by contact type, direction and the app object).
+DEFAULT_RULE_CONDITIONS: Mapping[tuple[str, ...], tuple[DefaultCondition, ...]] = MappingProxyType(
+    {
+        (COMPANY_CUSTOMERS, TO_NETSUITE): (DefaultCondition("company", "is_not_empty"),),
+        (COMPANY_CUSTOMERS, TO_NETSUITE, COMPANIES): (DefaultCondition("name", "is_not_empty"),),
+    }
 )

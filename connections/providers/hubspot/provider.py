@@ -48,6 +48,11 @@ def company_name(values: dict) -> str:
     return _text(values.get("company")) or _text(values.get("name"))
 
 
+def company_match_values(values: dict) -> tuple[str, str, str]:
+    """A HubSpot company's match values: its domain (else its website), no email, and its name."""
+    return _text(values.get("domain")) or _text(values.get("website")), "", _text(values.get("name"))
+
+
 def record_url(account_id: str, api_base_url: str, object_type: str, record_id: str) -> str:
     """HubSpot's page of the record (``https://app.hubspot.com/contacts/<hub id>/record/0-1/<id>``); with an
     API base URL override (a sandbox), the record's JSON instead. The UI path is not in the reference:
@@ -80,6 +85,7 @@ INFO = register(
         # Contacts are what connections sync today; companies are read and written by the same client.
         object_types=(CONTACTS, COMPANIES),
         company_object_types=frozenset({COMPANIES}),
+        company_match_values=company_match_values,
         standard_catalog=standard_catalog,
         default_mappings=DEFAULT_MAPPINGS,
         default_rule_conditions=DEFAULT_RULE_CONDITIONS,

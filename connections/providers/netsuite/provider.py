@@ -53,6 +53,11 @@ def company_name(values: dict) -> str:
     return _text(values.get("companyName")) or _text(values.get("entityId")) or _text(values.get("altName"))
 
 
+def company_match_values(values: dict) -> tuple[str, str, str]:
+    """A Company Customer's match values: its web address, its email and its company name."""
+    return _text(values.get("url")), _text(values.get("email")), _text(values.get("companyName"))
+
+
 def record_url(account_id: str, api_base_url: str, object_type: str, record_id: str) -> str:
     """NetSuite's UI page of the record: ``https://<account>.app.netsuite.com/app/common/entity/custjob.nl?id=N``
     (customers) or ``contact.nl?id=N`` (contacts). The account id is written in URLs in lower case with "-"
@@ -103,6 +108,7 @@ INFO = register(
         sync_key_of=sync_key_of,
         person_name=person_name,
         company_name=company_name,
+        company_match_values=company_match_values,
         record_url=record_url,
         record_url_label="NetSuite",
         record_noun="the NetSuite record",

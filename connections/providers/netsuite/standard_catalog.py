@@ -40,6 +40,7 @@ _NAMES = (
     _spec("lastName", "Last Name", T.TEXT),
 )
 _COMPANY_NAME = _spec("companyName", "Company Name", T.TEXT)
+_WEB_ADDRESS = _spec("url", "Web Address", T.URL)
 _TITLE = _spec("title", "Job Title", T.TEXT)
 _EMAIL = _spec("email", "Email", T.EMAIL)
 _ALT_EMAIL = _spec("altEmail", "Alt. Email", T.EMAIL)
@@ -112,6 +113,7 @@ NETSUITE_CATALOGS: Mapping[str, tuple[FieldSpec, ...]] = MappingProxyType(
             _ALT_PHONE,
             _MOBILE_PHONE,
             _FAX,
+            _WEB_ADDRESS,
             _COMMENTS,
             _DEFAULT_ADDRESS,
             *_SALES_FIELDS,

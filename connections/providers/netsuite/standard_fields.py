@@ -54,6 +54,8 @@ STANDARD_FIELDS: dict[str, StandardField] = {
         StandardField("homePhone", "Home Phone", FieldType.PHONE),
         StandardField("fax", "Fax", FieldType.PHONE),
         StandardField("comments", "Comments", FieldType.LONG_TEXT),
+        # A customer's website (customers only; UNCERTAIN: not in the reference, see the sandbox's note).
+        StandardField("url", "Web Address", FieldType.URL),
         # Customers call it leadSource, contacts contactSource (reference, 4.1 and 4.2):
         # both are the "Initial Lead Source", a campaign.
         StandardField("leadSource", "Initial Lead Source", FieldType.REFERENCE),
