@@ -35,6 +35,7 @@ STEPS: tuple[Step, ...] = (
     Step("start", "Start"),
 )
 SLUGS = tuple(step.slug for step in STEPS)
+COMPANY_CUSTOMERS = NetSuiteContactType.COMPANY_CUSTOMERS.value
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Choices:
     subsidiary: Subsidiary | None = None
     contact_type: str | None = None
     app_account: ConnectedAccount | None = None
+    app_object_type: str = ""  # "" = the app's default object (contacts)
     connection: Connection | None = None
     dry_run: SyncRun | None = None
     problems: list[str] = field(default_factory=list)  # why earlier choices were dropped, for the person
@@ -124,6 +126,9 @@ def resolve(state: WizardState) -> Choices:
     if choices.app_account is None:
         choices.problems.append(_unusable_account(state.app_account_id, "app account"))
         state.app_account_id = None
+    elif state.app_object_type in choices.app_account.provider_info.company_object_types:
+        choices.app_object_type = state.app_object_type if choices.contact_type == COMPANY_CUSTOMERS else ""
+    state.app_object_type = choices.app_object_type
     if state.connection_id is not None:
         choices.connection = Connection.objects.filter(pk=state.connection_id).first()
         if choices.connection is None:

@@ -50,6 +50,39 @@ class PickAccountForm(forms.Form):
         self.fields["account"].queryset = queryset
 
 
+class PickAppAccountForm(PickAccountForm):
+    """The app's account, and, for Company Customers with an app that has companies, what to sync there:
+    each company as a contact (the app's default), or the app's companies."""
+
+    app_object = forms.ChoiceField(
+        label="Sync Company Customers with",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Companies are paired by domain, then by name; an ambiguous match is logged, never guessed.",
+    )
+
+    def __init__(self, *args, company_objects: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if company_objects:
+            self.fields["app_object"].choices = [
+                ("", "the app's contacts (each company as a contact)"),
+                *company_objects,
+            ]
+        else:
+            del self.fields["app_object"]
+
+    def clean(self):
+        cleaned = super().clean()
+        account, wanted = cleaned.get("account"), cleaned.get("app_object") or ""
+        if account is not None and wanted and wanted not in account.provider_info.company_object_types:
+            self.add_error(
+                "app_object",
+                f"{account.provider_info.label} has no {wanted}: choose its contacts, or an account of an app "
+                "that has them.",
+            )
+        return cleaned
+
+
 def _credential_field(name: str, label: str, help_text: str) -> forms.CharField:
     return forms.CharField(
         label=label,

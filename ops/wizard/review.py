@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connections.providers.fields import FieldSpec
-from connections.providers.registry import PROVIDERS, app_object_type
+from connections.providers.registry import PROVIDERS, app_object_type, is_company_object
 from mappings.catalogs import app_catalog, field_by_id, netsuite_catalog
 from mappings.choices import Direction
 from mappings.compatibility import allowed_directions
@@ -51,21 +51,21 @@ def _label(catalog: tuple[FieldSpec, ...], field_id: str) -> str:
         return field_id
 
 
-def _standard_catalogs(app_provider: str, contact_type: str) -> tuple[str, tuple, tuple]:
+def _standard_catalogs(app_provider: str, contact_type: str, object_type: str = "") -> tuple[str, tuple, tuple]:
     """The app's label and both sides' standard catalogs (the app's empty when it has none)."""
     ns_fields = netsuite_catalog(contact_type)
     try:
-        app_fields = app_catalog(app_provider, app_object_type(app_provider))
+        app_fields = app_catalog(app_provider, object_type or app_object_type(app_provider))
     except LookupError:
         app_fields = ()
     return PROVIDERS[app_provider].label, ns_fields, app_fields
 
 
-def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRow]:
-    """The default mappings of (app, NetSuite contact type), labelled from the standard catalogs."""
-    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type)
+def default_mapping_rows(app_provider: str, contact_type: str, object_type: str = "") -> list[MappingRow]:
+    """The default mappings of (app and its object, NetSuite contact type), labelled from the standard catalogs."""
+    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type, object_type)
     rows = []
-    for mapping in default_mappings(app_provider, contact_type):
+    for mapping in default_mappings(app_provider, contact_type, object_type):
         note = ""
         try:
             verdict = allowed_directions(
@@ -88,22 +88,23 @@ def default_mapping_rows(app_provider: str, contact_type: str) -> list[MappingRo
     return rows
 
 
-def default_rule_rows(app_provider: str, contact_type: str) -> list[RuleRow]:
+def default_rule_rows(app_provider: str, contact_type: str, object_type: str = "") -> list[RuleRow]:
     """The default rules: "Sync everyone" in each direction (no actions; conditions from :mod:`rules.defaults`)."""
-    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type)
+    app_label, ns_fields, app_fields = _standard_catalogs(app_provider, contact_type, object_type)
     rows = []
     for direction in RuleDirection.values:
         source = app_fields if direction == RuleDirection.TO_NETSUITE else ns_fields
         conditions = [
             describe_condition(_label(source, c.field_id), Operator(c.operator), None)
-            for c in default_rule_conditions(app_provider, contact_type, direction)
+            for c in default_rule_conditions(app_provider, contact_type, direction, object_type)
         ]
+        keyed = "with an email" if not is_company_object(app_provider, object_type) else "with a domain or name"
         if conditions:
             meaning = (
-                f"Every record with an email whose {' and '.join(conditions)} is synced; the others are excluded "
+                f"Every record {keyed} whose {' and '.join(conditions)} is synced; the others are excluded "
                 "(NetSuite would refuse them); no field is set by an action."
             )
         else:
-            meaning = "No conditions: every record with an email is synced; no field is set by an action."
+            meaning = f"No conditions: every record {keyed} is synced; no field is set by an action."
         rows.append(RuleRow(name=DEFAULT_RULE_NAME, direction=direction_label(direction, app_label), meaning=meaning))
     return rows

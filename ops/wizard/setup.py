@@ -57,6 +57,7 @@ def save_draft(state: WizardState, choices: Choices, name: str, interval_minutes
         subsidiary=choices.subsidiary,
         contact_type=choices.contact_type,
         app_account=choices.app_account,
+        app_object_type=choices.app_object_type,
         interval_minutes=interval_minutes,
         paused=True,
         paused_reason=DRAFT_REASON,

@@ -19,6 +19,7 @@ class WizardState:
     subsidiary_id: int | None = None
     contact_type: str | None = None
     app_account_id: int | None = None
+    app_object_type: str = ""  # what the connection syncs in the app ("" = its default, contacts)
     name: str = ""
     interval_minutes: int | None = None
     # The draft connection made at the review step (paused until "Start"), the
@@ -42,7 +43,13 @@ class WizardState:
 
     def choices(self) -> list:
         """The choices a draft connection depends on (a change means a new draft)."""
-        return [self.netsuite_account_id, self.subsidiary_id, self.contact_type, self.app_account_id]
+        return [
+            self.netsuite_account_id,
+            self.subsidiary_id,
+            self.contact_type,
+            self.app_account_id,
+            self.app_object_type,
+        ]
 
     def draft_is_current(self) -> bool:
         return self.connection_id is not None and self.connection_choices == self.choices()

@@ -21,12 +21,29 @@ from changelog.actor import acting_as
 from connections.admin import ADDED_ACCOUNT, typed_account_adds
 from connections.models import free_connection_name
 from connections.oauth_connect import returned_account, sign_ins
-from connections.providers.registry import PROVIDERS
+from connections.providers.registry import PROVIDERS, app_providers
 from connections.services import verify_account
 
 from . import kept_secrets, setup
-from .flow import SLUGS, STEPS, Choices, resolve, usable_subsidiaries, verified_app_accounts, verified_netsuite_accounts
-from .forms import CREDENTIAL_NAMES, AuthorizeNetSuiteForm, ContactTypeForm, PickAccountForm, ReviewForm, SubsidiaryForm
+from .flow import (
+    COMPANY_CUSTOMERS,
+    SLUGS,
+    STEPS,
+    Choices,
+    resolve,
+    usable_subsidiaries,
+    verified_app_accounts,
+    verified_netsuite_accounts,
+)
+from .forms import (
+    CREDENTIAL_NAMES,
+    AuthorizeNetSuiteForm,
+    ContactTypeForm,
+    PickAccountForm,
+    PickAppAccountForm,
+    ReviewForm,
+    SubsidiaryForm,
+)
 from .netsuite_auth import authorize_netsuite_account
 from .overlaps import overlap_warnings
 from .review import default_mapping_rows, default_rule_rows
@@ -176,6 +193,15 @@ def contact_type_step(page: WizardPage):
 
 
 # --- step 4: the other app's account ----------------------------------------------------------------
+def company_objects() -> list[tuple[str, str]]:
+    """The apps' company objects a Company Customers connection can sync with, as (object type, label)."""
+    found: dict[str, list[str]] = {}
+    for info in app_providers():
+        for object_type in sorted(info.company_object_types):
+            found.setdefault(object_type, []).append(info.label)
+    return [(object_type, f"the app's {object_type} ({', '.join(apps)})") for object_type, apps in found.items()]
+
+
 def app_step(page: WizardPage):
     accounts = verified_app_accounts()
     initial = page.choices.app_account
@@ -184,11 +210,18 @@ def app_step(page: WizardPage):
     just_connected = accounts.filter(pk=int(returned)).first() if returned.isdigit() else None
     if just_connected is not None:
         initial = just_connected
-    form = PickAccountForm(prefix="app", queryset=accounts, initial={"account": initial})
+    objects = company_objects() if page.choices.contact_type == COMPANY_CUSTOMERS else []
+    form = PickAppAccountForm(
+        prefix="app",
+        queryset=accounts,
+        company_objects=objects,
+        initial={"account": initial, "app_object": page.choices.app_object_type},
+    )
     if page.posted:
-        form = PickAccountForm(page.request.POST, prefix="app", queryset=accounts)
+        form = PickAppAccountForm(page.request.POST, prefix="app", queryset=accounts, company_objects=objects)
         if form.is_valid():
             page.state.app_account_id = form.cleaned_data["account"].pk
+            page.state.app_object_type = form.cleaned_data.get("app_object") or ""
             return page.go("review")
     sign_in_buttons = sign_ins(next_url=step_url("app"))
     typed_adds = typed_account_adds(next_url=step_url("app"))
@@ -208,7 +241,10 @@ def app_step(page: WizardPage):
 # --- step 5: review, and make the (paused) connection with its dry run ------------------------------
 def _default_name(choices: Choices) -> str:
     """The suggested name, numbered (" (2)"…) when another connection bears it: names are unique."""
-    base = f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {choices.app_account.label}"
+    app = choices.app_account.label
+    if choices.app_object_type:
+        app = f"{app} {choices.app_account.provider_info.object_type_label(choices.app_object_type)}"
+    base = f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {app}"
     return free_connection_name(base, exclude_pk=choices.connection.pk if choices.connection else None)
 
 
@@ -237,8 +273,8 @@ def review_step(page: WizardPage):
         "review.html",
         form=form,
         app_label=PROVIDERS[app_provider].label,
-        mapping_rows=default_mapping_rows(app_provider, choices.contact_type),
-        rule_rows=default_rule_rows(app_provider, choices.contact_type),
+        mapping_rows=default_mapping_rows(app_provider, choices.contact_type, choices.app_object_type),
+        rule_rows=default_rule_rows(app_provider, choices.contact_type, choices.app_object_type),
         overlaps=overlap_warnings([choices.netsuite_account, choices.app_account], exclude=choices.connection),
     )
 

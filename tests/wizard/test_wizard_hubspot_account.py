@@ -16,7 +16,7 @@ from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
 
-from .conftest import walk_to_app, wizard_url
+from .conftest import google_account, walk_to_app, wizard_url
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,33 @@ def test_an_added_account_with_next_outside_the_site_goes_to_the_admin_as_usual(
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
     assert response["Location"].startswith(reverse("admin:connections_connectedaccount_changelist"))
+
+
+def test_company_customers_offer_the_apps_companies_and_refuse_them_for_an_app_without(
+    client, administrator_user, sandboxes, hubspot, settings
+):
+    settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    client.force_login(administrator_user)
+    walk_to_app(client, sandboxes, contact_type="company_customers")
+    client.post(reverse("admin:connections_connectedaccount_add") + "?provider=hubspot", _add_form(hubspot))
+    hubspot_account = ConnectedAccount.objects.get(provider="hubspot")
+    google = google_account(sandboxes)
+    page = client.get(wizard_url("app")).content.decode()
+    assert "the app's companies (HubSpot)" in html.unescape(page)
+
+    refused = client.post(wizard_url("app"), {"app-account": google.pk, "app-app_object": "companies"})
+    assert refused.status_code == 200
+    assert "Google Contacts has no companies" in html.unescape(refused.content.decode())
+
+    chosen = client.post(wizard_url("app"), {"app-account": hubspot_account.pk, "app-app_object": "companies"})
+    assert chosen["Location"] == wizard_url("review")
+    review = html.unescape(client.get(wizard_url("review")).content.decode())
+    assert "<td>Website URL</td>" in review and "<td>Web Address</td>" in review
+    assert "<td>First Name</td>" not in review  # the company defaults, not the contact ones
+
+
+def test_people_contact_types_are_not_offered_the_apps_companies(client, administrator_user, sandboxes, hubspot):
+    client.force_login(administrator_user)
+    walk_to_app(client, sandboxes, contact_type="individual_customers")
+    google_account(sandboxes)
+    assert "app_object" not in client.get(wizard_url("app")).content.decode()
