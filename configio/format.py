@@ -21,6 +21,9 @@ ACCOUNT_FIELDS = ("label", "api_base_url", "concurrency_limit")
 SUBSIDIARY_FIELDS = ("name", "is_inactive", "is_elimination", "country")
 CONNECTION_FIELDS = (
     "contact_type",
+    "app_object_type",
+    "company_matching",
+    "subscription_sync",
     "app_scope",
     "paused",
     "interval_minutes",

@@ -195,3 +195,21 @@ def test_a_dry_run_reports_and_saves_nothing(configured, tmp_path, monkeypatch):
 
     assert "Dry run" in out.getvalue() and "connections: 1 updated" in out.getvalue()
     assert not Connection.objects.filter(interval_minutes=7).exists()
+
+
+def test_the_company_matching_and_unsubscribe_policy_travel_with_a_connection(configured):
+    config = export_config()
+    acme = next(c for c in config["connections"] if c["name"] == "ACME ⇄ Sales Google")
+    assert (acme["app_object_type"], acme["company_matching"], acme["subscription_sync"]) == (
+        "",
+        "domain_then_name",
+        "off",
+    )
+    acme["company_matching"], acme["subscription_sync"] = "name", "both"
+    import_config(config, configured["env"])
+    connection = Connection.objects.get(name="ACME ⇄ Sales Google")
+    assert (connection.company_matching, connection.subscription_sync) == ("name", "both")
+    acme["app_object_type"] = "companies"  # Google Contacts has no companies: refused, nothing changed
+    with pytest.raises(ConfigError, match="companies"):
+        import_config(config, configured["env"])
+    assert Connection.objects.get(name="ACME ⇄ Sales Google").app_object_type == ""
