@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -15,7 +16,7 @@ from . import oauth_connect
 from .choices import AccountStatus
 from .forms import ConnectedAccountForm
 from .models import ConnectedAccount, Connection, Subsidiary
-from .providers.registry import NETSUITE, PROVIDERS
+from .providers.registry import NETSUITE, PROVIDERS, company_object_choices
 from .services import store_check, verify_account
 
 
@@ -272,6 +273,9 @@ class ConnectionAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        objects = form.base_fields.get("app_object_type")
+        if objects is not None:  # a choice of what the apps have, not free text (the model checks the pair)
+            objects.widget = forms.Select(choices=[("", "The app's contacts (default)"), *company_object_choices()])
         field = form.base_fields.get("phone_region")
         if field is not None:
             # Say what "automatic" means for this connection right now, so nobody has to guess.

@@ -311,6 +311,16 @@ def is_company_object(provider: str, object_type: str) -> bool:
     return info is not None and object_type in info.company_object_types
 
 
+def company_object_choices() -> list[tuple[str, str]]:
+    """The apps' company objects as ``(object type, "companies (HubSpot)")``: what a Company Customers
+    connection can sync with besides an app's contacts."""
+    found: dict[str, list[str]] = {}
+    for info in app_providers():
+        for object_type in sorted(info.company_object_types):
+            found.setdefault(object_type, []).append(info.label)
+    return [(object_type, f"{object_type} ({', '.join(apps)})") for object_type, apps in found.items()]
+
+
 def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
     """The standard fields the product knows without asking the provider; empty for an app without them."""
     info = PROVIDERS.get(provider)

@@ -21,7 +21,7 @@ from changelog.actor import acting_as
 from connections.admin import ADDED_ACCOUNT, typed_account_adds
 from connections.models import free_connection_name
 from connections.oauth_connect import returned_account, sign_ins
-from connections.providers.registry import PROVIDERS, app_providers
+from connections.providers.registry import PROVIDERS, company_object_choices
 from connections.services import verify_account
 
 from . import kept_secrets, setup
@@ -195,11 +195,7 @@ def contact_type_step(page: WizardPage):
 # --- step 4: the other app's account ----------------------------------------------------------------
 def company_objects() -> list[tuple[str, str]]:
     """The apps' company objects a Company Customers connection can sync with, as (object type, label)."""
-    found: dict[str, list[str]] = {}
-    for info in app_providers():
-        for object_type in sorted(info.company_object_types):
-            found.setdefault(object_type, []).append(info.label)
-    return [(object_type, f"the app's {object_type} ({', '.join(apps)})") for object_type, apps in found.items()]
+    return [(object_type, f"the app's {label}") for object_type, label in company_object_choices()]
 
 
 def app_step(page: WizardPage):

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from connections.models import Connection
 from devtools.management.commands.seed_demo import (
     DEMO_CONNECTION,
+    DEMO_HUBSPOT_COMPANIES,
     DEMO_HUBSPOT_CONNECTION,
     DEMO_HUBSPOT_CONTACTS,
     OVERLAP,
@@ -98,3 +99,12 @@ def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresse
     assert created.filter(direction=SyncDirection.TO_APP).count() > 0
     assert created.filter(direction=SyncDirection.TO_NETSUITE).count() > 0
     assert hubspot_app.state()["contacts"]["active"] > DEMO_HUBSPOT_CONTACTS
+
+    # And NetSuite's company customers ⇄ HubSpot's companies, paired by domain and name.
+    companies = Connection.objects.get(name=DEMO_HUBSPOT_COMPANIES)
+    assert (companies.contact_type, companies.app_object_type) == ("company_customers", "companies")
+    before = hubspot_app.state()["companies"]["active"]
+    first = sync(companies)
+    assert first.status == RunStatus.SUCCEEDED, first.error
+    assert RecordOutcome.objects.filter(run=first, outcome=Outcome.CREATED, direction=SyncDirection.TO_APP).exists()
+    assert hubspot_app.state()["companies"]["active"] > before

@@ -25,6 +25,7 @@ from syncengine.services import enqueue_run
 
 DEMO_CONNECTION = "Demo: NetSuite sandbox ⇄ Google Contacts sandbox"
 DEMO_HUBSPOT_CONNECTION = "Demo: NetSuite contacts ⇄ HubSpot sandbox"
+DEMO_HUBSPOT_COMPANIES = "Demo: NetSuite companies ⇄ HubSpot companies"
 DEMO_HUBSPOT_CONTACTS = 100  # HubSpot's own contacts (the NetSuite contacts reach it by the first sync)
 REDIRECT_URI = "http://127.0.0.1:8000/admin/connections/connectedaccount/google/callback/"
 
@@ -122,17 +123,18 @@ class Command(BaseCommand):
         if fresh and not created:
             self._forget_sync_state(connection)
         self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
-        hubspot_connection = self._hubspot_demo(session, hubspot_url, netsuite, subsidiary, netsuite_fresh=fresh)
+        hubspot_connections = self._hubspot_demo(session, hubspot_url, netsuite, subsidiary, netsuite_fresh=fresh)
         if not no_run:
-            for demo in (connection, hubspot_connection):
+            for demo in (connection, *hubspot_connections):
                 run, queued = enqueue_run(demo, trigger=Trigger.INITIAL)
                 self.stdout.write(f"First sync of {demo.name} {'queued' if queued else 'already queued'}: run {run.pk}")
 
     def _hubspot_demo(
         self, session, hubspot_url: str, netsuite: ConnectedAccount, subsidiary, *, netsuite_fresh: bool
-    ) -> Connection:
-        """The NetSuite ⇄ HubSpot demo: HubSpot's own contacts seeded once, its account verified with the
-        sandbox's private-app token, and a connection of NetSuite's Contacts beside the Google one."""
+    ) -> list[Connection]:
+        """The NetSuite ⇄ HubSpot demo: HubSpot's own contacts and companies seeded once, its account verified
+        with the sandbox's private-app token, and two connections beside the Google one: NetSuite's Contacts
+        with HubSpot's contacts, and NetSuite's Company Customers with HubSpot's companies."""
         from sandbox.hubspot import HubSpotSandbox
 
         info = HubSpotSandbox().print_config(hubspot_url)
@@ -159,20 +161,27 @@ class Command(BaseCommand):
         result = verify_account(account)
         if not result.ok:
             raise CommandError(f"The demo HubSpot account could not be verified: {result.message}")
-        connection, created = Connection.objects.get_or_create(
-            name=DEMO_HUBSPOT_CONNECTION,
-            defaults={
-                "netsuite_account": netsuite,
-                "subsidiary": subsidiary,
-                "contact_type": "contacts",
-                "app_account": account,
-                "interval_minutes": 5,
-            },
-        )
-        if (fresh or netsuite_fresh) and not created:  # a sandbox restarted empty: start from scratch
-            self._forget_sync_state(connection)
-        self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
-        return connection
+        connections = []
+        for name, contact_type, app_object in (
+            (DEMO_HUBSPOT_CONNECTION, "contacts", ""),
+            (DEMO_HUBSPOT_COMPANIES, "company_customers", "companies"),
+        ):
+            connection, created = Connection.objects.get_or_create(
+                name=name,
+                defaults={
+                    "netsuite_account": netsuite,
+                    "subsidiary": subsidiary,
+                    "contact_type": contact_type,
+                    "app_account": account,
+                    "app_object_type": app_object,
+                    "interval_minutes": 5,
+                },
+            )
+            if (fresh or netsuite_fresh) and not created:  # a sandbox restarted empty: start from scratch
+                self._forget_sync_state(connection)
+            self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
+            connections.append(connection)
+        return connections
 
     def _seed(self, session, netsuite_url: str, google_url: str) -> None:
         customers = [
