@@ -276,6 +276,13 @@ def review_step(page: WizardPage):
 
 
 # --- step 6: the dry-run preview ----------------------------------------------------------------
+def _counted(count: int, object_type: str) -> str:
+    """``"1 company"``, ``"4 companies"``, ``"2 contacts"``: a count of an app's records of ``object_type``."""
+    if count != 1:
+        return f"{count} {object_type}"
+    return f"1 {object_type[:-3]}y" if object_type.endswith("ies") else f"1 {object_type.removesuffix('s')}"
+
+
 def preview_step(page: WizardPage):
     connection, run = page.choices.connection, page.choices.dry_run
     if page.posted and page.action == "rerun":
@@ -293,7 +300,7 @@ def preview_step(page: WizardPage):
         rows=setup.summary_rows(run, app_label),
         all_outcomes_url=setup.outcomes_url(run),
         read_netsuite=read.get("netsuite", 0),
-        read_app=read.get("app", 0),
+        read_app=_counted(read.get("app", 0), connection.app_object),
         run_failed=run.status in ("failed", "skipped"),
         start_url=step_url("start"),
     )

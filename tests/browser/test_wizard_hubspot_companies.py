@@ -122,6 +122,7 @@ def test_wizard_sets_up_company_customers_with_hubspot_companies_through_the_dry
     for record in (umbrella, hs["Umbrella"], hs["UMBRELLA"]):
         ((_, outcome, message),) = by_record[record]
         assert outcome == Outcome.DUPLICATE and "Ambiguous" in message and "not guessed" in message
+    expect(page.locator(".intro")).to_contain_text("HubSpot's 4 companies")
     summary = page.locator("#dry-run-summary")
     expect(summary).to_contain_text("HubSpot")
     app, _ = _hubspot_server
