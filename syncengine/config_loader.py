@@ -1,14 +1,19 @@
 """Loading a connection's sync configuration (:class:`~syncengine.sync_config.SyncConfig`) for a run: the
 active field mappings resolved against both field catalogs (slots), the rules per direction, and the
-policies; and fetching the catalogs a new connection never fetched."""
+policies (the unsubscribe policy with both sides' subscription fields, :func:`subscriptions`); and fetching
+the catalogs a new connection never fetched."""
 
 from __future__ import annotations
 
+from connections.choices import SubscriptionSync
 from connections.models import Connection
 from connections.providers.fields import FieldSpec
+from connections.providers.registry import NETSUITE, subscription_field
 from mappings.converters import ConversionOptions
 
+from .choices import Side
 from .merge import Slot
+from .pipeline.subscriptions import SideSubscription, Subscriptions
 from .sync_config import SyncConfig
 
 
@@ -50,6 +55,7 @@ def load_config(connection: Connection) -> SyncConfig:
     app_catalog = {f.id: f for f in app_fields}
     catalogs = _catalogs(connection, ns_catalog, app_catalog)
     slots, problems = [], []
+    guarded = _subscription_fields(connection)
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
         if ns_field is None or app_field is None:
@@ -73,14 +79,20 @@ def load_config(connection: Connection) -> SyncConfig:
                 f"the mapping {mapping.state().name()} was skipped: {' '.join(refused)} (fix or disable the mapping)"
             )
             continue
-        slots.append(
-            Slot(
-                ns_field,
-                app_field,
-                to_app=mapping.direction in (Direction.TWO_WAY, Direction.TO_APP) and app_field.writable,
-                to_netsuite=mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable,
-            )
-        )
+        to_app = mapping.direction in (Direction.TWO_WAY, Direction.TO_APP) and app_field.writable
+        to_netsuite = mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable
+        for writes, field_id, side, label in (
+            (to_app, app_field.id, Side.APP.value, catalogs.app.app_label),
+            (to_netsuite, ns_field.id, Side.NETSUITE.value, catalogs.netsuite.app_label),
+        ):
+            if writes and guarded.get(side) == field_id:
+                problems.append(
+                    f"the mapping {mapping.state().name()} does not write the subscription status of {label}: "
+                    "only the connection's unsubscribe policy does, and it never re-subscribes anyone"
+                )
+        to_app = to_app and guarded.get(Side.APP.value) != app_field.id
+        to_netsuite = to_netsuite and guarded.get(Side.NETSUITE.value) != ns_field.id
+        slots.append(Slot(ns_field, app_field, to_app=to_app, to_netsuite=to_netsuite))
     rule_catalogs = {
         Direction.TO_APP: RuleCatalogs(source=catalogs.netsuite, target=catalogs.app),
         Direction.TO_NETSUITE: RuleCatalogs(source=catalogs.app, target=catalogs.netsuite),
@@ -103,7 +115,48 @@ def load_config(connection: Connection) -> SyncConfig:
         netsuite_catalog_fetched=ns_fetched,
         app_catalog_fetched=app_fetched,
         conversion=ConversionOptions(phone_region=connection.resolved_phone_region().region),
+        subscriptions=subscriptions(connection, catalogs, problems),
+        subscription_fields=guarded,
     )
+
+
+def _subscription_fields(connection: Connection) -> dict[str, str]:
+    """Each side's subscription field, as its app registers it (whatever the policy)."""
+    found = {
+        Side.NETSUITE.value: subscription_field(NETSUITE, connection.contact_type),
+        Side.APP.value: subscription_field(connection.app_account.provider, connection.app_object),
+    }
+    return {side: where.field_id for side, where in found.items() if where is not None}
+
+
+def subscriptions(connection: Connection, catalogs, problems: list[str]) -> Subscriptions | None:
+    """The connection's unsubscribe policy over both sides' subscription fields; None when it is off, or
+    when a side keeps no status (said in ``problems``). A side whose catalog offers no value to write
+    "unsubscribed" with is only read (said too)."""
+    if connection.subscription_sync == SubscriptionSync.OFF:
+        return None
+    sides = []
+    for provider, side in (
+        (NETSUITE, catalogs.netsuite),
+        (connection.app_account.provider, catalogs.app),
+    ):
+        where = subscription_field(provider, side.object_type)
+        spec = side.fields.get(where.field_id) if where is not None else None
+        if where is None or spec is None:
+            reason = "keeps no email subscription status" if where is None else "has no subscription status field"
+            problems.append(
+                f"unsubscribes are not synced: {side.app_label} {reason} in its {side.object_type} catalog"
+                + ("" if where is None else " (refresh the field catalogs)")
+            )
+            return None
+        value = where.unsubscribe_value(spec)
+        if value is None:
+            problems.append(
+                f"unsubscribes are not carried to {side.app_label}: its field catalog offers no "
+                f"{where.unsubscribe_label} value for {spec.label} (refresh the field catalogs)"
+            )
+        sides.append(SideSubscription(where.field_id, where.state_of, value, where.unsubscribe_label, side.app_label))
+    return Subscriptions(connection.subscription_sync, *sides)
 
 
 def _catalogs(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):

@@ -43,10 +43,7 @@ class PairPlanner:
         self.counters = counters
         self.now = now
         self.planned_links: set[int] = set()  # links planned in this run
-        self._field_ids = {
-            NS: tuple(s.netsuite.id for s in config.slots),
-            APP: tuple(s.app.id for s in config.slots),
-        }
+        self._field_ids = {NS: config.mapped_field_ids(NS), APP: config.mapped_field_ids(APP)}
         # The address parts of each side's catalog: a record's part values are read off its address.
         self._parts = {NS: parts_in(config.netsuite_catalog), APP: parts_in(config.app_catalog)}
 

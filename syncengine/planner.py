@@ -4,7 +4,9 @@ The last step of the per-record pipeline (:mod:`syncengine.pipeline`): the pair 
 excluded (no email, duplicate), not a deletion and not an echo of our own write; those steps decided that
 before. Here, per direction: the rules (sync or skip, and which actions), the mappings through the
 three-way merge (:mod:`syncengine.merge`, one field at a time, conflicts resolved by the connection's
-policy), then the rule actions, into a :class:`DirectionPlan`: the outcome and the writes to make.
+policy), then the rule actions, into a :class:`DirectionPlan`: the outcome and the writes to make. The
+unsubscribe step (:mod:`syncengine.pipeline.subscriptions`) adds its write or refusal to the direction it
+concerns; only it writes a side's subscription status.
 Sending them, binding the link and logging the outcomes belong to the runner's writer and recorder.
 """
 
@@ -18,6 +20,7 @@ from rules.evaluator import evaluate
 
 from .choices import Outcome, SyncDirection
 from .merge import APP, NETSUITE, MergeResult, merge
+from .pipeline.subscriptions import SubscriptionStep, decide
 from .sync_config import SyncConfig
 
 
@@ -50,6 +53,9 @@ class DirectionPlan:
     # Actions that overwrite a value of an existing record ("rule: field"), counted by the dry run.
     action_overwrites: list[str] = field(default_factory=list)
     failed_fields: list[str] = field(default_factory=list)  # source field ids whose value could not be written
+    # The rules exclude the record in this direction, but its unsubscribe is carried all the same: the
+    # source's other changes are not consumed (its snapshot stays as it was).
+    source_held: bool = False
 
     @property
     def has_writes(self) -> bool:
@@ -135,6 +141,17 @@ def plan_pair(
         ]
     )
     conflict_outcome = Outcome.CONFLICT_RESOLVED if result.conflicts else None
+    steps = (
+        decide(
+            config.subscriptions,
+            netsuite_values=netsuite.values,
+            app_values=app.values,
+            netsuite_snapshot=netsuite.snapshot,
+            app_snapshot=app.snapshot,
+        )
+        if config.subscriptions is not None
+        else {}
+    )
     specs = (
         (
             SyncDirection.TO_APP,
@@ -158,7 +175,8 @@ def plan_pair(
         ),
     )
     for direction, source, target, writes, before, rules, catalog, target_side in specs:
-        if source.values is None or not (source.changed or writes):
+        step = steps.get(direction)
+        if source.values is None or not (source.changed or writes or step):
             continue
         is_create = target.values is None
         decision = evaluate(rules, source.values, not is_create, catalog=catalog, now=now, is_create=is_create)
@@ -166,13 +184,24 @@ def plan_pair(
         if not decision.sync:
             plan.outcome = Outcome.EXCLUDED_BY_RULES if exists_before or not is_create else Outcome.SKIPPED_BY_RULES
             plan.message = "; ".join(decision.trace[-3:])
+            if step is not None and step.outcome == Outcome.UNSUBSCRIBED and not is_create:
+                # Someone who opted out is unsubscribed everywhere the policy reaches, whatever the rules say
+                # of the rest of the record: only the unsubscribe is written.
+                _add_step(plan, step, target.values)
+                plan.outcome, plan.source_held = Outcome.UNSUBSCRIBED, True
+                plan.message = f"{step.message}; the rules exclude the rest of this record ({plan.message})"
             pair.plans.append(plan)
             continue
         plan.writes, plan.before = dict(writes), dict(before)
         _apply_decision(plan, decision, target.values, is_create)
+        _guard_subscription(plan, config.subscription_fields.get(target_side))
+        if step is not None:
+            _add_step(plan, step, target.values)
         if is_create:
             plan.create = True
             plan.outcome = Outcome.CREATED
+        elif step is not None:
+            plan.outcome = step.outcome
         elif plan.has_writes:
             plan.outcome = conflict_outcome or Outcome.UPDATED
         failures = [f for f in result.failures if f.target == target_side]
@@ -183,6 +212,8 @@ def plan_pair(
         plan.message = _message(
             [f.message for f in failures], result.warnings_by_target.get(target_side, []), created=is_create
         )
+        if step is not None:
+            plan.message = "; ".join(filter(None, [step.message, plan.message]))
         if plan.action_overwrites:
             overwrites = "Rule actions overwrite the existing value: " + ", ".join(plan.action_overwrites)
             plan.message = "; ".join(filter(None, [plan.message, overwrites]))
@@ -197,6 +228,22 @@ def plan_pair(
         if p.outcome in (Outcome.CONFLICT_RESOLVED, Outcome.FIELD_FAILED) and pair.conflicts:
             p.message = "; ".join(filter(None, [p.message, *pair.conflicts]))
     return pair
+
+
+def _guard_subscription(plan: DirectionPlan, field_id: str | None) -> None:
+    """Drop a rule action's write of the target's subscription status: only the unsubscribe step writes it
+    (the mappings that would are turned off when the configuration is loaded)."""
+    if field_id and field_id in plan.writes:
+        plan.writes.pop(field_id)
+        plan.before.pop(field_id, None)
+        plan.action_overwrites = [a for a in plan.action_overwrites if not a.endswith(f": {field_id}")]
+
+
+def _add_step(plan: DirectionPlan, step: SubscriptionStep, target_values: dict | None) -> None:
+    """The unsubscribe step's write joins the direction's writes."""
+    for field_id, value in step.writes.items():
+        plan.before.setdefault(field_id, (target_values or {}).get(field_id))
+        plan.writes[field_id] = value
 
 
 def _message(failures: list[str], warnings: list[str], *, created: bool) -> str:

@@ -127,6 +127,8 @@ class Recorder:
                 result = op.results.get(plan.direction)
                 for action in plan.action_overwrites:
                     self.counters["action_overwrites"][action] += 1
+                if plan.source_held:  # only its unsubscribe was carried: the rest stays a change to make
+                    consumed[source] = False
                 if plan.outcome in (Outcome.SKIPPED_BY_RULES, Outcome.EXCLUDED_BY_RULES):
                     consumed[source] = False
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, {}, plan))
@@ -184,8 +186,8 @@ class Recorder:
             self.counters[outcome.direction][outcome.outcome] += 1
 
     def field_ids(self, side: str) -> tuple[str, ...]:
-        """The ids of the mapped fields of ``side`` (the fields snapshots and hashes hold)."""
-        return tuple(s.netsuite.id if side == NS else s.app.id for s in self.config.slots)
+        """The ids of the fields snapshots and hashes hold on ``side`` (:meth:`SyncConfig.mapped_field_ids`)."""
+        return self.config.mapped_field_ids(side)
 
     def _update_snapshots(
         self, op: PairOp, consumed: dict[str, bool], written: dict[str, dict], kept: dict[str, list[str]]

@@ -13,8 +13,8 @@ field, and may hold the same field for another mapping): it is merged as never
 synced (:func:`new_slots`). The mappings each fingerprint had are kept in
 :class:`~syncengine.models.PlannedConfiguration`.
 
-The conflict policy and deletion policies are not in the fingerprint: they
-decide between changes, and a re-plan has none but the configuration's.
+The unsubscribe policy is in it when it is on (it writes). The conflict policy and deletion policies are
+not in the fingerprint: they decide between changes, and a re-plan has none but the configuration's.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ def config_fingerprint(config: SyncConfig) -> str:
         "to_app": [asdict(rule) for rule in config.rules_to_app],
         "to_netsuite": [asdict(rule) for rule in config.rules_to_netsuite],
     }
+    if config.subscriptions is not None:
+        # Turning unsubscribes on (or another way) re-plans the linked pairs: the unsubscribes already
+        # there are carried by the next run. Off leaves the fingerprints of before.
+        payload["subscriptions"] = config.subscriptions.policy
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
 

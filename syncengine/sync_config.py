@@ -16,6 +16,7 @@ from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
 from rules.specs import RuleSpec
 
 from .merge import Slot
+from .pipeline.subscriptions import Subscriptions
 
 
 @dataclass
@@ -37,7 +38,16 @@ class SyncConfig:
     app_catalog_fetched: bool = False
     # How values are converted for this connection (its phone region), as plain data for the pure merge.
     conversion: ConversionOptions = DEFAULT_OPTIONS
+    # The unsubscribe policy and both sides' subscription fields (None: off, or a side keeps no status).
+    subscriptions: Subscriptions | None = None
+    # Per side ("netsuite", "app"), the field that holds its subscription status, whatever the policy: only
+    # the unsubscribe step writes it (never a mapping or a rule action), so nobody is re-subscribed.
+    subscription_fields: dict[str, str] = field(default_factory=dict)
 
     def mapped_field_ids(self, side: str) -> tuple[str, ...]:
-        """The ids of the mapped fields of ``side`` ("netsuite" or "app"): the fields snapshots and hashes hold."""
-        return tuple(s.netsuite.id if side == "netsuite" else s.app.id for s in self.slots)
+        """The ids of the fields of ``side`` ("netsuite" or "app") that snapshots and hashes hold: the mapped
+        ones, and the subscription status when the policy syncs it (so a change of it alone is no echo)."""
+        ids = tuple(s.netsuite.id if side == "netsuite" else s.app.id for s in self.slots)
+        if self.subscriptions is not None and self.subscriptions.field_id(side) not in ids:
+            ids += (self.subscriptions.field_id(side),)
+        return ids

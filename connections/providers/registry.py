@@ -17,7 +17,7 @@ What an app registers (:class:`ProviderInfo`):
   mappings and default rule conditions per NetSuite contact type;
 - where our sync key lives on its records (:attr:`~ProviderInfo.sync_key_of`);
 - its capabilities (:class:`Capabilities`): batch sizes, how "mark deleted" is done,
-  contact groups, subscription status;
+  contact groups, subscription status, and where that status lives (:class:`SubscriptionField`);
 - how a record's display name and its URL in the app are derived;
 - its vocabulary: the field and API concept names no code outside its package may name.
 
@@ -134,6 +134,31 @@ class DefaultCondition:
     operator: str
 
 
+SUBSCRIBED = "subscribed"
+UNSUBSCRIBED = "unsubscribed"
+
+
+@dataclass(frozen=True)
+class SubscriptionField:
+    """Where an app keeps a record's email subscription status, and how the sync reads and writes it.
+
+    ``field_id`` is a field of the object type's catalog. ``state_of(value)`` reads one of its values as
+    :data:`SUBSCRIBED`, :data:`UNSUBSCRIBED` or ``""`` (not known: never asked, no status). The sync only
+    ever writes "unsubscribed": ``unsubscribe_value(spec)`` is the value that says it, from the field's
+    catalog entry (its options), or None when the catalog does not offer it. An app may count several
+    values as unsubscribed, but writes only this one.
+    """
+
+    field_id: str
+    state_of: Callable[[Any], str]
+    unsubscribe_value: Callable[[FieldSpec], Any]
+    unsubscribe_label: str = "unsubscribed"  # how a message names the value written ("Soft Opt-Out")
+
+
+def _no_subscription_field(object_type: str) -> SubscriptionField | None:
+    return None
+
+
 def _no_catalog(object_type: str) -> tuple:
     raise LookupError(f"no static catalog for object type {object_type!r}")
 
@@ -186,6 +211,9 @@ class ProviderInfo:
     record_url_label: str = ""
     record_noun: str = ""  # "the Google contact"; "" = "the <label> record"
     capabilities: Capabilities = field(default_factory=Capabilities)
+    # Per object type: where a record's email subscription status lives (None: it has none). Asked only for
+    # an app whose capabilities say ``subscription_status``.
+    subscription_field: Callable[[str], SubscriptionField | None] = _no_subscription_field
     # Field and API concept names that belong to this app only: no product code outside its package names them.
     vocabulary: frozenset[str] = frozenset()
 
@@ -330,6 +358,15 @@ def static_catalog(provider: str, object_type: str) -> tuple[FieldSpec, ...]:
         return info.standard_catalog(object_type)
     except LookupError:
         return ()
+
+
+def subscription_field(provider: str, object_type: str) -> SubscriptionField | None:
+    """Where records of ``object_type`` of ``provider`` keep their email subscription status (None: nowhere,
+    or the app has no subscription status)."""
+    info = PROVIDERS.get(provider)
+    if info is None or not info.capabilities.subscription_status:
+        return None
+    return info.subscription_field(object_type)
 
 
 def sync_key_of(record: Record) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from ..fields import FieldSpec, FieldType
 from .objects import COMPANIES, CONTACTS, SYNC_KEY_PROPERTY
 from .properties import field_spec
+from .subscriptions import SPEC as SUBSCRIPTION_SPEC
 
 T = FieldType
 
@@ -52,6 +53,7 @@ STANDARD_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("zip", "Postal code", T.TEXT),
         FieldSpec("country", "Country/Region", T.TEXT),
         FieldSpec(ADDRESS_FIELD, "Address", T.ADDRESS, help=ADDRESS_HELP),
+        SUBSCRIPTION_SPEC,
     ),
     COMPANIES: (
         FieldSpec("name", "Company name", T.TEXT),

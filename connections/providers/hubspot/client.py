@@ -2,7 +2,8 @@
 
 Object types ``contacts`` and ``companies`` (:mod:`.objects`). The client is assembled from one module per
 concern: :mod:`.reads` (catalog, changes, records by id) and :mod:`.writes` (batched creates, updates,
-archives), over one :class:`.transport.HubSpotTransport`.
+archives), with :mod:`.subscription_writes` around them (a contact's email subscription status), over one
+:class:`.transport.HubSpotTransport`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from typing import Any
 from ..base import Provider
 from ..fields import FieldSpec
 from .reads import ObjectReads, objects_path
+from .subscription_writes import SubscriptionStatus
 from .transport import HubSpotTransport
 from .writes import ObjectWrites
 
 TOKEN = "private_app_token"  # the credential: a private app's access token
 
 
-class HubSpotClient(ObjectReads, ObjectWrites, Provider):
+class HubSpotClient(SubscriptionStatus, ObjectReads, ObjectWrites, Provider):
     """Client of one HubSpot account (see the module docstring). ``credentials`` is ``{"private_app_token"}``."""
 
     key = "hubspot"

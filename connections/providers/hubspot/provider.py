@@ -13,6 +13,8 @@ from .catalog import standard_catalog
 from .client import TOKEN, HubSpotClient
 from .defaults import DEFAULT_MAPPINGS, DEFAULT_RULE_CONDITIONS
 from .objects import COMPANIES, CONTACTS, SYNC_KEY_PROPERTY
+from .subscriptions import FIELD as SUBSCRIPTION_FIELD
+from .subscriptions import OPTED_OUT_OF_ALL, subscription_field
 from .translation import META_SYNC_KEY
 
 KEY = "hubspot"
@@ -95,7 +97,10 @@ INFO = register(
         record_url=record_url,
         record_url_label="HubSpot",
         record_noun="the HubSpot contact",
-        capabilities=Capabilities(read_batch=BATCH_LIMIT, write_batch=BATCH_LIMIT, deletion_mark=""),
+        capabilities=Capabilities(
+            read_batch=BATCH_LIMIT, write_batch=BATCH_LIMIT, deletion_mark="", subscription_status=True
+        ),
+        subscription_field=subscription_field,
         # Words only HubSpot uses (firstname, lastname and lastmodifieddate are NetSuite's SuiteQL columns too).
         vocabulary=frozenset(
             {
@@ -112,6 +117,9 @@ INFO = register(
                 "filterGroups",
                 "idProperty",
                 "correlationId",
+                SUBSCRIPTION_FIELD,
+                OPTED_OUT_OF_ALL,
+                "communication-preferences",
             }
         ),
     )

@@ -68,6 +68,10 @@ class ObjectReads:
         """Read with ``fields`` (a catalog the caller cached) instead of asking the properties API again."""
         self._catalogs[object_type(object_type_name).name] = list(fields)
 
+    def _property_names(self, info: ObjectType, catalog: dict[str, FieldSpec]) -> list[str]:
+        """The properties a read of ``catalog``'s records asks for."""
+        return property_names(catalog.values(), info)
+
     def _catalog(self, info: ObjectType) -> dict[str, FieldSpec]:
         fields = self._catalogs.get(info.name)
         if fields is None:
@@ -83,7 +87,7 @@ class ObjectReads:
         # Reads ask for our key property: whether HubSpot ignores or refuses a property that does not exist
         # in a read is UNCERTAIN (writes refuse it, B.4), so it is made to exist first (once per client).
         self.ensure_sync_key_property(info.name)
-        properties = property_names(catalog.values(), info)
+        properties = self._property_names(info, catalog)
         started = epoch_ms_now()
         previous = load_cursor(cursor)
         if previous is None or previous.since is None:
@@ -179,7 +183,7 @@ class ObjectReads:
         info = object_type(object_type_name)
         catalog = self._catalog(info)
         self.ensure_sync_key_property(info.name)  # asked for in the read (see read_changes)
-        properties = property_names(catalog.values(), info)
+        properties = self._property_names(info, catalog)
         found: dict[str, Record] = {}
         for chunk in chunks(list(dict.fromkeys(i for i in ids if i)), BATCH_LIMIT):
             answer = self.transport.request(

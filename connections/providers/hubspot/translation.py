@@ -17,6 +17,8 @@ from ..fields import FieldSpec, FieldType
 from .catalog import ADDRESS_FIELD, ADDRESS_PROPERTIES
 from .objects import SYNC_KEY_PROPERTY, ObjectType
 from .properties import from_hubspot, parse_datetime, to_hubspot
+from .subscriptions import FIELD as SUBSCRIPTION_FIELD
+from .subscriptions import value_from_properties as subscription_value
 
 META_SYNC_KEY = "hubspot_sync_key"
 
@@ -28,6 +30,8 @@ def property_names(catalog: Iterable[FieldSpec], object_info: ObjectType) -> lis
     for spec in catalog:
         if spec.id == ADDRESS_FIELD:
             names.extend(ADDRESS_PROPERTIES.values())
+        elif spec.id == SUBSCRIPTION_FIELD:
+            continue  # read from the opt-out properties (the client asks for them)
         else:
             names.append(spec.id)
     names += [SYNC_KEY_PROPERTY, object_info.modified_property, object_info.fallback_modified_property]
@@ -64,6 +68,8 @@ def object_to_record(obj: Mapping[str, Any], catalog: Mapping[str, FieldSpec], o
         if field_id == ADDRESS_FIELD:
             if any(name in props for name in ADDRESS_PROPERTIES.values()):
                 values[field_id] = _address(props)
+        elif field_id == SUBSCRIPTION_FIELD:
+            values[field_id] = subscription_value(props)
         elif field_id in props:
             values[field_id] = from_hubspot(props[field_id], spec)
     meta: dict[str, Any] = {}

@@ -28,7 +28,7 @@ from .batch_answers import read_batch_answer
 from .batching import BATCH_LIMIT, chunks
 from .objects import SYNC_KEY_LABEL, SYNC_KEY_PROPERTY, ObjectType, object_type
 from .reads import objects_path
-from .translation import META_SYNC_KEY, object_to_record, property_names, to_properties
+from .translation import META_SYNC_KEY, object_to_record, to_properties
 
 if TYPE_CHECKING:
     from .transport import HubSpotTransport
@@ -204,7 +204,7 @@ class ObjectWrites:
         "a few moments" (B.3): a record created just now may not be found yet."""
         info = object_type(object_type_name)
         catalog = self._catalog(info)
-        properties = property_names(catalog.values(), info)
+        properties = self._property_names(info, catalog)
         found: dict[str, Record] = {}
         for chunk in chunks(list(dict.fromkeys(k for k in keys if k)), BATCH_LIMIT):
             body = {

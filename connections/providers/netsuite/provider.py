@@ -14,6 +14,8 @@ from ..base import Provider, Record
 from ..registry import Capabilities, ClientContext, CredentialField, ProviderInfo, register
 from .contact_types import CONTACT_TYPES, CONTACTS, contact_type
 from .standard_catalog import standard_catalog
+from .subscriptions import FIELD as SUBSCRIPTION_FIELD
+from .subscriptions import subscription_field
 
 KEY = "netsuite"
 
@@ -116,6 +118,7 @@ INFO = register(
         capabilities=Capabilities(
             read_batch=1000, write_batch=1, deletion_mark="inactive_flag", subscription_status=True
         ),
+        subscription_field=subscription_field,
         vocabulary=frozenset(
             {
                 "isInactive",
@@ -128,6 +131,7 @@ INFO = register(
                 "lastModifiedDate",
                 "addressBook",
                 "custjob",
+                SUBSCRIPTION_FIELD,
             }
         ),
     )
