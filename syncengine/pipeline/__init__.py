@@ -9,7 +9,8 @@ One sync run (:mod:`syncengine.runner`) reads both sides into the mirror, then f
    safety valve that stops a run deleting too much at once;
 4. **echo** (:mod:`.echo`): a change that is our own write read back is not planned again;
 5. **planning** (:mod:`syncengine.planner`): rules per direction, mappings, the three-way merge
-   (:mod:`syncengine.merge`) and rule actions, into the writes to make.
+   (:mod:`syncengine.merge`) and rule actions, into the writes to make; with
+6. **unsubscribes** (:mod:`.subscriptions`): an unsubscribe carried to the other side, a resubscribe refused.
 
 The runner loads what these steps need from the database, and writes and records what they decide.
 """

@@ -11,13 +11,15 @@ import requests
 from connections.choices import SubscriptionSync
 from connections.models import ConnectedAccount, Connection
 from connections.services import verify_account
+from mappings.models import FieldMapping
 from rules.choices import Operator
 from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
 from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
-from syncengine.config_loader import ensure_catalogs
+from syncengine.config_loader import ensure_catalogs, load_config
 from syncengine.models import RecordOutcome, SyncRun
+from syncengine.replan import stale_link_count
 from syncengine.runner import run_sync
 
 from .harness import make_connection
@@ -73,11 +75,11 @@ def connect(sandboxes, settings, hubspot):
     return make
 
 
-def run(connection: Connection) -> SyncRun:
+def run(connection: Connection, status: str = RunStatus.SUCCEEDED) -> SyncRun:
     sync = SyncRun.objects.create(connection=connection, trigger=Trigger.MANUAL)
     run_sync(sync.pk)
     sync.refresh_from_db()
-    assert sync.status == RunStatus.SUCCEEDED, sync.error
+    assert sync.status == status, sync.error
     return sync
 
 
@@ -331,10 +333,40 @@ def test_turning_unsubscribes_on_carries_the_opt_outs_already_there(sandboxes, h
     run(connection)
     assert ns_status(sandboxes, "ada@example.com") == "Soft Opt-In"
 
+    assert stale_link_count(connection) == 0
     connection.subscription_sync = SubscriptionSync.BOTH
     connection.save()
+    assert stale_link_count(connection) == 1  # the next run re-plans the linked pair from the mirror
     turned_on = run(connection)
 
     assert outcomes(turned_on) == {(TO_NS, Outcome.UNSUBSCRIBED, "ada@example.com")}
     assert ns_status(sandboxes, "ada@example.com") == "Soft Opt-Out"
     quiet_run(connection, sandboxes, hubspot)
+
+
+def test_no_mapping_nor_rule_action_writes_a_subscription_status_whatever_the_policy(sandboxes, hubspot, connect):
+    app, _ = hubspot
+    connection = connect(SubscriptionSync.OFF)
+    assert ensure_catalogs(connection) == []
+    FieldMapping.objects.create(
+        connection=connection, netsuite_field=STATUS, app_field="lifecyclestage", direction="to_netsuite"
+    )
+    rule_from_admin_forms(
+        connection,
+        TO_NS,
+        "Everyone opted in (a bad idea)",
+        actions=[{"field_id": STATUS, "value": "Soft Opt-In"}],
+    )
+    problems = load_config(connection).problems
+    assert any("does not write the subscription status of NetSuite" in p for p in problems), problems
+    seed(sandboxes, netsuite=[ns_person("Ada", "L", "ada@example.com", **{STATUS: SOFT_OPT_OUT})])
+    first = run(connection, RunStatus.PARTIALLY_FAILED)  # the configuration's problem is said on every run
+    assert "does not write the subscription status of NetSuite" in first.error
+    (contact,) = app.portal.store("contacts").active()
+    app.touch("contacts", contact.id, firstname="Adeline", lifecyclestage="customer")
+
+    changed = run(connection, RunStatus.PARTIALLY_FAILED)
+
+    assert (TO_NS, Outcome.UPDATED, "ada@example.com") in outcomes(changed)
+    (ada,) = ns_by_email(sandboxes)["ada@example.com"]
+    assert ada["firstName"] == "Adeline" and ada[STATUS]["refName"] == "Soft Opt-Out"
