@@ -21,7 +21,14 @@ from .choices import (
     NetSuiteContactType,
     SubscriptionSync,
 )
-from .providers.registry import NETSUITE, app_object_type, get_provider, is_company_object, provider_choices
+from .providers.registry import (
+    NETSUITE,
+    app_object_type,
+    get_provider,
+    is_company_object,
+    provider_choices,
+    subscription_field,
+)
 from .validators import validate_api_base_url, validate_netsuite_account_id
 
 
@@ -395,6 +402,14 @@ class Connection(models.Model):
             )
         if app and app.provider != NETSUITE:
             errors.update(self._object_type_errors(get_provider(app.provider)))
+            if (
+                self.subscription_sync != SubscriptionSync.OFF
+                and subscription_field(app.provider, self.app_object) is None
+            ):
+                errors["subscription_sync"] = (
+                    f"{get_provider(app.provider).label}'s {self.app_object} keep no email subscription status: "
+                    "there are no unsubscribes to sync with them. Choose Off."
+                )
         if self.subsidiary_id:
             sub = self.subsidiary
             if ns and sub.account_id != ns.pk:
