@@ -56,6 +56,8 @@ class DirectionPlan:
     # The rules exclude the record in this direction, but its unsubscribe is carried all the same: the
     # source's other changes are not consumed (its snapshot stays as it was).
     source_held: bool = False
+    # The target's subscription field, when this plan carries an unsubscribe to it.
+    unsubscribes: str = ""
 
     @property
     def has_writes(self) -> bool:
@@ -244,6 +246,7 @@ def _add_step(plan: DirectionPlan, step: SubscriptionStep, target_values: dict |
     for field_id, value in step.writes.items():
         plan.before.setdefault(field_id, (target_values or {}).get(field_id))
         plan.writes[field_id] = value
+        plan.unsubscribes = field_id
 
 
 def _message(failures: list[str], warnings: list[str], *, created: bool) -> str:

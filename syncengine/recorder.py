@@ -65,12 +65,17 @@ def as_written(writes: dict[str, Any], result: WriteResult) -> dict[str, Any]:
 def settled_outcome(plan: DirectionPlan, result: WriteResult) -> tuple[str, str, dict]:
     """The outcome, message and diff of a successful write, with what the provider settled: the fields it
     left out of the diff, its warnings in the message ("Warning: ..."), an update of nothing but fields it
-    left reported as unchanged, and a create of nothing but fields it left (it found the record there
-    already) reported as linked."""
+    left reported as unchanged, a create of nothing but fields it left (it found the record there
+    already) reported as linked, and an unsubscribe the app had nothing to do for not reported as one."""
     diff = {k: [before, result.resolved.get(k, after)] for k, (before, after) in plan.diff().items()}
     diff = {k: change for k, change in diff.items() if k not in result.unwritten}
     message = "; ".join(filter(None, [plan.message, *(f"{WARNING_MARK} {w}" for w in result.warnings)]))
     outcome = plan.outcome
+    if outcome == Outcome.UNSUBSCRIBED and plan.unsubscribes in result.unwritten:
+        # The app had nothing to unsubscribe the record from (subscribed to nothing there): no unsubscribe
+        # happened, whatever else was written.
+        outcome = Outcome.UPDATED if diff or plan.groups_add or plan.groups_remove else Outcome.UNCHANGED
+        message = "; ".join(filter(None, [message, "the app had no subscription to unsubscribe it from"]))
     if outcome == Outcome.UPDATED and plan.writes and not diff and not (plan.groups_add or plan.groups_remove):
         outcome = Outcome.UNCHANGED
     elif outcome == Outcome.CREATED and plan.writes and set(plan.writes) <= set(result.unwritten):

@@ -170,12 +170,20 @@ def test_an_unsubscribe_in_hubspot_reaches_netsuite_as_soft_opt_out_then_nothing
 def test_an_opt_out_in_netsuite_reaches_hubspot_as_unsubscribed(sandboxes, hubspot, connect):
     app, _ = hubspot
     connection = connect(SubscriptionSync.BOTH)
-    app.seed({"contacts": [{"properties": {"email": "grace@example.com", "firstname": "Grace", "lastname": "H"}}]})
+    app.seed(
+        {
+            "contacts": [
+                {"properties": {"email": "grace@example.com", "firstname": "Grace", "lastname": "H"}},
+                {"properties": {"email": "mia@example.com", "firstname": "Mia", "lastname": "N"}},  # no subscription
+            ]
+        }
+    )
     person_subscribes(hubspot, "grace@example.com", "8001", "8002")
     seed(
         sandboxes,
         netsuite=[
             ns_person("Grace", "H", "grace@example.com", **{STATUS: SOFT_OPT_IN}),
+            ns_person("Mia", "N", "mia@example.com", **{STATUS: SOFT_OPT_IN}),
             # Confirmed Opt-Out is set by the recipient in NetSuite: read as unsubscribed, created so in HubSpot.
             ns_person("Linus", "T", "linus@example.com", **{STATUS: CONFIRMED_OPT_OUT}),
         ],
@@ -186,8 +194,10 @@ def test_an_opt_out_in_netsuite_reaches_hubspot_as_unsubscribed(sandboxes, hubsp
     assert hubspot_statuses(hubspot, "linus@example.com") == {"8001": "NOT_SUBSCRIBED", "8002": "NOT_SUBSCRIBED"}
 
     ns_set_status(sandboxes, "grace@example.com", SOFT_OPT_OUT)
+    ns_set_status(sandboxes, "mia@example.com", SOFT_OPT_OUT)
     carried = run(connection)
 
+    # Mia is subscribed to nothing in HubSpot: nothing to unsubscribe her from, so no "unsubscribed" either.
     assert outcomes(carried) == {(TO_APP, Outcome.UNSUBSCRIBED, "grace@example.com")}
     assert message(carried, "grace@example.com", Outcome.UNSUBSCRIBED) == (
         "Unsubscribed in NetSuite: set to unsubscribed in HubSpot"
