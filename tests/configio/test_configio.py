@@ -205,11 +205,22 @@ def test_the_company_matching_and_unsubscribe_policy_travel_with_a_connection(co
         "domain_then_name",
         "off",
     )
-    acme["company_matching"], acme["subscription_sync"] = "name", "both"
+    acme["company_matching"] = "name"  # (unsubscribes: not with Google, see the test below)
     import_config(config, configured["env"])
     connection = Connection.objects.get(name="ACME ⇄ Sales Google")
-    assert (connection.company_matching, connection.subscription_sync) == ("name", "both")
+    assert (connection.company_matching, connection.subscription_sync) == ("name", "off")
     acme["app_object_type"] = "companies"  # Google Contacts has no companies: refused, nothing changed
     with pytest.raises(ConfigError, match="companies"):
         import_config(config, configured["env"])
     assert Connection.objects.get(name="ACME ⇄ Sales Google").app_object_type == ""
+
+
+def test_the_unsubscribe_policy_is_exported_and_one_an_app_cannot_keep_is_refused_at_import(configured):
+    config = export_config()
+    assert {c["subscription_sync"] for c in config["connections"]} == {"off"}
+    config["connections"][0]["subscription_sync"] = "both"  # Google contacts keep no subscription status
+    before = counts()
+    with pytest.raises(ConfigError, match="keep no email subscription status"):
+        import_config(config, configured["env"])
+    assert counts() == before
+    assert set(Connection.objects.values_list("subscription_sync", flat=True)) == {"off"}
