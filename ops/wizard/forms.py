@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from connections.choices import NetSuiteContactType
+from connections.choices import NetSuiteContactType, SubscriptionSync
 from connections.forms import SecretInput
 from connections.models import ConnectedAccount, Subsidiary
 from connections.providers.registry import NETSUITE, PROVIDERS
@@ -209,6 +209,20 @@ class ReviewForm(forms.Form):
             "invalid": "Type a whole number of minutes.",
         },
     )
+
+    subscription_sync = forms.ChoiceField(
+        label="Unsubscribes",
+        choices=SubscriptionSync.choices,
+        initial=SubscriptionSync.OFF,
+        required=False,
+        help_text="Which way email unsubscribes flow. An unsubscribe always wins, nobody who opted out is "
+        "re-subscribed, and NetSuite is set to Soft Opt-Out (never Confirmed Opt-Out).",
+    )
+
+    def __init__(self, *args, subscriptions: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not subscriptions:  # the app keeps no subscription status for these records
+            del self.fields["subscription_sync"]
 
     def clean_interval_minutes(self) -> int:
         value = self.cleaned_data["interval_minutes"]

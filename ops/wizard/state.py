@@ -22,6 +22,7 @@ class WizardState:
     app_object_type: str = ""  # what the connection syncs in the app ("" = its default, contacts)
     name: str = ""
     interval_minutes: int | None = None
+    subscription_sync: str = "off"  # the unsubscribe policy chosen at the review
     # The draft connection made at the review step (paused until "Start"), the
     # choices it was made for, and its dry run.
     connection_id: int | None = None

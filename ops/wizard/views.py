@@ -21,7 +21,7 @@ from changelog.actor import acting_as
 from connections.admin import ADDED_ACCOUNT, typed_account_adds
 from connections.models import free_connection_name
 from connections.oauth_connect import returned_account, sign_ins
-from connections.providers.registry import PROVIDERS, company_object_choices
+from connections.providers.registry import PROVIDERS, app_object_type, company_object_choices, subscription_field
 from connections.services import verify_account
 
 from . import kept_secrets, setup
@@ -246,14 +246,22 @@ def _default_name(choices: Choices) -> str:
 
 def review_step(page: WizardPage):
     choices, state = page.choices, page.state
+    provider = choices.app_account.provider
+    keeps_status = subscription_field(provider, choices.app_object_type or app_object_type(provider)) is not None
     form = ReviewForm(
         prefix="r",
-        initial={"name": state.name or _default_name(choices), "interval_minutes": state.interval_minutes or 15},
+        subscriptions=keeps_status,
+        initial={
+            "name": state.name or _default_name(choices),
+            "interval_minutes": state.interval_minutes or 15,
+            "subscription_sync": state.subscription_sync,
+        },
     )
     if page.posted:
-        form = ReviewForm(page.request.POST, prefix="r")
+        form = ReviewForm(page.request.POST, prefix="r", subscriptions=keeps_status)
         if form.is_valid():
             state.name, state.interval_minutes = form.cleaned_data["name"], form.cleaned_data["interval_minutes"]
+            state.subscription_sync = form.cleaned_data.get("subscription_sync") or "off"
             try:
                 connection = setup.save_draft(state, choices, state.name, state.interval_minutes, page.request.user)
             except ValidationError as exc:

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from connections.choices import AccountStatus
-from connections.models import ConnectedAccount
+from connections.models import ConnectedAccount, Connection
 from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
@@ -106,3 +106,24 @@ def test_people_contact_types_are_not_offered_the_apps_companies(client, adminis
     walk_to_app(client, sandboxes, contact_type="individual_customers")
     google_account(sandboxes)
     assert "app_object" not in client.get(wizard_url("app")).content.decode()
+
+
+def test_the_review_offers_the_unsubscribe_policy_only_for_an_app_that_keeps_a_subscription_status(
+    client, administrator_user, sandboxes, hubspot, settings
+):
+    settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    client.force_login(administrator_user)
+    walk_to_app(client, sandboxes, contact_type="contacts")
+    client.post(reverse("admin:connections_connectedaccount_add") + "?provider=hubspot", _add_form(hubspot))
+    hubspot_account = ConnectedAccount.objects.get(provider="hubspot")
+    client.post(wizard_url("app"), {"app-account": hubspot_account.pk})
+    assert 'name="r-subscription_sync"' in client.get(wizard_url("review")).content.decode()
+    response = client.post(
+        wizard_url("review"), {"r-name": "Contacts ⇄ HubSpot", "r-interval_minutes": 15, "r-subscription_sync": "both"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Connection.objects.get(name="Contacts ⇄ HubSpot").subscription_sync == "both"
+
+    google = google_account(sandboxes)  # Google keeps no subscription status: not offered
+    client.post(wizard_url("app"), {"app-account": google.pk})
+    assert 'name="r-subscription_sync"' not in client.get(wizard_url("review")).content.decode()
