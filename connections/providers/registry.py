@@ -190,6 +190,9 @@ class ProviderInfo:
     # A company record's match values from its values: (website or domain, email, name); raw, the engine
     # normalises them (``syncengine.match_keys``). For NetSuite: a Company Customer's.
     company_match_values: Callable[[dict], tuple[str, str, str]] = _no_match_values
+    # The fields of its person object types whose value is a link to one of its company records (a HubSpot
+    # contact's associated company): the engine translates them through a company connection's links.
+    company_reference_fields: frozenset[str] = frozenset()
     # The static standard fields of an object type (LookupError for one it does not know).
     standard_catalog: Callable[[str], tuple[FieldSpec, ...]] = _no_catalog
     object_type_label: Callable[[str], str] = str

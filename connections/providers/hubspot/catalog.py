@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..fields import FieldSpec, FieldType
+from .associations import association_fields
 from .objects import COMPANIES, CONTACTS, SYNC_KEY_PROPERTY
 from .properties import field_spec
 from .subscriptions import SPEC as SUBSCRIPTION_SPEC
@@ -71,9 +72,10 @@ STANDARD_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
 
 
 def standard_catalog(object_type: str) -> tuple[FieldSpec, ...]:
-    """The standard fields of ``object_type`` (``contacts``, ``companies``); LookupError for another."""
+    """The standard fields of ``object_type`` (``contacts``, ``companies``), then its association fields
+    (a contact's company, :mod:`.associations`); LookupError for another."""
     try:
-        return STANDARD_FIELDS[object_type]
+        return STANDARD_FIELDS[object_type] + association_fields(object_type)
     except KeyError:
         raise LookupError(f"no catalog for HubSpot object type {object_type!r}") from None
 

@@ -1,9 +1,9 @@
 """The HubSpot provider: CRM API v3 calls translated to plain records.
 
 Object types ``contacts`` and ``companies`` (:mod:`.objects`). The client is assembled from one module per
-concern: :mod:`.reads` (catalog, changes, records by id) and :mod:`.writes` (batched creates, updates,
-archives), with :mod:`.subscription_writes` around them (a contact's email subscription status), over one
-:class:`.transport.HubSpotTransport`.
+concern: :mod:`.reads` (catalog, changes, records by id), :mod:`.writes` (batched creates, updates,
+archives) and :mod:`.associations` (a contact's primary company), with :mod:`.subscription_writes` around
+them (a contact's email subscription status), over one :class:`.transport.HubSpotTransport`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from ..base import Provider
 from ..fields import FieldSpec
+from .associations import CompanyAssociations
 from .reads import ObjectReads, objects_path
 from .subscription_writes import SubscriptionStatus
 from .transport import HubSpotTransport
@@ -20,7 +21,7 @@ from .writes import ObjectWrites
 TOKEN = "private_app_token"  # the credential: a private app's access token
 
 
-class HubSpotClient(SubscriptionStatus, ObjectReads, ObjectWrites, Provider):
+class HubSpotClient(SubscriptionStatus, ObjectReads, ObjectWrites, CompanyAssociations, Provider):
     """Client of one HubSpot account (see the module docstring). ``credentials`` is ``{"private_app_token"}``."""
 
     key = "hubspot"

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from ..base import Provider, Record
 from ..registry import Capabilities, ClientContext, CredentialField, ProviderInfo, register
+from .associations import COMPANY_FIELD, COMPANY_REFERENCE_FIELDS
 from .batching import BATCH_LIMIT
 from .catalog import standard_catalog
 from .client import TOKEN, HubSpotClient
@@ -101,6 +102,8 @@ INFO = register(
             read_batch=BATCH_LIMIT, write_batch=BATCH_LIMIT, deletion_mark="", subscription_status=True
         ),
         subscription_field=subscription_field,
+        # A contact's primary company association, as a field (see .associations).
+        company_reference_fields=COMPANY_REFERENCE_FIELDS,
         # Words only HubSpot uses (firstname, lastname and lastmodifieddate are NetSuite's SuiteQL columns too).
         vocabulary=frozenset(
             {
@@ -120,6 +123,7 @@ INFO = register(
                 SUBSCRIPTION_FIELD,
                 OPTED_OUT_OF_ALL,
                 "communication-preferences",
+                COMPANY_FIELD,
             }
         ),
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..base import ChangePage, Record
 from ..fields import FieldSpec
 from .api_errors import malformed
+from .associations import association_fields
 from .batching import BATCH_LIMIT, chunks
 from .catalog import build_catalog
 from .cursor import (
@@ -58,7 +59,7 @@ class ObjectReads:
         results = answer.get("results")
         if not isinstance(results, list):
             raise malformed(f"the properties of {info.name} came without results")
-        catalog = build_catalog(results)
+        catalog = build_catalog(results) + list(association_fields(info.name))
         self._catalogs[info.name] = catalog
         if any(isinstance(p, dict) and p.get("name") == SYNC_KEY_PROPERTY for p in results):
             self._sync_key_ready.add(info.name)  # the account has our key property: no need to ask again
@@ -117,6 +118,7 @@ class ObjectReads:
                 params["after"] = after
             answer = self.transport.request("GET", objects_path(info.name), params=params)
             records = [object_to_record(o, catalog, info) for o in _results(answer)]
+            self.with_companies(info.name, records, catalog)
             for record in records:
                 if record.modified_at is not None:
                     latest = max(latest or 0, epoch_ms(record.modified_at))
@@ -154,6 +156,7 @@ class ObjectReads:
                 yield from self._list_all(info, catalog, properties)
                 return _after_fallback(started), True
             records = [object_to_record(o, catalog, info) for o in objects if str(o.get("id")) in fresh]
+            self.with_companies(info.name, records, catalog)
             if records:
                 yield ChangePage(records=records)
         return pager.latest, False
@@ -195,6 +198,7 @@ class ObjectReads:
             for obj in _results(answer):
                 record = object_to_record(obj, catalog, info)
                 found[record.id] = record
+        self.with_companies(info.name, list(found.values()), catalog)
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 

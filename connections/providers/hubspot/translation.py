@@ -14,6 +14,7 @@ from ..base import Record
 from ..countries import country_code, country_name
 from ..errors import ValidationError
 from ..fields import FieldSpec, FieldType
+from .associations import ASSOCIATION_IDS
 from .catalog import ADDRESS_FIELD, ADDRESS_PROPERTIES
 from .objects import SYNC_KEY_PROPERTY, ObjectType
 from .properties import from_hubspot, parse_datetime, to_hubspot
@@ -28,6 +29,8 @@ def property_names(catalog: Iterable[FieldSpec], object_info: ObjectType) -> lis
     parts), our key and the modified times, each once."""
     names: list[str] = []
     for spec in catalog:
+        if spec.id in ASSOCIATION_IDS:
+            continue  # an association, read apart (:mod:`.associations`)
         if spec.id == ADDRESS_FIELD:
             names.extend(ADDRESS_PROPERTIES.values())
         elif spec.id == SUBSCRIPTION_FIELD:

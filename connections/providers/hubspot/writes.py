@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..base import Record, WriteRequest, WriteResult
 from ..errors import Conflict, NotFound, ProviderError, ValidationError
 from .api_errors import WriteOutcomeUnknown, existing_id, value_holder_id
+from .associations import COMPANY_FIELD, split_companies
 from .batch_answers import read_batch_answer
 from .batching import BATCH_LIMIT, chunks
 from .objects import SYNC_KEY_LABEL, SYNC_KEY_PROPERTY, ObjectType, object_type
@@ -65,12 +66,27 @@ class ObjectWrites:
         info = object_type(object_type_name)
         if requests:
             self.ensure_sync_key_property(info.name)
-        return self._in_chunks(info, requests, self._create_chunk, with_key=True)
+        requests, companies = split_companies(requests)
+        results = self._in_chunks(info, requests, self._create_chunk, with_key=True)
+        # A create linked to a contact HubSpot had already (same email) writes none of its values over it,
+        # its company neither.
+        for result in results:
+            if result.key in companies and result.unwritten:
+                result.unwritten.append(COMPANY_FIELD)
+        self.set_companies(info.name, results, {k: v for k, v in companies.items() if not _linked_only(results, k)})
+        return results
 
     def update_many(self, object_type_name: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
         """Update records, 100 a call, writing each request's ``fields`` (default: its values' keys)."""
         info = object_type(object_type_name)
-        return self._in_chunks(info, requests, self._update_chunk, with_key=False)
+        requests, companies = split_companies(requests)
+        # A contact whose company is all that changes sends no properties, only its association.
+        with_properties = [r for r in requests if (r.fields if r.fields is not None else r.values) or not r.record_id]
+        sent = self._in_chunks(info, with_properties, self._update_chunk, with_key=False)
+        by_key = {result.key: result for result in sent}
+        results = [by_key.get(r.key) or WriteResult(r.key, record_id=r.record_id) for r in requests]
+        self.set_companies(info.name, results, companies)
+        return results
 
     def delete_many(self, object_type_name: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
         """Archive records (HubSpot's delete: the recycle bin), 100 a call. One already gone counts as deleted."""
@@ -257,6 +273,11 @@ class ObjectWrites:
         if isinstance(error, NotFound):
             return WriteResult(request.key, record_id=request.record_id)  # already gone: deleted is deleted
         return WriteResult(request.key, record_id=request.record_id, error=error)
+
+
+def _linked_only(results: list[WriteResult], key: str) -> bool:
+    """Whether the create of ``key`` found its record there already (nothing of ours written over it)."""
+    return any(r.key == key and r.unwritten for r in results)
 
 
 def sync_key_property(info: ObjectType) -> dict[str, Any]:
