@@ -181,6 +181,7 @@ class ChunkPairer:
         direction = direction_from(side)
         stages = STAGES[self.connection.company_matching] if self.connection.syncs_companies else None
         context = load_chunk_context(self.connection, side, rows, stages)
+        self.planner.prefetch([*rows, *context.counterparts.values(), *context.other_rows.values()])
         ops: list[PairOp] = []
         claimed: set[str] = set()  # other-side records matched in this chunk
         for row in rows:

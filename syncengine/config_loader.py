@@ -5,14 +5,17 @@ the catalogs a new connection never fetched."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from connections.choices import SubscriptionSync
 from connections.models import Connection
-from connections.providers.fields import FieldSpec
+from connections.providers.fields import FieldSpec, FieldType
 from connections.providers.registry import NETSUITE, subscription_field
 from mappings.converters import ConversionOptions
 
 from .choices import Side
 from .merge import Slot
+from .pipeline.company_refs import CompanyRef
 from .pipeline.subscriptions import SideSubscription, Subscriptions
 from .sync_config import SyncConfig
 
@@ -93,6 +96,7 @@ def load_config(connection: Connection) -> SyncConfig:
         to_app = to_app and guarded.get(Side.APP.value) != app_field.id
         to_netsuite = to_netsuite and guarded.get(Side.NETSUITE.value) != ns_field.id
         slots.append(Slot(ns_field, app_field, to_app=to_app, to_netsuite=to_netsuite))
+    slots, company_refs, company_connection_id = _company_refs(connection, slots, problems)
     rule_catalogs = {
         Direction.TO_APP: RuleCatalogs(source=catalogs.netsuite, target=catalogs.app),
         Direction.TO_NETSUITE: RuleCatalogs(source=catalogs.app, target=catalogs.netsuite),
@@ -117,6 +121,8 @@ def load_config(connection: Connection) -> SyncConfig:
         conversion=ConversionOptions(phone_region=connection.resolved_phone_region().region),
         subscriptions=subscriptions(connection, catalogs, problems),
         subscription_fields=guarded,
+        company_refs=company_refs,
+        company_connection_id=company_connection_id,
     )
 
 
@@ -157,6 +163,50 @@ def subscriptions(connection: Connection, catalogs, problems: list[str]) -> Subs
             )
         sides.append(SideSubscription(where.field_id, where.state_of, value, where.unsubscribe_label, side.app_label))
     return Subscriptions(connection.subscription_sync, *sides)
+
+
+def _company_refs(
+    connection: Connection, slots: list[Slot], problems: list[str]
+) -> tuple[list[Slot], tuple[CompanyRef, ...], int | None]:
+    """The mappings of a contact's company as a link to one of the app's company records, and the company
+    connection whose links translate them (one query). Without such a connection those mappings are left
+    out, and the run says so once."""
+    info = connection.app_account.provider_info
+    refs = [
+        slot
+        for slot in slots
+        if slot.app.id in info.company_reference_fields
+        and slot.app.type == FieldType.REFERENCE
+        and slot.netsuite.type == FieldType.REFERENCE
+    ]
+    if not refs:
+        return slots, (), None
+    company_connection_id = (
+        Connection.objects.filter(
+            netsuite_account_id=connection.netsuite_account_id,
+            subsidiary_id=connection.subsidiary_id,
+            app_account_id=connection.app_account_id,
+            app_object_type__in=info.company_object_types,
+        )
+        .exclude(pk=connection.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    # The company connection's links say which company a contact's is: the NetSuite field's options (the
+    # companies listed when its catalog was fetched) must not match it again by name.
+    linked = {id(slot): replace(slot, netsuite=replace(slot.netsuite, options=())) for slot in refs}
+    if company_connection_id is None:
+        for slot in refs:
+            problems.append(
+                f"the mapping {slot.netsuite.id} ⇄ {slot.app.id} was skipped: it links each contact to its "
+                f"company record, which needs a connection of the same accounts and subsidiary that syncs "
+                f"NetSuite companies with {info.label}'s companies; there is none, so contacts' companies are "
+                "not synced"
+            )
+        return [slot for slot in slots if id(slot) not in linked], (), None
+    slots = [linked.get(id(slot), slot) for slot in slots]
+    return slots, tuple(CompanyRef(slot.netsuite.id, slot.app.id) for slot in refs), company_connection_id
 
 
 def _catalogs(connection: Connection, ns_catalog: dict[str, FieldSpec], app_catalog: dict[str, FieldSpec]):

@@ -32,6 +32,8 @@ class PairOp:
     # The other record was pending and is decided with this pair (its own turn is skipped this run):
     # cleared with the pair when it succeeds, left pending with it when it fails.
     other_handled: bool = False
+    # The app values to send instead of the planned ones (a company in the app's own ids): pipeline.company_refs.
+    app_overrides: dict = field(default_factory=dict)
 
     def link_changed(self) -> bool:
         return self.link is not None and identity(self.link) != self.link_before

@@ -7,6 +7,7 @@ values the pure steps take; it reads and writes no database row itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from mappings.addresses import parts_in, with_part_values
 from . import codec
 from .choices import LinkState, Side, direction_from, other_side
 from .pair_op import PairOp
+from .pipeline.company_refs import CompanyIds, app_values_in_netsuite_ids, ids_of, settle_company_writes
 from .pipeline.echo import EchoCheck, pair_is_echo
 from .planner import SideRecord, plan_pair
 from .replan import new_slots
@@ -36,6 +38,7 @@ class PairPlanner:
         planned_slots: dict,
         counters: dict[str, Any],
         now: datetime,
+        load_company_ids: Callable[[int, set[str], set[str]], CompanyIds] | None = None,
     ):
         self.config = config
         self.fingerprint = fingerprint
@@ -46,6 +49,26 @@ class PairPlanner:
         self._field_ids = {NS: config.mapped_field_ids(NS), APP: config.mapped_field_ids(APP)}
         # The address parts of each side's catalog: a record's part values are read off its address.
         self._parts = {NS: parts_in(config.netsuite_catalog), APP: parts_in(config.app_catalog)}
+        # A contact's company as a link to a company record: translated through the company connection's
+        # links of the chunk (pipeline.company_refs), loaded by :meth:`prefetch`.
+        self._load_company_ids = load_company_ids
+        self._company_ids = CompanyIds()
+
+    def prefetch(self, rows: Iterable[Any]) -> None:
+        """Load the company links the records of a chunk (``rows``: mirror rows of both sides, the chunk's
+        and those it may be paired with) need: one query, none without company mappings."""
+        refs, connection_id = self.config.company_refs, self.config.company_connection_id
+        if not refs or connection_id is None or self._load_company_ids is None:
+            return
+        values = {NS: [], APP: []}
+        for row in rows:
+            if row is not None and not row.deleted:
+                values[row.side].append(codec.decode_values(row.values))
+        self._company_ids = self._load_company_ids(
+            connection_id,
+            ids_of(values[NS], [ref.netsuite_field for ref in refs]),
+            ids_of(values[APP], [ref.app_field for ref in refs]),
+        )
 
     def plan(self, op: PairOp, side: str) -> None:
         """Fill ``op.plan`` for the pair brought up by ``op.row`` of ``side`` (nothing for an echo), and
@@ -58,6 +81,13 @@ class PairPlanner:
             if op.other and not op.other.deleted
             else None
         )
+        unlinked: dict[str, str] = {}
+        if self.config.company_refs:
+            ns_values, app_values = (row_values, other_values) if side == NS else (other_values, row_values)
+            app_values, unlinked = app_values_in_netsuite_ids(
+                app_values, self.config.company_refs, self._company_ids, ns_values
+            )
+            row_values, other_values = (row_values, app_values) if side == NS else (app_values, other_values)
         other_id = getattr(link, f"{across}_id")
         snapshot = {
             NS: codec.decode_values(link.netsuite_snapshot) if link.netsuite_snapshot else None,
@@ -100,6 +130,8 @@ class PairPlanner:
         op.ns_values, op.app_values = values[NS], values[APP]
         config = self._readable_config(op, side, values[NS])
         op.plan = plan_pair(config, ns, app, now=self.now, exists_before=not op.new_link, fresh_slots=fresh)
+        if self.config.company_refs:
+            op.app_overrides = settle_company_writes(op.plan, self.config.company_refs, self._company_ids, unlinked)
         if other_pending:
             op.other_handled = True
 

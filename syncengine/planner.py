@@ -58,6 +58,9 @@ class DirectionPlan:
     source_held: bool = False
     # The target's subscription field, when this plan carries an unsubscribe to it.
     unsubscribes: str = ""
+    # Source field ids whose write waits for something a later run brings (a company not linked yet:
+    # pipeline.company_refs): kept out of the snapshot, the record stays pending.
+    waiting_fields: list[str] = field(default_factory=list)
 
     @property
     def has_writes(self) -> bool:

@@ -124,11 +124,12 @@ class Recorder:
             written = {NS: {}, APP: {}}
             # A field that failed keeps its snapshot, and the record stays pending: retried next run.
             kept = {NS: [], APP: []}
-            retry = any(plan.outcome == Outcome.FIELD_FAILED for plan in op.plan.plans)
+            retry = any(plan.outcome == Outcome.FIELD_FAILED or plan.waiting_fields for plan in op.plan.plans)
             for plan in op.plan.plans:
                 target = APP if plan.direction == SyncDirection.TO_APP else NS
                 source = other_side(target)
                 kept[source].extend(plan.failed_fields)
+                kept[source].extend(plan.waiting_fields)
                 result = op.results.get(plan.direction)
                 for action in plan.action_overwrites:
                     self.counters["action_overwrites"][action] += 1

@@ -55,6 +55,7 @@ from .choices import (
     SyncDirection,
 )
 from .chunk_pairing import ChunkPairer
+from .company_links import load_company_ids
 from .config_loader import ensure_catalogs, load_config
 from .lost_service import LOST_SERVICE_ERRORS, lost_service_message
 from .models import ConnectionState, MirrorRecord, RecordLink, SyncRun
@@ -141,6 +142,7 @@ class Runner:
             planned_slots=planned_slots(connection),
             counters=self.counters,
             now=self.now,
+            load_company_ids=load_company_ids,
         )
         self.recorder = Recorder(
             run=self.run, config=self.config, fingerprint=self.fingerprint, dry=self.dry, counters=self.counters
@@ -299,6 +301,7 @@ class Runner:
                 for row in MirrorRecord.objects.filter(connection=self.connection, side=side, record_id__in=ids):
                     rows[side][row.record_id] = row
             ops = []
+            self.planner.prefetch([*rows[NS].values(), *rows[APP].values()])
             for link in links:
                 ns_row, app_row = rows[NS].get(link.netsuite_id), rows[APP].get(link.app_id)
                 pair = [row for row in (ns_row, app_row) if row is not None]

@@ -16,6 +16,7 @@ from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
 from rules.specs import RuleSpec
 
 from .merge import Slot
+from .pipeline.company_refs import CompanyRef
 from .pipeline.subscriptions import Subscriptions
 
 
@@ -43,6 +44,10 @@ class SyncConfig:
     # Per side ("netsuite", "app"), the field that holds its subscription status, whatever the policy: only
     # the unsubscribe step writes it (never a mapping or a rule action), so nobody is re-subscribed.
     subscription_fields: dict[str, str] = field(default_factory=dict)
+    # The mappings of a contact's company as a link to a company record, and the company connection whose
+    # links translate it (None: there is none, and those mappings were left out).
+    company_refs: tuple[CompanyRef, ...] = ()
+    company_connection_id: int | None = None
 
     def mapped_field_ids(self, side: str) -> tuple[str, ...]:
         """The ids of the fields of ``side`` ("netsuite" or "app") that snapshots and hashes hold: the mapped

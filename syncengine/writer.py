@@ -207,6 +207,9 @@ class Writer:
             # Address parts go out merged into their address (the app knows no part fields).
             current = op.ns_values if target_side == Side.NETSUITE.value else op.app_values
             values = fold_parts(plan.writes, None if plan.create else current, parts)
+            if target_side == Side.APP.value and op.app_overrides:
+                # A company link in the app's own ids (pipeline.company_refs).
+                values = {**values, **{k: v for k, v in op.app_overrides.items() if k in values}}
             if plan.create:
                 creates.append((op, WriteRequest(key=op.link.key, values=values)))
             elif values:
