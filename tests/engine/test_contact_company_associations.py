@@ -9,6 +9,8 @@ A company not linked yet leaves the contact's company unwritten with a warning, 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -19,7 +21,7 @@ from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
 from syncengine.choices import LinkState, Outcome, RunStatus, SyncDirection
-from syncengine.models import RecordLink, RecordOutcome, SyncRun
+from syncengine.models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 
 from .companies import company, contact, seed_netsuite
 from .harness import make_connection, sync
@@ -261,3 +263,34 @@ def test_without_a_company_connection_contacts_companies_are_not_synced_and_the_
     }
     assert all(WAITS not in m for *_, m in outcomes(run))  # no per-record noise
     assert primary_company(app, "ada@example.com") is None
+
+
+def test_a_waiting_company_link_stays_queued_when_neither_side_shows_the_contact_again(
+    sandboxes, hubspot, company_connection, contacts_connection
+):
+    # Both contacts leave their side's read overlap (later changes move the cursors an hour on), and neither
+    # changes: only the NetSuite record kept pending brings the company link back.
+    app, _ = hubspot
+    (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])
+    (ada_id,) = seed_netsuite(sandboxes, "contact", [contact("Ada", "ada@example.com", acme)])
+    assert WAITS in outcomes(ok(sync(contacts_connection)))[0][3]
+    app.clock = lambda: time.time() + 3600
+    sandboxes.netsuite.set_clock_offset(3600)
+    try:
+        app.seed({"contacts": [{"properties": {"email": "zed@example.com", "firstname": "Zed"}}]})
+        seed_netsuite(sandboxes, "contact", [contact("Yan", "yan@example.com", None)])
+        meanwhile = ok(sync(contacts_connection))
+        assert (SyncDirection.TO_NETSUITE, Outcome.CREATED, "zed@example.com") in written(meanwhile)
+        # Now both cursors are an hour on: Ada is read no more on either side; her NetSuite record waits.
+        again = ok(sync(contacts_connection))
+        assert [(d, e) for d, _, e, m in outcomes(again) if WAITS in m] == [(SyncDirection.TO_APP, "ada@example.com")]
+        assert (SyncDirection.TO_NETSUITE, "ada@example.com") not in [(d, e) for d, _, e, _ in outcomes(again)]
+        assert MirrorRecord.objects.get(connection=contacts_connection, side="netsuite", record_id=ada_id).pending
+
+        ok(sync(company_connection))
+        linked = ok(sync(contacts_connection))
+        assert written(linked) == [(SyncDirection.TO_APP, Outcome.UPDATED, "ada@example.com")]
+        assert primary_company(app, "ada@example.com") == linked_company(company_connection, acme)
+    finally:
+        app.clock = time.time
+        sandboxes.netsuite.set_clock_offset(0)
