@@ -130,16 +130,19 @@ class CompanyAssociations:
                 found = companies[record.id]
                 record.values[COMPANY_FIELD] = {"id": found, "name": ""} if found else None
 
-    def set_companies(self, object_type_name: str, results: list[WriteResult], companies: dict[str, Any]) -> None:
+    def set_companies(
+        self, object_type_name: str, results: list[WriteResult], companies: dict[str, Any], *, created: bool = False
+    ) -> None:
         """Set the primary company of each written contact whose request wrote one (``companies`` by key);
-        a contact whose association could not be set gets the error in its result."""
+        a contact whose association could not be set gets the error in its result. ``created``: the contacts
+        were created just now, so they have no company yet (nothing to read first)."""
         if object_type_name != CONTACTS or not companies:
             return
         todo = {r.record_id: r for r in results if r.ok and r.record_id and r.key in companies}
         if not todo:
             return
         try:
-            current = self.primary_companies(list(todo))
+            current = {} if created else self.primary_companies(list(todo))
         except ProviderError as exc:
             for result in todo.values():
                 result.error = exc

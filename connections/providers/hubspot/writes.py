@@ -73,7 +73,8 @@ class ObjectWrites:
         for result in results:
             if result.key in companies and result.unwritten:
                 result.unwritten.append(COMPANY_FIELD)
-        self.set_companies(info.name, results, {k: v for k, v in companies.items() if not _linked_only(results, k)})
+        linked = {k: v for k, v in companies.items() if not _linked_only(results, k)}
+        self.set_companies(info.name, results, linked, created=True)
         return results
 
     def update_many(self, object_type_name: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
