@@ -55,8 +55,8 @@ from .choices import (
     SyncDirection,
 )
 from .chunk_pairing import ChunkPairer
-from .company_links import load_company_ids
 from .config_loader import ensure_catalogs, load_config
+from .linked_companies import load_company_ids
 from .lost_service import LOST_SERVICE_ERRORS, lost_service_message
 from .models import ConnectionState, MirrorRecord, RecordLink, SyncRun
 from .notifications import notify_run_finished
