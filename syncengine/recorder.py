@@ -94,11 +94,13 @@ class Recorder:
         self.fingerprint = fingerprint
         self.dry = dry
         self.counters = counters
+        self.requeued: set[int] = set()  # mirror rows queued again for the next run (not again in this one)
 
     def record(self, ops: list[PairOp]) -> None:
         """Save the chunk's links, log its outcomes, clear the pending rows of the pairs that succeeded."""
         outcomes: list[RecordOutcome] = []
         cleared: list[int] = []
+        requeue: list[int] = []
         links_to_save: list[RecordLink] = []
         for op in ops:
             link = op.link
@@ -124,12 +126,19 @@ class Recorder:
             written = {NS: {}, APP: {}}
             # A field that failed keeps its snapshot, and the record stays pending: retried next run.
             kept = {NS: [], APP: []}
-            retry = any(plan.outcome == Outcome.FIELD_FAILED or plan.waiting_fields for plan in op.plan.plans)
+            # A field whose write waits (a company not linked yet) is left out of its side's snapshot, so that
+            # the next planning sees its value as a change to make, whatever another mapping of it recorded.
+            unsettled = {NS: [], APP: []}
+            retry = any(plan.outcome == Outcome.FIELD_FAILED for plan in op.plan.plans)
+            # A write waiting for a later run (a company not linked yet): the record of its source side stays
+            # pending, or is queued again (a pair re-planned for a configuration change, or brought up by its
+            # other record), so that the next run plans it again.
+            waiting = {NS if p.direction == SyncDirection.TO_APP else APP for p in op.plan.plans if p.waiting_fields}
             for plan in op.plan.plans:
                 target = APP if plan.direction == SyncDirection.TO_APP else NS
                 source = other_side(target)
                 kept[source].extend(plan.failed_fields)
-                kept[source].extend(plan.waiting_fields)
+                unsettled[source].extend(plan.waiting_fields)
                 result = op.results.get(plan.direction)
                 for action in plan.action_overwrites:
                     self.counters["action_overwrites"][action] += 1
@@ -139,7 +148,7 @@ class Recorder:
                     consumed[source] = False
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, {}, plan))
                     continue
-                if plan.outcome == Outcome.UNCHANGED and plan.direction in op.replanned:
+                if plan.outcome == Outcome.UNCHANGED and plan.direction in op.replanned and not plan.waiting_fields:
                     continue  # re-planned for a configuration change that changes nothing here: no news
                 if self.dry or result is None:
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
@@ -161,7 +170,7 @@ class Recorder:
                     cleared.append(op.row.id)
                 continue
             if op.plan.plans:
-                self._update_snapshots(op, consumed, written, kept)
+                self._update_snapshots(op, consumed, written, kept, unsettled)
             if link.netsuite_id and link.app_id and link.state == LinkState.CREATING:
                 link.state = LinkState.LINKED
             if op.plan.plans and not failed and not op.keep_stale:
@@ -171,10 +180,12 @@ class Recorder:
             # A pair that failed leaves both its records pending: retried by the next run (and, as the
             # pair was decided once, not again in this one).
             if not failed and op.done:
-                if not retry:
+                if not retry and op.row.side not in waiting:
                     cleared.append(op.row.id)
-                if op.other_handled:
+                if op.other_handled and op.other.side not in waiting:
                     cleared.append(op.other.id)
+                if waiting and not self.dry:
+                    requeue.extend(r.id for r in (op.row, op.other) if r is not None and r.side in waiting)
         if self.dry:
             insert_rows(outcomes)
             self._count(outcomes)
@@ -185,6 +196,9 @@ class Recorder:
             insert_rows(outcomes)
             for ids in slices(cleared):
                 MirrorRecord.objects.filter(id__in=ids).update(pending=False)
+            for ids in slices(requeue):
+                MirrorRecord.objects.filter(id__in=ids, pending=False).update(pending=True)
+        self.requeued.update(requeue)
         self._count(outcomes)
 
     def _count(self, outcomes: list[RecordOutcome]) -> None:
@@ -196,7 +210,12 @@ class Recorder:
         return self.config.mapped_field_ids(side)
 
     def _update_snapshots(
-        self, op: PairOp, consumed: dict[str, bool], written: dict[str, dict], kept: dict[str, list[str]]
+        self,
+        op: PairOp,
+        consumed: dict[str, bool],
+        written: dict[str, dict],
+        kept: dict[str, list[str]],
+        unsettled: dict[str, list[str]],
     ) -> None:
         link = op.link
         link.updated_at = timezone.now()
@@ -207,6 +226,8 @@ class Recorder:
             for field_id in kept[side]:  # not written: still a change to make next run
                 base[field_id] = old.get(field_id)
             base.update(written[side])
+            for field_id in unsettled[side]:
+                base.pop(field_id, None)
             base = {k: v for k, v in base.items() if not is_empty(v)}
             setattr(link, f"{side}_snapshot", codec.encode_values(base))
             setattr(link, f"{side}_hash", codec.values_hash(base))

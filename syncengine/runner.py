@@ -254,7 +254,7 @@ class Runner:
                     sides.remove(side)
                     continue
                 last_id[side] = last
-                rows = [r for r in rows if r.id not in self.pairer.handled]
+                rows = [r for r in rows if r.id not in self.pairer.handled and r.id not in self.recorder.requeued]
                 if rows:
                     self.writer.submit(self.pairer.pair_and_plan(side, rows))
                 done[side] += len(rows)

@@ -294,3 +294,49 @@ def test_a_waiting_company_link_stays_queued_when_neither_side_shows_the_contact
     finally:
         app.clock = time.time
         sandboxes.netsuite.set_clock_offset(0)
+
+
+def test_the_mapping_added_to_synced_contacts_sets_their_companies_and_the_unlinked_one_a_run_later(
+    sandboxes, hubspot, company_connection, contacts_connection
+):
+    # Contacts synced before the company mapping existed: adding it re-plans them (no record changed), sets
+    # the linked company, and queues the one whose company is not linked yet for the run after its link.
+    app, _ = hubspot
+    mapping = FieldMapping.objects.get(connection=contacts_connection, app_field=COMPANY_FIELD)
+    mapping.enabled = False
+    mapping.save()
+    (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])
+    ok(sync(company_connection))
+    (beta,) = seed_netsuite(sandboxes, "customer", [company("Beta Inc", "1")])  # not linked yet
+    seed_netsuite(
+        sandboxes,
+        "contact",
+        [contact("Ada", "ada@example.com", acme), contact("Bob", "bob@example.com", beta)],
+    )
+    ok(sync(contacts_connection))
+    app.clock = lambda: time.time() + 3600
+    sandboxes.netsuite.set_clock_offset(3600)
+    try:
+        # Later changes move both cursors an hour on: Ada and Bob are read no more.
+        app.seed({"contacts": [{"properties": {"email": "zed@example.com", "firstname": "Zed"}}]})
+        seed_netsuite(sandboxes, "contact", [contact("Yan", "yan@example.com", None)])
+        ok(sync(contacts_connection))
+        ok(sync(contacts_connection))
+
+        mapping.enabled = True
+        mapping.save()
+        replanned = ok(sync(contacts_connection))
+        assert written(replanned) == [(SyncDirection.TO_APP, Outcome.UPDATED, "ada@example.com")]
+        assert [e for _, _, e, m in outcomes(replanned) if WAITS in m] == ["bob@example.com"]
+        assert primary_company(app, "ada@example.com") == linked_company(company_connection, acme)
+        assert primary_company(app, "bob@example.com") is None
+
+        ok(sync(company_connection))  # Beta is created in HubSpot and linked
+        later = ok(sync(contacts_connection))
+        assert written(later) == [(SyncDirection.TO_APP, Outcome.UPDATED, "bob@example.com")]
+        assert primary_company(app, "bob@example.com") == linked_company(company_connection, beta)
+        clear_requests(app)
+        assert written(ok(sync(contacts_connection))) == [] and hubspot_writes(app) == []
+    finally:
+        app.clock = time.time
+        sandboxes.netsuite.set_clock_offset(0)
