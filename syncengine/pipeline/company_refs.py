@@ -13,8 +13,9 @@ chunk (:class:`CompanyIds`).
 - **Out**: a write toward the app is translated back to the app's id (:func:`settle_company_writes`, the
   writer sends the translation); a write of a company that is not linked yet, either way, is held back: the
   field is left out of the write, the outcome says so ("Warning: ..."), and the plan names the source
-  field as waiting (``DirectionPlan.waiting_fields``): its snapshot is kept and the record stays pending,
-  so a later run, once the company is linked, writes it.
+  field as waiting (``DirectionPlan.waiting_fields``): the recorder leaves it out of the source's snapshot
+  (so it reads as a change to make) and keeps the source record pending, so a later run, once the company
+  is linked, writes it. A company that is never linked keeps its contact waiting, and saying so, each run.
 """
 
 from __future__ import annotations
