@@ -58,6 +58,7 @@ def load_config(connection: Connection) -> SyncConfig:
     app_catalog = {f.id: f for f in app_fields}
     catalogs = _catalogs(connection, ns_catalog, app_catalog)
     slots, problems = [], []
+    defaults: set[tuple[str, str]] = set()  # the default mappings' (NetSuite field, app field)
     guarded = _subscription_fields(connection)
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
@@ -96,7 +97,9 @@ def load_config(connection: Connection) -> SyncConfig:
         to_app = to_app and guarded.get(Side.APP.value) != app_field.id
         to_netsuite = to_netsuite and guarded.get(Side.NETSUITE.value) != ns_field.id
         slots.append(Slot(ns_field, app_field, to_app=to_app, to_netsuite=to_netsuite))
-    slots, company_refs, company_connection_id = _company_refs(connection, slots, problems)
+        if mapping.is_default:
+            defaults.add((ns_field.id, app_field.id))
+    slots, company_refs, company_connection_id = _company_refs(connection, slots, problems, defaults)
     rule_catalogs = {
         Direction.TO_APP: RuleCatalogs(source=catalogs.netsuite, target=catalogs.app),
         Direction.TO_NETSUITE: RuleCatalogs(source=catalogs.app, target=catalogs.netsuite),
@@ -166,7 +169,7 @@ def subscriptions(connection: Connection, catalogs, problems: list[str]) -> Subs
 
 
 def _company_refs(
-    connection: Connection, slots: list[Slot], problems: list[str]
+    connection: Connection, slots: list[Slot], problems: list[str], defaults: set[tuple[str, str]] = frozenset()
 ) -> tuple[list[Slot], tuple[CompanyRef, ...], int | None]:
     """The mappings of a contact's company as a link to one of the app's company records, and the company
     connection whose links translate them (one query). Without such a connection those mappings are left
@@ -197,7 +200,9 @@ def _company_refs(
     # companies listed when its catalog was fetched) must not match it again by name.
     linked = {id(slot): replace(slot, netsuite=replace(slot.netsuite, options=())) for slot in refs}
     if company_connection_id is None:
-        for slot in refs:
+        # A default mapping waits quietly for a company connection (until then the company name, linked by
+        # name, is what syncs); a mapping someone added is said to be skipped.
+        for slot in (s for s in refs if (s.netsuite.id, s.app.id) not in defaults):
             problems.append(
                 f"the mapping {slot.netsuite.id} ⇄ {slot.app.id} was skipped: it links each contact to its "
                 f"company record, which needs a connection of the same accounts and subsidiary that syncs "
@@ -205,7 +210,14 @@ def _company_refs(
                 "not synced"
             )
         return [slot for slot in slots if id(slot) not in linked], (), None
-    slots = [linked.get(id(slot), slot) for slot in slots]
+    # The link sets the NetSuite field: another mapping of it (the company's name, linked by name) only
+    # carries it to the app, so the two never write it twice, or differently.
+    ref_fields = {slot.netsuite.id for slot in refs}
+    slots = [
+        linked.get(id(slot))
+        or (replace(slot, to_netsuite=False) if slot.netsuite.id in ref_fields and slot.to_netsuite else slot)
+        for slot in slots
+    ]
     return slots, tuple(CompanyRef(slot.netsuite.id, slot.app.id) for slot in refs), company_connection_id
 
 

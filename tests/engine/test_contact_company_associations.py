@@ -65,8 +65,9 @@ def accounts(sandboxes, settings, hubspot):
 
 @pytest.fixture
 def contacts_connection(accounts) -> Connection:
-    """NetSuite Contacts ⇄ HubSpot contacts: the company's name still goes to HubSpot's company text (one way),
-    and the company itself is the contact's associated company (two ways)."""
+    """NetSuite Contacts ⇄ HubSpot contacts with the default mappings: the company's name ⇄ HubSpot's company
+    text, and the company itself ⇄ the contact's associated company; with a company connection beside it, the
+    engine narrows the name to one way (to HubSpot) and the association sets NetSuite's company."""
     netsuite, subsidiary, hubspot_account = accounts
     connection = Connection.objects.create(
         name="Contacts ⇄ HubSpot",
@@ -75,12 +76,7 @@ def contacts_connection(accounts) -> Connection:
         contact_type="contacts",
         app_account=hubspot_account,
     )
-    FieldMapping.objects.filter(connection=connection, netsuite_field="company", app_field="company").update(
-        direction="to_app"
-    )
-    FieldMapping.objects.create(
-        connection=connection, netsuite_field="company", app_field=COMPANY_FIELD, direction="two_way", order=99
-    )
+    assert FieldMapping.objects.filter(connection=connection, is_default=True, app_field=COMPANY_FIELD).exists()
     return connection
 
 
@@ -214,6 +210,45 @@ def test_a_hubspot_contacts_primary_company_becomes_the_netsuite_contacts_compan
     assert hubspot_writes(app) == [] and writes(sandboxes.netsuite.requests()) == []
 
 
+def test_with_a_company_connection_the_association_sets_netsuites_company_and_the_name_only_goes_to_hubspot(
+    sandboxes, hubspot, company_connection, contacts_connection
+):
+    # Grace's company text in HubSpot names a company NetSuite does not have, while her association points at
+    # Acme: the default name mapping is narrowed to one way, so NetSuite's company is Acme (the link), with
+    # no "no company has that name" warning.
+    app, server = hubspot
+    (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])
+    ok(sync(company_connection))
+    hs_acme = linked_company(company_connection, acme)
+    ok(sync(contacts_connection))
+    props = {"email": "grace@example.com", "firstname": "Grace", "company": "Nowhere Unlimited"}
+    (grace,) = app.seed({"contacts": [{"properties": props}]})["ids"]["contacts"]
+    token = app.print_config(server.base_url)["access_token"]
+    answer = requests.put(
+        f"{server.base_url}/crm/v4/objects/contacts/{grace}/associations/companies/{hs_acme}",
+        json=[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}],
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    created = ok(sync(contacts_connection))
+    assert ns_contact(sandboxes, "grace@example.com")["company"]["id"] == acme
+    assert all("Warning" not in message for *_, message in outcomes(created))
+
+    # Someone then types another existing company's name into Grace's HubSpot company text, and leaves her
+    # association: NetSuite keeps Acme (the link decides), no flip to Beta by name.
+    (beta,) = seed_netsuite(sandboxes, "customer", [company("Beta Inc", "1")])
+    answer = requests.patch(
+        f"{server.base_url}/crm/v3/objects/contacts/{grace}",
+        json={"properties": {"company": "Beta Inc"}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    ok(sync(contacts_connection))
+    assert ns_contact(sandboxes, "grace@example.com")["company"]["id"] == acme != beta
+
+
 def test_a_company_linked_a_run_later_is_set_by_the_next_contacts_run_then_nothing_more(
     sandboxes, hubspot, company_connection, contacts_connection
 ):
@@ -244,25 +279,28 @@ def test_a_company_linked_a_run_later_is_set_by_the_next_contacts_run_then_nothi
     assert hubspot_writes(app) == []
 
 
-def test_without_a_company_connection_contacts_companies_are_not_synced_and_the_run_says_so_once(
+def test_without_a_company_connection_the_default_waits_quietly_and_an_added_mapping_is_said_once(
     sandboxes, hubspot, contacts_connection
 ):
     app, _ = hubspot
     (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])
-    seed_netsuite(
-        sandboxes,
-        "contact",
-        [contact("Ada", "ada@example.com", acme), contact("Bob", "bob@example.com", acme)],
-    )
+    (ada_id,) = seed_netsuite(sandboxes, "contact", [contact("Ada", "ada@example.com", acme)])
+    quiet = sync(contacts_connection)  # the default association mapping: no company connection, no fuss
+    assert quiet.status == RunStatus.SUCCEEDED, quiet.error
+    assert primary_company(app, "ada@example.com") is None
+    hubspot_ada = next(r for r in app.portal.store("contacts").active() if r.properties["email"] == "ada@example.com")
+    assert hubspot_ada.properties["company"] == "Acme Ltd"  # the name still reaches HubSpot
+    assert ada_id
+
+    # The same mapping added by someone (not a default one) is said to be skipped, once per run.
+    FieldMapping.objects.filter(connection=contacts_connection, app_field=COMPANY_FIELD).update(is_default=False)
+    seed_netsuite(sandboxes, "contact", [contact("Bob", "bob@example.com", acme)])
     run = sync(contacts_connection)
     assert run.status == RunStatus.PARTIALLY_FAILED
     assert run.error.count("contacts' companies are not synced") == 1
-    assert {(o, e) for _, o, e, _ in outcomes(run)} == {
-        (Outcome.CREATED, "ada@example.com"),
-        (Outcome.CREATED, "bob@example.com"),
-    }
+    assert {(o, e) for _, o, e, _ in outcomes(run)} == {(Outcome.CREATED, "bob@example.com")}
     assert all(WAITS not in m for *_, m in outcomes(run))  # no per-record noise
-    assert primary_company(app, "ada@example.com") is None
+    assert primary_company(app, "bob@example.com") is None
 
 
 def test_a_waiting_company_link_stays_queued_when_neither_side_shows_the_contact_again(
@@ -302,7 +340,7 @@ def test_the_mapping_added_to_synced_contacts_sets_their_companies_and_the_unlin
     # Contacts synced before the company mapping existed: adding it re-plans them (no record changed), sets
     # the linked company, and queues the one whose company is not linked yet for the run after its link.
     app, _ = hubspot
-    mapping = FieldMapping.objects.get(connection=contacts_connection, app_field=COMPANY_FIELD)
+    mapping = FieldMapping.objects.get(connection=contacts_connection, app_field=COMPANY_FIELD, is_default=True)
     mapping.enabled = False
     mapping.save()
     (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])

@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from ..netsuite.contact_types import COMPANY_CUSTOMERS, CONTACTS, INDIVIDUAL_CUSTOMERS
 from ..registry import DefaultCondition, DefaultMapping
+from .associations import COMPANY_FIELD
 from .catalog import ADDRESS_FIELD
 from .objects import COMPANIES
 
@@ -38,7 +39,19 @@ DEFAULT_MAPPINGS: Mapping[str | tuple[str, str], tuple[DefaultMapping, ...]] = M
         COMPANY_CUSTOMERS: (_m("companyName", "company"), _EMAIL, _PHONE, _MOBILE, _ADDRESS),
         INDIVIDUAL_CUSTOMERS: (*_NAMES, _TITLE, _EMAIL, _PHONE, _MOBILE, _ADDRESS),
         # The contact's company is linked by name on the NetSuite side (as with the other apps).
-        CONTACTS: (*_NAMES, _m("company", "company"), _TITLE, _EMAIL, _PHONE, _MOBILE, _ADDRESS),
+        # With a company connection beside it (NetSuite companies ⇄ HubSpot companies), the contact's company is
+        # also its association to the linked company; that one then sets NetSuite's company, and the name only
+        # goes to HubSpot (the engine narrows the name mapping). Without one, the name links by name as above.
+        CONTACTS: (
+            *_NAMES,
+            _m("company", "company"),
+            _m("company", COMPANY_FIELD),
+            _TITLE,
+            _EMAIL,
+            _PHONE,
+            _MOBILE,
+            _ADDRESS,
+        ),
     }
 )
 
