@@ -28,6 +28,9 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 # The ten-second rolling window is the burst limit (reference B.8): a Retry-After, or backoff up to a
 # little more than one window, gets the next attempt into a fresh window.
 MAX_BACKOFF_SECONDS = 12.0
+# A Professional (or Enterprise) private app's burst limit, and the search API's own (reference B.3, B.8).
+TEN_SECOND_LIMIT = 190
+SEARCH_PER_SECOND = 5
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
