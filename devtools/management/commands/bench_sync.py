@@ -51,7 +51,8 @@ def _rows(report: dict) -> list[tuple[str, dict]]:
 
 class Command(BaseCommand):
     help = (
-        "Benchmark a sync of N NetSuite customers and N Google contacts (half sharing emails) against the "
+        "Benchmark a sync of N NetSuite customers and N Google (or, --app hubspot, HubSpot) contacts (half sharing "
+        "emails) against the "
         "sandboxes, started in a child process with the given latency and NetSuite concurrency limit: an "
         "initial sync, a sync after 1%% of the records changed on each side, and a sync with no change. "
         "Uses a temporary, paused connection in the configured database and removes it afterwards. "
