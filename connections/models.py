@@ -379,6 +379,26 @@ class Connection(models.Model):
             }
         return {}
 
+    def deletion_mark_errors(self) -> dict[str, str]:
+        """The deletion policies set to "mark" toward a side whose app cannot mark a record deleted (its
+        capabilities' ``deletion_mark`` is empty: HubSpot has no inactive flag, group or tag the sync could
+        use), by field name. Checked on save, at import and when a run loads the connection."""
+        errors = {}
+        sides = (
+            ("netsuite_deletions", self.app_account if self.app_account_id else None),
+            ("app_deletions", self.netsuite_account if self.netsuite_account_id else None),
+        )
+        for field_name, target in sides:
+            if getattr(self, field_name) != DeletionPolicy.MARK or target is None:
+                continue
+            info = get_provider(target.provider)
+            if not info.capabilities.deletion_mark:
+                errors[field_name] = (
+                    f"{info.label} has no way to mark a record deleted (no inactive flag, group or tag the sync "
+                    f"can set): choose “{DeletionPolicy.IGNORE.label}” or “{DeletionPolicy.DELETE.label}”."
+                )
+        return errors
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         self.phone_region = (self.phone_region or "").strip().upper()
@@ -410,6 +430,8 @@ class Connection(models.Model):
                     f"{get_provider(app.provider).label}'s {self.app_object} keep no email subscription status: "
                     "there are no unsubscribes to sync with them. Choose Off."
                 )
+        if ns and app and ns.provider == NETSUITE and app.provider != NETSUITE:
+            errors.update(self.deletion_mark_errors())
         if self.subsidiary_id:
             sub = self.subsidiary
             if ns and sub.account_id != ns.pk:

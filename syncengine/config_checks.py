@@ -53,10 +53,14 @@ def mapping_problems(
 
 
 def connection_problems(connection: Connection, *, at_import: bool = False) -> list[str]:
-    """Every problem of the enabled mappings and rules of ``connection`` as stored, one message each,
-    naming the mapping or rule. ``at_import``: a field missing from a catalog never fetched passes."""
+    """Every problem of the deletion policies, enabled mappings and rules of ``connection`` as stored, one
+    message each, naming the policy, mapping or rule. ``at_import``: a field missing from a catalog never
+    fetched passes."""
     catalogs = connection_catalogs(connection)
-    problems = []
+    problems = [
+        f"the policy “{Connection._meta.get_field(name).verbose_name}: mark”: {message}"
+        for name, message in connection.deletion_mark_errors().items()
+    ]
     mappings = list(connection.field_mappings.filter(enabled=True).order_by("order", "pk"))
     for index, mapping in enumerate(mappings):
         state = mapping.state()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from connections.choices import SubscriptionSync
+from connections.choices import DeletionPolicy, SubscriptionSync
 from connections.models import Connection
 from connections.providers.fields import FieldSpec, FieldType
 from connections.providers.registry import NETSUITE, subscription_field
@@ -100,6 +100,13 @@ def load_config(connection: Connection) -> SyncConfig:
         if mapping.is_default:
             defaults.add((ns_field.id, app_field.id))
     slots, company_refs, company_connection_id = _company_refs(connection, slots, problems, defaults)
+    policies = {"netsuite_deletions": connection.netsuite_deletions, "app_deletions": connection.app_deletions}
+    for field_name, message in connection.deletion_mark_errors().items():
+        # However it got in (saved before the check, a script): refused with the reason, and such deletions
+        # are left alone (the default policy) rather than sent to an app that cannot mark.
+        label = Connection._meta.get_field(field_name).verbose_name
+        problems.append(f"the policy “{label}: mark” was not applied: {message} Deletions are ignored until then.")
+        policies[field_name] = DeletionPolicy.IGNORE
     rule_catalogs = {
         Direction.TO_APP: RuleCatalogs(source=catalogs.netsuite, target=catalogs.app),
         Direction.TO_NETSUITE: RuleCatalogs(source=catalogs.app, target=catalogs.netsuite),
@@ -115,8 +122,8 @@ def load_config(connection: Connection) -> SyncConfig:
             connection, Direction.TO_NETSUITE, catalogs=rule_catalogs[Direction.TO_NETSUITE], problems=problems
         ),
         conflict_policy=connection.conflict_policy,
-        netsuite_deletions=connection.netsuite_deletions,
-        app_deletions=connection.app_deletions,
+        netsuite_deletions=policies["netsuite_deletions"],
+        app_deletions=policies["app_deletions"],
         deletion_safety_percent=connection.deletion_safety_percent,
         problems=problems,
         netsuite_catalog_fetched=ns_fetched,

@@ -100,13 +100,35 @@ class OAuthConnect:
 
 
 @dataclass(frozen=True)
+class ApiLimits:
+    """An app's published request limits, from which the least time of a run is computed (the benchmark's
+    model, ``devtools/bench/figures.py``; docs/benchmarks.md). Plain figures from the app's reference.
+
+    ``full_read_page`` and ``change_read_page``: records per request of a first, full read and of a read
+    of changes since a cursor; ``change_read_extra``: requests every read since a cursor adds whatever
+    changed (a deletions query, a recycle bin); ``concurrency``: requests in flight at once (None: the
+    account's own setting, as NetSuite's); ``window_requests`` per rolling ``window_s`` seconds, for every
+    request; ``change_reads_per_s``: a per-second limit of the change reads alone (a search API's own).
+    None: no such limit.
+    """
+
+    full_read_page: int = 1
+    change_read_page: int = 1
+    change_read_extra: int = 0
+    concurrency: int | None = 1
+    window_requests: int | None = None
+    window_s: float = 0.0
+    change_reads_per_s: int | None = None
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What an app can do, as the engine, rules and wizard need to know it.
 
     ``deletion_mark`` says how "mark deleted" is done: ``"inactive_flag"`` (a flag on the record),
     ``"group"`` (moved to a group), ``"tag"``, or ``""`` (the app cannot mark). ``groups``: the app
     has contact groups (a field of type ``groups``, offered as rule actions). ``subscription_status``:
-    records carry a subscription status.
+    records carry a subscription status. ``limits``: its published request limits (:class:`ApiLimits`).
     """
 
     read_batch: int = 1
@@ -114,6 +136,7 @@ class Capabilities:
     deletion_mark: str = ""
     groups: bool = False
     subscription_status: bool = False
+    limits: ApiLimits = field(default_factory=ApiLimits)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ child process serving the sandboxes, its control calls, and the summary of their
 (the theoretical minimum and the measures) and :mod:`~devtools.bench.benchmark` (the phases, and the
 isolated run).
 
+``--app hubspot`` (issue 18) syncs with the HubSpot sandbox (its rate limits on) instead of Google's; each side's
+minimum comes from its app's published limits (the registry's ``Capabilities.limits``).
+
 ``--scenario shared-account`` (issue 17) is :mod:`~devtools.bench.shared_account`: three connections
 on one NetSuite account (one per contact type, a Google user each) whose initial runs a real qcluster
 (:mod:`~devtools.bench.cluster`) runs at once; measured against the account's minimum, with the

@@ -11,12 +11,15 @@ from connections.models import ConnectedAccount, Connection, Subsidiary
 from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
 from connections.services import verify_account
 from sandbox.google.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from sandbox.hubspot import DEMO_TOKEN as HUBSPOT_TOKEN
 from sandbox.netsuite import NetSuiteSandbox
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 
 from .options import (
+    APPS,
     BENCH_CONNECTION_NAME,
     BENCH_GOOGLE_USER,
+    BENCH_HUBSPOT_PORTAL,
     BENCH_NETSUITE_ACCOUNT,
     REDIRECT_URI,
     SHARED_GOOGLE_USERS,
@@ -28,10 +31,12 @@ from .sandboxes import SandboxProcess
 def remove_bench_data(log: Log | None = None) -> None:
     """Delete the bench's accounts and everything hanging from them (runs, outcomes, links,
     mirror, state, mappings, rules, subsidiaries), in bulk."""
-    accounts = ConnectedAccount.objects.filter(provider="netsuite", account_id=BENCH_NETSUITE_ACCOUNT) | (
-        ConnectedAccount.objects.filter(
+    accounts = (
+        ConnectedAccount.objects.filter(provider="netsuite", account_id=BENCH_NETSUITE_ACCOUNT)
+        | ConnectedAccount.objects.filter(
             provider="google_contacts", account_id__in=[BENCH_GOOGLE_USER, *SHARED_GOOGLE_USERS.values()]
         )
+        | ConnectedAccount.objects.filter(provider=APPS["hubspot"], account_id=BENCH_HUBSPOT_PORTAL)
     )
     account_ids = list(accounts.values_list("pk", flat=True))
     if not account_ids:
@@ -95,17 +100,33 @@ def connect_google(sandboxes: SandboxProcess, side: str = "google", user: str = 
     return google
 
 
-def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int):
-    """The bench's NetSuite and Google accounts (verified over HTTP) and a paused connection
-    between them: individual customers of subsidiary 1 ⇄ all Google contacts, default mappings."""
+def connect_hubspot(sandboxes: SandboxProcess) -> ConnectedAccount:
+    """The bench's HubSpot account: the sandbox's private-app token, verified over HTTP."""
+    hubspot = ConnectedAccount(
+        provider=APPS["hubspot"],
+        label="bench_sync HubSpot sandbox (temporary)",
+        account_id=BENCH_HUBSPOT_PORTAL,
+        api_base_url=sandboxes.urls["hubspot"],
+    )
+    hubspot.set_credentials({"private_app_token": HUBSPOT_TOKEN})
+    hubspot.save()
+    result = verify_account(hubspot)
+    if not result.ok:
+        raise RuntimeError(f"The bench HubSpot account could not be verified: {result.message}")
+    return hubspot
+
+
+def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int, app: str = "google"):
+    """The bench's NetSuite account and the app's (verified over HTTP) and a paused connection between
+    them: individual customers of subsidiary 1 ⇄ all the app's contacts, default mappings."""
     netsuite = connect_netsuite(sandboxes, netsuite_concurrency)
-    google = connect_google(sandboxes)
+    other = connect_hubspot(sandboxes) if app == "hubspot" else connect_google(sandboxes)
     return Connection.objects.create(
         name=BENCH_CONNECTION_NAME,
         netsuite_account=netsuite,
         subsidiary=netsuite.subsidiaries.get(internal_id="1"),
         contact_type="individual_customers",
-        app_account=google,
+        app_account=other,
         paused=True,  # never scheduled, whatever cluster runs against this database
         paused_reason="A temporary connection of manage.py bench_sync.",
     )

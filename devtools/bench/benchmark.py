@@ -24,7 +24,16 @@ from syncengine.models import SyncRun
 from syncengine.runner import run_sync
 
 from .bench_connection import create_bench_connection, remove_bench_data
-from .figures import code_version, count_queries, minimum_seconds, phase_peak_mb, reset_phase_peak, rss_mb, write_counts
+from .figures import (
+    code_version,
+    count_queries,
+    minimum_seconds,
+    phase_peak_mb,
+    reset_phase_peak,
+    rss_mb,
+    side_limits,
+    write_counts,
+)
 from .options import SANDBOX_HOST, BenchOptions, Log, SharedAccountOptions
 from .sandboxes import SandboxProcess
 from .seeding import Seeded, change_one_percent, next_second, seed
@@ -38,16 +47,23 @@ class Benchmark:
         self.log = log or (lambda message: None)
         self.latency_s = options.latency_ms / 1000.0
         self.peak_kb = 0  # the process's peak RSS so far (ru_maxrss)
+        # Each side's limits, from the registry (the app's capabilities; NetSuite's concurrency is the account's).
+        self.side_limits = {
+            "netsuite": side_limits("netsuite", options.netsuite_concurrency),
+            options.app: side_limits(options.provider_key, options.netsuite_concurrency),
+        }
 
     def run(self) -> dict:
         options = self.options
         report: dict = {"config": self._config(), "phases": {}, "settle": {}}
         remove_bench_data(self.log)  # leftovers of an interrupted bench
-        with SandboxProcess(options.latency_ms, options.netsuite_concurrency) as sandboxes:
+        with SandboxProcess(options.latency_ms, options.netsuite_concurrency, app=options.app) as sandboxes:
             self.sandboxes = sandboxes
             started = time.monotonic()
-            self.log(f"Seeding {options.records:,} NetSuite customers and {options.records:,} Google contacts...")
-            seeded = seed(sandboxes, options.records)
+            self.log(
+                f"Seeding {options.records:,} NetSuite customers and {options.records:,} {options.app} contacts..."
+            )
+            seeded = seed(sandboxes, options.records, options.app)
             report["config"]["seed_s"] = round(time.monotonic() - started, 1)
             # The Google client needs the sandbox's OAuth client to refresh its access token. DEBUG
             # off as in production: Django's debug cursor keeps the text of the last 9,000 queries
@@ -60,7 +76,7 @@ class Benchmark:
                 API_BASE_URL_ALLOWED_HOSTS=[*settings.API_BASE_URL_ALLOWED_HOSTS, SANDBOX_HOST],
             ):
                 try:
-                    self.connection = create_bench_connection(sandboxes, options.netsuite_concurrency)
+                    self.connection = create_bench_connection(sandboxes, options.netsuite_concurrency, options.app)
                     self._phases(report, seeded)
                 finally:
                     remove_bench_data(self.log)
@@ -70,7 +86,7 @@ class Benchmark:
         wanted = self.options.phases
         records = self.options.records
         # The initial sync always runs (the other phases start from its links).
-        initial = self._measure("initial", {"netsuite": records, "google": records}, incremental=False)
+        initial = self._measure("initial", {"netsuite": records, self.options.app: records}, incremental=False)
         if "initial" in wanted:
             report["phases"]["initial"] = initial
         if not {"incremental", "no_change"} & set(wanted):
@@ -84,7 +100,7 @@ class Benchmark:
                 report["settle"]["after_incremental"] = self._settle("after_incremental", incremental)
         if "no_change" in wanted:
             next_second()
-            report["phases"]["no_change"] = self._measure("no_change", {"netsuite": 0, "google": 0})
+            report["phases"]["no_change"] = self._measure("no_change", {"netsuite": 0, self.options.app: 0})
 
     def _settle(self, name: str, previous: dict) -> dict:
         """A run that reads back the previous run's writes (echoes: nothing should be written)."""
@@ -122,10 +138,8 @@ class Benchmark:
             profiler.dump_stats(self.options.profile_dir / f"{name}.prof")
         cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
         api = self.sandboxes.request_summary()
-        writes = write_counts(run)
-        serial, overlapped = minimum_seconds(
-            self.latency_s, self.options.netsuite_concurrency, reads, writes, incremental=incremental
-        )
+        writes = write_counts(run, self.options.app)
+        serial, overlapped = minimum_seconds(self.latency_s, self.side_limits, reads, writes, incremental=incremental)
         read_counts = (run.counters or {}).get("read") or {}
         handled = sum(read_counts.values())
         result = {
@@ -135,6 +149,7 @@ class Benchmark:
             "min_s": round(serial, 3),
             "ratio": round(wall / serial, 2) if serial else None,
             "min_overlapped_s": round(overlapped, 3),
+            "ratio_overlapped": round(wall / overlapped, 2) if overlapped else None,
             "records": handled,
             "records_per_s": round(handled / wall, 1) if wall else None,
             "cpu_s": round(cpu, 2),
@@ -161,7 +176,7 @@ class Benchmark:
         }
         self.log(
             f"Phase {name}: {result['wall_s']} s (minimum {result['min_s']} s), {run.status}, "
-            f"NetSuite {result['requests']['netsuite']}, Google {result['requests']['google']}."
+            f"NetSuite {result['requests']['netsuite']}, {self.options.app} {result['requests'][self.options.app]}."
         )
         return result
 
@@ -172,6 +187,7 @@ class Benchmark:
             "records": options.records,
             "latency_ms": options.latency_ms,
             "netsuite_concurrency": options.netsuite_concurrency,
+            "app": options.app,
             "phases": list(options.phases),
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

@@ -6,40 +6,74 @@ import math
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection as db
 
+from connections.providers.registry import ApiLimits, get_provider
 from syncengine.choices import Outcome, SyncDirection
 from syncengine.models import RecordOutcome, SyncRun
 
-from .options import GOOGLE_READ_PAGE, GOOGLE_WRITE_BATCH, NETSUITE_READ_PAGE
+
+@dataclass(frozen=True)
+class SideLimits:
+    """The limits of one side as a run meets them: its app's published :class:`ApiLimits`, its write batch
+    and the concurrency that applies (NetSuite's: the account's setting)."""
+
+    limits: ApiLimits
+    write_batch: int
+    concurrency: int
+
+
+def side_limits(provider_key: str, account_concurrency: int) -> SideLimits:
+    """The registry's figures for ``provider_key`` (its capabilities), with ``account_concurrency`` where the
+    app's concurrency is the account's own setting."""
+    capabilities = get_provider(provider_key).capabilities
+    limits = capabilities.limits
+    concurrency = limits.concurrency if limits.concurrency is not None else account_concurrency
+    return SideLimits(limits, max(1, capabilities.write_batch), max(1, concurrency))
+
+
+def side_seconds(latency_s: float, side: SideLimits, reads: int, writes: dict[str, int], *, incremental: bool) -> float:
+    """The least time one side's API allows for reading ``reads`` changed records and writing ``writes``
+    (``{"create": n, "update": m}``), the larger of three bounds:
+
+    - latency: read pages one after the other (at least one; a read since a cursor adds the app's extra
+      requests), then write requests ``concurrency`` at a time (creates and updates in batches of their own),
+      each costing ``latency_s``;
+    - the rolling window: request ``k`` cannot start before ``floor((k - 1) / window_requests)`` windows;
+    - the change reads' own per-second limit, likewise (a read since a cursor only).
+    """
+    limits = side.limits
+    page = limits.change_read_page if incremental else limits.full_read_page
+    read_requests = max(1, math.ceil(reads / page))
+    extra = limits.change_read_extra if incremental else 0
+    write_requests = sum(math.ceil(count / side.write_batch) for count in writes.values())
+    bounds = [latency_s * (read_requests + extra + math.ceil(write_requests / side.concurrency))]
+    if limits.window_requests:
+        total = read_requests + extra + write_requests
+        bounds.append((total - 1) // limits.window_requests * limits.window_s + latency_s)
+    if incremental and limits.change_reads_per_s:
+        bounds.append((read_requests - 1) // limits.change_reads_per_s + latency_s)
+    return max(bounds)
 
 
 def minimum_seconds(
     latency_s: float,
-    concurrency: int,
+    sides: dict[str, SideLimits],
     reads: dict[str, int],
     writes: dict[str, dict[str, int]],
     *,
     incremental: bool,
 ) -> tuple[float, float]:
-    """The least time the APIs allow for a run, as (one side after the other, both sides overlapped).
-
-    Requests: NetSuite ``ceil(reads/1000)`` SuiteQL pages (at least one), plus one DeletedRecord
-    query when reading changes since a cursor, one after the other; ``ceil(writes/concurrency)``
-    rounds of single-record writes. Google ``ceil(reads/1000)`` pages (at least one);
-    ``ceil(creates/200) + ceil(updates/200)`` batch writes. Each request costs ``latency_s``.
-    """
-    ns_requests = (
-        max(1, math.ceil(reads["netsuite"] / NETSUITE_READ_PAGE))
-        + (1 if incremental else 0)
-        + math.ceil(sum(writes["netsuite"].values()) / concurrency)
-    )
-    google_requests = max(1, math.ceil(reads["google"] / GOOGLE_READ_PAGE)) + sum(
-        math.ceil(count / GOOGLE_WRITE_BATCH) for count in writes["google"].values()
-    )
-    return latency_s * (ns_requests + google_requests), latency_s * max(ns_requests, google_requests)
+    """The least time the APIs allow for a run, as (one side after the other, both sides overlapped):
+    the sum and the larger of each side's :func:`side_seconds`."""
+    times = [
+        side_seconds(latency_s, limits, reads[name], writes[name], incremental=incremental)
+        for name, limits in sides.items()
+    ]
+    return sum(times), max(times)
 
 
 def code_version() -> str | None:
@@ -97,13 +131,13 @@ def count_queries() -> Iterator[list[int]]:
         yield counter
 
 
-def write_counts(run: SyncRun) -> dict[str, dict[str, int]]:
-    """Records the run wrote, per target side: ``{"netsuite": {"create", "update"}, "google": {...}}``
+def write_counts(run: SyncRun, app_side: str = "google") -> dict[str, dict[str, int]]:
+    """Records the run wrote, per target side: ``{"netsuite": {"create", "update"}, app_side: {...}}``
     (an update is an outcome with a field diff: a conflict resolved toward the side that already
     holds the winner writes nothing)."""
     outcomes = RecordOutcome.objects.filter(run=run)
     result = {}
-    for side, direction in (("netsuite", SyncDirection.TO_NETSUITE), ("google", SyncDirection.TO_APP)):
+    for side, direction in (("netsuite", SyncDirection.TO_NETSUITE), (app_side, SyncDirection.TO_APP)):
         mine = outcomes.filter(direction=direction)
         result[side] = {
             "create": mine.filter(outcome=Outcome.CREATED).count(),

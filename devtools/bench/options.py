@@ -11,15 +11,15 @@ PHASES = ("initial", "incremental", "no_change")
 CHANGE_EVERY = 100  # 1% of the records change on each side before the incremental phase
 SEED_CHUNK = 2000  # records per /_sandbox/seed call
 
-# API limits the minimum time is computed from (issue 9; reference netsuite.md, google-people.md).
-NETSUITE_READ_PAGE = 1000  # SuiteQL rows per request
-GOOGLE_READ_PAGE = 1000  # connections.list page size
-GOOGLE_WRITE_BATCH = 200  # batchCreateContacts / batchUpdateContacts
+# The app NetSuite syncs with (--app): the name of its side in the figures, and its provider key in the
+# registry, whose capabilities give the limits the minimum time is computed from (figures.side_limits).
+APPS = {"google": "google_contacts", "hubspot": "hubspot"}
 
 # The bench's own accounts: ids no real or demo account uses (accounts are unique per provider
 # and account id), so the bench never touches the user's accounts and finds its leftovers again.
 BENCH_NETSUITE_ACCOUNT = "9999999_BENCH"
 BENCH_GOOGLE_USER = "bench.user@bench.example"
+BENCH_HUBSPOT_PORTAL = "99999999"  # the HubSpot sandbox's portal (Hub ID) in the bench
 BENCH_CONNECTION_NAME = "bench_sync: temporary benchmark connection (removed after the run)"
 # The shared-account scenario (issue 17): three connections on the bench's NetSuite account, one per
 # contact type, each with a Google user of its own (the Google sandbox has one user per server).
@@ -40,17 +40,24 @@ Log = Callable[[str], None]
 
 @dataclass
 class BenchOptions:
-    """What to measure: N records per side, the APIs' latency and NetSuite's concurrency limit."""
+    """What to measure: N records per side, the APIs' latency, NetSuite's concurrency limit and the app."""
 
     records: int = 10_000
     latency_ms: float = 50.0
     netsuite_concurrency: int = 5
     phases: tuple[str, ...] = PHASES
     profile_dir: Path | None = None  # write <phase>.prof (cProfile) there; slows the runs down
+    app: str = "google"  # a key of APPS
+
+    @property
+    def provider_key(self) -> str:
+        return APPS[self.app]
 
     def arguments(self) -> list[str]:
         """These options as ``bench_sync`` arguments (for the measuring child process)."""
         arguments = [
+            "--app",
+            self.app,
             "--records",
             str(self.records),
             "--latency-ms",

@@ -36,6 +36,22 @@ def google_person(index: int, records: int) -> dict:
     return person
 
 
+def hubspot_contact(index: int, records: int) -> dict:
+    """HubSpot contact ``index``: the same people as :func:`google_person` (the first half share an email
+    with the NetSuite customer of the same index; odd ones have a job title NetSuite lacks), as the
+    HubSpot sandbox's seed takes them (every value a string)."""
+    person = google_person(index, records)
+    name = person["names"][0]
+    properties = {
+        "firstname": name["givenName"],
+        "lastname": name["familyName"],
+        "email": person["emailAddresses"][0]["value"],
+    }
+    if "organizations" in person:
+        properties["jobtitle"] = person["organizations"][0]["title"]
+    return {"properties": properties}
+
+
 def netsuite_changed(index: int) -> bool:
     return index % CHANGE_EVERY == 0
 

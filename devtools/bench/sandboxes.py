@@ -18,17 +18,21 @@ from sandbox.common.http import Request, json_response
 from sandbox.common.server import SandboxServer
 from sandbox.google import GoogleSandbox
 from sandbox.google import default_config as google_default
+from sandbox.hubspot import HubSpotSandbox
+from sandbox.hubspot import default_config as hubspot_default
 from sandbox.netsuite import NetSuiteSandbox
 from sandbox.netsuite import default_config as netsuite_default
 
-from .options import BENCH_GOOGLE_USER, BENCH_NETSUITE_ACCOUNT, READY, SANDBOX_HOST
+from .options import BENCH_GOOGLE_USER, BENCH_HUBSPOT_PORTAL, BENCH_NETSUITE_ACCOUNT, READY, SANDBOX_HOST
 
 
 def _is_read(side: str, method: str, path: str) -> bool:
     if method == "GET":
         return True
-    # SuiteQL is a POST that reads.
-    return side == "netsuite" and method == "POST" and path.endswith("/suiteql")
+    # SuiteQL is a POST that reads; so are HubSpot's search and batch read.
+    if side == "netsuite":
+        return method == "POST" and path.endswith("/suiteql")
+    return side == "hubspot" and method == "POST" and (path.endswith("/search") or path.endswith("/batch/read"))
 
 
 def _call_path(path: str) -> str:
@@ -109,9 +113,12 @@ class BenchControls:
     - ``GET /_bench/requests``: :func:`summarize_requests` of the window;
     - ``GET /_bench/records``: how many records of each kind the sandbox holds, and how many emails
       more than one of them shares (:func:`record_census`);
-    - ``POST /_bench/touch`` (Google only): ``{"changes": [{"resourceName", "person"}]}``, each
-      applied with :meth:`GoogleSandbox.touch` (a change made by the user in Google Contacts;
-      the Google sandbox has no such call in its control API, unlike NetSuite's ``/_sandbox/touch``).
+    - ``POST /_bench/seed_past`` (HubSpot only): ``{"payload": <seed>, "seconds_ago": N}``, the sandbox's seed
+      with its clock N seconds back;
+    - ``POST /_bench/touch`` (the app's sandbox): ``{"changes": [{"resourceName", "person"}]}`` (Google) or
+      ``{"changes": [{"id", "properties"}]}`` (HubSpot contacts), each applied with the sandbox's ``touch``
+      (a change made by the user in the app; neither sandbox has such a call in its control API, unlike
+      NetSuite's ``/_sandbox/touch``).
     """
 
     def __init__(self, side: str, app):
@@ -132,14 +139,31 @@ class BenchControls:
             return json_response(summarize_requests(self.side, self.app.requests()[self.mark :]))(start_response)
         if action == "records" and request.method == "GET":
             return json_response(record_census(self.side, self.app))(start_response)
-        if action == "touch" and request.method == "POST" and self.side.startswith("google"):
+        if action == "seed_past" and request.method == "POST" and self.side == "hubspot":
+            return json_response(self._seed_past(request.json()))(start_response)
+        if action == "touch" and request.method == "POST" and self.side != "netsuite":
             try:
                 for change in request.json()["changes"]:
-                    self.app.touch(change["resourceName"], **change["person"])
+                    if self.side == "hubspot":
+                        self.app.touch("contacts", change["id"], **change["properties"])
+                    else:
+                        self.app.touch(change["resourceName"], **change["person"])
             except (KeyError, ValueError, TypeError) as exc:
                 return json_response({"error": f"bad touch: {exc}"}, 400)(start_response)
             return json_response({"ok": True})(start_response)
         return json_response({"error": f"unknown bench call {request.method} {path}"}, 404)(start_response)
+
+    def _seed_past(self, body: dict) -> dict:
+        """HubSpot's seed with the sandbox's clock set ``seconds_ago`` back: the records were last changed
+        then, as the NetSuite seed's (HubSpot stamps a record when it is stored, and its seed takes no
+        modification time)."""
+        with self.app.lock:
+            clock = self.app.clock
+            self.app.clock = lambda: clock() - float(body["seconds_ago"])
+            try:
+                return self.app.seed(body["payload"])
+            finally:
+                self.app.clock = clock
 
 
 def record_census(side: str, app) -> dict:
@@ -162,6 +186,16 @@ def record_census(side: str, app) -> dict:
                     "AND email IS NOT NULL AND email != '' GROUP BY lower(email) HAVING COUNT(*) > 1)"
                 ).fetchone()[0]
         return {"records": records, "shared_emails": shared}
+    if side == "hubspot":
+        with app.lock:
+            contacts = [
+                (r.properties.get("email") or "").strip().lower() for r in app.portal.store("contacts").active()
+            ]
+        counts = Counter(email for email in contacts if email)
+        return {
+            "records": {"contact": len(contacts)},
+            "shared_emails": {"contact": sum(1 for n in counts.values() if n > 1)},
+        }
     emails: Counter = Counter()
     live = 0
     with app.lock:
@@ -185,16 +219,24 @@ def serve_sandboxes(
     netsuite_concurrency: int,
     host: str = SANDBOX_HOST,
     google_users: tuple[str, ...] = (BENCH_GOOGLE_USER,),
+    app: str = "google",
 ) -> None:
-    """The child process's main: serve the NetSuite sandbox and one Google sandbox per user (the
-    Google sandbox has one user each) on free ports, print their base URLs as one JSON line, and
-    serve until stdin closes (the parent ended, or stopped us)."""
+    """The child process's main: serve the NetSuite sandbox and the app's, on free ports (Google: one sandbox
+    per user, the Google sandbox has one user each), print their base URLs as one JSON line, and serve
+    until stdin closes (the parent ended, or stopped us)."""
     netsuite_cfg = netsuite_default()
     netsuite_cfg.account_id = BENCH_NETSUITE_ACCOUNT
     netsuite_cfg.faults.latency_ms = latency_ms
     netsuite_cfg.faults.concurrency_limit = netsuite_concurrency
     servers = {"netsuite": SandboxServer(BenchControls("netsuite", NetSuiteSandbox(netsuite_cfg)), host, 0).start()}
-    for side, user in zip(google_sides(len(google_users)), google_users, strict=True):
+    if app == "hubspot":
+        # HubSpot's limits stay on (a Professional private app: 190 requests per rolling 10 s, 5 searches a
+        # second): the minimum is computed with them, and a run must live with them as it would in HubSpot.
+        hubspot_cfg = hubspot_default().replace(portal_id=BENCH_HUBSPOT_PORTAL)
+        hubspot_cfg.faults.latency_ms = latency_ms
+        servers["hubspot"] = SandboxServer(BenchControls("hubspot", HubSpotSandbox(hubspot_cfg)), host, 0).start()
+        google_users = ()
+    for side, user in zip(google_sides(len(google_users)) if google_users else (), google_users, strict=True):
         # Google's per-minute quotas are left out: the bench measures the engine against latency,
         # concurrency and batch sizes, not a quota (10,000 records would wait minutes on 60 a minute).
         google_cfg = google_default().replace(
@@ -221,10 +263,13 @@ def serve_sandboxes(
 class SandboxProcess:
     """The child process serving the sandboxes, and the control calls the bench makes to it."""
 
-    def __init__(self, latency_ms: float, netsuite_concurrency: int, google_users: tuple[str, ...] = ()):
+    def __init__(
+        self, latency_ms: float, netsuite_concurrency: int, google_users: tuple[str, ...] = (), app: str = "google"
+    ):
         self.latency_ms = latency_ms
         self.netsuite_concurrency = netsuite_concurrency
         self.google_users = google_users  # empty: the bench's one user
+        self.app = app
         self.session = requests.Session()
         self.process: subprocess.Popen | None = None
         self.urls: dict[str, str] = {}
@@ -244,6 +289,8 @@ class SandboxProcess:
         ]
         if self.google_users:
             command += ["--google-users", ",".join(self.google_users)]
+        if self.app != "google":
+            command += ["--app", self.app]
         self.process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from .options import SEED_CHUNK
-from .records import google_changed, google_contact, google_person, netsuite_changed, netsuite_customer, netsuite_record
+from .records import (
+    google_changed,
+    google_contact,
+    google_person,
+    hubspot_contact,
+    netsuite_changed,
+    netsuite_customer,
+    netsuite_record,
+)
 from .sandboxes import SandboxProcess
 
 
@@ -17,12 +25,13 @@ class Seeded:
     would weigh on the peak RSS being measured)."""
 
     netsuite: dict[int, str] = field(default_factory=dict)  # index → internal id
-    google: dict[int, str] = field(default_factory=dict)  # index → resource name
+    app: dict[int, str] = field(default_factory=dict)  # index → the app's id (a resource name, a HubSpot id)
+    app_side: str = "google"
 
 
-def seed(sandboxes: SandboxProcess, records: int) -> Seeded:
-    """N individual customers and N Google contacts, in chunks through ``/_sandbox/seed``."""
-    seeded = Seeded()
+def seed(sandboxes: SandboxProcess, records: int, app: str = "google") -> Seeded:
+    """N individual customers and N contacts of the app, in chunks through ``/_sandbox/seed``."""
+    seeded = Seeded(app_side=app)
     # The records existed before the connection did: changed two days ago, not in the last
     # seconds (a NetSuite read of changes looks a day back, for the account's time zone).
     stamp = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -35,10 +44,15 @@ def seed(sandboxes: SandboxProcess, records: int) -> Seeded:
             {"records": {"customer": [netsuite_customer(i, stamp) for i in indexes]}},
         )["created"]["customer"]
         seeded.netsuite.update({i: str(rid) for i, rid in zip(indexes, created, strict=True) if netsuite_changed(i)})
-        names = sandboxes.call(
-            "google", "POST", "/_sandbox/seed", {"persons": [google_person(i, records) for i in indexes]}
-        )["resourceNames"]
-        seeded.google.update({i: name for i, name in zip(indexes, names, strict=True) if google_changed(i)})
+        if app == "hubspot":
+            contacts = [hubspot_contact(i, records) for i in indexes]
+            # Stamped two days ago too (see above), like the customers.
+            body = {"payload": {"contacts": contacts}, "seconds_ago": 2 * 86400}
+            ids = sandboxes.call("hubspot", "POST", "/_bench/seed_past", body)["ids"]["contacts"]
+        else:
+            persons = [google_person(i, records) for i in indexes]
+            ids = sandboxes.call("google", "POST", "/_sandbox/seed", {"persons": persons})["resourceNames"]
+        seeded.app.update({i: name for i, name in zip(indexes, ids, strict=True) if google_changed(i)})
     return seeded
 
 
@@ -92,10 +106,15 @@ def change_one_percent(sandboxes: SandboxProcess, seeded: Seeded) -> dict[str, i
             "/_sandbox/touch",
             {"type": "customer", "id": int(record_id), "fields": {"title": f"Changed in NetSuite {index}"}},
         )
-    changes = [
-        {"resourceName": name, "person": {"organizations": [{"title": f"Changed in Google {index}"}]}}
-        for index, name in seeded.google.items()
-    ]
-    sandboxes.call("google", "POST", "/_bench/touch", {"changes": changes})
+    if seeded.app_side == "hubspot":
+        changes = [
+            {"id": rid, "properties": {"jobtitle": f"Changed in HubSpot {index}"}} for index, rid in seeded.app.items()
+        ]
+    else:
+        changes = [
+            {"resourceName": name, "person": {"organizations": [{"title": f"Changed in Google {index}"}]}}
+            for index, name in seeded.app.items()
+        ]
+    sandboxes.call(seeded.app_side, "POST", "/_bench/touch", {"changes": changes})
     next_second()  # and let that second end before the sync reads
-    return {"netsuite": len(seeded.netsuite), "google": len(changes)}
+    return {"netsuite": len(seeded.netsuite), seeded.app_side: len(changes)}

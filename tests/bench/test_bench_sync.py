@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from devtools.bench.figures import minimum_seconds
+from devtools.bench.figures import minimum_seconds, side_limits
 from devtools.bench.sandboxes import summarize_requests
 from devtools.management.commands.bench_sync import Command
 
@@ -110,16 +110,17 @@ def test_phases_outside_the_three_are_refused():
 
 
 def test_the_minimum_counts_pages_rounds_of_concurrent_writes_and_batches():
+    sides = {"netsuite": side_limits("netsuite", 5), "google": side_limits("google_contacts", 5)}
     reads = {"netsuite": 10_000, "google": 10_000}
     writes = {"netsuite": {"create": 5000, "update": 2500}, "google": {"create": 5000, "update": 2501}}
-    serial, overlapped = minimum_seconds(0.05, 5, reads, writes, incremental=False)
+    serial, overlapped = minimum_seconds(0.05, sides, reads, writes, incremental=False)
     netsuite = 10 + 7500 / 5  # 10 SuiteQL pages, 1,500 rounds of 5 single-record writes
     google = 10 + 25 + 13  # 10 pages, 25 batch creates, 13 batch updates (2,501 / 200 rounded up)
     assert serial == pytest.approx(0.05 * (netsuite + google))
     assert overlapped == pytest.approx(0.05 * netsuite)
     # Reading changes: at least one page per side, plus NetSuite's DeletedRecord query.
     nothing = {"netsuite": {"create": 0, "update": 0}, "google": {"create": 0, "update": 0}}
-    assert minimum_seconds(0.05, 5, {"netsuite": 0, "google": 0}, nothing, incremental=True) == pytest.approx(
+    assert minimum_seconds(0.05, sides, {"netsuite": 0, "google": 0}, nothing, incremental=True) == pytest.approx(
         (0.15, 0.1)
     )
 

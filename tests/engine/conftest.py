@@ -4,6 +4,7 @@ from connections.providers.netsuite.client import NetSuiteClient
 
 from .contact_types import CONTACT_TYPES
 from .harness import make_connection
+from .hubspot_setup import hubspot, hubspot_connection, running_hubspot  # noqa: F401 (the HubSpot scenarios' fixtures)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 with its cursor, archived contacts as deletions, ties of one millisecond at a page edge, and the fallback
 to a full listing when more than 10,000 records changed (reference B.3, B.7)."""
 
+import json
 import time
 
 from connections.providers.base import WriteRequest
@@ -212,3 +213,33 @@ def test_companies_read_and_write_with_their_own_modified_property(hubspot):
 def _read_type(client, object_type, cursor):
     pages = list(client.read_changes(object_type, cursor))
     return [r for p in pages for r in p.records], pages[-1].cursor, pages[-1].full_read
+
+
+def test_a_quiet_portal_is_searched_again_only_until_the_overlap_has_passed(hubspot):
+    # A bulk of 300 contacts written twenty minutes ago, and nothing since: the reads right after the first
+    # search them all again (the overlap), and keep doing so while HubSpot's index might still owe one.
+    _at(hubspot, -20 / 60)
+    hubspot.app.seed({"generate": {"contacts": 300, "companies": 0}})
+    _at(hubspot, 0)
+    records, cursor, full = _read(hubspot.client(), None)
+    assert full and len(records) == 300
+    records, cursor, _ = _read(hubspot.client(), cursor)
+    assert len(records) == 300  # the overlap, read back
+    assert json.loads(cursor).get("settled") is None
+
+    # An overlap later on this machine's clock (the cursor's read time set back, as if the runs were eleven
+    # minutes apart): one more read of the window, after which it is settled.
+    later = json.loads(cursor)
+    later["since_read_at"] -= 11 * 60_000
+    records, cursor, _ = _read(hubspot.client(), json.dumps(later))
+    assert len(records) == 300
+    assert json.loads(cursor)["settled"] == later["since"]
+
+    hubspot.app.touch("contacts", "1100", firstname="Fresh")  # a change after it is read as ever
+    before = len(hubspot.api_calls("POST", SEARCH))
+    records, cursor, full = _read(hubspot.client(), cursor)
+    assert not full
+    fresh = [r for r in records if r.id == "1100"]
+    assert fresh and fresh[0].values["firstname"] == "Fresh"
+    assert len(records) < 10  # the fresh change and the contacts at the settled millisecond, not the 300
+    assert len(hubspot.api_calls("POST", SEARCH)) - before == 1

@@ -1,10 +1,20 @@
 """The read cursor of a HubSpot object type, and the incremental search built from it. Pure.
 
-The cursor is JSON: ``{"v": 1, "since": ms, "archived_since": ms}``, the latest last-modified time read
-(server time, epoch milliseconds) and the latest archive time. The next read asks for records modified at
-or after ``since`` minus :data:`OVERLAP_MS`: the overlap catches what HubSpot's search index showed late
-("a few moments", reference B.3) and the clocks' differences; records read twice are changes of nothing
-to the engine.
+The cursor is JSON: ``{"v": 1, "since": ms, "archived_since": ms, "since_read_at": ms, "settled": ms}``,
+the latest last-modified time read (server time, epoch milliseconds), the latest archive time, when (this
+machine's clock) the read that first saw ``since`` ended, and the time below which every record has been
+read (None: not known). The next read asks for records modified at or after ``since`` minus
+:data:`OVERLAP_MS`: the overlap catches what HubSpot's search index showed late ("a few moments",
+reference B.3) and the clocks' differences; records read twice are changes of nothing to the engine.
+
+**Settling the window** (:func:`next_lower`, :func:`settled_after`). Without more, a portal where nothing
+changes keeps ``since`` at its last change, and every read searches the same overlap again (after a bulk of
+writes, up to 10,000 records every run). But a read that starts at least :data:`OVERLAP_MS` after the read
+that first saw ``since`` ended, on this machine's clock, starts at least that long after ``since`` on
+HubSpot's (a duration needs no common clock: the offset between the two cancels out); HubSpot's index
+shows every record modified before ``since`` by then, and that read, covering the overlap, reads them all.
+From then on nothing older than ``since`` can be missed: the cursor's ``settled`` becomes ``since``, and the
+reads after it search from there, without the overlap.
 
 Pages are read by *keyset* rather than by the search's ``after`` offset: each page is a new search from
 the last time seen (``GTE``), skipping the ids already read at exactly that time (:class:`KeysetPager`).
@@ -32,9 +42,16 @@ class Cursor:
 
     since: int | None = None
     archived_since: int | None = None
+    since_read_at: int | None = None
+    settled: int | None = None
 
     def dump(self) -> str:
-        return json.dumps({"v": 1, "since": self.since, "archived_since": self.archived_since}, sort_keys=True)
+        data = {"v": 1, "since": self.since, "archived_since": self.archived_since}
+        if self.since_read_at is not None:
+            data["since_read_at"] = self.since_read_at
+        if self.settled is not None:
+            data["settled"] = self.settled
+        return json.dumps(data, sort_keys=True)
 
 
 def load_cursor(text: str | None) -> Cursor | None:
@@ -47,8 +64,33 @@ def load_cursor(text: str | None) -> Cursor | None:
         return None
     if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("since"), int):
         return None
-    archived = data.get("archived_since")
-    return Cursor(since=data["since"], archived_since=archived if isinstance(archived, int) else None)
+
+    def number(key: str) -> int | None:
+        value = data.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return Cursor(
+        since=data["since"],
+        archived_since=number("archived_since"),
+        since_read_at=number("since_read_at"),
+        settled=number("settled"),
+    )
+
+
+def next_lower(cursor: Cursor) -> int:
+    """Where the next search starts: ``since`` minus the overlap, or the settled time when it is later
+    (nothing below it is left to read)."""
+    lower = cursor.since - OVERLAP_MS
+    return lower if cursor.settled is None else max(lower, cursor.settled)
+
+
+def settled_after(previous: Cursor, started: int) -> int | None:
+    """The cursor's ``settled`` after a search from :func:`next_lower` that started at ``started`` (this
+    machine's clock): ``since`` once the read that first saw it ended at least the overlap earlier (see the
+    module docstring), else what it was."""
+    if previous.since_read_at is not None and started - previous.since_read_at >= OVERLAP_MS:
+        return max(previous.since, previous.settled or previous.since)
+    return previous.settled
 
 
 def epoch_ms(moment: datetime) -> int:

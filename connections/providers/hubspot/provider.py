@@ -7,16 +7,18 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ..base import Provider, Record
-from ..registry import Capabilities, ClientContext, CredentialField, ProviderInfo, register
+from ..registry import ApiLimits, Capabilities, ClientContext, CredentialField, ProviderInfo, register
 from .associations import COMPANY_FIELD, COMPANY_REFERENCE_FIELDS
 from .batching import BATCH_LIMIT
 from .catalog import standard_catalog
 from .client import TOKEN, HubSpotClient
+from .cursor import LIST_PAGE_LIMIT, SEARCH_PAGE_LIMIT
 from .defaults import DEFAULT_MAPPINGS, DEFAULT_RULE_CONDITIONS
 from .objects import COMPANIES, CONTACTS, SYNC_KEY_PROPERTY
 from .subscriptions import FIELD as SUBSCRIPTION_FIELD
 from .subscriptions import OPTED_OUT_OF_ALL, subscription_field
 from .translation import META_SYNC_KEY
+from .transport import SEARCH_PER_SECOND, TEN_SECOND_LIMIT
 
 KEY = "hubspot"
 
@@ -99,7 +101,20 @@ INFO = register(
         record_url_label="HubSpot",
         record_noun="the HubSpot contact",
         capabilities=Capabilities(
-            read_batch=BATCH_LIMIT, write_batch=BATCH_LIMIT, deletion_mark="", subscription_status=True
+            read_batch=BATCH_LIMIT,
+            write_batch=BATCH_LIMIT,
+            deletion_mark="",
+            subscription_status=True,
+            # A first read lists 100 a page, later ones search 200 a page (5 searches a second) and list the
+            # recycle bin; a Professional private app's 190 requests per rolling 10 s (reference B.3, B.8).
+            limits=ApiLimits(
+                full_read_page=LIST_PAGE_LIMIT,
+                change_read_page=SEARCH_PAGE_LIMIT,
+                change_read_extra=1,
+                window_requests=TEN_SECOND_LIMIT,
+                window_s=10.0,
+                change_reads_per_s=SEARCH_PER_SECOND,
+            ),
         ),
         subscription_field=subscription_field,
         # A contact's primary company association, as a field (see .associations).

@@ -30,7 +30,9 @@ from .cursor import (
     KeysetPager,
     epoch_ms,
     load_cursor,
+    next_lower,
     search_body,
+    settled_after,
 )
 from .objects import SYNC_KEY_PROPERTY, ObjectType, object_type
 from .properties import parse_datetime
@@ -93,15 +95,23 @@ class ObjectReads:
         previous = load_cursor(cursor)
         if previous is None or previous.since is None:
             latest = yield from self._list_all(info, catalog, properties)
-            done = Cursor(since=_listed_until(latest, started), archived_since=started)
+            done = Cursor(since=_listed_until(latest, started), archived_since=started, since_read_at=epoch_ms_now())
             yield ChangePage(records=[], cursor=done.dump(), last=True, full_read=True)
             return
-        latest, full = yield from self._search_since(info, catalog, properties, previous.since, started)
+        latest, full = yield from self._search_since(info, catalog, properties, next_lower(previous), started)
         archived_since = previous.archived_since if previous.archived_since is not None else previous.since
         newest_archive = yield from self._archived_since(info, catalog, archived_since)
+        since = max(previous.since, latest or previous.since)
+        if full:  # a fallback listing: its ``since`` is this machine's clock, nothing is settled by it
+            since_read_at, settled = epoch_ms_now(), previous.settled
+        else:
+            settled = settled_after(previous, started)
+            since_read_at = previous.since_read_at if since == previous.since else epoch_ms_now()
         done = Cursor(
-            since=max(previous.since, latest or previous.since),
+            since=since,
             archived_since=max(archived_since, newest_archive or archived_since),
+            since_read_at=since_read_at,
+            settled=settled,
         )
         yield ChangePage(records=[], cursor=done.dump(), last=True, full_read=full)
 
@@ -131,10 +141,10 @@ class ObjectReads:
                 raise malformed(f"listing {info.name} returned the same page cursor twice")
             seen_after.add(after)
 
-    def _search_since(self, info, catalog, properties, since: int, started: int) -> Iterator[ChangePage]:
-        """Records modified since ``since`` minus the overlap, by keyset search; returns (latest time
-        seen, whether the whole list had to be read instead)."""
-        pager = KeysetPager(lower=since - OVERLAP_MS)
+    def _search_since(self, info, catalog, properties, lower: int, started: int) -> Iterator[ChangePage]:
+        """Records modified at or after ``lower`` (the cursor's ``since`` minus the overlap, or its settled
+        time), by keyset search; returns (latest time seen, whether the whole list had to be read instead)."""
+        pager = KeysetPager(lower=lower)
         first = True
         while not pager.done:
             answer = self.transport.request(

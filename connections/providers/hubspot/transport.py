@@ -23,11 +23,15 @@ from config.redaction import register_secret
 from ..errors import AuthenticationError
 from ..http import RetryPolicy, is_retryable, json_object, send_bearer
 from .api_errors import API_NAME, WriteOutcomeUnknown, error_from_http, malformed
+from .pacing import Pacer
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 # The ten-second rolling window is the burst limit (reference B.8): a Retry-After, or backoff up to a
 # little more than one window, gets the next attempt into a fresh window.
 MAX_BACKOFF_SECONDS = 12.0
+# A Professional (or Enterprise) private app's burst limit, and the search API's own (reference B.3, B.8).
+TEN_SECOND_LIMIT = 190
+SEARCH_PER_SECOND = 5
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
@@ -58,6 +62,7 @@ class HubSpotTransport:
             provider=API_NAME,
         )
         self.session = requests.Session()
+        self.search_pacer = Pacer(SEARCH_PER_SECOND)
 
     def __repr__(self) -> str:  # never the token
         return f"<HubSpotTransport {self.base_url}>"
@@ -78,8 +83,15 @@ class HubSpotTransport:
         object (``{}`` for an answer without a body, such as an archive's 204). A 207 is returned like a 200:
         its ``errors`` are the caller's to read. Retries what may succeed later; raises typed errors."""
         url = f"{self.base_url}/{path.lstrip('/')}"
+        paced = method == "POST" and path.endswith("/search")  # the search's own per-second limit
+
+        def attempt() -> dict[str, Any]:
+            if paced:
+                self.search_pacer.wait()
+            return self._attempt(method, url, path, params, json_body, idempotent)
+
         return self.retry_policy.call(
-            lambda: self._attempt(method, url, path, params, json_body, idempotent),
+            attempt,
             retryable=lambda error: is_retryable(error) and not isinstance(error, WriteOutcomeUnknown),
             what=f"{method} {path}",
         )

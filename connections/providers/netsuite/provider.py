@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ..base import Provider, Record
-from ..registry import Capabilities, ClientContext, CredentialField, ProviderInfo, register
+from ..registry import ApiLimits, Capabilities, ClientContext, CredentialField, ProviderInfo, register
 from .contact_types import CONTACT_TYPES, CONTACTS, contact_type
 from .standard_catalog import standard_catalog
 from .subscriptions import FIELD as SUBSCRIPTION_FIELD
@@ -116,7 +116,13 @@ INFO = register(
         record_noun="the NetSuite record",
         # No batch write: one request per record, concurrent up to the account's limit.
         capabilities=Capabilities(
-            read_batch=1000, write_batch=1, deletion_mark="inactive_flag", subscription_status=True
+            read_batch=1000,
+            write_batch=1,
+            deletion_mark="inactive_flag",
+            subscription_status=True,
+            # SuiteQL pages of 1,000 rows; a read since a cursor adds the DeletedRecord query; the account's
+            # concurrency limit (its setting) is the only request limit that matters at sync scale.
+            limits=ApiLimits(full_read_page=1000, change_read_page=1000, change_read_extra=1, concurrency=None),
         ),
         subscription_field=subscription_field,
         vocabulary=frozenset(

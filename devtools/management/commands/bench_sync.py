@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.bench.benchmark import run_benchmark, run_isolated
-from devtools.bench.options import PHASES, SCENARIOS, SHARED_WORKERS, BenchOptions, SharedAccountOptions
+from devtools.bench.options import APPS, PHASES, SCENARIOS, SHARED_WORKERS, BenchOptions, SharedAccountOptions
 from devtools.bench.sandboxes import serve_sandboxes
 from devtools.bench.shared_account import run_shared_account
 from syncengine.choices import RunStatus
@@ -21,7 +21,7 @@ COLUMNS = (
     ("ratio", 6),
     ("rec/s", 8),
     ("NS read/write", 14),
-    ("G read/write", 13),
+    ("app read/write", 14),
     ("peak RSS MB", 12),
     ("SQL", 7),
     ("CPU s/rec", 10),
@@ -51,7 +51,8 @@ def _rows(report: dict) -> list[tuple[str, dict]]:
 
 class Command(BaseCommand):
     help = (
-        "Benchmark a sync of N NetSuite customers and N Google contacts (half sharing emails) against the "
+        "Benchmark a sync of N NetSuite customers and N Google (or, --app hubspot, HubSpot) contacts (half sharing "
+        "emails) against the "
         "sandboxes, started in a child process with the given latency and NetSuite concurrency limit: an "
         "initial sync, a sync after 1%% of the records changed on each side, and a sync with no change. "
         "Uses a temporary, paused connection in the configured database and removes it afterwards. "
@@ -67,6 +68,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--phases", type=_phases, default=PHASES, help="Comma-separated subset of " + ",".join(PHASES)
+        )
+        parser.add_argument(
+            "--app",
+            choices=tuple(APPS),
+            default="google",
+            help="The app NetSuite syncs with: google (default) or hubspot (contacts, its rate limits on).",
         )
         parser.add_argument(
             "--scenario",
@@ -106,14 +113,18 @@ class Command(BaseCommand):
             raise CommandError("--latency-ms must be 0 or more and --netsuite-concurrency at least 1.")
         if options["serve_sandboxes"]:
             users = tuple(options["google_users"].split(",")) if options["google_users"] else ()
-            serve_sandboxes(latency_ms, netsuite_concurrency, **({"google_users": users} if users else {}))
+            serve_sandboxes(
+                latency_ms, netsuite_concurrency, **({"google_users": users} if users else {}), app=options["app"]
+            )
             return
         if records < 2:
             raise CommandError("--records must be at least 2.")
         if options["scenario"] == "shared-account":
+            if options["app"] != "google":
+                raise CommandError("--scenario shared-account runs with Google users only.")
             self._shared_account(records, latency_ms, netsuite_concurrency, as_json, options)
             return
-        bench = BenchOptions(records, latency_ms, netsuite_concurrency, phases, profile_dir)
+        bench = BenchOptions(records, latency_ms, netsuite_concurrency, phases, profile_dir, options["app"])
         report = self._report(bench, run_benchmark, self._table, as_json, options)
         if report is None:
             return
@@ -196,10 +207,11 @@ class Command(BaseCommand):
 
     def _table(self, report: dict) -> None:
         config = report["config"]
+        app = config.get("app", "google")
         self.stdout.write(
             f"bench_sync: {config['records']:,} ⇄ {config['records']:,} records, latency {config['latency_ms']:g} ms, "
-            f"NetSuite concurrency {config['netsuite_concurrency']} ({config['cpus']} CPUs, Python {config['python']}, "
-            f"{config['database']}; seeding took {config['seed_s']} s)"
+            f"NetSuite concurrency {config['netsuite_concurrency']}, app {app} ({config['cpus']} CPUs, "
+            f"Python {config['python']}, {config['database']}; seeding took {config['seed_s']} s)"
         )
         self.stdout.write(
             "  ".join(title.rjust(width) if i else title.ljust(width) for i, (title, width) in enumerate(COLUMNS))
@@ -213,7 +225,7 @@ class Command(BaseCommand):
                 "-" if f["ratio"] is None else f"{f['ratio']:.2f}",
                 "-" if f["records_per_s"] is None else f"{f['records_per_s']:.0f}",
                 f"{requests['netsuite']['read']}/{requests['netsuite']['write']}",
-                f"{requests['google']['read']}/{requests['google']['write']}",
+                f"{requests[app]['read']}/{requests[app]['write']}",
                 f"{f['peak_rss_mb']:.0f}",
                 str(f["sql_queries"]),
                 "-" if f["cpu_s_per_record"] is None else f"{f['cpu_s_per_record'] * 1000:.2f}ms",
