@@ -41,6 +41,7 @@ from django.utils import timezone
 from config.redaction import redact
 from connections.choices import AccountStatus, DeletionPolicy
 from connections.clients import client_for
+from connections.models import Connection
 from connections.providers.errors import AuthenticationError, ProviderError, ReauthorizationRequired
 from mappings.addresses import without_parts
 
@@ -133,7 +134,10 @@ class Runner:
         ):
             if fetched:
                 # The app's own fields only: the address parts are ours (mappings.addresses), not its.
-                target.client.use_catalog(target.object_type, without_parts(catalog))
+                fields = without_parts(catalog)
+                if target is self.targets[APP]:
+                    fields = [f for f in fields if f.id not in unused_company_references(connection, self.config)]
+                target.client.use_catalog(target.object_type, fields)
         echoes = ReadEchoes.for_run(self.run, self.config, self.fingerprint)
         self.reader = Reader(connection, self.holder, self.targets, self.counters, self.progress, echoes)
         self.planner = PairPlanner(
@@ -316,6 +320,19 @@ class Runner:
                 self.counters["config_reapplied"]["links"] += len(ops)
                 self.writer.submit(ops)
             lease.renew(self.connection.pk, self.holder)
+
+
+def unused_company_references(connection: Connection, config: SyncConfig) -> frozenset[str]:
+    """The app's company reference fields (a contact's company record) that neither an active mapping nor a
+    rule of ``config`` uses: not handed to the app's client, which then spends no request reading them."""
+    fields = connection.app_account.provider_info.company_reference_fields
+    if not fields:
+        return frozenset()
+    used = {ref.app_field for ref in config.company_refs}
+    used.update(
+        c.field_id for rule in (*config.rules_to_app, *config.rules_to_netsuite) for c in rule.conditions if c.field_id
+    )
+    return frozenset(fields - used)
 
 
 def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:

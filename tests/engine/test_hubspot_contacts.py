@@ -41,6 +41,8 @@ def test_contacts_sync_both_ways_then_a_run_reads_its_own_writes_as_echoes(sandb
 
     first = run(hubspot_connection)
     assert first.status == RunStatus.SUCCEEDED, first.error
+    # No mapping or rule uses a contact's company record here: no request reads the associations.
+    assert not [r for r in app.requests() if "/associations/" in r["path"]]
     assert outcomes(first) == {
         (SyncDirection.TO_APP, Outcome.CREATED, "ada@example.com"),
         (SyncDirection.TO_NETSUITE, Outcome.CREATED, "grace@example.com"),
