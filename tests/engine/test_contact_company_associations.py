@@ -21,6 +21,7 @@ from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
 from syncengine.choices import LinkState, Outcome, RunStatus, SyncDirection
+from syncengine.config_checks import connection_problems
 from syncengine.models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 
 from .companies import company, contact, seed_netsuite
@@ -65,9 +66,8 @@ def accounts(sandboxes, settings, hubspot):
 
 @pytest.fixture
 def contacts_connection(accounts) -> Connection:
-    """NetSuite Contacts ⇄ HubSpot contacts with the default mappings: the company's name ⇄ HubSpot's company
-    text, and the company itself ⇄ the contact's associated company; with a company connection beside it, the
-    engine narrows the name to one way (to HubSpot) and the association sets NetSuite's company."""
+    """NetSuite Contacts ⇄ HubSpot contacts with the default mappings: the company's name → HubSpot's company
+    text (one way), and the company itself ⇄ the contact's associated company (two ways)."""
     netsuite, subsidiary, hubspot_account = accounts
     connection = Connection.objects.create(
         name="Contacts ⇄ HubSpot",
@@ -77,6 +77,8 @@ def contacts_connection(accounts) -> Connection:
         app_account=hubspot_account,
     )
     assert FieldMapping.objects.filter(connection=connection, is_default=True, app_field=COMPANY_FIELD).exists()
+    # The defaults pass the checks the admin and an import apply (no field written by two mappings).
+    assert connection_problems(connection) == []
     return connection
 
 
@@ -214,8 +216,12 @@ def test_with_a_company_connection_the_association_sets_netsuites_company_and_th
     sandboxes, hubspot, company_connection, contacts_connection
 ):
     # Grace's company text in HubSpot names a company NetSuite does not have, while her association points at
-    # Acme: the default name mapping is narrowed to one way, so NetSuite's company is Acme (the link), with
-    # no "no company has that name" warning.
+    # Acme: NetSuite's company is Acme (the link), with no "no company has that name" warning. The name
+    # mapping is made two-way behind the admin's back (a script: the admin refuses two mappings writing one
+    # field): the engine still narrows it to one way, so the link alone writes NetSuite's company.
+    FieldMapping.objects.filter(connection=contacts_connection, netsuite_field="company", app_field="company").update(
+        direction="two_way"
+    )
     app, server = hubspot
     (acme,) = seed_netsuite(sandboxes, "customer", [company("Acme Ltd", "1")])
     ok(sync(company_connection))

@@ -29,11 +29,7 @@ def test_every_default_mapping_has_a_direction_the_table_allows(contact_type):
 def test_no_field_is_written_twice_by_the_defaults(contact_type):
     mappings = default_mappings("hubspot", contact_type)
     assert len({m.app_field for m in mappings}) == len(mappings)
-    # NetSuite's company is the one exception: its name and its link are both mapped, and the engine lets only
-    # one of them write it (the link when a company connection links companies, else the name).
-    to_netsuite = [
-        m.netsuite_field for m in mappings if m.direction != Direction.TO_APP and m.netsuite_field != "company"
-    ]
+    to_netsuite = [m.netsuite_field for m in mappings if m.direction != Direction.TO_APP]
     assert len(set(to_netsuite)) == len(to_netsuite)
 
 

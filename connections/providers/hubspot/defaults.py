@@ -39,12 +39,12 @@ DEFAULT_MAPPINGS: Mapping[str | tuple[str, str], tuple[DefaultMapping, ...]] = M
         COMPANY_CUSTOMERS: (_m("companyName", "company"), _EMAIL, _PHONE, _MOBILE, _ADDRESS),
         INDIVIDUAL_CUSTOMERS: (*_NAMES, _TITLE, _EMAIL, _PHONE, _MOBILE, _ADDRESS),
         # The contact's company is linked by name on the NetSuite side (as with the other apps).
-        # With a company connection beside it (NetSuite companies ⇄ HubSpot companies), the contact's company is
-        # also its association to the linked company; that one then sets NetSuite's company, and the name only
-        # goes to HubSpot (the engine narrows the name mapping). Without one, the name links by name as above.
+        # The contact's company is its association to the company the company connection (NetSuite companies ⇄
+        # HubSpot companies, same accounts) links, both ways; its name also goes to HubSpot's company text. One
+        # mapping writes NetSuite's company (the link): without a company connection, it waits (quietly).
         CONTACTS: (
             *_NAMES,
-            _m("company", "company"),
+            _m("company", "company", TO_APP),
             _m("company", COMPANY_FIELD),
             _TITLE,
             _EMAIL,
