@@ -26,7 +26,7 @@ def _concurrent_gets(api, list_id, n):
 
 
 def test_more_than_10_simultaneous_requests_get_429(sandbox, api, list_id, config):
-    requests.post(f"{config['base_url'][:-4]}/_sandbox/faults", json={"latency_ms": 400}, timeout=5)
+    requests.post(f"{config['base_url'][:-4]}/_sandbox/faults", json={"latency_ms": 800}, timeout=5)
     responses = _concurrent_gets(api, list_id, 13)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] * 10 + [429] * 3
