@@ -229,9 +229,10 @@ class Account:
         errors = []
         checked = {}
         for tag, value in values.items():
-            merge = audience.merge_by_tag(str(tag).upper())
+            merge = audience.merge_by_tag(str(tag))
             if merge is None:
-                # UNCERTAIN: an unknown tag is refused, not ignored (the stricter reading).
+                # UNCERTAIN: an unknown tag is refused, not ignored, and tags match exactly ("fname" is not
+                # FNAME): the stricter reading.
                 errors.append({"field": tag, "message": f"The merge field {tag} does not exist."})
                 continue
             problem = merge_value_problem(merge, value)

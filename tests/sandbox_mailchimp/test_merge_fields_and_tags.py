@@ -73,6 +73,8 @@ def test_member_values_are_checked_against_the_field_types(api, list_id):
     assert body["title"] == "Invalid Resource" and body["detail"] == "Your merge fields were invalid."
     assert [e["field"] for e in body["errors"]] == ["PLAN", "SEATS", "BIRTHDAY", "ADDRESS"]
     assert api.get(path).json()["merge_fields"]["PLAN"] == "Pro"  # nothing of the refused write was kept
+    lower = api.patch(path, {"merge_fields": {"fname": "Grace"}})
+    assert lower.status_code == 400 and check_error(lower)["errors"][0]["field"] == "fname"
 
 
 def test_required_merge_fields_and_skip_merge_validation(api, list_id):
