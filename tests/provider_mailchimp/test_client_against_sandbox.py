@@ -8,8 +8,10 @@ import urllib.request
 
 import pytest
 
+from connections.providers.base import WriteRequest
 from connections.providers.errors import AuthenticationError
 from connections.providers.fields import FieldType
+from connections.providers.mailchimp.api_errors import ForgottenEmail
 from connections.providers.mailchimp.client import MailchimpClient
 from connections.providers.mailchimp.keys import subscriber_hash
 from sandbox.common.server import SandboxServer
@@ -76,3 +78,59 @@ def test_members_are_read_in_pages_then_only_the_changed_ones(mailchimp):
     # 300 of them, which the engine's mirror finds unchanged); not the audience again.
     assert emails[-1] == changed and len(emails) <= 302
     assert later[-1].cursor > pages[-1].cursor
+
+
+def test_new_members_are_added_in_a_batch_an_existing_one_is_linked_and_a_refusal_fails_only_its_own(mailchimp):
+    app, info = mailchimp
+    mc = client(info)
+    list_id = info["list_id"]
+    mc.create_members(list_id, [WriteRequest("k0", {"email_address": "kept@northwind-mail.com"})], "subscribed")
+    requests = [
+        WriteRequest("k1", {"email_address": "ada@northwind-mail.com", "merge.FNAME": "Ada"}),
+        WriteRequest("k2", {"email_address": "Kept@Northwind-Mail.com", "merge.FNAME": "Someone"}),  # there
+        WriteRequest("k3", {"email_address": "nobody@example.com"}),  # a fake-looking address: refused
+        WriteRequest("k4", {"merge.FNAME": "No email"}),
+    ]
+    ada, kept, fake, no_email = mc.create_members(list_id, requests, "pending")
+    assert ada.ok and ada.record_id == subscriber_hash("ada@northwind-mail.com")
+    assert ada.record.values["status"]["id"] == "pending" and ada.record.values["merge.FNAME"] == "Ada"
+    assert kept.ok and kept.record_id == subscriber_hash("kept@northwind-mail.com") and "linked" in kept.warnings[0]
+    assert set(kept.unwritten) == {"email_address", "merge.FNAME"}
+    assert not fake.ok and "nobody@example.com" in str(fake.error)
+    assert not no_email.ok and "needs an email" in str(no_email.error)
+    member = mc.transport.request("GET", f"/lists/{list_id}/members/{kept.record_id}")
+    assert member["merge_fields"]["FNAME"] == ""  # nothing written over the member it found
+
+
+def test_a_change_never_sends_a_status_and_an_archive_is_the_mark(mailchimp):
+    app, info = mailchimp
+    mc = client(info)
+    list_id = info["list_id"]
+    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email_address": "ada@northwind-mail.com"})], "subscribed")
+    mc.transport.request("PATCH", f"/lists/{list_id}/members/{ada.record_id}", json_body={"status": "unsubscribed"})
+    (changed,) = mc.update_members(
+        list_id,
+        [WriteRequest("k1", {"merge.FNAME": "Ada", "status": {"id": "subscribed"}}, record_id=ada.record_id)],
+    )
+    assert changed.ok and changed.record.values["merge.FNAME"] == "Ada"
+    assert changed.record.values["status"]["id"] == "unsubscribed"  # a status is never written by a change
+    (archived,) = mc.archive_members(list_id, [WriteRequest("k1", record_id=ada.record_id)])
+    assert archived.ok
+    (again,) = mc.archive_members(list_id, [WriteRequest("k1", record_id=ada.record_id)])  # already archived
+    assert again.ok
+    (gone,) = mc.update_members(
+        list_id, [WriteRequest("k9", {"merge.FNAME": "X"}, record_id=subscriber_hash("x@y.io"))]
+    )
+    assert not gone.ok
+
+
+def test_an_address_deleted_for_good_is_never_added_again_and_says_so(mailchimp):
+    app, info = mailchimp
+    mc = client(info)
+    list_id = info["list_id"]
+    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email_address": "ada@northwind-mail.com"})], "subscribed")
+    mc.transport.request("POST", f"/lists/{list_id}/members/{ada.record_id}/actions/delete-permanent")
+    (again,) = mc.create_members(
+        list_id, [WriteRequest("k2", {"email_address": "ada@northwind-mail.com"})], "subscribed"
+    )
+    assert isinstance(again.error, ForgottenEmail)

@@ -1,7 +1,6 @@
-"""A Mailchimp account's client: its audiences, an audience's catalog, and its members changed since a time.
-
-Started in issue 19: reading. Writes (batch subscribe for new members, updates that never touch a status)
-and the registration come next. The audience a connection syncs is passed explicitly (``list_id``).
+"""A Mailchimp account's client: its audiences, an audience's catalog, its members changed since a time, and
+the writes (:mod:`.writes`). The audience a connection syncs is passed explicitly (``list_id``); binding it to
+the engine's seam (the registration) comes next.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from .api_errors import malformed
 from .catalog import build_catalog
 from .translation import record_of
 from .transport import MailchimpTransport
+from .writes import MemberWrites
 
 API_KEY = "api_key"
 PAGE = 1000  # count's maximum (reference C.3)
@@ -31,7 +31,7 @@ def _items(answer: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)]
 
 
-class MailchimpClient(Provider):
+class MailchimpClient(MemberWrites, Provider):
     """One Mailchimp account (an API key)."""
 
     key = "mailchimp"
