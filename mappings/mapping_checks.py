@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from connections.providers.fields import FieldSpec
+from connections.providers.registry import subscription_field
 
 from .addresses import ADDRESS_KEYS
 from .choices import Direction
@@ -176,9 +177,11 @@ def check_mapping(state: MappingState, catalogs) -> PairProblems:
     compatible and its direction is allowed.
 
     The one check every way in runs: on save (``FieldMapping.clean``), at
-    import and at run start (:mod:`syncengine.config_checks`).
+    import and at run start (:mod:`syncengine.config_checks`). A mapping that would write a side's email
+    subscription status is refused: only the connection's unsubscribe policy writes it, and it never
+    re-subscribes anyone.
     """
-    return pair_problems(
+    found = pair_problems(
         state.netsuite_field,
         state.app_field,
         state.direction,
@@ -188,6 +191,23 @@ def check_mapping(state: MappingState, catalogs) -> PairProblems:
         app_description=catalogs.app.description,
         app_label=catalogs.app.app_label,
     )
+    found.direction.extend(subscription_writes(state, catalogs))
+    return found
+
+
+def subscription_writes(state: MappingState, catalogs) -> list[str]:
+    """Why ``state`` may not go the way it goes: it would write a side's subscription status field."""
+    problems = []
+    for side, field_id in sorted(written_targets(state.direction, state.netsuite_field, state.app_field)):
+        catalog = catalogs.netsuite if side == NETSUITE_SIDE else catalogs.app
+        where = subscription_field(catalog.account.provider, catalog.object_type)
+        if where is not None and where.field_id == field_id:
+            problems.append(
+                f"{catalog.app_label}'s «{field_id}» is the email subscription status: no mapping writes it (the "
+                "connection's unsubscribe policy does, and never re-subscribes anyone). Map it one way, away from "
+                f"{catalog.app_label}, or set the connection's unsubscribes."
+            )
+    return problems
 
 
 def verdict_summary(netsuite_spec: FieldSpec, app_spec: FieldSpec, app_label: str) -> tuple[list[str], list[str]]:

@@ -59,7 +59,6 @@ def load_config(connection: Connection) -> SyncConfig:
     catalogs = _catalogs(connection, ns_catalog, app_catalog)
     slots, problems = [], []
     defaults: set[tuple[str, str]] = set()  # the default mappings' (NetSuite field, app field)
-    guarded = _subscription_fields(connection)
     for mapping in FieldMapping.objects.filter(connection=connection, enabled=True).order_by("order", "pk"):
         ns_field, app_field = ns_catalog.get(mapping.netsuite_field), app_catalog.get(mapping.app_field)
         if ns_field is None or app_field is None:
@@ -78,24 +77,14 @@ def load_config(connection: Connection) -> SyncConfig:
             continue
         refused = mapping_problems(mapping.state(), catalogs)
         if refused:
-            # However it got in (import, a script, a catalog that changed under it): skipped, and said.
+            # However it got in (import, a script, a catalog that changed under it): skipped, and said. A
+            # mapping into a subscription status is one of them (only the unsubscribe policy writes it).
             problems.append(
                 f"the mapping {mapping.state().name()} was skipped: {' '.join(refused)} (fix or disable the mapping)"
             )
             continue
         to_app = mapping.direction in (Direction.TWO_WAY, Direction.TO_APP) and app_field.writable
         to_netsuite = mapping.direction in (Direction.TWO_WAY, Direction.TO_NETSUITE) and ns_field.writable
-        for writes, field_id, side, label in (
-            (to_app, app_field.id, Side.APP.value, catalogs.app.app_label),
-            (to_netsuite, ns_field.id, Side.NETSUITE.value, catalogs.netsuite.app_label),
-        ):
-            if writes and guarded.get(side) == field_id:
-                problems.append(
-                    f"the mapping {mapping.state().name()} does not write the subscription status of {label}: "
-                    "only the connection's unsubscribe policy does, and it never re-subscribes anyone"
-                )
-        to_app = to_app and guarded.get(Side.APP.value) != app_field.id
-        to_netsuite = to_netsuite and guarded.get(Side.NETSUITE.value) != ns_field.id
         slots.append(Slot(ns_field, app_field, to_app=to_app, to_netsuite=to_netsuite))
         if mapping.is_default:
             defaults.add((ns_field.id, app_field.id))
@@ -130,7 +119,7 @@ def load_config(connection: Connection) -> SyncConfig:
         app_catalog_fetched=app_fetched,
         conversion=ConversionOptions(phone_region=connection.resolved_phone_region().region),
         subscriptions=subscriptions(connection, catalogs, problems),
-        subscription_fields=guarded,
+        subscription_fields=_subscription_fields(connection),
         company_refs=company_refs,
         company_connection_id=company_connection_id,
     )

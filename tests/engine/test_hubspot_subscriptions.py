@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from django.core.exceptions import ValidationError
 
 from connections.choices import SubscriptionSync
 from connections.models import ConnectedAccount, Connection
@@ -362,9 +363,12 @@ def test_no_mapping_nor_rule_action_writes_a_subscription_status_whatever_the_po
     app, _ = hubspot
     connection = connect(SubscriptionSync.OFF)
     assert ensure_catalogs(connection) == []
-    FieldMapping.objects.create(
+    refused = FieldMapping(
         connection=connection, netsuite_field=STATUS, app_field="lifecyclestage", direction="to_netsuite"
     )
+    with pytest.raises(ValidationError, match="is the email subscription status: no mapping writes it"):
+        refused.full_clean()  # the admin and an import refuse it on save
+    refused.save()  # as a script might, past the checks
     rule_from_admin_forms(
         connection,
         TO_NS,
@@ -372,10 +376,10 @@ def test_no_mapping_nor_rule_action_writes_a_subscription_status_whatever_the_po
         actions=[{"field_id": STATUS, "value": "Soft Opt-In"}],
     )
     problems = load_config(connection).problems
-    assert any("does not write the subscription status of NetSuite" in p for p in problems), problems
+    assert any("is the email subscription status: no mapping writes it" in p for p in problems), problems
     seed(sandboxes, netsuite=[ns_person("Ada", "L", "ada@example.com", **{STATUS: SOFT_OPT_OUT})])
     first = run(connection, RunStatus.PARTIALLY_FAILED)  # the configuration's problem is said on every run
-    assert "does not write the subscription status of NetSuite" in first.error
+    assert "is the email subscription status: no mapping writes it" in first.error
     (contact,) = app.portal.store("contacts").active()
     app.touch("contacts", contact.id, firstname="Adeline", lifecyclestage="customer")
 
