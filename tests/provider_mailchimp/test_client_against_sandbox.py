@@ -11,9 +11,11 @@ import pytest
 from connections.providers.base import WriteRequest
 from connections.providers.errors import AuthenticationError
 from connections.providers.fields import FieldType
-from connections.providers.mailchimp.api_errors import ForgottenEmail
+from connections.providers.mailchimp.api_errors import ComplianceState, ForgottenEmail
 from connections.providers.mailchimp.client import MailchimpClient
 from connections.providers.mailchimp.keys import subscriber_hash
+from connections.providers.mailchimp.subscriptions import reason_of, state_of, unsubscribe_value
+from connections.providers.registry import SUBSCRIBED, UNSUBSCRIBED
 from sandbox.common.server import SandboxServer
 from sandbox.mailchimp import MailchimpSandbox
 
@@ -134,3 +136,46 @@ def test_an_address_deleted_for_good_is_never_added_again_and_says_so(mailchimp)
         list_id, [WriteRequest("k2", {"email_address": "ada@northwind-mail.com"})], "subscribed"
     )
     assert isinstance(again.error, ForgottenEmail)
+
+
+def test_an_unsubscribe_is_written_as_the_status_and_read_back_with_its_reason(mailchimp):
+    app, info = mailchimp
+    mc = client(info)
+    list_id = info["list_id"]
+    catalog = mc.field_catalog(list_id)
+    status = next(f for f in catalog if f.id == "status")
+    assert unsubscribe_value(status) == {"id": "unsubscribed", "name": "Unsubscribed"}
+    ada, bob = mc.create_members(
+        list_id,
+        [
+            WriteRequest("k1", {"email_address": "ada@northwind-mail.com"}),
+            WriteRequest("k2", {"email_address": "bob@northwind-mail.com"}),
+        ],
+        "subscribed",
+    )
+    assert state_of(ada.record.values["status"]) == SUBSCRIBED
+    assert mc.unsubscribe_members(list_id, [ada.record_id]) == {ada.record_id: None}
+    records = {r.id: r for p in mc.read_changes(list_id, None, catalog) for r in p.records}
+    assert state_of(records[ada.record_id].values["status"]) == UNSUBSCRIBED
+    assert reason_of(records[ada.record_id].values["status"]) == "unsubscribed in Mailchimp"
+    assert state_of(records[bob.record_id].values["status"]) == SUBSCRIBED
+    # Subscribing her again is what the policy never does; the sandbox refuses it too (reference C.2: UNCERTAIN).
+    with pytest.raises(ComplianceState):
+        mc.transport.request("PATCH", f"/lists/{list_id}/members/{ada.record_id}", json_body={"status": "subscribed"})
+
+
+@pytest.mark.parametrize(
+    ("status", "state", "reason"),
+    [
+        ("subscribed", SUBSCRIBED, ""),
+        ("unsubscribed", UNSUBSCRIBED, "unsubscribed in Mailchimp"),
+        ("cleaned", UNSUBSCRIBED, "cleaned in Mailchimp (bounced)"),
+        ("pending", "", ""),
+        ("transactional", "", ""),
+        ("archived", "", ""),
+        (None, "", ""),
+    ],
+)
+def test_a_member_status_reads_as_a_subscription_state(status, state, reason):
+    value = {"id": status, "name": str(status).capitalize()} if status else None
+    assert (state_of(value), reason_of(value)) == (state, reason)

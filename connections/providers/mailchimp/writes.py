@@ -113,6 +113,21 @@ class MemberWrites:
             results.append(WriteResult(request.key, record_id=request.record_id, record=record))
         return results
 
+    def unsubscribe_members(self, list_id: str, member_ids: list[str]) -> dict[str, ProviderError | None]:
+        """Set members to *unsubscribed* (the unsubscribe policy; never any other status): by member id, None
+        when done (or already unsubscribed or cleaned), else the error."""
+        done: dict[str, ProviderError | None] = {}
+        for member_id in member_ids:
+            try:
+                self.transport.request(
+                    "PATCH", f"/lists/{list_id}/members/{member_id}", json_body={"status": "unsubscribed"}
+                )
+            except ProviderError as error:
+                done[member_id] = error
+            else:
+                done[member_id] = None
+        return done
+
     def archive_members(self, list_id: str, requests: list[WriteRequest]) -> list[WriteResult]:
         """Archive members (the deletion policy's "mark": Mailchimp keeps their history); one already gone
         counts as archived."""
