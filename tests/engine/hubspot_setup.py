@@ -33,18 +33,24 @@ def hubspot(running_hubspot):
     return hubspot, server
 
 
-@pytest.fixture
-def hubspot_connection(sandboxes, settings, hubspot) -> Connection:
-    """Individual customers ⇄ HubSpot contacts: a HubSpot account verified over HTTP, default mappings."""
+def verified_hubspot_account(hubspot, label: str = "Sandbox HubSpot") -> ConnectedAccount:
+    """A HubSpot account of the sandbox (``hubspot``: the fixture's pair), its token verified over HTTP."""
     app, server = hubspot
-    netsuite = make_connection(sandboxes, settings)  # the verified NetSuite account and subsidiary
     info = app.print_config(server.base_url)
     account = ConnectedAccount(
-        provider="hubspot", label="Sandbox HubSpot", account_id=str(info["portal_id"]), api_base_url=info["base_url"]
+        provider="hubspot", label=label, account_id=str(info["portal_id"]), api_base_url=info["base_url"]
     )
     account.set_credentials({"private_app_token": info["access_token"]})
     account.save()
     assert verify_account(account).ok
+    return account
+
+
+@pytest.fixture
+def hubspot_connection(sandboxes, settings, hubspot) -> Connection:
+    """Individual customers ⇄ HubSpot contacts: a HubSpot account verified over HTTP, default mappings."""
+    netsuite = make_connection(sandboxes, settings)  # the verified NetSuite account and subsidiary
+    account = verified_hubspot_account(hubspot)
     return Connection.objects.create(
         name="Sandbox ⇄ HubSpot",
         netsuite_account=netsuite.netsuite_account,

@@ -14,12 +14,9 @@ import time
 import pytest
 import requests
 
-from connections.models import ConnectedAccount, Connection
-from connections.services import verify_account
+from connections.models import Connection
 from mappings.models import FieldMapping
-from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
-from sandbox.hubspot import default_config as hubspot_config
 from syncengine.choices import LinkState, Outcome, RunStatus, SyncDirection
 from syncengine.config_checks import connection_problems
 from syncengine.models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
@@ -27,6 +24,7 @@ from syncengine.models import MirrorRecord, RecordLink, RecordOutcome, SyncRun
 from .companies import company, contact, seed_netsuite
 from .harness import make_connection, sync
 from .helpers import writes
+from .hubspot_setup import verified_hubspot_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,34 +32,11 @@ COMPANY_FIELD = "associated_company"  # the HubSpot contacts catalog's associati
 WAITS = "is not linked yet; the contact's company is set by a later run"
 
 
-@pytest.fixture(scope="module")
-def running_hubspot():
-    hubspot = HubSpotSandbox(hubspot_config())
-    server = SandboxServer(hubspot).start()
-    yield hubspot, server
-    server.stop()
-
-
-@pytest.fixture
-def hubspot(running_hubspot):
-    hubspot, server = running_hubspot
-    hubspot.reset()
-    return hubspot, server
-
-
 @pytest.fixture
 def accounts(sandboxes, settings, hubspot):
     """The verified NetSuite account and subsidiary, and a verified HubSpot account."""
-    app, server = hubspot
     netsuite = make_connection(sandboxes, settings)  # only for its NetSuite account and subsidiary
-    info = app.print_config(server.base_url)
-    account = ConnectedAccount(
-        provider="hubspot", label="Sandbox HubSpot", account_id=str(info["portal_id"]), api_base_url=info["base_url"]
-    )
-    account.set_credentials({"private_app_token": info["access_token"]})
-    account.save()
-    assert verify_account(account).ok
-    return netsuite.netsuite_account, netsuite.subsidiary, account
+    return netsuite.netsuite_account, netsuite.subsidiary, verified_hubspot_account(hubspot)
 
 
 @pytest.fixture

@@ -7,49 +7,24 @@ from __future__ import annotations
 
 import pytest
 
-from connections.models import ConnectedAccount, Connection
-from connections.services import verify_account
+from connections.models import Connection
 from mappings.models import FieldMapping
 from rules.models import Condition
-from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
-from sandbox.hubspot import default_config as hubspot_config
-from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
-from syncengine.models import RecordLink, RecordOutcome, SyncRun
-from syncengine.runner import run_sync
+from syncengine.choices import Outcome, RunStatus, SyncDirection
+from syncengine.models import RecordLink, RecordOutcome
 
 from .harness import make_connection
 from .helpers import ns_customers, seed
+from .hubspot_setup import run, verified_hubspot_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="module")
-def running_hubspot():
-    hubspot = HubSpotSandbox(hubspot_config())
-    server = SandboxServer(hubspot).start()
-    yield hubspot, server
-    server.stop()
-
-
-@pytest.fixture
-def hubspot(running_hubspot):
-    hubspot, server = running_hubspot
-    hubspot.reset()
-    return hubspot, server
-
-
 def company_connection(sandboxes, settings, hubspot, **options) -> Connection:
     """Company Customers ⇄ HubSpot companies: a HubSpot account verified over HTTP, default mappings."""
-    app, server = hubspot
     netsuite = make_connection(sandboxes, settings, contact_type="company_customers")
-    info = app.print_config(server.base_url)
-    account = ConnectedAccount(
-        provider="hubspot", label="Sandbox HubSpot", account_id=str(info["portal_id"]), api_base_url=info["base_url"]
-    )
-    account.set_credentials({"private_app_token": info["access_token"]})
-    account.save()
-    assert verify_account(account).ok
+    account = verified_hubspot_account(hubspot)
     connection = Connection(
         name="Companies ⇄ HubSpot",
         netsuite_account=netsuite.netsuite_account,
@@ -78,13 +53,6 @@ def hs_company(name: str, domain: str = "", **extra) -> dict:
     if domain:
         properties["domain"] = domain
     return {"properties": properties}
-
-
-def run(connection: Connection) -> SyncRun:
-    sync = SyncRun.objects.create(connection=connection, trigger=Trigger.MANUAL)
-    run_sync(sync.pk)
-    sync.refresh_from_db()
-    return sync
 
 
 def hubspot_companies(app: HubSpotSandbox) -> dict[str, dict]:

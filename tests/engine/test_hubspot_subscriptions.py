@@ -10,13 +10,10 @@ import requests
 from django.core.exceptions import ValidationError
 
 from connections.choices import SubscriptionSync
-from connections.models import ConnectedAccount, Connection
-from connections.services import verify_account
+from connections.models import Connection
 from mappings.models import FieldMapping
 from rules.choices import Operator
-from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
-from sandbox.hubspot import default_config as hubspot_config
 from syncengine.choices import Outcome, RunStatus, SyncDirection, Trigger
 from syncengine.config_loader import ensure_catalogs, load_config
 from syncengine.models import RecordOutcome, SyncRun
@@ -25,6 +22,7 @@ from syncengine.runner import run_sync
 
 from .harness import make_connection
 from .helpers import ns_by_email, ns_person, seed, writes
+from .hubspot_setup import verified_hubspot_account
 from .rule_setup import disable_default_rule, rule_from_admin_forms
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,35 +33,13 @@ EMAIL_SUBSCRIPTION = "email_subscription"
 TO_APP, TO_NS = SyncDirection.TO_APP, SyncDirection.TO_NETSUITE
 
 
-@pytest.fixture(scope="module")
-def running_hubspot():
-    hubspot = HubSpotSandbox(hubspot_config())
-    server = SandboxServer(hubspot).start()
-    yield hubspot, server
-    server.stop()
-
-
-@pytest.fixture
-def hubspot(running_hubspot):
-    hubspot, server = running_hubspot
-    hubspot.reset()
-    return hubspot, server
-
-
 @pytest.fixture
 def connect(sandboxes, settings, hubspot):
     """Individual customers ⇄ HubSpot contacts with the given unsubscribe policy (default mappings)."""
 
     def make(policy: str = SubscriptionSync.BOTH) -> Connection:
-        app, server = hubspot
         netsuite = make_connection(sandboxes, settings)
-        info = app.print_config(server.base_url)
-        account = ConnectedAccount(
-            provider="hubspot", label="HubSpot", account_id=str(info["portal_id"]), api_base_url=info["base_url"]
-        )
-        account.set_credentials({"private_app_token": info["access_token"]})
-        account.save()
-        assert verify_account(account).ok
+        account = verified_hubspot_account(hubspot, label="HubSpot")
         return Connection.objects.create(
             name="Sandbox ⇄ HubSpot",
             netsuite_account=netsuite.netsuite_account,
