@@ -166,23 +166,25 @@ def never_sent(exc: requests.RequestException) -> bool:
     return False
 
 
-# --- bearer-token JSON APIs (Google's People API, HubSpot) ----------------------------------------------
-def send_bearer(
+# --- JSON APIs with a key or a bearer token (Google's People API, HubSpot, Mailchimp) ----------------------
+def send_json(
     session: requests.Session,
     method: str,
     url: str,
     *,
-    token: str,
     params: Any,
     json_body: Any,
     timeout: float,
     idempotent: bool,
     api_name: str,
     outcome_unknown: type[Unavailable],
+    headers: dict[str, str] | None = None,
+    auth: Any = None,
 ) -> requests.Response:
-    """One request with ``Authorization: Bearer <token>``. A failure to get an answer becomes
-    :class:`~.errors.Unavailable`, or ``outcome_unknown`` for a write that is not idempotent (a create) and
-    may have reached the server (:func:`never_sent`): it must be looked up, not sent again."""
+    """One JSON request, authenticated by ``headers`` or ``auth`` (requests' own, e.g. HTTP Basic). A failure
+    to get an answer becomes :class:`~.errors.Unavailable`, or ``outcome_unknown`` for a write that is not
+    idempotent (a create) and may have reached the server (:func:`never_sent`): it must be looked up, not sent
+    again."""
     try:
         return session.request(
             method,
@@ -190,13 +192,19 @@ def send_bearer(
             params=params,
             json=json_body,
             timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            auth=auth,
+            headers={**(headers or {}), "Accept": "application/json"},
         )
     except requests.RequestException as exc:
         error = Unavailable(f"{api_name} could not be reached or timed out ({type(exc).__name__}).")
         if not idempotent and not never_sent(exc):
             raise outcome_unknown(error.message) from None
         raise error from None
+
+
+def send_bearer(session: requests.Session, method: str, url: str, *, token: str, **options: Any) -> requests.Response:
+    """:func:`send_json` with ``Authorization: Bearer <token>``."""
+    return send_json(session, method, url, headers={"Authorization": f"Bearer {token}"}, **options)
 
 
 def json_object(

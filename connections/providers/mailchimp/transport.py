@@ -17,7 +17,7 @@ import requests
 from config.redaction import register_secret
 
 from ..errors import AuthenticationError, Unavailable
-from ..http import RetryPolicy, is_retryable, json_object, never_sent
+from ..http import RetryPolicy, is_retryable, json_object, send_json
 from .api_errors import API_NAME, error_from_http, malformed
 from .keys import base_url
 
@@ -80,19 +80,18 @@ class MailchimpTransport:
         )
 
     def _attempt(self, method, url, path, params, json_body, idempotent: bool) -> dict[str, Any]:
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                json=json_body,
-                timeout=self.timeout,
-                auth=(USER, self._key),
-                headers={"Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
-            kind = Unavailable if idempotent or never_sent(exc) else WriteOutcomeUnknown
-            raise kind(f"{API_NAME} could not be reached for {method} {path}: {type(exc).__name__}") from None
+        response = send_json(
+            self.session,
+            method,
+            url,
+            params=params,
+            json_body=json_body,
+            timeout=self.timeout,
+            idempotent=idempotent,
+            api_name=API_NAME,
+            outcome_unknown=WriteOutcomeUnknown,
+            auth=(USER, self._key),
+        )
         return json_object(
             response,
             what=f"{method} {path}",
