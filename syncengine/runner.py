@@ -136,7 +136,8 @@ class Runner:
                 # The app's own fields only: the address parts are ours (mappings.addresses), not its.
                 fields = without_parts(catalog)
                 if target is self.targets[APP]:
-                    fields = [f for f in fields if f.id not in unused_company_references(connection, self.config)]
+                    unused = unused_company_references(connection, self.config)
+                    fields = [f for f in fields if f.id not in unused]
                 target.client.use_catalog(target.object_type, fields)
         echoes = ReadEchoes.for_run(self.run, self.config, self.fingerprint)
         self.reader = Reader(connection, self.holder, self.targets, self.counters, self.progress, echoes)
