@@ -86,7 +86,7 @@ def test_wizard_sets_up_company_customers_with_hubspot_companies_through_the_dry
     expect(page.get_by_role("radio", name=re.compile(r"^Ops HubSpot"))).to_be_checked()
     assert hubspot["access_token"] not in page.content()
     page.get_by_role("radio", name=re.compile(r"companies \(HubSpot\)")).check()
-    shot(page, "wizard-4-hubspot-companies")
+    shot(page, "wizard-4-hubspot-companies", width=1400, height=900)
     page.click("#wizard-next")
 
     # 5. Review: the company defaults (names, website, phone, address) and the rule on the company name.
@@ -95,13 +95,14 @@ def test_wizard_sets_up_company_customers_with_hubspot_companies_through_the_dry
     for label in ("Company Name", "Web Address", "Website URL", "Phone", "Default Address"):
         expect(mappings).to_contain_text(label)
     expect(page.locator("#default-rules")).to_contain_text("with a domain or name")
+    shot(page, "wizard-5-hubspot-review", width=1400, height=900)
     expect(page.locator("#id_r-name")).to_have_value(re.compile(r"Company Customers ⇄ Ops HubSpot companies"))
     page.click("#wizard-next")
 
     # 6. The dry run: Hooli would be created in HubSpot, Pied Piper in NetSuite, Acme linked by domain, and
     # the three Umbrellas excluded as ambiguous; nothing was written.
     expect(page.locator("#connection-wizard")).to_have_attribute("data-step", "preview")
-    shot(page, "wizard-6-hubspot-companies-preview")
+    shot(page, "wizard-6-hubspot-companies-preview", width=1400, height=900)
     connection = Connection.objects.get()
     assert (connection.contact_type, connection.app_object_type) == ("company_customers", "companies")
     assert connection.paused and not SyncRun.objects.filter(dry_run=False).exists()
