@@ -84,6 +84,7 @@ SYNC_PROVIDERS = [
     "connections.providers.netsuite",
     "connections.providers.google_contacts",
     "connections.providers.hubspot",
+    "connections.providers.mailchimp",
 ]
 
 INSTALLED_APPS = [

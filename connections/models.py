@@ -267,6 +267,12 @@ class Connection(models.Model):
         help_text="Which way email unsubscribes flow (for apps with a subscription status). An unsubscribe always "
         "wins; nobody who opted out is re-subscribed; NetSuite is set to Soft Opt-Out, never Confirmed Opt-Out.",
     )
+    double_opt_in = models.BooleanField(
+        "double opt-in",
+        default=False,
+        help_text="For apps that offer it (Mailchimp): a person the sync adds to the app is asked by the app to "
+        "confirm the subscription first (pending), rather than added as subscribed.",
+    )
     paused = models.BooleanField(default=False, help_text="A paused connection is not scheduled.")
     paused_reason = models.CharField(max_length=500, blank=True, default="")
     interval_minutes = models.PositiveIntegerField(
@@ -364,11 +370,11 @@ class Connection(models.Model):
         return bool(self.app_object_type) and is_company_object(self.app_account.provider, self.app_object_type)
 
     def _object_type_errors(self, info) -> dict[str, str]:
+        problem = info.object_type_problem(self.app_object_type)
+        if problem:
+            return {"app_object_type": problem}
         if not self.app_object_type:
             return {}
-        if self.app_object_type not in info.object_types:
-            known = ", ".join(info.object_types)
-            return {"app_object_type": f"{info.label} has no object {self.app_object_type!r} to sync; choose {known}."}
         if (
             self.app_object_type in info.company_object_types
             and self.contact_type != NetSuiteContactType.COMPANY_CUSTOMERS
@@ -429,6 +435,10 @@ class Connection(models.Model):
                 errors["subscription_sync"] = (
                     f"{get_provider(app.provider).label}'s {self.app_object} keep no email subscription status: "
                     "there are no unsubscribes to sync with them. Choose Off."
+                )
+            if self.double_opt_in and not get_provider(app.provider).capabilities.double_opt_in:
+                errors["double_opt_in"] = (
+                    f"{get_provider(app.provider).label} has no double opt-in the sync can ask for: untick it."
                 )
         if ns and app and ns.provider == NETSUITE and app.provider != NETSUITE:
             errors.update(self.deletion_mark_errors())

@@ -162,6 +162,8 @@ class Recorder:
                     continue
                 if plan.create and result.record_id:
                     setattr(link, f"{target}_id", result.record_id)
+                elif result.moved_to:
+                    setattr(link, f"{target}_id", result.moved_to)  # the update gave the record a new id
                 written[target] = as_written(plan.writes, result)
                 outcome, message, diff = settled_outcome(plan, result)
                 outcomes.append(self._outcome(op, plan.direction, outcome, message, diff, plan))

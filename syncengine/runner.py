@@ -124,7 +124,7 @@ class Runner:
         ns_client, app_client = client_for(connection.netsuite_account), client_for(connection.app_account)
         self.targets = {
             NS: Target(ns_client, connection.contact_type, {"subsidiary_id": connection.subsidiary.internal_id}),
-            APP: Target(app_client, connection.app_object, {"group": connection.app_scope or None}),
+            APP: Target(app_client, connection.app_object, app_write_scope(connection)),
         }
         # Hand the clients the catalogs fetched from them before (loaded with the config), so that they do
         # not fetch the providers' metadata on every run (a catalog that changes once in a blue moon).
@@ -321,6 +321,16 @@ class Runner:
                 self.counters["config_reapplied"]["links"] += len(ops)
                 self.writer.submit(ops)
             lease.renew(self.connection.pk, self.holder)
+
+
+def app_write_scope(connection: Connection) -> dict[str, Any]:
+    """What the app's client is told with every read and write besides the object type: the contact group the
+    connection is limited to (``app_scope``), and whether new subscribers are asked to confirm first (for an
+    app that offers double opt-in)."""
+    scope: dict[str, Any] = {"group": connection.app_scope or None}
+    if connection.app_account.provider_info.capabilities.double_opt_in:
+        scope["double_opt_in"] = connection.double_opt_in
+    return scope
 
 
 def unused_company_references(connection: Connection, config: SyncConfig) -> frozenset[str]:

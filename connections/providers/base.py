@@ -80,7 +80,9 @@ class WriteResult:
     - ``unwritten``: the requested fields the provider left as they were (a name that links no record);
       the sync remembers the record's own value for them, not the requested one;
     - ``warnings``: what ops staff should know, one sentence each (why a field was left); the engine
-      adds them to the record's outcome message as ``Warning: ...``, which health counts.
+      adds them to the record's outcome message as ``Warning: ...``, which health counts;
+    - ``moved_to``: the record's new id, when an update moved it (an app whose ids follow from a value: a
+      Mailchimp member whose email changed is addressed by the new email's hash); the link follows it.
     """
 
     key: str
@@ -90,6 +92,7 @@ class WriteResult:
     resolved: dict[str, Any] = field(default_factory=dict)
     unwritten: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    moved_to: str = ""
 
     @property
     def ok(self) -> bool:

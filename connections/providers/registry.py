@@ -100,6 +100,18 @@ class OAuthConnect:
 
 
 @dataclass(frozen=True)
+class ObjectChoice:
+    """An app whose every connection syncs one of its containers (a mailing list), chosen from those the
+    account has: the connection's object type names the container (``<kind>/<id>``, see
+    :attr:`ProviderInfo.object_kind`). ``label`` is how people name one ("List"); ``choices(client)`` lists
+    ``(object type, name)`` as the account has them now (a ``ProviderError`` when the app cannot say)."""
+
+    label: str
+    help: str
+    choices: Callable[[Provider], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
 class ApiLimits:
     """An app's published request limits, from which the least time of a run is computed (the benchmark's
     model, ``devtools/bench/figures.py``; docs/benchmarks.md). Plain figures from the app's reference.
@@ -128,7 +140,9 @@ class Capabilities:
     ``deletion_mark`` says how "mark deleted" is done: ``"inactive_flag"`` (a flag on the record),
     ``"group"`` (moved to a group), ``"tag"``, or ``""`` (the app cannot mark). ``groups``: the app
     has contact groups (a field of type ``groups``, offered as rule actions). ``subscription_status``:
-    records carry a subscription status. ``limits``: its published request limits (:class:`ApiLimits`).
+    records carry a subscription status. ``double_opt_in``: the app can add a new subscriber as *pending*,
+    asked by the app to confirm first (a connection's ``double_opt_in``). ``limits``: its published request
+    limits (:class:`ApiLimits`).
     """
 
     read_batch: int = 1
@@ -136,6 +150,7 @@ class Capabilities:
     deletion_mark: str = ""
     groups: bool = False
     subscription_status: bool = False
+    double_opt_in: bool = False
     limits: ApiLimits = field(default_factory=ApiLimits)
 
 
@@ -182,6 +197,10 @@ def _no_subscription_field(object_type: str) -> SubscriptionField | None:
     return None
 
 
+def _same(object_type: str) -> str:
+    return object_type
+
+
 def _no_catalog(object_type: str) -> tuple:
     raise LookupError(f"no static catalog for object type {object_type!r}")
 
@@ -207,6 +226,11 @@ class ProviderInfo:
     build_client: Callable[[ClientContext], Provider] | None = None
     oauth: OAuthConnect | None = None
     object_types: tuple[str, ...] = ("contacts",)
+    # The registered object type (of ``object_types``) that a connection's object type is one of: itself, or
+    # for an app with an :attr:`object_choice` the kind of the chosen container (``<kind>`` of ``<kind>/<id>``).
+    object_kind: Callable[[str], str] = _same
+    # Set when every connection names one of the app's containers (:class:`ObjectChoice`).
+    object_choice: ObjectChoice | None = None
     # The object types whose records are companies (synced with NetSuite Company Customers, paired by
     # domain and name rather than email).
     company_object_types: frozenset[str] = frozenset()
@@ -251,10 +275,21 @@ class ProviderInfo:
     def defaults_key(self, contact_type: str, object_type: str = "", *rest: str) -> tuple[str, ...] | str:
         """The key of :attr:`default_mappings` (no ``rest``) or :attr:`default_rule_conditions` (``rest``: the
         direction) for NetSuite ``contact_type`` records synced with ``object_type`` ('' = the default)."""
+        object_type = self.object_kind(object_type) if object_type else ""
         other = bool(object_type) and object_type != self.default_object_type
         if not rest:
             return (contact_type, object_type) if other else contact_type
         return (contact_type, *rest, object_type) if other else (contact_type, *rest)
+
+    def object_type_problem(self, object_type: str) -> str:
+        """Why a connection cannot sync ``object_type`` of this app ('' = the app's default), or ''."""
+        kind = self.object_kind(object_type) if object_type else self.default_object_type
+        if kind not in self.object_types:
+            return f"{self.label} has no object {object_type!r} to sync; choose {', '.join(self.object_types)}."
+        if self.object_choice is not None and object_type in ("", kind):  # the kind, not one of its containers
+            noun = self.object_choice.label.lower()
+            return f"A {self.label} connection syncs one {noun}: choose the {noun}."
+        return ""
 
     def make_client(self, context: ClientContext) -> Provider:
         """A client of this app for one account (see :class:`ClientContext`)."""

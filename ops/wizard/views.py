@@ -228,7 +228,7 @@ def app_step(page: WizardPage):
         has_accounts=accounts.exists(),
         sign_ins=sign_in_buttons,
         typed_adds=typed_adds,
-        app_brand=" or ".join(brands) or "app",
+        app_brand=" or ".join([", ".join(brands[:-1]), brands[-1]] if len(brands) > 2 else brands) or "app",
         just_connected=just_connected,
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )

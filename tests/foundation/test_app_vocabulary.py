@@ -26,6 +26,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     # The registration line of each app: the settings list the packages to load.
     ("config/settings.py", '"connections.providers.google_contacts",'): "the app's registration line",
     ("config/settings.py", '"connections.providers.hubspot",'): "the app's registration line",
+    ("config/settings.py", '"connections.providers.mailchimp",'): "the app's registration line",
 }
 
 
@@ -144,6 +145,16 @@ def test_every_app_registers_its_vocabulary_and_everything_the_product_asks():
         assert info.vocabulary, f"{key} registered no vocabulary: the scan could not protect its seam"
         assert info.build_client is not None, f"{key} registered no way to build its client"
         assert info.credential_fields or info.oauth is not None, f"{key} registered no connect flow"
-        assert info.record_url_label and info.record_url("1", "", info.default_object_type, "7"), key
+        # An app whose connections each name a container (an audience) is asked about one of them. An app whose
+        # own page of a record needs what the API does not give with it (Mailchimp's web id) links the record's
+        # JSON under a sandbox's base URL only.
+        object_type = info.default_object_type + ("/x1" if info.object_choice is not None else "")
+        assert info.record_url_label, key
+        assert info.record_url("1", "", object_type, "7") or info.record_url(
+            "1", "http://sandbox/3.0", object_type, "7"
+        )
+        assert info.object_type_problem(object_type) == "", key
+        if info.object_choice is not None:
+            assert info.object_type_problem("") and info.object_type_problem(info.default_object_type), key
         if not info.is_netsuite:
             assert info.default_mappings, f"{key} registered no default mappings"

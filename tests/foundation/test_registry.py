@@ -19,8 +19,8 @@ from connections.providers.registry import (
 
 
 def test_every_package_in_the_settings_registered_itself_netsuite_first():
-    assert list(PROVIDERS) == ["netsuite", "google_contacts", "hubspot"]
-    assert [info.key for info in app_providers()] == ["google_contacts", "hubspot"]
+    assert list(PROVIDERS) == ["netsuite", "google_contacts", "hubspot", "mailchimp"]
+    assert [info.key for info in app_providers()] == ["google_contacts", "hubspot", "mailchimp"]
     assert get_provider(NETSUITE).is_netsuite
 
 

@@ -94,7 +94,7 @@ def test_apps_without_defaults_yet_get_none_and_unknown_contact_types_are_refuse
     assert default_mappings("an_app_not_installed", CT.CONTACTS) == ()
     with pytest.raises(LookupError):
         default_mappings("google_contacts", "vendors")
-    assert providers_with_defaults() == ["google_contacts", "hubspot"]
+    assert providers_with_defaults() == ["google_contacts", "hubspot", "mailchimp"]
 
 
 def test_the_readme_table_lists_each_contact_type_with_its_rows():

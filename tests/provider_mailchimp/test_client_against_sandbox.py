@@ -52,8 +52,8 @@ def test_the_key_is_checked_and_the_audiences_listed(mailchimp, running):
 
 def test_the_catalog_holds_the_standard_fields_and_the_merge_fields(mailchimp):
     _, info = mailchimp
-    catalog = {f.id: f for f in client(info).field_catalog(info["list_id"])}
-    assert catalog["email_address"].type == FieldType.EMAIL
+    catalog = {f.id: f for f in client(info).audience_catalog(info["list_id"])}
+    assert catalog["email"].type == FieldType.EMAIL
     assert catalog["merge.FNAME"].type == FieldType.TEXT and catalog["merge.ADDRESS"].type == FieldType.ADDRESS
 
 
@@ -61,21 +61,21 @@ def test_members_are_read_in_pages_then_only_the_changed_ones(mailchimp):
     app, info = mailchimp
     app.seed({"generate": {"members": 2_500, "seed": 3}})
     mc = client(info)
-    catalog = mc.field_catalog(info["list_id"])
-    pages = list(mc.read_changes(info["list_id"], None, catalog))
+    catalog = mc.audience_catalog(info["list_id"])
+    pages = list(mc.read_members(info["list_id"], None, catalog))
     assert [len(p.records) for p in pages] == [1000, 1000, 500]
     assert [p.last for p in pages] == [False, False, True] and pages[-1].cursor
     records = [r for p in pages for r in p.records]
     assert len({r.id for r in records}) == 2_500
-    assert all(r.id == subscriber_hash(r.values["email_address"]) for r in records)
+    assert all(r.id == subscriber_hash(r.values["email"]) for r in records)
 
     app.clock = lambda: 4_102_444_800.0  # 2100-01-01: one member changes much later than the rest
-    changed = records[17].values["email_address"]
+    changed = records[17].values["email"]
     mc.transport.request(
         "PATCH", f"/lists/{info['list_id']}/members/{subscriber_hash(changed)}", json_body={"language": "fr"}
     )
-    later = list(mc.read_changes(info["list_id"], pages[-1].cursor, catalog))
-    emails = [r.values["email_address"] for p in later for r in p.records]
+    later = list(mc.read_members(info["list_id"], pages[-1].cursor, catalog))
+    emails = [r.values["email"] for p in later for r in p.records]
     # The member changed, and the overlap's members (the generator stamps one a second: the last 5 minutes'
     # 300 of them, which the engine's mirror finds unchanged); not the audience again.
     assert emails[-1] == changed and len(emails) <= 302
@@ -86,18 +86,18 @@ def test_new_members_are_added_in_a_batch_an_existing_one_is_linked_and_a_refusa
     app, info = mailchimp
     mc = client(info)
     list_id = info["list_id"]
-    mc.create_members(list_id, [WriteRequest("k0", {"email_address": "kept@northwind-mail.com"})], "subscribed")
+    mc.create_members(list_id, [WriteRequest("k0", {"email": "kept@northwind-mail.com"})], "subscribed")
     requests = [
-        WriteRequest("k1", {"email_address": "ada@northwind-mail.com", "merge.FNAME": "Ada"}),
-        WriteRequest("k2", {"email_address": "Kept@Northwind-Mail.com", "merge.FNAME": "Someone"}),  # there
-        WriteRequest("k3", {"email_address": "nobody@example.com"}),  # a fake-looking address: refused
+        WriteRequest("k1", {"email": "ada@northwind-mail.com", "merge.FNAME": "Ada"}),
+        WriteRequest("k2", {"email": "Kept@Northwind-Mail.com", "merge.FNAME": "Someone"}),  # there
+        WriteRequest("k3", {"email": "nobody@example.com"}),  # a fake-looking address: refused
         WriteRequest("k4", {"merge.FNAME": "No email"}),
     ]
     ada, kept, fake, no_email = mc.create_members(list_id, requests, "pending")
     assert ada.ok and ada.record_id == subscriber_hash("ada@northwind-mail.com")
     assert ada.record.values["status"]["id"] == "pending" and ada.record.values["merge.FNAME"] == "Ada"
     assert kept.ok and kept.record_id == subscriber_hash("kept@northwind-mail.com") and "linked" in kept.warnings[0]
-    assert set(kept.unwritten) == {"email_address", "merge.FNAME"}
+    assert set(kept.unwritten) == {"email", "merge.FNAME"}
     assert not fake.ok and "nobody@example.com" in str(fake.error)
     assert not no_email.ok and "needs an email" in str(no_email.error)
     member = mc.transport.request("GET", f"/lists/{list_id}/members/{kept.record_id}")
@@ -108,7 +108,7 @@ def test_a_change_never_sends_a_status_and_an_archive_is_the_mark(mailchimp):
     app, info = mailchimp
     mc = client(info)
     list_id = info["list_id"]
-    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email_address": "ada@northwind-mail.com"})], "subscribed")
+    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email": "ada@northwind-mail.com"})], "subscribed")
     mc.transport.request("PATCH", f"/lists/{list_id}/members/{ada.record_id}", json_body={"status": "unsubscribed"})
     (changed,) = mc.update_members(
         list_id,
@@ -130,11 +130,9 @@ def test_an_address_deleted_for_good_is_never_added_again_and_says_so(mailchimp)
     app, info = mailchimp
     mc = client(info)
     list_id = info["list_id"]
-    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email_address": "ada@northwind-mail.com"})], "subscribed")
+    (ada,) = mc.create_members(list_id, [WriteRequest("k1", {"email": "ada@northwind-mail.com"})], "subscribed")
     mc.transport.request("POST", f"/lists/{list_id}/members/{ada.record_id}/actions/delete-permanent")
-    (again,) = mc.create_members(
-        list_id, [WriteRequest("k2", {"email_address": "ada@northwind-mail.com"})], "subscribed"
-    )
+    (again,) = mc.create_members(list_id, [WriteRequest("k2", {"email": "ada@northwind-mail.com"})], "subscribed")
     assert isinstance(again.error, ForgottenEmail)
 
 
@@ -142,20 +140,20 @@ def test_an_unsubscribe_is_written_as_the_status_and_read_back_with_its_reason(m
     app, info = mailchimp
     mc = client(info)
     list_id = info["list_id"]
-    catalog = mc.field_catalog(list_id)
+    catalog = mc.audience_catalog(list_id)
     status = next(f for f in catalog if f.id == "status")
     assert unsubscribe_value(status) == {"id": "unsubscribed", "name": "Unsubscribed"}
     ada, bob = mc.create_members(
         list_id,
         [
-            WriteRequest("k1", {"email_address": "ada@northwind-mail.com"}),
-            WriteRequest("k2", {"email_address": "bob@northwind-mail.com"}),
+            WriteRequest("k1", {"email": "ada@northwind-mail.com"}),
+            WriteRequest("k2", {"email": "bob@northwind-mail.com"}),
         ],
         "subscribed",
     )
     assert state_of(ada.record.values["status"]) == SUBSCRIBED
     assert mc.unsubscribe_members(list_id, [ada.record_id]) == {ada.record_id: None}
-    records = {r.id: r for p in mc.read_changes(list_id, None, catalog) for r in p.records}
+    records = {r.id: r for p in mc.read_members(list_id, None, catalog) for r in p.records}
     assert state_of(records[ada.record_id].values["status"]) == UNSUBSCRIBED
     assert reason_of(records[ada.record_id].values["status"]) == "unsubscribed in Mailchimp"
     assert state_of(records[bob.record_id].values["status"]) == SUBSCRIBED

@@ -140,7 +140,7 @@ def test_the_catalog_is_the_standard_fields_then_the_merge_fields_in_display_ord
         ]
     )
     ids = [f.id for f in catalog]
-    assert ids[:5] == ["email_address", "status", "language", "vip", "tags"]
+    assert ids[:5] == ["email", "status", "language", "vip", "tags"]
     assert ids[5:] == ["merge.FNAME", "merge.LNAME", "merge.SHOE"]
     by_id = {f.id: f for f in catalog}
     assert not by_id["status"].writable and not by_id["tags"].writable  # the policy and rule actions set them
@@ -184,7 +184,7 @@ def test_a_member_reads_as_a_typed_record():
     assert record.id == MEMBER["id"] and not record.deleted
     assert record.modified_at == datetime(2015, 10, 21, 15, 41, 36, tzinfo=UTC)
     v = record.values
-    assert v["email_address"] == "urist.mcvankab@freddiesjokes.com"
+    assert v["email"] == "urist.mcvankab@freddiesjokes.com"
     assert v["status"] == {"id": "subscribed", "name": "Subscribed"}
     assert (v["merge.FNAME"], v["merge.LNAME"]) == ("Urist", None)  # an empty merge value is no value
     assert v["merge.SHOE"] == Decimal("43.5")

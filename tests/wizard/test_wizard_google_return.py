@@ -32,7 +32,7 @@ def test_connect_google_from_the_wizard_and_come_back_with_it_chosen(client, adm
     client.force_login(administrator_user)
     walk_to_app(client, sandboxes)
     page = client.get(wizard_url("app")).content.decode()
-    assert "No Google or HubSpot account is connected yet." in page
+    assert "No Google, HubSpot or Mailchimp account is connected yet." in page
     connect_url = html.unescape(re.search(r'href="([^"]+)" class="button default" id="connect-google"', page)[1])
     assert connect_url.startswith(reverse("admin:connections_google_connect") + "?next=")
 

@@ -16,7 +16,7 @@ from ..fields import FieldOption, FieldSpec, FieldType
 T = FieldType
 
 MERGE_PREFIX = "merge."
-EMAIL = "email_address"
+EMAIL = "email"  # the email every app keeps under this id (the engine pairs people by it)
 STATUS = "status"
 TAGS = "tags"
 
@@ -88,3 +88,14 @@ def build_catalog(merge_fields: Iterable[dict[str, Any]]) -> list[FieldSpec]:
         (m for m in merge_fields if isinstance(m, dict)), key=lambda m: (m.get("display_order") or 0, m.get("tag"))
     )
     return [*STANDARD_FIELDS, *(spec for m in ordered if (spec := merge_field_spec(m)) is not None)]
+
+
+# The merge fields of a new audience (reference C.5, UNCERTAIN), known before the audience's own catalog is
+# fetched (the wizard's review); the fetched catalog replaces them with the audience's real ones.
+USUAL_MERGE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(merge_field_id("FNAME"), "First Name", T.TEXT),
+    FieldSpec(merge_field_id("LNAME"), "Last Name", T.TEXT),
+    FieldSpec(merge_field_id("ADDRESS"), "Address", T.ADDRESS),
+    FieldSpec(merge_field_id("PHONE"), "Phone Number", T.PHONE),
+    FieldSpec(merge_field_id("BIRTHDAY"), "Birthday", T.TEXT),
+)

@@ -1,6 +1,9 @@
 """A Mailchimp account's client: its audiences, an audience's catalog, its members changed since a time, and
-the writes (:mod:`.writes`). The audience a connection syncs is passed explicitly (``list_id``); binding it to
-the engine's seam (the registration) comes next.
+the writes (:mod:`.writes`).
+
+The engine's seam (:class:`~..base.Provider`) names what it syncs by object type: ``audience/<list id>``
+(:mod:`.objects`), the audience a connection chose. The methods by ``list_id`` are the same calls for one
+audience, for the wizard and the tests.
 """
 
 from __future__ import annotations
@@ -9,10 +12,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..base import ChangePage, Provider
+from ..base import ChangePage, Provider, Record
+from ..errors import NotFound
 from ..fields import FieldSpec
 from .api_errors import malformed
 from .catalog import build_catalog
+from .member_writes import MemberSeam
+from .objects import audience_object, list_id_of
+from .parallel import in_parallel
 from .translation import record_of
 from .transport import MailchimpTransport
 from .writes import MemberWrites
@@ -31,7 +38,7 @@ def _items(answer: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)]
 
 
-class MailchimpClient(MemberWrites, Provider):
+class MailchimpClient(MemberSeam, MemberWrites, Provider):
     """One Mailchimp account (an API key)."""
 
     key = "mailchimp"
@@ -39,6 +46,10 @@ class MailchimpClient(MemberWrites, Provider):
     def __init__(self, account_id: str, credentials: dict[str, Any], *, base_url: str | None = None, **options):
         self.account_id = account_id
         self.transport = MailchimpTransport(credentials.get(API_KEY, ""), base_url_override=base_url, **options)
+        self._catalogs: dict[str, list[FieldSpec]] = {}
+
+    def close(self) -> None:
+        self.transport.close()
 
     def _pages(
         self, path: str, key: str, params: dict[str, Any] | None = None
@@ -71,26 +82,60 @@ class MailchimpClient(MemberWrites, Provider):
         """Check the key (its data centre and its audiences answer); the audiences are the facts returned."""
         return {"audiences": self.audiences()}
 
-    def field_catalog(self, list_id: str) -> list[FieldSpec]:
+    def audience_choices(self) -> list[tuple[str, str]]:
+        """``(object type, name)`` of each audience a connection can sync (the wizard's choice)."""
+        return [(audience_object(a["id"]), a["name"] or a["id"]) for a in self.audiences() if a["id"]]
+
+    def audience_catalog(self, list_id: str) -> list[FieldSpec]:
         """The catalog of the audience ``list_id``: the members' standard fields and its merge fields."""
         return build_catalog(m for page in self._paged(f"/lists/{list_id}/merge-fields", "merge_fields") for m in page)
 
-    def read_changes(self, list_id: str, cursor: str | None, catalog: list[FieldSpec] | None = None):
+    def member(self, list_id: str, member_id: str) -> Record | None:
+        """One member of the audience, as a record (None when Mailchimp has no such member)."""
+        try:
+            answer = self.transport.request("GET", f"/lists/{list_id}/members/{member_id}")
+        except NotFound:
+            return None
+        types = {f.id: f.type for f in self._catalogs.get(audience_object(list_id)) or ()}
+        return record_of(answer, types)
+
+    # --- the engine's seam (object type: ``audience/<list id>``) -----------------------------------
+    def field_catalog(self, object_type: str) -> list[FieldSpec]:
+        return self.audience_catalog(list_id_of(object_type))
+
+    def use_catalog(self, object_type: str, fields: list[FieldSpec]) -> None:
+        self._catalogs[object_type] = list(fields)
+
+    def read_changes(self, object_type: str, cursor: str | None, **scope: Any) -> Iterator[ChangePage]:
+        return self.read_members(list_id_of(object_type), cursor, self._catalogs.get(object_type))
+
+    def get_many(self, object_type: str, ids: list[str], **scope: Any) -> list[Record]:
+        list_id = list_id_of(object_type)
+        found = in_parallel(lambda member_id: self.member(list_id, member_id), ids)
+        return [record for record in found if record is not None]
+
+    def read_members(self, list_id: str, cursor: str | None, catalog: list[FieldSpec] | None = None):
         """Pages of the audience's members changed since ``cursor`` (an ISO time; everything when None), oldest
-        change first; the last page carries the new cursor (the latest ``last_changed`` seen, or the old one)."""
+        change first; the last page carries the new cursor (the latest ``last_changed`` seen, or the old one).
+
+        Archived members are not in an unfiltered list (sandbox UNCERTAIN 5), so a read since a cursor also
+        lists those archived since: they are the audience's deletions. A first read has no deletions to see."""
         types = {f.id: f.type for f in catalog or ()}
         params: dict[str, Any] = {"sort_field": "last_changed", "sort_dir": "ASC"}
         since = _since(cursor)
         if since is not None:
             params["since_last_changed"] = since
+        passes = [params] if since is None else [params, {**params, "status": "archived"}]
         latest = cursor
-        for page, last in self._pages(f"/lists/{list_id}/members", "members", params):
-            records = [record_of(member, types) for member in page]
-            for record in records:
-                if record.modified_at is not None:
-                    stamp = record.modified_at.isoformat()
-                    latest = stamp if latest is None or stamp > latest else latest
-            yield ChangePage(records, cursor=latest if last else None, last=last, full_read=cursor is None)
+        for number, query in enumerate(passes, start=1):
+            for page, last in self._pages(f"/lists/{list_id}/members", "members", query):
+                records = [record_of(member, types) for member in page]
+                for record in records:
+                    if record.modified_at is not None:
+                        stamp = record.modified_at.isoformat()
+                        latest = stamp if latest is None or stamp > latest else latest
+                done = last and number == len(passes)
+                yield ChangePage(records, cursor=latest if done else None, last=done, full_read=cursor is None)
 
 
 def _since(cursor: str | None) -> str | None:
