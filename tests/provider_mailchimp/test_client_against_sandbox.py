@@ -16,16 +16,6 @@ from connections.providers.mailchimp.client import MailchimpClient
 from connections.providers.mailchimp.keys import subscriber_hash
 from connections.providers.mailchimp.subscriptions import reason_of, state_of, unsubscribe_value
 from connections.providers.registry import SUBSCRIBED, UNSUBSCRIBED
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-
-
-@pytest.fixture(scope="module")
-def running():
-    app = MailchimpSandbox()
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
 
 
 @pytest.fixture

@@ -14,19 +14,9 @@ from connections.providers.mailchimp.client import MailchimpClient
 from connections.providers.mailchimp.keys import subscriber_hash
 from connections.providers.mailchimp.member_writes import NEVER_SUBSCRIBES
 from connections.providers.mailchimp.objects import audience_object
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
 
 UNSUBSCRIBE = {"id": "unsubscribed", "name": "Unsubscribed"}
 SUBSCRIBE = {"id": "subscribed", "name": "Subscribed"}
-
-
-@pytest.fixture(scope="module")
-def running():
-    app = MailchimpSandbox()
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
 
 
 @pytest.fixture
