@@ -42,6 +42,16 @@ class Trigger(models.TextChoices):
     COMMAND = "command", "Command line"
     # *Retry now* / *Retry selected*: a run limited to some failed records (``SyncRun.scope``).
     RETRY = "retry", "Retry of failed records"
+    # Undo of a run (``SyncRun.undoes``): puts back what that run changed, field by field (issue 20).
+    UNDO = "undo", "Undo of a run"
+
+
+class UndoCreated(models.TextChoices):
+    """What an undo does to the records the undone run created (the operator's choice; *keep* by default)."""
+
+    KEEP = "keep", "Keep them"
+    DELETE = "delete", "Delete them"
+    MARK = "mark", "Mark them deleted"
 
 
 class RunStatus(models.TextChoices):

@@ -3,12 +3,13 @@ links between records, runs and per-record outcomes."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from connections.models import Connection
 
-from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger
+from .choices import FAILING_OUTCOMES, LinkState, Outcome, RunStatus, Side, SyncDirection, Trigger, UndoCreated
 
 
 class WorkerHeartbeat(models.Model):
@@ -173,6 +174,22 @@ class SyncRun(models.Model):
     # A retry's limit (*Retry now*, *Retry selected*): the ids of the records to sync again, per side
     # ({"netsuite": [...], "app": [...]}). Empty: an ordinary run (every pending change, cursors advanced).
     scope = models.JSONField(default=dict, blank=True, editable=False)
+    # An undo (trigger "undo"): the run it puts back, what it does to the records that run created, and who
+    # asked for it.
+    undoes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undos", editable=False
+    )
+    undo_created = models.CharField(
+        "created records",
+        max_length=10,
+        blank=True,
+        default="",
+        choices=UndoCreated.choices,
+        help_text="An undo: what happens to the records the undone run created (keep by default).",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # Queued behind this run (which was running when this one was asked for): the task is sent when it ends.
     after = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

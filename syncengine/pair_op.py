@@ -34,6 +34,9 @@ class PairOp:
     other_handled: bool = False
     # The app values to send instead of the planned ones (a company in the app's own ids): pipeline.company_refs.
     app_overrides: dict = field(default_factory=dict)
+    # Whether the snapshots take the values read (a sync), or only what was written (an undo: a change made
+    # since, on either side, stays a change for the next run to sync).
+    consumes: bool = True
 
     def link_changed(self) -> bool:
         return self.link is not None and identity(self.link) != self.link_before

@@ -122,7 +122,7 @@ class Recorder:
             elif op.row.deleted and op.link_changed() and not self.dry:
                 links_to_save.append(link)
             failed = False
-            consumed = {NS: True, APP: True}
+            consumed = {NS: op.consumes, APP: op.consumes}
             written = {NS: {}, APP: {}}
             # A field that failed keeps its snapshot, and the record stays pending: retried next run.
             kept = {NS: [], APP: []}

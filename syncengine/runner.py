@@ -54,6 +54,7 @@ from .choices import (
     RunStatus,
     Side,
     SyncDirection,
+    Trigger,
 )
 from .chunk_pairing import ChunkPairer
 from .config_loader import ensure_catalogs, load_config
@@ -364,7 +365,12 @@ def run_sync(run_id: int, progress: Progress | None = None) -> SyncRun:
     if not move_queued_run(run, RunStatus.RUNNING, started_at=timezone.now(), worker=holder):
         lease.release(run.connection_id, holder)
         return run
-    runner = Runner(run, holder, progress_recorder(run.pk, progress))
+    runner_class = Runner
+    if run.trigger == Trigger.UNDO:
+        from .undo_runner import UndoRunner  # the undo builds on the runner
+
+        runner_class = UndoRunner
+    runner = runner_class(run, holder, progress_recorder(run.pk, progress))
     try:
         runner.execute()
         run.status, error = _verdict(runner)

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..choices import Outcome
+from ..choices import UndoCreated as CreatedPolicy
 
 
 class FieldFate(StrEnum):
@@ -42,14 +43,6 @@ class RecordAction(StrEnum):
     MARK = "mark"  # a record the run created, marked deleted
     RESTORE = "restore"  # a record the run deleted or marked, brought back
     CANNOT = "cannot"  # what the run did cannot be put back (a record deleted for good, a record gone)
-
-
-class CreatedPolicy(StrEnum):
-    """What an undo does to the records the run created (the operator's choice; *keep* by default)."""
-
-    KEEP = "keep"
-    DELETE = "delete"
-    MARK = "mark"
 
 
 # The outcomes whose ``diff`` holds fields the run wrote to an existing record.

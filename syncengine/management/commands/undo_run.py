@@ -1,0 +1,67 @@
+"""Undo one finished run in the foreground (issue 20): ``manage.py undo_run <run-id> [--dry-run] [--json]``."""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from syncengine.choices import RunStatus, Trigger, UndoCreated
+from syncengine.models import SyncRun
+from syncengine.runner import run_sync
+from syncengine.undo_runner import undo_problem
+
+EXIT_CODES = {RunStatus.SUCCEEDED: 0, RunStatus.PARTIALLY_FAILED: 2}
+
+
+class Command(BaseCommand):
+    help = (
+        "Put back what one finished run changed, field by field where the records still hold its values. "
+        "Exit code 0: succeeded, 2: partially failed, 1: failed or not run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("run_id", type=int)
+        parser.add_argument("--dry-run", action="store_true", help="Show what the undo would do; write nothing.")
+        parser.add_argument(
+            "--created",
+            choices=list(UndoCreated.values),
+            default=UndoCreated.KEEP,
+            help="What happens to the records the run created (default: keep).",
+        )
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print the summary as JSON.")
+
+    def handle(self, *args, run_id, dry_run, created, as_json: bool, **options):
+        undone = SyncRun.objects.select_related("connection").filter(pk=run_id).first()
+        if undone is None:
+            raise CommandError(f"There is no run with id {run_id}.")
+        problem = undo_problem(undone)
+        if problem:
+            raise CommandError(problem)
+        run = SyncRun.objects.create(
+            connection=undone.connection, trigger=Trigger.UNDO, undoes=undone, dry_run=dry_run, undo_created=created
+        )
+        run = run_sync(run.pk)
+        summary = {
+            "run": run.pk,
+            "undoes": undone.pk,
+            "connection": undone.connection.name,
+            "status": run.status,
+            "dry_run": run.dry_run,
+            "created_records": run.undo_created,
+            "error": run.error,
+            "counters": run.counters,
+        }
+        if as_json:
+            self.stdout.write(json.dumps(summary, indent=2, default=str))
+        else:
+            what = "Preview of the undo" if dry_run else "Undo"
+            self.stdout.write(f"{what} of run {undone.pk} (run {run.pk}): {run.get_status_display()}")
+            for direction in ("to_app", "to_netsuite"):
+                counts = run.counters.get(direction) or {}
+                if counts:
+                    self.stdout.write(f"  {direction}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            if run.error:
+                self.stdout.write(f"  {run.error}")
+        code = EXIT_CODES.get(run.status, 1)
+        if code:
+            sys.exit(code)

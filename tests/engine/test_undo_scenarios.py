@@ -1,0 +1,126 @@
+"""Undo of a run through the engine, over HTTP against the NetSuite and Google sandboxes (issue 20): a rule action
+set fields on both sides; the undo puts back every value the run wrote where the target still holds it, keeps
+(and says so) what a person changed since, and the next run writes nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mappings.catalog_cache import refresh_catalog
+from rules.choices import ApplyOn
+from syncengine.choices import Outcome, RunStatus, Trigger
+from syncengine.models import RecordOutcome, SyncRun
+from syncengine.runner import run_sync
+
+from .harness import sync
+from .helpers import g_by_email, g_person, ns_by_email, seed, writes
+from .rule_setup import add_action, default_rule
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PEOPLE = 500
+
+
+def undo(run: SyncRun, *, dry_run: bool = False, created: str = "") -> SyncRun:
+    undo_run = SyncRun.objects.create(
+        connection=run.connection, trigger=Trigger.UNDO, undoes=run, dry_run=dry_run, undo_created=created
+    )
+    return run_sync(undo_run.pk)
+
+
+def counts(run: SyncRun) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for direction, outcome in RecordOutcome.objects.filter(run=run).values_list("direction", "outcome"):
+        found[(direction, outcome)] = found.get((direction, outcome), 0) + 1
+    return found
+
+
+def _lead_source(connection, sandboxes) -> str:
+    """The lead sources "Trade show" (its id returned) and "Partner event", as options of the catalog."""
+    campaigns = [{"title": "Trade show", "campaignId": "TS"}, {"title": "Partner event", "campaignId": "PE"}]
+    created = sandboxes.netsuite.seed({"records": {"campaign": campaigns}})
+    refresh_catalog(connection.netsuite_account, connection.contact_type)  # the new lead sources become options
+    return str(created["created"]["campaign"][0])
+
+
+def test_an_undo_restores_what_a_rule_action_wrote_on_both_sides_and_the_next_run_writes_nothing(sandboxes, connection):
+    seed(sandboxes, google=[g_person(f"P{i}", "Person", f"p{i}@people.io") for i in range(PEOPLE)])
+    assert sync(connection).status == RunStatus.SUCCEEDED  # everyone created in NetSuite, no lead source
+    campaign = _lead_source(connection, sandboxes)
+    add_action(default_rule(connection, "to_netsuite"), "leadSource", {"name": "Trade show"}, on=ApplyOn.BOTH)
+    add_action(default_rule(connection, "to_app"), "organization.title", "Customer", on=ApplyOn.BOTH)
+    action_run = sync(connection)  # a configuration change: every pair re-planned, both actions applied
+    assert action_run.status == RunStatus.SUCCEEDED, action_run.error
+    people = ns_by_email(sandboxes)
+    assert all(records[0]["leadSource"]["id"] == campaign for records in people.values())
+    assert all(people[0]["organizations"][0]["title"] == "Customer" for people in g_by_email(sandboxes).values())
+
+    preview = undo(action_run, dry_run=True)
+    assert preview.status == RunStatus.SUCCEEDED, preview.error
+    assert counts(preview) == {("to_netsuite", Outcome.UPDATED): PEOPLE, ("to_app", Outcome.UPDATED): PEOPLE}
+    assert ns_by_email(sandboxes)["p0@people.io"][0]["leadSource"]["id"] == campaign  # the preview wrote nothing
+
+    undone = undo(action_run)
+    assert undone.status == RunStatus.SUCCEEDED, undone.error
+    assert counts(undone) == {("to_netsuite", Outcome.UPDATED): PEOPLE, ("to_app", Outcome.UPDATED): PEOPLE}
+    assert all(not records[0].get("leadSource") for records in ns_by_email(sandboxes).values())
+    google = g_by_email(sandboxes).values()
+    assert all(not (people[0].get("organizations") or [{}])[0].get("title") for people in google)
+
+    sandboxes.clear_logs()
+    after = sync(connection)
+    assert after.status == RunStatus.SUCCEEDED, after.error
+    assert counts(after) == {}
+    assert writes(sandboxes.requests()["google"]) == [] and writes(sandboxes.requests()["netsuite"]) == []
+
+
+def test_a_field_a_person_changed_after_the_run_is_kept_and_the_outcome_says_why(sandboxes, connection):
+    seed(sandboxes, google=[g_person("Ada", "Lovelace", "ada@people.io"), g_person("Bob", "Byte", "bob@people.io")])
+    assert sync(connection).status == RunStatus.SUCCEEDED
+    trade_show = _lead_source(connection, sandboxes)
+    add_action(default_rule(connection, "to_netsuite"), "leadSource", {"name": "Trade show"}, on=ApplyOn.BOTH)
+    action_run = sync(connection)
+    assert action_run.status == RunStatus.SUCCEEDED
+    ada = ns_by_email(sandboxes)["ada@people.io"][0]
+    partner_event = str(int(trade_show) + 1)
+    sandboxes.netsuite.touch("customer", int(ada["id"]), leadSource={"id": partner_event}, comments="Called back")
+
+    undone = undo(action_run)
+
+    assert undone.status == RunStatus.SUCCEEDED, undone.error
+    kept = RecordOutcome.objects.get(run=undone, email="ada@people.io", direction="to_netsuite")
+    assert kept.outcome == Outcome.UNCHANGED
+    assert kept.message == f"Undo of run {action_run.pk}: Changed since, kept: Lead Source."
+    assert ns_by_email(sandboxes)["ada@people.io"][0]["leadSource"]["id"] == partner_event
+    restored = RecordOutcome.objects.get(run=undone, email="bob@people.io", direction="to_netsuite")
+    assert restored.outcome == Outcome.UPDATED
+    assert not ns_by_email(sandboxes)["bob@people.io"][0].get("leadSource")
+    # The person's comment is still synced by the next ordinary run: the undo swallowed none of it.
+    after = sync(connection)
+    assert after.status == RunStatus.SUCCEEDED, after.error
+    assert g_by_email(sandboxes)["ada@people.io"][0]["biographies"][0]["value"] == "Called back"
+
+
+def test_the_undo_command_previews_then_undoes_with_the_sync_command_exit_codes(sandboxes, connection):
+    seed(sandboxes, google=[g_person("Ada", "Lovelace", "ada@people.io")])
+    first = sync(connection)
+    assert first.status == RunStatus.SUCCEEDED
+    dry = sync(connection, dry_run=True)
+    with pytest.raises(CommandError, match="A dry run wrote nothing"):
+        call_command("undo_run", str(dry.pk))
+    with pytest.raises(CommandError, match="There is no run with id 999999"):
+        call_command("undo_run", "999999")
+
+    out = io.StringIO()
+    call_command("undo_run", str(first.pk), "--dry-run", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert (summary["undoes"], summary["dry_run"], summary["status"]) == (first.pk, True, RunStatus.SUCCEEDED)
+    # The run created Ada in NetSuite; by default an undo keeps what the run created, and says so.
+    assert summary["counters"]["to_netsuite"] == {Outcome.UNCHANGED: 1}
+    kept = RecordOutcome.objects.get(run_id=summary["run"])
+    assert kept.message == f"Dry run: would be unchanged. Undo of run {first.pk}: Created by the run: kept."
+    assert len(ns_by_email(sandboxes)["ada@people.io"]) == 1
