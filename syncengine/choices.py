@@ -90,6 +90,8 @@ class Outcome(models.TextChoices):
     # subscribe that was not carried because the record had opted out there (we never re-subscribe anyone).
     UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
     RESUBSCRIBE_REFUSED = "resubscribe_refused", "Resubscribe refused (opted out)"
+    # An undo brought back a record the undone run had marked deleted (issue 20).
+    RESTORED = "restored", "Restored (undo of a deletion mark)"
     # An operator chose *Skip* on a failing record (the error console): not synced until it changes.
     SKIPPED_BY_OPERATOR = "skipped_by_operator", "Skipped by an operator (until it changes)"
 

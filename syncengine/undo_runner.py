@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from connections.providers.base import WriteRequest, WriteResult
+from connections.providers.errors import ProviderError
 from connections.providers.registry import get_provider, subscription_field
 from mappings.converters import values_equal
 
@@ -37,7 +39,7 @@ from .runner import CHUNK_SIZE, Runner
 from .writer import Writer
 
 NS, APP = Side.NETSUITE.value, Side.APP.value
-NOT_BUILT_RESTORE = "Marked deleted by the run: bringing a marked record back is not built yet; restore it in the app."
+CANNOT_RESTORE = "Marked deleted by the run; the app has no way for the sync to bring it back: restore it in the app."
 
 
 def undoable_outcomes(run_id: int):
@@ -51,6 +53,7 @@ class UndoRunner(Runner):
     def _run(self) -> None:
         self._prepare()
         self._meta: dict[tuple[str, str], dict] = {}  # the records' meta as read again (an etag to write with)
+        self._restores: list[tuple[PairOp, str, str]] = []  # a chunk's records to bring back (marked by the run)
         undone = self.run.undoes
         if undone is None:
             self.config.problems.append("The run to undo no longer exists: nothing was done.")
@@ -156,7 +159,42 @@ class UndoRunner(Runner):
             )
             source_row = rows[source].get(getattr(link, f"{source}_id") or "")
             ops.append(self._op(outcome, link, decision, source_row, target, current))
+        self._restore_marked()
         return ops
+
+    def _restore_marked(self) -> None:
+        """Bring back the records the run marked deleted (the app's own way, :meth:`Provider.restore_marked`):
+        one call per side for the chunk; the outcome says how it went."""
+        restores, self._restores = self._restores, []
+        for side in (NS, APP):
+            todo = [(op, direction, message) for op, direction, message in restores if target_of(direction) == side]
+            if not todo:
+                continue
+            target = self.targets[side]
+            results: dict[str, WriteResult] = {}
+            if not self.dry:
+                requests = [
+                    WriteRequest(key=op.link.key, record_id=getattr(op.link, f"{side}_id")) for op, _, _ in todo
+                ]
+                try:
+                    answered = target.client.restore_marked(target.object_type, requests, **target.scope)
+                except NotImplementedError:
+                    answered = [WriteResult(r.key, error=ProviderError(CANNOT_RESTORE)) for r in requests]
+                except ProviderError as exc:
+                    answered = [WriteResult(r.key, error=exc) for r in requests]
+                results = {result.key: result for result in answered}
+            for op, direction, message in todo:
+                result = results.get(op.link.key)
+                text = f"Undo of run {self.run.undoes_id}: {message}"
+                if self.dry or (result is not None and result.ok):
+                    op.outcomes.append((direction, Outcome.RESTORED, text, {}))
+                elif result is not None and str(result.error) == CANNOT_RESTORE:
+                    op.outcomes.append(
+                        (direction, Outcome.UNCHANGED, f"Undo of run {self.run.undoes_id}: {CANNOT_RESTORE}", {})
+                    )
+                else:
+                    error = result.error if result is not None else "no answer"
+                    op.outcomes.append((direction, Outcome.FAILED, f"Not restored: {error}", {}))
 
     def _op(self, outcome, link, decision: RecordUndo, source_row, target: str, current) -> PairOp:
         target_id = getattr(link, f"{target}_id")
@@ -176,7 +214,7 @@ class UndoRunner(Runner):
         op.consumes = False
         action = decision.action
         if action == RecordAction.RESTORE:
-            op.outcomes.append((outcome.direction, Outcome.UNCHANGED, NOT_BUILT_RESTORE, {}))
+            self._restores.append((op, outcome.direction, decision.message))
         elif action in (RecordAction.DELETE, RecordAction.MARK):
             if source_row is None:
                 op.outcomes.append((outcome.direction, Outcome.UNCHANGED, "The source record is unknown.", {}))

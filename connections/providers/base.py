@@ -139,6 +139,11 @@ class Provider:
         inactive; Google: move to a "Deleted in NetSuite" group). See ``Capabilities.deletion_mark``."""
         raise NotImplementedError
 
+    def restore_marked(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        """Bring back records :meth:`mark_deleted` marked (an undo of the run that marked them): NetSuite makes
+        them active again, Google takes them out of the "Deleted in NetSuite" group."""
+        raise NotImplementedError
+
     # Groups (an app whose capabilities say ``groups``): rule actions add and remove records.
     def groups(self) -> list[FieldOption]:
         """The groups a record can be put in, as they are now."""

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from connections.choices import DeletionPolicy
 from mappings.catalog_cache import refresh_catalog
 from rules.choices import ApplyOn
 from syncengine.choices import Outcome, RunStatus, Trigger
@@ -17,9 +18,13 @@ from syncengine.models import RecordOutcome, SyncRun
 from syncengine.runner import run_sync
 from syncengine.services import confirm_deletions
 
+from .contact_types import INDIVIDUAL_CUSTOMERS
 from .harness import sync
 from .helpers import g_by_email, g_person, ns_by_email, seed, writes
+from .linked_pairs import group_members, link_pairs
 from .rule_setup import add_action, default_rule
+
+DELETED_GROUP = "Deleted in NetSuite"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,3 +200,33 @@ def test_deleting_more_created_records_than_the_valve_allows_waits_for_confirmat
     assert not any(f"n{i}@people.io" in ns_by_email(sandboxes) for i in range(3))
     connection.sync_state.refresh_from_db()
     assert not connection.sync_state.deletions_confirmed  # the confirmation is used up
+
+
+@pytest.mark.parametrize("kind", [INDIVIDUAL_CUSTOMERS], ids=str)
+def test_records_the_run_marked_deleted_are_restored_on_each_side(sandboxes, kind, typed_connection):
+    connection = typed_connection
+    pairs = link_pairs(sandboxes, connection, 20, kind)  # two deletions: 10%, within the safety valve
+    connection.netsuite_deletions = connection.app_deletions = DeletionPolicy.MARK
+    connection.save()
+    in_google, in_netsuite = pairs[0], pairs[1]
+    sandboxes.netsuite.delete_record(kind.record_type, in_google.netsuite_id)  # marks the Google contact
+    sandboxes.google.delete(in_netsuite.resource_name)  # marks the NetSuite record inactive
+    marking = sync(connection)
+    assert counts(marking) == {("to_app", Outcome.MARKED_DELETED): 1, ("to_netsuite", Outcome.MARKED_DELETED): 1}
+    assert group_members(sandboxes, DELETED_GROUP) == {in_google.resource_name}
+    assert {r["email"] for r in kind.ns_records(sandboxes) if r["isInactive"]} == {in_netsuite.email}
+
+    preview = undo(marking, dry_run=True)
+    assert counts(preview) == {("to_app", Outcome.RESTORED): 1, ("to_netsuite", Outcome.RESTORED): 1}
+    assert group_members(sandboxes, DELETED_GROUP) == {in_google.resource_name}  # the preview wrote nothing
+
+    restored = undo(marking)
+
+    assert restored.status == RunStatus.SUCCEEDED, restored.error
+    assert counts(restored) == {("to_app", Outcome.RESTORED): 1, ("to_netsuite", Outcome.RESTORED): 1}
+    assert group_members(sandboxes, DELETED_GROUP) == set()
+    assert not any(r["isInactive"] for r in kind.ns_records(sandboxes))
+    sandboxes.clear_logs()
+    after = sync(connection)
+    assert after.status == RunStatus.SUCCEEDED, after.error
+    assert writes(sandboxes.requests()["netsuite"]) == [] and writes(sandboxes.requests()["google"]) == []

@@ -101,6 +101,18 @@ class ContactGroups:
             return [WriteResult(key=r.key, error=exc) for r in requests]
         return [WriteResult(key=r.key, record_id=r.record_id) for r in requests]
 
+    def restore_marked(self, object_type: str, requests: list[WriteRequest], **_: Any) -> list[WriteResult]:
+        """Take the contacts out of the group :data:`DELETED_GROUP_NAME` (an undo of :meth:`mark_deleted`); with
+        no such group, they are in none to leave."""
+        self._check(object_type)
+        try:
+            group = next((g.id for g in self.contact_groups() if g.name == DELETED_GROUP_NAME), None)
+            if group is not None:
+                self.modify_group_members(group, remove=[r.record_id for r in requests if r.record_id])
+        except ProviderError as exc:
+            return [WriteResult(key=r.key, error=exc) for r in requests]
+        return [WriteResult(key=r.key, record_id=r.record_id) for r in requests]
+
     # --- internals ------------------------------------------------------------
     def _list_groups(self) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = []

@@ -135,6 +135,14 @@ class NetSuiteWrites:
         ]
         return self.update_many(object_type, inactive, **scope)
 
+    def restore_marked(self, object_type: str, requests: list[WriteRequest], **scope: Any) -> list[WriteResult]:
+        """Make records :meth:`mark_deleted` made inactive active again (an undo)."""
+        active = [
+            WriteRequest(key=r.key, record_id=r.record_id, values={"isInactive": False}, fields=["isInactive"])
+            for r in requests
+        ]
+        return self.update_many(object_type, active, **scope)
+
     def update_many(
         self, object_type: str, requests: list[WriteRequest], *, subsidiary_id: str | None = None, **_: Any
     ) -> list[WriteResult]:
