@@ -17,17 +17,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from config.admin_display import clipped, moment
 from connections.models import Connection
 from mappings.addresses import address_text
-from syncengine.choices import Outcome
+from syncengine.choices import Outcome, UndoCreated
 from syncengine.failure_causes import meaningful_message, reason_regex
 from syncengine.latest_outcomes import latest_outcomes
 from syncengine.models import RecordLink, RecordOutcome, SyncRun, WorkerHeartbeat
-from syncengine.services import retry_failed, retry_failed_outcomes, skip_outcomes
+from syncengine.services import queue_undo, retry_failed, retry_failed_outcomes, skip_outcomes
 
 from . import connection_admin  # noqa: F401  (the connection page with its mappings, rules and run buttons)
 from .admin_index import install as order_admin_index
 from .health import FailureReasonFilter, LatestOutcomeFilter, WarningFilter
 from .record_urls import record_urls
 from .run_page import run_report
+from .undo_panel import UNDO_PERMISSION, undo_panel
 
 order_admin_index(admin.site)  # the product's apps above authentication and the task queue
 
@@ -149,6 +150,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     )
     list_display_links = ("id", "when")
     list_filter = ("status", "trigger", "dry_run", "connection", "queued_at")
+    actions = ("undo_selected_run",)
     search_fields = ("connection__name", "error")
     list_select_related = ("connection",)
     date_hierarchy = "queued_at"
@@ -179,7 +181,55 @@ class SyncRunAdmin(ReadOnlyAdmin):
             context["summary_text"] = self.summary(obj)
             context["title"] = f"Run {obj.pk} of {obj.connection}" + (" (dry run)" if obj.dry_run else "")
             context["subtitle"] = None  # the title says it; the status is the page's first line
+            context["undo"] = undo_panel(obj, request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:run_id>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="syncengine_syncrun_undo",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def undo_view(self, request, run_id: int):
+        """*Preview the undo…* (``action=preview``: a dry undo) and *Confirm undo* (``action=confirm``) of run
+        ``run_id``, for sync administrators: POST, then to the undo run's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm(UNDO_PERMISSION):
+            raise PermissionDenied
+        run = get_object_or_404(SyncRun.objects.select_related("connection"), pk=run_id)
+        created = request.POST.get("created") or UndoCreated.KEEP
+        if created not in UndoCreated.values:
+            created = UndoCreated.KEEP
+        preview = request.POST.get("action") != "confirm"
+        try:
+            undo, made = queue_undo(run, user=request.user, created=created, dry_run=preview)
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:syncengine_syncrun_change", args=[run.pk]))
+        if not made:
+            self.message_user(
+                request,
+                f"Run {undo.pk} of {run.connection} is queued or running: ask for the undo again when it ends.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:syncengine_syncrun_change", args=[run.pk]))
+        what = "A preview of the undo" if preview else "The undo"
+        self.message_user(request, f"{what} of run {run.pk} is queued (run {undo.pk}).", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:syncengine_syncrun_change", args=[undo.pk]))
+
+    @admin.action(description="Undo this run…")
+    def undo_selected_run(self, request, queryset):
+        """One run at a time: to its page's undo panel."""
+        runs = list(queryset[:2])
+        if len(runs) != 1:
+            self.message_user(request, "Choose one run to undo (one at a time).", messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:syncengine_syncrun_change", args=[runs[0].pk]) + "#run-undo")
 
     def get_object(self, request, object_id, from_field=None):
         # The page names the connection and its app: read with the run (one query, whatever the page shows).

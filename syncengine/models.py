@@ -198,6 +198,8 @@ class SyncRun(models.Model):
     class Meta:
         ordering = ["-queued_at"]
         indexes = [models.Index(fields=["connection", "-queued_at"], name="run_connection_recent")]
+        # Administrators only (operators have view permissions and "run"): see connections.roles.
+        permissions = [("undo_run", "Can undo a run")]
 
     def __str__(self) -> str:
         return f"run {self.pk} of {self.connection} ({self.get_status_display()})"

@@ -392,3 +392,37 @@ def connection_status(
         )
     when = timezone.localtime(next_run).strftime("%H:%M UTC") if next_run else "when the worker runs"
     return ConnectionStatus("active", "Active and listening", f"Next run {when}.", last_run, next_run)
+
+
+# --- undo of a run (issue 20) ------------------------------------------------------------------------------------
+def undo_problem(run: SyncRun) -> str:
+    """Why ``run`` cannot be undone ('' when it can): a dry run wrote nothing, a run not finished has more to
+    write."""
+    if run.dry_run:
+        return "A dry run wrote nothing: there is nothing to undo."
+    if run.status not in (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED):
+        return f"Run {run.pk} is {run.get_status_display().lower()}: only a finished run can be undone."
+    return ""
+
+
+def queue_undo(run: SyncRun, *, user=None, created: str = "", dry_run: bool = True) -> tuple[SyncRun, bool]:
+    """Queue the undo of ``run`` for the background workers: a preview (``dry_run``, the default) or the undo
+    itself, asked for by ``user``; ``created``: what happens to the records the run created (keep by default).
+
+    Returns ``(run, created)`` as :func:`enqueue_run`: when a run of the connection is queued or running, that
+    run and False (the undo is asked for again once it ends). Raises ``ValueError`` with the reason when ``run``
+    cannot be undone."""
+    problem = undo_problem(run)
+    if problem:
+        raise ValueError(problem)
+    undo, made = claim_run(
+        run.connection,
+        trigger=Trigger.UNDO,
+        undoes=run,
+        undo_created=created or "keep",
+        dry_run=dry_run,
+        requested_by=user if getattr(user, "pk", None) else None,
+    )
+    if made and undo.after_id is None:
+        _send(undo)
+    return undo, made

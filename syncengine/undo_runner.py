@@ -29,8 +29,8 @@ from connections.providers.registry import get_provider, subscription_field
 from mappings.converters import values_equal
 
 from . import codec, lease
-from .choices import LinkState, Outcome, RunStatus, Side, other_side, target_of
-from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
+from .choices import LinkState, Outcome, Side, other_side, target_of
+from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome
 from .pair_op import PairOp, identity
 from .pipeline.deletions import DELETE, MARK, deletion_valve
 from .pipeline.undo import UNDOABLE_OUTCOMES, CreatedPolicy, RecordAction, RecordUndo, plan_record_undo
@@ -156,6 +156,7 @@ class UndoRunner(Runner):
                 can_mark=bool(self._provider(target).capabilities.deletion_mark),
                 can_restore=True,
                 label=self._label(target),
+                remembered=codec.decode_values(getattr(link, f"{target}_snapshot") or {}),
             )
             source_row = rows[source].get(getattr(link, f"{source}_id") or "")
             ops.append(self._op(outcome, link, decision, source_row, target, current))
@@ -302,13 +303,3 @@ class UndoRunner(Runner):
     def _label(self, side: str):
         catalog = self._catalog(side)
         return lambda field_id: catalog[field_id].label if field_id in catalog else field_id
-
-
-def undo_problem(run: SyncRun) -> str:
-    """Why ``run`` cannot be undone ('' when it can): a dry run wrote nothing, a run not finished has more to
-    write."""
-    if run.dry_run:
-        return "A dry run wrote nothing: there is nothing to undo."
-    if run.status not in (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED):
-        return f"Run {run.pk} is {run.get_status_display().lower()}: only a finished run can be undone."
-    return ""

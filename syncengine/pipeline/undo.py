@@ -84,17 +84,26 @@ Same = Callable[[str, Any, Any], bool]  # (field id, a, b) -> whether the two va
 
 
 def undo_fields(
-    diff: Mapping[str, Any], current: Mapping[str, Any], same: Same, subscription_field: str = ""
+    diff: Mapping[str, Any],
+    current: Mapping[str, Any],
+    same: Same,
+    subscription_field: str = "",
+    remembered: Mapping[str, Any] | None = None,
 ) -> tuple[FieldUndo, ...]:
-    """The fate of each field of ``diff`` (``field → [before, after]``), given the target's values now."""
+    """The fate of each field of ``diff`` (``field → [before, after]``), given the target's values now.
+
+    ``remembered``: the link's snapshot of the target. A field back at its *before* value that the link still
+    remembers at the run's *after* was written by an undo that stopped before recording it (a crash): it is
+    written again, so that the link remembers it and the next run does not take it for a change to sync."""
     fates = []
     for field_id in sorted(diff):
         before, after = _pair(diff[field_id])
         now = current.get(field_id)
+        stale = remembered is not None and same(field_id, remembered.get(field_id), after)
         if field_id == subscription_field and subscription_field:
             fate = FieldFate.NEVER_RESUBSCRIBE
         elif same(field_id, now, before) and not same(field_id, now, after):
-            fate = FieldFate.ALREADY_BACK
+            fate = FieldFate.RESTORE if stale else FieldFate.ALREADY_BACK
         elif same(field_id, now, after):
             fate = FieldFate.RESTORE
         else:
@@ -130,13 +139,14 @@ def plan_record_undo(
     can_mark: bool = True,
     can_restore: bool = True,
     label: Callable[[str], str] = str,
+    remembered: Mapping[str, Any] | None = None,
 ) -> RecordUndo:
     """The undo of one record the run touched with ``outcome`` (its ``diff`` in the target's field ids).
 
     ``current``: the target record's values now (None: it is gone). ``created``: the operator's choice for
     records the run created; ``can_mark``: the target's app can mark a record deleted; ``can_restore``: it
     can bring back a record the run deleted or marked (an inactive flag cleared, a group left). ``label``
-    names a field in messages."""
+    names a field in messages; ``remembered``: the link's snapshot of the target (see :func:`undo_fields`)."""
     if outcome not in UNDOABLE_OUTCOMES:
         return RecordUndo(RecordAction.NOTHING, message="The run wrote nothing to this record.")
     if outcome in DELETING_OUTCOMES:
@@ -154,7 +164,7 @@ def plan_record_undo(
                 return RecordUndo(RecordAction.KEEP, message="Created by the run: kept (the app cannot mark it).")
             return RecordUndo(RecordAction.MARK, message="Created by the run: marked deleted.")
         return RecordUndo(RecordAction.KEEP, message="Created by the run: kept.")
-    fields = undo_fields(diff, current, same, subscription_field)
+    fields = undo_fields(diff, current, same, subscription_field, remembered)
     writes = {f.field_id: f.before for f in fields if f.fate == FieldFate.RESTORE}
     kept = _kept_message(
         tuple(f for f in fields if f.fate in (FieldFate.CHANGED_SINCE, FieldFate.NEVER_RESUBSCRIBE)), label

@@ -109,3 +109,15 @@ def test_an_undo_of_an_undo_gives_back_the_first_run_values():
     undo_diff = {f: [after_before[1], value] for f, value in undo.writes.items() for after_before in [first[f]]}
     again = plan_record_undo(Outcome.UPDATED, undo_diff, {"leadSource": "Web"}, same=same)
     assert dict(again.writes) == {"leadSource": "Trade show"}
+
+
+def test_a_field_back_already_that_the_link_still_remembers_at_the_run_value_is_written_again():
+    # An undo stopped (a crash) after its write, before recording it: the link still says "Trade show".
+    (field,) = undo_fields(
+        {"leadSource": ["Web", "Trade show"]}, {"leadSource": "Web"}, same, remembered={"leadSource": "Trade show"}
+    )
+    assert field.fate == FieldFate.RESTORE
+    (settled,) = undo_fields(
+        {"leadSource": ["Web", "Trade show"]}, {"leadSource": "Web"}, same, remembered={"leadSource": "Web"}
+    )
+    assert settled.fate == FieldFate.ALREADY_BACK

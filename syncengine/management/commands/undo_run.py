@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from syncengine.choices import RunStatus, Trigger, UndoCreated
 from syncengine.models import SyncRun
 from syncengine.runner import run_sync
-from syncengine.undo_runner import undo_problem
+from syncengine.services import undo_problem
 
 EXIT_CODES = {RunStatus.SUCCEEDED: 0, RunStatus.PARTIALLY_FAILED: 2}
 
