@@ -11,16 +11,6 @@ from connections.providers.errors import ProviderError
 from connections.providers.fields import FieldType
 from connections.providers.mailchimp.client import MailchimpClient
 from connections.providers.mailchimp.keys import subscriber_hash
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-
-
-@pytest.fixture(scope="module")
-def running():
-    app = MailchimpSandbox()
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
 
 
 @pytest.fixture
