@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from connections.providers.fields import FieldType
+
 from .catalog_cache import ConnectionCatalogs, SideCatalog, connection_catalogs
 from .compatibility import TYPE_WORDS
 from .mapping_checks import APP_SIDE, NETSUITE_SIDE, MappingState, field_choice_label, target_clashes
@@ -39,11 +41,12 @@ def catalog_field_choices(
     ``current`` (the saved value) is kept as a choice even when it is no longer
     in the catalog, so the form shows it instead of silently picking another;
     ``read_only_apart`` puts read-only fields in their own group (actions,
-    which cannot set them).
+    which cannot set them; a groups field stays among the others: actions
+    add and remove its groups one at a time even where it cannot be set).
     """
     groups: dict[str, list[tuple[str, str]]] = {STANDARD_GROUP: [], CUSTOM_GROUP: [], READ_ONLY_GROUP: []}
     for spec in side.fields.values():
-        if read_only_apart and not spec.writable:
+        if read_only_apart and not spec.writable and spec.type != FieldType.GROUPS:
             group = READ_ONLY_GROUP
         else:
             group = CUSTOM_GROUP if spec.custom else STANDARD_GROUP

@@ -11,6 +11,7 @@ from .choices import ActionKind, Operator, RuleDirection
 from .models import Action, Condition, Rule
 from .operators import SPECIAL_OPERATORS, operand_kind, operators_for
 from .rule_catalogs import RuleCatalogs
+from .validation import can_act_on
 from .value_entry import SEPARATOR, EntryProblem, action_value, condition_value, entry_text
 
 SOURCE_DATALIST = "rule-source-options"
@@ -122,9 +123,9 @@ class ActionForm(forms.ModelForm):
         target = catalogs.target
         if "field_id" in self.fields:
             self.fields["field_id"].label = f"{target.app_label} field"
-            self.fields["field_id"].help_text = " ".join(
-                filter(None, ["For a group action, leave empty to use the contact groups.", target.absent_fields_note])
-            )
+            groups = [spec.label for spec in target.fields.values() if spec.type == FieldType.GROUPS]
+            group_help = f"For a group action, leave empty to use {groups[0]}." if len(groups) == 1 else ""
+            self.fields["field_id"].help_text = " ".join(filter(None, [group_help, target.absent_fields_note]))
             self.fields["field_id"].choices = catalog_field_choices(
                 target, current=self.instance.field_id, read_only_apart=True
             )
@@ -145,7 +146,7 @@ class ActionForm(forms.ModelForm):
                 field_id = cleaned["field_id"] = groups[0]
         spec = target.fields.get(field_id)
         text = cleaned["value"]
-        if spec is None or not spec.writable or group != (spec.type == FieldType.GROUPS):
+        if spec is None or not can_act_on(spec, kind) or group != (spec.type == FieldType.GROUPS):
             cleaned["value"] = text or None  # the model names what is wrong with the field or the kind
             return cleaned
         try:

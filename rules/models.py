@@ -20,7 +20,7 @@ from .choices import ActionKind, ApplyOn, Match, Operator, RuleDirection
 from .operators import SPECIAL_OPERATORS, operand_kind, operators_for
 from .rule_catalogs import RuleCatalogs, rule_catalogs
 from .specs import ActionSpec, ConditionSpec, RuleSpec
-from .validation import validate_action, validate_condition
+from .validation import can_act_on, validate_action, validate_condition
 from .value_entry import to_json
 from .values import OperandKind, ValueProblem, parse_action_value, resolve_option
 
@@ -225,7 +225,7 @@ class Action(_RulePart):
             return "kind"
         if self.apply_on not in ApplyOn.values:
             return "apply_on"
-        if field is None or not field.writable:
+        if field is None or not can_act_on(field, self.kind):
             return "field_id"
         if (self.kind == ActionKind.SET_FIELD) == (field.type == FieldType.GROUPS):
             return "kind"

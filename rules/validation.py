@@ -59,6 +59,16 @@ def validate_condition(spec: ConditionSpec, field: FieldSpec | None, *, app: str
     return []
 
 
+GROUP_ACTIONS = frozenset({ActionKind.ADD_TO_GROUP, ActionKind.REMOVE_FROM_GROUP})
+
+
+def can_act_on(field: FieldSpec, kind: str) -> bool:
+    """Whether an action of ``kind`` may change ``field``: a writable field, or a groups field's groups one at a
+    time. A groups field the app keeps read-only (it cannot be set or mapped as a whole, only a group added or
+    removed by its own request) still takes group actions."""
+    return field.writable or (kind in GROUP_ACTIONS and field.type == FieldType.GROUPS)
+
+
 def validate_action(spec: ActionSpec, field: FieldSpec | None, *, app: str = "the target app") -> list[str]:
     """Problems with one action: unknown kind, timing or field, a read-only field, a value that
     does not fit the field, or a group that is not one of the account's groups."""
@@ -70,7 +80,7 @@ def validate_action(spec: ActionSpec, field: FieldSpec | None, *, app: str = "th
         return ["Pick the field this action sets"]
     if field is None:
         return [_unknown_field(spec.field_id, app)]
-    if not field.writable:
+    if not can_act_on(field, spec.kind):
         return [f"{field.label} is read-only in {app}, so a rule cannot set it"]
 
     if spec.kind == ActionKind.SET_FIELD:

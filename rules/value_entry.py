@@ -21,7 +21,14 @@ from typing import Any
 
 from connections.providers.fields import FieldOption, FieldSpec, FieldType
 
-from .values import ADDRESS_KEYS, OPTION_LIST_TYPES, OPTION_TYPES, OperandKind, option_not_found_message
+from .values import (
+    ADDRESS_KEYS,
+    OPTION_LIST_TYPES,
+    OPTION_TYPES,
+    OperandKind,
+    option_not_found_message,
+    options_named,
+)
 
 SEPARATOR = ";"
 _DISAMBIGUATED = re.compile(r"^(?P<name>.*?)\s*\[(?P<id>[^\[\]]+)\]$")
@@ -63,13 +70,16 @@ def split_entries(text: str) -> list[str]:
 
 
 def resolve_entry(field: FieldSpec, text: str, app: str) -> dict[str, str]:
-    """The option of ``field`` named ``text`` (any case), as ``{"id", "name"}``; never looked up by id alone."""
+    """The option of ``field`` named ``text`` (any case), as ``{"id", "name"}``; never looked up by id alone.
+    A field of open options (:attr:`~connections.providers.fields.FieldSpec.open_options`) takes any name."""
+    wanted = text.strip()
+    if field.open_options and wanted and not options_named(field, wanted):
+        return {"id": wanted, "name": wanted}  # a name the app makes on first use
     if not field.options:
         raise EntryProblem(
             f"The list of {field.label} values of this {app} account is not known yet: "
             "refresh the field catalogs, then pick a name from the list"
         )
-    wanted = text.strip()
     named = [o for o in field.options if o.name.strip().casefold() == wanted.casefold()]
     if len(named) == 1:
         return {"id": named[0].id, "name": named[0].name}

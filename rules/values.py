@@ -74,7 +74,8 @@ def resolve_option(field: FieldSpec, name_or_id: Any) -> FieldOption | None:
     by id), then by id; a name shared by several options (two employees
     called "John Smith") resolves to ``None`` rather than to a guess. A dict
     is looked up by its id (what the provider stores), or by its name when
-    it has no id.
+    it has no id. On a field of open options (:attr:`FieldSpec.open_options`)
+    a name no option has is a value all the same, the name as its id.
     """
     if isinstance(name_or_id, FieldOption):
         name_or_id = {"id": name_or_id.id, "name": name_or_id.name}
@@ -82,11 +83,12 @@ def resolve_option(field: FieldSpec, name_or_id: Any) -> FieldOption | None:
         option_id = name_or_id.get("id")
         if option_id not in (None, ""):
             # The id is authoritative: a stale id does not silently become another option of the same name.
-            return next((o for o in field.options if o.id == str(option_id)), None)
+            found = next((o for o in field.options if o.id == str(option_id)), None)
+            return found or _open_option(field, str(option_id))
         name = name_or_id.get("name")
         if isinstance(name, str) and name.strip():
             named = options_named(field, name)
-            return named[0] if len(named) == 1 else None
+            return named[0] if len(named) == 1 else None if named else _open_option(field, name)
         return None
     if isinstance(name_or_id, bool) or not isinstance(name_or_id, str | int):
         return None
@@ -98,7 +100,13 @@ def resolve_option(field: FieldSpec, name_or_id: Any) -> FieldOption | None:
         return named[0]
     if named:
         return None
-    return next((o for o in field.options if o.id == text), None)
+    return next((o for o in field.options if o.id == text), None) or _open_option(field, text)
+
+
+def _open_option(field: FieldSpec, name: str) -> FieldOption | None:
+    """The value ``name`` of a field of open options (its id is its name); None on any other field."""
+    name = name.strip()
+    return FieldOption(name, name) if field.open_options and name else None
 
 
 def _article(noun: str) -> str:

@@ -283,10 +283,12 @@ class Writer:
                 changes[group]["add"].append(app_id)
             for group in plan.groups_remove:
                 changes[group]["remove"].append(app_id)
-        client = self.targets[Side.APP.value].client
+        target = self.targets[Side.APP.value]
         for group, members in changes.items():
             try:
-                client.modify_group_members(group, add=members["add"], remove=members["remove"])
+                target.client.modify_group_members(
+                    group, add=members["add"], remove=members["remove"], object_type=target.object_type
+                )
             except ProviderError as exc:
                 logger.warning("contact group %s not updated: %s", group, exc)
                 self.counters["group_errors"][group] += 1

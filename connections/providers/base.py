@@ -153,6 +153,9 @@ class Provider:
         """Create a group (an existing group of that name is returned as is)."""
         raise NotImplementedError
 
-    def modify_group_members(self, group: str, add: Any = (), remove: Any = ()) -> dict[str, list[str]]:
-        """Add records to and remove records from ``group``."""
+    def modify_group_members(
+        self, group: str, add: Any = (), remove: Any = (), *, object_type: str = ""
+    ) -> dict[str, list[str]]:
+        """Add records (of ``object_type``) to and remove records from ``group``; the records' other groups
+        are kept."""
         raise NotImplementedError

@@ -55,6 +55,10 @@ class FieldSpec:
     "name": ...}``) is resolved to the record of that name at write time (NetSuite: a contact's
     company), or left unchanged with a warning (:attr:`~.base.WriteResult.warnings`). Free text may
     then map into it (``mappings.compatibility``), although its options are not known.
+
+    ``open_options`` marks a list of names that the app makes itself on first use (labels, tags): any
+    name is one of its values, the name being the value's id; ``options`` are the names known so far.
+    A rule can then test or add a name no record carries yet.
     """
 
     id: str
@@ -66,6 +70,7 @@ class FieldSpec:
     max_length: int | None = None
     help: str = ""
     linked_by_name: bool = False
+    open_options: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-serialisable form, for caching the catalog in the database."""
@@ -81,6 +86,8 @@ class FieldSpec:
         }
         if self.linked_by_name:  # only where set: the catalogs cached before it existed stay as they were
             data["linked_by_name"] = True
+        if self.open_options:
+            data["open_options"] = True
         return data
 
     @classmethod
@@ -96,4 +103,5 @@ class FieldSpec:
             max_length=data.get("max_length"),
             help=data.get("help", ""),
             linked_by_name=bool(data.get("linked_by_name", False)),
+            open_options=bool(data.get("open_options", False)),
         )

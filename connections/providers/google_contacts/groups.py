@@ -60,7 +60,7 @@ class ContactGroups:
         return FieldOption(group["resourceName"], self._group_label(group) or name)
 
     def modify_group_members(
-        self, group: str, add: Sequence[str] = (), remove: Sequence[str] = ()
+        self, group: str, add: Sequence[str] = (), remove: Sequence[str] = (), *, object_type: str = ""
     ) -> dict[str, list[str]]:
         """Add contacts to and remove contacts from ``group`` (for "add to group" /
         "remove from group" rule actions). Returns ``{"not_found", "cannot_remove_last"}``:

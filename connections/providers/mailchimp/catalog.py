@@ -36,7 +36,16 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("language", "Language", T.TEXT),
     FieldSpec("vip", "VIP", T.BOOLEAN),
-    FieldSpec(TAGS, "Tags", T.MULTI_SELECT, writable=False, help="Set by rule actions, never by a mapping."),
+    # Tags are changed one at a time by rule actions (add to / remove from group: .tag_writes), never set as a
+    # whole nor by a mapping (read-only); a tag is its name, and any name is one (Mailchimp makes it on first use).
+    FieldSpec(
+        TAGS,
+        "Tags",
+        T.GROUPS,
+        writable=False,
+        open_options=True,
+        help="Added and removed by rule actions, one tag at a time; never set by a mapping.",
+    ),
 )
 
 # Merge field type -> our type (reference C.5's enum).

@@ -1,5 +1,5 @@
 """A Mailchimp account's client: its audiences, an audience's catalog, its members changed since a time, and
-the writes (:mod:`.writes`).
+the writes (:mod:`.writes`, a member's tags: :mod:`.tag_writes`).
 
 The engine's seam (:class:`~..base.Provider`) names what it syncs by object type: ``audience/<list id>``
 (:mod:`.objects`), the audience a connection chose. The methods by ``list_id`` are the same calls for one
@@ -20,6 +20,7 @@ from .catalog import build_catalog
 from .member_writes import MemberSeam
 from .objects import audience_object, list_id_of
 from .parallel import in_parallel
+from .tag_writes import MemberTags
 from .translation import record_of
 from .transport import MailchimpTransport
 from .writes import MemberWrites
@@ -38,7 +39,7 @@ def _items(answer: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)]
 
 
-class MailchimpClient(MemberSeam, MemberWrites, Provider):
+class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
     """One Mailchimp account (an API key)."""
 
     key = "mailchimp"

@@ -104,6 +104,8 @@ INFO = register(
             write_batch=BATCH,
             # Archiving: Mailchimp keeps the member's history and it can join again (never a permanent delete).
             deletion_mark="archive",
+            # A member's tags are its groups: rule actions add and remove them (.tag_writes).
+            groups=True,
             subscription_status=True,
             double_opt_in=True,
             # 1,000 members a page; a read since a cursor also lists the members archived since; 10 requests

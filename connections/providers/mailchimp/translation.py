@@ -1,9 +1,10 @@
 """A member as Mailchimp answers it ⇄ our :class:`~..base.Record` (reference C.2, C.5).
 
 Values are typed for the engine: merge values under their catalog ids (``merge.FNAME``), an address merge
-value ``{addr1, addr2, city, state, zip, country}`` as our address parts, tags as ``{"id", "name"}`` items, the
-status as ``{"id", "name"}``. An archived member reads as deleted. Writing goes the other way: only what the
-request's fields name, and never the status (the subscription policy writes it) nor the tags (rule actions).
+value ``{addr1, addr2, city, state, zip, country}`` as our address parts, tags as ``{"id", "name"}`` items
+(the id is the tag's name), the status as ``{"id", "name"}``. An archived member reads as deleted. Writing
+goes the other way: only what the request's fields name, and never the status (the subscription policy writes
+it) nor the tags (rule actions, :mod:`.tag_writes`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ def _merge_value(value: Any) -> Any:
     return value
 
 
+def _tags(tags: Any) -> list[dict[str, str]]:
+    """A member's tags as ``{"id", "name"}`` items whose id is the tag's name: the tags endpoint addresses a
+    tag by its name (:mod:`.tag_writes`), and a rule's tag may be one no member has yet."""
+    names = (str(t.get("name") or "").strip() for t in tags or () if isinstance(t, dict))
+    return [{"id": name, "name": name} for name in names if name]
+
+
 def record_of(member: dict[str, Any], types: dict[str, FieldType] | None = None) -> Record:
     """Our record of one member (``GET /lists/{id}/members`` item); ``types``: the catalog's field types by
     id, which type the merge values (without it they stay as Mailchimp sends them)."""
@@ -71,11 +79,7 @@ def record_of(member: dict[str, Any], types: dict[str, FieldType] | None = None)
         STATUS: {"id": status, "name": status.capitalize()} if status else None,
         "language": member.get("language") or None,
         "vip": bool(member.get("vip")),
-        TAGS: [
-            {"id": str(t.get("id") or t.get("name")), "name": str(t.get("name") or "")}
-            for t in member.get("tags") or []
-            if isinstance(t, dict)
-        ],
+        TAGS: _tags(member.get("tags")),
     }
     for tag, value in (member.get("merge_fields") or {}).items():
         field_id = f"{MERGE_PREFIX}{tag}"
