@@ -13,6 +13,8 @@ Three problems are worth an email (dry runs never are):
   kind is left to the next run's retry, and a run with the same failures as the
   one before says nothing new, so it sends nothing.
 
+Not a problem, but news the owners get too: a run was undone (who asked for it, when, and what it did).
+
 No email twice for the same ongoing problem: a problem is new when the
 connection's previous finished run did not have it. The run history is the
 memory, so nothing else has to be kept in step (and a restart forgets
@@ -34,7 +36,7 @@ from config.redaction import redact
 from connections.choices import AccountStatus
 from connections.models import Connection
 
-from .choices import FAILING_OUTCOMES, RunStatus, SyncDirection
+from .choices import FAILING_OUTCOMES, RunStatus, SyncDirection, Trigger
 from .failure_causes import failure_reason
 from .latest_outcomes import FAILING, outcome_list_url
 from .models import RecordOutcome, SyncRun
@@ -50,6 +52,7 @@ AUTH_PAUSE_PREFIX = "Paused after repeated authentication failures"
 
 FAILED, AUTHENTICATION, VALVE, AUTH_PAUSED = "failed", "authentication", "valve", "auth_paused"
 RECORDS_FAILING = "records_failing"
+UNDONE = "undone"  # not a problem: the news that a run was undone (issue 20)
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIALLY_FAILED, RunStatus.FAILED)
 
 
@@ -96,6 +99,8 @@ def _previous_runs(run: SyncRun, count: int) -> list[SyncRun]:
 
 
 def _react(run: SyncRun) -> Notice | None:
+    if run.trigger == Trigger.UNDO and not run.dry_run and run.status in FINISHED:
+        _tell_undone(run)  # an undo is news to the owners, whatever else the run says
     problem = problem_of(run)
     if problem is None:
         return _react_to_failing_records(run)
@@ -179,6 +184,29 @@ def _send(connection: Connection, run: SyncRun, problem: str, message: tuple[str
     else:
         logger.warning("connection %s has a problem (%s) but no owner with an email to tell", connection.pk, problem)
     return Notice(problem, subject, body, recipients)
+
+
+def _tell_undone(run: SyncRun) -> Notice:
+    """Email the owners that ``run`` undid a run: who asked for it, when, and what it did."""
+    connection = Connection.objects.get(pk=run.connection_id)
+    who = run.requested_by.get_username() if run.requested_by_id else "the command line"
+    when = run.finished_at.strftime("%Y-%m-%d %H:%M:%S UTC") if run.finished_at else ""
+    counts = {direction: dict(run.counters.get(direction) or {}) for direction in SyncDirection.values}
+    lines = [
+        f"- {SyncDirection(direction).label}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(found.items()))
+        for direction, found in counts.items()
+        if found
+    ]
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    url = site + reverse("admin:syncengine_syncrun_change", args=[run.pk])
+    subject = f"[{connection.name}] Run {run.undoes_id} was undone by {who}"
+    body = (
+        f"Run {run.pk} undid run {run.undoes_id} of the connection “{connection.name}”, asked for by {who}, "
+        f"finished {when} ({run.get_status_display().lower()}).\n\n"
+        + "\n".join(lines or ["- nothing to put back"])
+        + f"\n\nEach record's outcome says what was put back and what was kept: {url}\n"
+    )
+    return _send(connection, run, UNDONE, (redact(subject), redact(body)))
 
 
 # --- records that fail ----------------------------------------------------------------------------------------

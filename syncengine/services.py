@@ -423,6 +423,32 @@ def queue_undo(run: SyncRun, *, user=None, created: str = "", dry_run: bool = Tr
         dry_run=dry_run,
         requested_by=user if getattr(user, "pk", None) else None,
     )
-    if made and undo.after_id is None:
-        _send(undo)
+    if made:
+        _record_undo_request(undo, user)
+        if undo.after_id is None:
+            _send(undo)
     return undo, made
+
+
+def _record_undo_request(undo: SyncRun, user) -> None:
+    """The change history's entry of an undo asked for: who, when, which run, and what happens to its creates."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from changelog.models import ChangeAction, ChangeRecord
+
+    what = "Preview of the undo" if undo.dry_run else "Undo"
+    ChangeRecord.objects.create(
+        action=ChangeAction.CREATED,
+        content_type=ContentType.objects.get_for_model(SyncRun),
+        object_id=str(undo.pk),
+        object_repr=f"{what} of run {undo.undoes_id} (run {undo.pk})",
+        connection_id=undo.connection_id,
+        connection_name=undo.connection.name,
+        user=user if getattr(user, "pk", None) else None,
+        username=user.get_username() if getattr(user, "pk", None) else "",
+        via="admin",
+        changes=[
+            {"field": "undoes", "label": "Undoes", "old": "", "new": f"run {undo.undoes_id}"},
+            {"field": "undo_created", "label": "Records it created", "old": "", "new": undo.get_undo_created_display()},
+        ],
+    )

@@ -84,7 +84,9 @@ def test_an_undo_restores_what_a_rule_action_wrote_on_both_sides_and_the_next_ru
     assert writes(sandboxes.requests()["google"]) == [] and writes(sandboxes.requests()["netsuite"]) == []
 
 
-def test_a_field_a_person_changed_after_the_run_is_kept_and_the_outcome_says_why(sandboxes, connection):
+def test_a_field_a_person_changed_after_the_run_is_kept_and_the_outcome_says_why(
+    sandboxes, connection, django_user_model, mailoutbox
+):
     seed(sandboxes, google=[g_person("Ada", "Lovelace", "ada@people.io"), g_person("Bob", "Byte", "bob@people.io")])
     assert sync(connection).status == RunStatus.SUCCEEDED
     trade_show = _lead_source(connection, sandboxes)
@@ -95,9 +97,16 @@ def test_a_field_a_person_changed_after_the_run_is_kept_and_the_outcome_says_why
     partner_event = str(int(trade_show) + 1)
     sandboxes.netsuite.touch("customer", int(ada["id"]), leadSource={"id": partner_event}, comments="Called back")
 
-    undone = undo(action_run)
+    owner = django_user_model.objects.create_user("owen", email="owen@ops.io")
+    connection.owners.add(owner)
+    undone = SyncRun.objects.create(connection=connection, trigger=Trigger.UNDO, undoes=action_run, requested_by=owner)
+    undone = run_sync(undone.pk)
 
     assert undone.status == RunStatus.SUCCEEDED, undone.error
+    # The owners are told who undid which run, when, and what it did.
+    (mail,) = [m for m in mailoutbox if "undone" in m.subject]
+    assert mail.subject == f"[{connection.name}] Run {action_run.pk} was undone by owen" and mail.to == ["owen@ops.io"]
+    assert f"Run {undone.pk} undid run {action_run.pk}" in mail.body and "1 unchanged, 1 updated" in mail.body
     kept = RecordOutcome.objects.get(run=undone, email="ada@people.io", direction="to_netsuite")
     assert kept.outcome == Outcome.UNCHANGED
     assert kept.message == f"Undo of run {action_run.pk}: Changed since, kept: Lead Source."

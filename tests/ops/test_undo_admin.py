@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from changelog.models import ChangeRecord
 from syncengine.choices import RunStatus, Trigger
 from syncengine.models import SyncRun
 
@@ -41,6 +42,12 @@ def test_an_administrator_previews_the_undo_then_confirms_it(client, administrat
     )
     undo = SyncRun.objects.filter(trigger=Trigger.UNDO, dry_run=False).get()
     assert (undo.undoes, undo.undo_created, undo.requested_by) == (finished, "delete", administrator_user)
+    # The change history says who asked for the preview and for the undo, and of which run.
+    history = ChangeRecord.objects.filter(connection_id=finished.connection_id).order_by("id")
+    assert [(r.object_repr, r.username) for r in history if "undo" in r.object_repr.lower()] == [
+        (f"Preview of the undo of run {finished.pk} (run {preview.pk})", administrator_user.username),
+        (f"Undo of run {finished.pk} (run {undo.pk})", administrator_user.username),
+    ]
 
 
 def test_an_operator_sees_the_undo_disabled_with_the_reason_and_cannot_post_it(client, operator_user, finished):
