@@ -239,3 +239,23 @@ def test_records_the_run_marked_deleted_are_restored_on_each_side(sandboxes, kin
     after = sync(connection)
     assert after.status == RunStatus.SUCCEEDED, after.error
     assert writes(sandboxes.requests()["netsuite"]) == [] and writes(sandboxes.requests()["google"]) == []
+
+
+def test_undoing_a_run_older_than_a_later_run_on_the_same_field_keeps_the_later_value(sandboxes, connection):
+    seed(sandboxes, google=[g_person("Ada", "Lovelace", "ada@people.io")])
+    assert sync(connection).status == RunStatus.SUCCEEDED
+    _lead_source(connection, sandboxes)
+    action = add_action(default_rule(connection, "to_netsuite"), "leadSource", {"name": "Trade show"}, on=ApplyOn.BOTH)
+    older = sync(connection)
+    action.value = {"name": "Partner event"}
+    action.full_clean()
+    action.save()
+    later = sync(connection)  # the changed rule sets the same field again
+    assert counts(later)[("to_netsuite", Outcome.UPDATED)] >= 1
+    assert ns_by_email(sandboxes)["ada@people.io"][0]["leadSource"]["refName"] == "Partner event"
+
+    undone = undo(older)
+
+    ada = RecordOutcome.objects.get(run=undone, email="ada@people.io", direction="to_netsuite")
+    assert ada.outcome == Outcome.UNCHANGED and "Changed since, kept: Lead Source" in ada.message
+    assert ns_by_email(sandboxes)["ada@people.io"][0]["leadSource"]["refName"] == "Partner event"
