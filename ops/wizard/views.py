@@ -229,7 +229,10 @@ def app_step(page: WizardPage):
     shown_for = page.request.POST.get("app-object_for", "")
     if page.posted and offer is not None and shown_for != str(subject.pk):
         # The containers were not on the page for this account yet: show them, and ask (no error yet).
-        form = PickAppAccountForm(prefix="app", queryset=accounts, offer=offer, initial={"account": subject})
+        kept = page.choices.app_object_type if subject == page.choices.app_account else ""
+        form = PickAppAccountForm(
+            prefix="app", queryset=accounts, offer=offer, initial={"account": subject, "app_object": kept}
+        )
     elif page.posted:
         form = PickAppAccountForm(
             page.request.POST, prefix="app", queryset=accounts, company_objects=objects, offer=offer

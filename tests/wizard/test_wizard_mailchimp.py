@@ -93,6 +93,8 @@ def test_a_mailchimp_account_added_from_the_wizard_comes_back_with_its_audiences
     for label in ("First Name", "Email", "Phone"):  # Mailchimp's default mappings
         assert f"<td>{label}</td>" in review
     assert 'name="r-subscription_sync"' in review and 'name="r-double_opt_in"' in review
+    back = client.get(wizard_url("app")).content.decode()  # "‹ Back": the audience chosen is still checked
+    assert re.search(rf'value="audience/{NEWSLETTER}"[^>]*checked', back)
     assert re.search(r'name="r-name" value="[^"]*⇄ Newsletter \(Ops Mailchimp\)"', review)
 
     made = client.post(
