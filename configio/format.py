@@ -24,6 +24,7 @@ CONNECTION_FIELDS = (
     "app_object_type",
     "company_matching",
     "subscription_sync",
+    "double_opt_in",
     "app_scope",
     "paused",
     "interval_minutes",

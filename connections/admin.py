@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -16,7 +15,8 @@ from . import oauth_connect
 from .choices import AccountStatus
 from .forms import ConnectedAccountForm
 from .models import ConnectedAccount, Connection, Subsidiary
-from .providers.registry import NETSUITE, PROVIDERS, company_object_choices
+from .object_field import configure_app_object_field
+from .providers.registry import NETSUITE, PROVIDERS
 from .services import store_check, verify_account
 
 
@@ -274,8 +274,8 @@ class ConnectionAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         objects = form.base_fields.get("app_object_type")
-        if objects is not None:  # a choice of what the apps have, not free text (the model checks the pair)
-            objects.widget = forms.Select(choices=[("", "The app's contacts (default)"), *company_object_choices()])
+        if objects is not None:  # what the connection's app has, listed live where it must be asked (the model checks)
+            configure_app_object_field(objects, obj)
         field = form.base_fields.get("phone_region")
         if field is not None:
             # Say what "automatic" means for this connection right now, so nobody has to guess.

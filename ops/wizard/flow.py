@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from connections.choices import AccountStatus, NetSuiteContactType
 from connections.models import ConnectedAccount, Connection, Subsidiary
+from connections.object_choices import offers_objects
 from connections.providers.registry import NETSUITE
 from syncengine.models import SyncRun
 
@@ -47,6 +48,7 @@ class Choices:
     contact_type: str | None = None
     app_account: ConnectedAccount | None = None
     app_object_type: str = ""  # "" = the app's default object (contacts)
+    app_object_name: str = ""  # the chosen container's name, for an app whose connection names one
     connection: Connection | None = None
     dry_run: SyncRun | None = None
     problems: list[str] = field(default_factory=list)  # why earlier choices were dropped, for the person
@@ -57,7 +59,7 @@ class Choices:
             self.netsuite_account is not None,
             self.subsidiary is not None,
             self.contact_type is not None,
-            self.app_account is not None,
+            self.app_account is not None and not self.object_missing,
             self.connection is not None and self.dry_run is not None,
             self.dry_run is not None,  # a preview shown is enough to start
             False,  # starting ends the wizard
@@ -71,6 +73,19 @@ class Choices:
     def can_open(self, index: int) -> bool:
         """A step opens once every step before it is complete."""
         return all(self.done()[:index])
+
+    @property
+    def object_missing(self) -> bool:
+        """The app account is chosen, but not yet the container its app makes every connection name."""
+        return offers_objects(self.app_account) and not self.app_object_type
+
+    @property
+    def object_label(self) -> str:
+        """How people name the chosen container ("" for an app without): its name, else the app's label of it."""
+        if not self.app_object_type or not offers_objects(self.app_account):
+            return ""
+        info = self.app_account.provider_info
+        return self.app_object_name or info.object_type_label(self.app_object_type)
 
     @property
     def contact_type_label(self) -> str:
@@ -126,9 +141,14 @@ def resolve(state: WizardState) -> Choices:
     if choices.app_account is None:
         choices.problems.append(_unusable_account(state.app_account_id, "app account"))
         state.app_account_id = None
+    elif offers_objects(choices.app_account):
+        # One of the account's containers, as the app step listed them (the run checks it exists).
+        info = choices.app_account.provider_info
+        if state.app_object_type and not info.object_type_problem(state.app_object_type):
+            choices.app_object_type, choices.app_object_name = state.app_object_type, state.app_object_name
     elif state.app_object_type in choices.app_account.provider_info.company_object_types:
         choices.app_object_type = state.app_object_type if choices.contact_type == COMPANY_CUSTOMERS else ""
-    state.app_object_type = choices.app_object_type
+    state.app_object_type, state.app_object_name = choices.app_object_type, choices.app_object_name
     if state.connection_id is not None:
         choices.connection = Connection.objects.filter(pk=state.connection_id).first()
         if choices.connection is None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from connections.choices import NetSuiteContactType, SubscriptionSync
 from connections.forms import SecretInput
 from connections.models import ConnectedAccount, Subsidiary
+from connections.object_choices import ObjectOffer
 from connections.providers.registry import NETSUITE, PROVIDERS
 from connections.validators import validate_api_base_url, validate_netsuite_account_id
 
@@ -51,8 +52,9 @@ class PickAccountForm(forms.Form):
 
 
 class PickAppAccountForm(PickAccountForm):
-    """The app's account, and, for Company Customers with an app that has companies, what to sync there:
-    each company as a contact (the app's default), or the app's companies."""
+    """The app's account, and what to sync there: for Company Customers with an app that has companies, each
+    company as a contact (the app's default) or the app's companies; for an app whose every connection names
+    one of the account's containers (``offer``: listed live by the app), which one."""
 
     app_object = forms.ChoiceField(
         label="Sync Company Customers with",
@@ -60,20 +62,37 @@ class PickAppAccountForm(PickAccountForm):
         widget=forms.RadioSelect,
         help_text="Companies are paired by domain, then by name; an ambiguous match is logged, never guessed.",
     )
+    # Which account the containers on the page were listed for: a choice made for another account is not one.
+    object_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, company_objects: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, company_objects: list[tuple[str, str]] = (), offer: ObjectOffer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if company_objects:
+        self.offer = offer
+        if offer is not None:
+            field = self.fields["app_object"]
+            field.label, field.help_text, field.required = offer.label, offer.help, True
+            field.choices = [(object_type, _offered(object_type, name)) for object_type, name in offer.choices]
+            field.error_messages = {
+                "required": f"Choose the {offer.noun} this connection syncs.",
+                "invalid_choice": f"That {offer.noun} is not among the account's now: choose one from the list.",
+            }
+            self.fields["object_for"].initial = offer.account_pk
+        elif company_objects:
             self.fields["app_object"].choices = [
                 ("", "the app's contacts (each company as a contact)"),
                 *company_objects,
             ]
         else:
             del self.fields["app_object"]
+            del self.fields["object_for"]
 
     def clean(self):
         cleaned = super().clean()
         account, wanted = cleaned.get("account"), cleaned.get("app_object") or ""
+        if self.offer is not None:
+            if self.offer.problem:  # above the form: a radio list without choices shows no error of its own
+                self.add_error(None, self.offer.problem)
+            return cleaned
         if account is not None and wanted and wanted not in account.provider_info.company_object_types:
             self.add_error(
                 "app_object",
@@ -81,6 +100,13 @@ class PickAppAccountForm(PickAccountForm):
                 "that has them.",
             )
         return cleaned
+
+
+def _offered(object_type: str, name: str) -> str:
+    """A container as the list shows it: its name and its id (the part after ``<kind>/``), which tells apart
+    two of one name."""
+    _, _, container_id = object_type.partition("/")
+    return f"{name} (ID {container_id})" if container_id and name else name or object_type
 
 
 def _credential_field(name: str, label: str, help_text: str) -> forms.CharField:
@@ -219,10 +245,19 @@ class ReviewForm(forms.Form):
         "re-subscribed, and NetSuite is set to Soft Opt-Out (never Confirmed Opt-Out).",
     )
 
-    def __init__(self, *args, subscriptions: bool = False, **kwargs):
+    double_opt_in = forms.BooleanField(
+        label="Double opt-in",
+        required=False,
+        help_text="Ticked: a person the sync adds to the app is first asked by the app to confirm the subscription "
+        "(pending until they do). Not ticked: added as subscribed.",
+    )
+
+    def __init__(self, *args, subscriptions: bool = False, double_opt_in: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not subscriptions:  # the app keeps no subscription status for these records
             del self.fields["subscription_sync"]
+        if not double_opt_in:  # the app cannot ask new subscribers to confirm
+            del self.fields["double_opt_in"]
 
     def clean_interval_minutes(self) -> int:
         value = self.cleaned_data["interval_minutes"]

@@ -46,9 +46,9 @@ def save_draft(state: WizardState, choices: Choices, name: str, interval_minutes
     connection = choices.connection
     if connection is not None and state.draft_is_current() and is_draft(connection):
         connection.name, connection.interval_minutes = name, interval_minutes
-        connection.subscription_sync = state.subscription_sync
+        connection.subscription_sync, connection.double_opt_in = state.subscription_sync, state.double_opt_in
         connection.full_clean()
-        connection.save(update_fields=["name", "interval_minutes", "subscription_sync", "updated_at"])
+        connection.save(update_fields=["name", "interval_minutes", "subscription_sync", "double_opt_in", "updated_at"])
         return connection
     if connection is not None and is_draft(connection):
         connection.delete()
@@ -61,6 +61,7 @@ def save_draft(state: WizardState, choices: Choices, name: str, interval_minutes
         app_object_type=choices.app_object_type,
         interval_minutes=interval_minutes,
         subscription_sync=state.subscription_sync,
+        double_opt_in=state.double_opt_in,
         paused=True,
         paused_reason=DRAFT_REASON,
         created_by=user,

@@ -20,9 +20,13 @@ class WizardState:
     contact_type: str | None = None
     app_account_id: int | None = None
     app_object_type: str = ""  # what the connection syncs in the app ("" = its default, contacts)
+    app_object_name: str = (
+        ""  # the chosen container's name as the app listed it (for an app whose connection names one)
+    )
     name: str = ""
     interval_minutes: int | None = None
     subscription_sync: str = "off"  # the unsubscribe policy chosen at the review
+    double_opt_in: bool = False  # new people added as pending, for an app that offers it (chosen at the review)
     # The draft connection made at the review step (paused until "Start"), the
     # choices it was made for, and its dry run.
     connection_id: int | None = None

@@ -19,8 +19,9 @@ from django.urls import reverse
 
 from changelog.actor import acting_as
 from connections.admin import ADDED_ACCOUNT, typed_account_adds
-from connections.models import free_connection_name
+from connections.models import ConnectedAccount, free_connection_name
 from connections.oauth_connect import returned_account, sign_ins
+from connections.object_choices import object_offer, offers_objects
 from connections.providers.registry import PROVIDERS, app_object_type, company_object_choices, subscription_field
 from connections.services import verify_account
 
@@ -198,6 +199,12 @@ def company_objects() -> list[tuple[str, str]]:
     return [(object_type, f"the app's {label}") for object_type, label in company_object_choices()]
 
 
+def _posted_account(accounts, post) -> ConnectedAccount | None:
+    """The account the form names, if it is one of ``accounts`` (the form says so otherwise)."""
+    value = post.get("app-account", "")
+    return accounts.filter(pk=int(value)).first() if value.isdigit() else None
+
+
 def app_step(page: WizardPage):
     accounts = verified_app_accounts()
     initial = page.choices.app_account
@@ -207,17 +214,33 @@ def app_step(page: WizardPage):
     if just_connected is not None:
         initial = just_connected
     objects = company_objects() if page.choices.contact_type == COMPANY_CUSTOMERS else []
+    chosen_object = page.choices.app_object_type if initial == page.choices.app_account else ""
+    subject = _posted_account(accounts, page.request.POST) if page.posted else initial
+    # An app whose connection names one of the account's containers: the app lists them now (a problem
+    # is said on the page; the account stays chosen).
+    offer = object_offer(subject) if offers_objects(subject) else None
     form = PickAppAccountForm(
         prefix="app",
         queryset=accounts,
         company_objects=objects,
-        initial={"account": initial, "app_object": page.choices.app_object_type},
+        offer=offer,
+        initial={"account": initial, "app_object": chosen_object},
     )
-    if page.posted:
-        form = PickAppAccountForm(page.request.POST, prefix="app", queryset=accounts, company_objects=objects)
+    shown_for = page.request.POST.get("app-object_for", "")
+    if page.posted and offer is not None and shown_for != str(subject.pk):
+        # The containers were not on the page for this account yet: show them, and ask (no error yet).
+        kept = page.choices.app_object_type if subject == page.choices.app_account else ""
+        form = PickAppAccountForm(
+            prefix="app", queryset=accounts, offer=offer, initial={"account": subject, "app_object": kept}
+        )
+    elif page.posted:
+        form = PickAppAccountForm(
+            page.request.POST, prefix="app", queryset=accounts, company_objects=objects, offer=offer
+        )
         if form.is_valid():
             page.state.app_account_id = form.cleaned_data["account"].pk
             page.state.app_object_type = form.cleaned_data.get("app_object") or ""
+            page.state.app_object_name = offer.name_of(page.state.app_object_type) if offer else ""
             return page.go("review")
     sign_in_buttons = sign_ins(next_url=step_url("app"))
     typed_adds = typed_account_adds(next_url=step_url("app"))
@@ -230,6 +253,7 @@ def app_step(page: WizardPage):
         typed_adds=typed_adds,
         app_brand=" or ".join([", ".join(brands[:-1]), brands[-1]] if len(brands) > 2 else brands) or "app",
         just_connected=just_connected,
+        object_problem=offer.problem if offer is not None and not form.is_bound else "",
         overlaps=overlap_warnings(accounts, exclude=page.choices.connection),
     )
 
@@ -238,7 +262,9 @@ def app_step(page: WizardPage):
 def _default_name(choices: Choices) -> str:
     """The suggested name, numbered (" (2)"…) when another connection bears it: names are unique."""
     app = choices.app_account.label
-    if choices.app_object_type:
+    if choices.object_label:  # the container the connection syncs, by its name: "Newsletter (Ops account)"
+        app = f"{choices.object_label} ({app})"
+    elif choices.app_object_type:
         app = f"{app} {choices.app_account.provider_info.object_type_label(choices.app_object_type)}"
     base = f"{choices.subsidiary.name} {choices.contact_type_label} ⇄ {app}"
     return free_connection_name(base, exclude_pk=choices.connection.pk if choices.connection else None)
@@ -248,20 +274,24 @@ def review_step(page: WizardPage):
     choices, state = page.choices, page.state
     provider = choices.app_account.provider
     keeps_status = subscription_field(provider, choices.app_object_type or app_object_type(provider)) is not None
+    confirms = PROVIDERS[provider].capabilities.double_opt_in  # the app can add new people as pending
     form = ReviewForm(
         prefix="r",
         subscriptions=keeps_status,
+        double_opt_in=confirms,
         initial={
             "name": state.name or _default_name(choices),
             "interval_minutes": state.interval_minutes or 15,
             "subscription_sync": state.subscription_sync,
+            "double_opt_in": state.double_opt_in,
         },
     )
     if page.posted:
-        form = ReviewForm(page.request.POST, prefix="r", subscriptions=keeps_status)
+        form = ReviewForm(page.request.POST, prefix="r", subscriptions=keeps_status, double_opt_in=confirms)
         if form.is_valid():
             state.name, state.interval_minutes = form.cleaned_data["name"], form.cleaned_data["interval_minutes"]
             state.subscription_sync = form.cleaned_data.get("subscription_sync") or "off"
+            state.double_opt_in = bool(form.cleaned_data.get("double_opt_in"))
             try:
                 connection = setup.save_draft(state, choices, state.name, state.interval_minutes, page.request.user)
             except ValidationError as exc:
@@ -277,6 +307,7 @@ def review_step(page: WizardPage):
         "review.html",
         form=form,
         app_label=PROVIDERS[app_provider].label,
+        object_choice_label=choices.object_label and PROVIDERS[app_provider].object_choice.label,
         mapping_rows=default_mapping_rows(app_provider, choices.contact_type, choices.app_object_type),
         rule_rows=default_rule_rows(app_provider, choices.contact_type, choices.app_object_type),
         overlaps=overlap_warnings([choices.netsuite_account, choices.app_account], exclude=choices.connection),
@@ -299,6 +330,10 @@ def preview_step(page: WizardPage):
         return page.go("preview")
     app_label = PROVIDERS[connection.app_account.provider].label
     read = run.counters.get("read") or {}
+    read_app = _counted(read.get("app", 0), connection.app_object)
+    if page.choices.object_label:  # the records of one container: "12 records of the list “Newsletter”"
+        noun = connection.app_account.provider_info.object_choice.label.lower()
+        read_app = f"{_counted(read.get('app', 0), 'records')} of the {noun} “{page.choices.object_label}”"
     return page.render(
         "preview.html",
         connection=connection,
@@ -308,7 +343,7 @@ def preview_step(page: WizardPage):
         rows=setup.summary_rows(run, app_label),
         all_outcomes_url=setup.outcomes_url(run),
         read_netsuite=read.get("netsuite", 0),
-        read_app=_counted(read.get("app", 0), connection.app_object),
+        read_app=read_app,
         run_failed=run.status in ("failed", "skipped"),
         start_url=step_url("start"),
     )

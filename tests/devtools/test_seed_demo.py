@@ -1,7 +1,9 @@
 """``manage.py seed_demo`` against the running sandboxes, and the demos' first syncs (run in the foreground):
 the demo's NetSuite records carry addresses (customers, some with a second entry, and contacts), its contacts
 belong to companies, and after the sync the addresses are in Google; beside it, NetSuite's contacts ⇄ the
-HubSpot sandbox's contacts, whose first sync brings each side's contacts to the other."""
+HubSpot sandbox's contacts, whose first sync brings each side's contacts to the other, and NetSuite's
+individual customers ⇄ the Mailchimp sandbox's demo audience, whose first sync adds customers as members,
+members as customers, links the people on both sides and carries an unsubscribe to NetSuite."""
 
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from devtools.management.commands.seed_demo import (
     DEMO_HUBSPOT_COMPANIES,
     DEMO_HUBSPOT_CONNECTION,
     DEMO_HUBSPOT_CONTACTS,
+    DEMO_MAILCHIMP_CONNECTION,
+    DEMO_MAILCHIMP_MEMBERS,
     OVERLAP,
 )
 from sandbox.common.server import SandboxServer
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_config
+from sandbox.mailchimp import MailchimpSandbox
+from sandbox.mailchimp import default_config as mailchimp_config
 from syncengine.choices import Outcome, RunStatus, SyncDirection
 from syncengine.models import RecordOutcome
 
@@ -42,8 +48,16 @@ def hubspot():
     server.stop()
 
 
+@pytest.fixture
+def mailchimp():
+    app = MailchimpSandbox(mailchimp_config())
+    server = SandboxServer(app).start()
+    yield app, server
+    server.stop()
+
+
 def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresses_to_google(
-    db, sandboxes, settings, hubspot
+    db, sandboxes, settings, hubspot, mailchimp
 ):
     settings.API_BASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
     g_info = sandboxes.google.print_config(sandboxes.google_server.base_url)
@@ -56,6 +70,8 @@ def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresse
         sandboxes.google_server.base_url,
         "--hubspot-url",
         hubspot[1].base_url,
+        "--mailchimp-url",
+        mailchimp[1].base_url,
         "--no-run",
         stdout=StringIO(),
     )
@@ -108,3 +124,30 @@ def test_the_demo_seeds_addresses_and_companies_and_its_sync_brings_the_addresse
     assert first.status == RunStatus.SUCCEEDED, first.error
     assert RecordOutcome.objects.filter(run=first, outcome=Outcome.CREATED, direction=SyncDirection.TO_APP).exists()
     assert hubspot_app.state()["companies"]["active"] > before
+
+    # And NetSuite's individual customers ⇄ the Mailchimp sandbox's demo audience, unsubscribes both ways.
+    mailchimp_app, _ = mailchimp
+    audience = mailchimp_app.config.default_list_id
+    members_before = mailchimp_app.state()["lists"][audience]["members"]
+    assert sum(members_before.values()) == DEMO_MAILCHIMP_MEMBERS + len(OVERLAP)
+    marketing = Connection.objects.get(name=DEMO_MAILCHIMP_CONNECTION)
+    assert (marketing.contact_type, marketing.app_object_type, marketing.subscription_sync) == (
+        "individual_customers",
+        f"audience/{audience}",
+        "both",
+    )
+    assert marketing.netsuite_account_id == connection.netsuite_account_id
+    first = sync(marketing)
+    assert first.status == RunStatus.SUCCEEDED, first.error  # no address Mailchimp refuses is sent to it
+    logged = RecordOutcome.objects.filter(run=first)
+    assert logged.filter(outcome=Outcome.CREATED, direction=SyncDirection.TO_APP).count() >= 10
+    assert logged.filter(outcome=Outcome.CREATED, direction=SyncDirection.TO_NETSUITE).count() > 0
+    excluded = logged.filter(outcome=Outcome.SKIPPED_BY_RULES, direction=SyncDirection.TO_APP)
+    assert excluded.exists() and all("@example." in (o.email or "") for o in excluded)
+    members_after = sum(mailchimp_app.state()["lists"][audience]["members"].values())
+    assert members_after > DEMO_MAILCHIMP_MEMBERS + len(OVERLAP)
+    for _, _, email, *_ in OVERLAP:  # the people on both sides are linked, never duplicated
+        assert len(ns_by_email(sandboxes)[email]) == 1, email
+        assert mailchimp_app.member(email) is not None
+    unsubscribed = OVERLAP[-1][2]  # unsubscribed in Mailchimp: Soft Opt-Out in NetSuite
+    assert ns_by_email(sandboxes)[unsubscribed][0]["globalSubscriptionStatus"]["id"] == "1"

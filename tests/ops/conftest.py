@@ -2,6 +2,9 @@ import pytest
 
 from connections.models import ConnectedAccount, Connection, Subsidiary
 
+# A Mailchimp sandbox over HTTP and a connection to its demo audience (the Mailchimp pages' tests).
+from ..engine.mailchimp_setup import mailchimp, mailchimp_connection, running_mailchimp  # noqa: F401
+
 
 @pytest.fixture
 def connection_obj(netsuite_account):

@@ -15,10 +15,12 @@ import requests
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from connections.choices import AccountStatus
+from connections.choices import AccountStatus, SubscriptionSync
 from connections.models import ConnectedAccount, Connection
 from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
 from connections.services import verify_account
+from rules.choices import Operator, RuleDirection
+from rules.models import DEFAULT_RULE_NAME, Condition
 from syncengine.choices import Trigger
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink
 from syncengine.services import enqueue_run
@@ -27,6 +29,11 @@ DEMO_CONNECTION = "Demo: NetSuite sandbox ⇄ Google Contacts sandbox"
 DEMO_HUBSPOT_CONNECTION = "Demo: NetSuite contacts ⇄ HubSpot sandbox"
 DEMO_HUBSPOT_COMPANIES = "Demo: NetSuite companies ⇄ HubSpot companies"
 DEMO_HUBSPOT_CONTACTS = 100  # HubSpot's own contacts (the NetSuite contacts reach it by the first sync)
+DEMO_MAILCHIMP_CONNECTION = "Demo: NetSuite customers ⇄ Mailchimp audience"
+DEMO_MAILCHIMP_MEMBERS = 60  # the demo audience's own members (a realistic mix of statuses)
+# The Mailchimp sandbox refuses addresses at example.com/.org/.net as fake (its UNCERTAIN 11), as Mailchimp
+# does: the demo connection's rule toward Mailchimp leaves them out (excluded by rule, not failing).
+FAKE_LOOKING = "@example."
 REDIRECT_URI = "http://127.0.0.1:8000/admin/connections/connectedaccount/google/callback/"
 
 # People on both sides with the same email but different details: the first
@@ -85,16 +92,17 @@ DEMO_ADDRESSES = {"contact_address_ratio": 0.5, "second_address_ratio": 0.25}
 class Command(BaseCommand):
     help = (
         "Seed the running sandboxes (manage.py runsandbox) and create the demo connections (NetSuite ⇄ Google, "
-        "NetSuite ⇄ HubSpot); queue their first syncs."
+        "NetSuite ⇄ HubSpot contacts and companies, NetSuite ⇄ a Mailchimp audience); queue their first syncs."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--netsuite-url", default="http://127.0.0.1:8801")
         parser.add_argument("--google-url", default="http://127.0.0.1:8802")
         parser.add_argument("--hubspot-url", default="http://127.0.0.1:8803")
+        parser.add_argument("--mailchimp-url", default="http://127.0.0.1:8804")
         parser.add_argument("--no-run", action="store_true", help="Do not queue the first sync.")
 
-    def handle(self, *args, netsuite_url, google_url, hubspot_url, no_run, **options):
+    def handle(self, *args, netsuite_url, google_url, hubspot_url, mailchimp_url, no_run, **options):
         from sandbox.google import GoogleSandbox
         from sandbox.netsuite import NetSuiteSandbox
 
@@ -124,8 +132,9 @@ class Command(BaseCommand):
             self._forget_sync_state(connection)
         self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
         hubspot_connections = self._hubspot_demo(session, hubspot_url, netsuite, subsidiary, netsuite_fresh=fresh)
+        mailchimp = self._mailchimp_demo(session, mailchimp_url, netsuite, subsidiary, netsuite_fresh=fresh)
         if not no_run:
-            for demo in (connection, *hubspot_connections):
+            for demo in (connection, *hubspot_connections, mailchimp):
                 run, queued = enqueue_run(demo, trigger=Trigger.INITIAL)
                 self.stdout.write(f"First sync of {demo.name} {'queued' if queued else 'already queued'}: run {run.pk}")
 
@@ -182,6 +191,70 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
             connections.append(connection)
         return connections
+
+    def _mailchimp_demo(
+        self, session, mailchimp_url: str, netsuite: ConnectedAccount, subsidiary, *, netsuite_fresh: bool
+    ) -> Connection:
+        """The NetSuite ⇄ Mailchimp demo: the sandbox's demo audience seeded once (its own members, and the
+        people on both sides with other details, one of whom unsubscribed in Mailchimp), the account verified
+        with the sandbox's API key, and a connection of NetSuite's individual customers with that audience whose
+        unsubscribes flow both ways."""
+        from sandbox.mailchimp import MailchimpSandbox
+
+        info = MailchimpSandbox().print_config(mailchimp_url)
+        try:
+            state = session.get(f"{mailchimp_url}/_sandbox/state", timeout=10).json()
+            fresh = sum(state["lists"][info["list_id"]]["members"].values()) == 0
+        except (requests.RequestException, ValueError, KeyError, AttributeError) as exc:
+            raise CommandError(f"The Mailchimp sandbox does not answer at {mailchimp_url} ({exc}); start runsandbox.")
+        if fresh:
+            members = [
+                {
+                    "email_address": email,
+                    "merge_fields": {"FNAME": first, "LNAME": last, "PHONE": phone.replace(" ", ".")},
+                    # The last of them unsubscribed through an email's link: the first sync carries it to NetSuite.
+                    **({"status": "unsubscribed", "unsubscribed_by_contact": True} if i == len(OVERLAP) - 1 else {}),
+                }
+                for i, (first, last, email, _, phone, _) in enumerate(OVERLAP)
+            ]
+            response = session.post(
+                f"{mailchimp_url}/_sandbox/seed",
+                json={"generate": {"members": DEMO_MAILCHIMP_MEMBERS, "seed": 7}, "members": members},
+                timeout=60,
+            )
+            if response.status_code != 200:
+                raise CommandError(f"Seeding {mailchimp_url} failed: {response.text[:500]}")
+            self.stdout.write(
+                f"Seeded the Mailchimp sandbox: {DEMO_MAILCHIMP_MEMBERS + len(OVERLAP)} members in its demo audience."
+            )
+        account, _ = ConnectedAccount.objects.get_or_create(
+            provider="mailchimp", account_id="demo", defaults={"label": "Demo Mailchimp (sandbox)"}
+        )
+        account.api_base_url = info["base_url"]
+        account.set_credentials({"api_key": info["api_key"]})
+        account.save()
+        result = verify_account(account)
+        if not result.ok:
+            raise CommandError(f"The demo Mailchimp account could not be verified: {result.message}")
+        connection, created = Connection.objects.get_or_create(
+            name=DEMO_MAILCHIMP_CONNECTION,
+            defaults={
+                "netsuite_account": netsuite,
+                "subsidiary": subsidiary,
+                "contact_type": "individual_customers",
+                "app_account": account,
+                "app_object_type": f"audience/{info['list_id']}",
+                "subscription_sync": SubscriptionSync.BOTH,
+                "interval_minutes": 5,
+            },
+        )
+        if created:  # the default rule toward Mailchimp, narrowed to addresses Mailchimp accepts
+            rule = connection.rules.get(direction=RuleDirection.TO_APP, name=DEFAULT_RULE_NAME)
+            Condition.objects.create(rule=rule, field_id="email", operator=Operator.NOT_CONTAINS, value=FAKE_LOOKING)
+        elif fresh or netsuite_fresh:  # a sandbox restarted empty: start from scratch
+            self._forget_sync_state(connection)
+        self.stdout.write(f"Demo connection: {connection.name} (id {connection.pk})")
+        return connection
 
     def _seed(self, session, netsuite_url: str, google_url: str) -> None:
         customers = [
