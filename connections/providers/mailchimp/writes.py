@@ -123,7 +123,8 @@ class MemberWrites:
 
     def update_members(self, list_id: str, requests: list[WriteRequest]) -> list[WriteResult]:
         """Change members (``record_id``: the member id), only the fields each request names; never a status.
-        One PATCH a member, side by side (:func:`.parallel.in_parallel`)."""
+        One PATCH a member, side by side (:func:`.parallel.in_parallel`). A member's error (a refusal, or a 429
+        or 5xx still there after the retries) fails that member only: the others were written, and say so."""
 
         def update(request: WriteRequest) -> WriteResult:
             body = member_body(request.values, request.fields)
@@ -131,7 +132,7 @@ class MemberWrites:
                 member = self.transport.request(
                     "PATCH", f"/lists/{list_id}/members/{request.record_id}", json_body=body
                 )
-            except (ValidationError, NotFound) as error:
+            except ProviderError as error:
                 return WriteResult(request.key, error=error)
             record = record_of(member) if member else None
             # A new email moves the member to its hash (sandbox UNCERTAIN 16): the link must follow.
