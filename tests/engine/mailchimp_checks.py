@@ -18,7 +18,8 @@ STATUS = "globalSubscriptionStatus"
 def run(connection: Connection, status: str = RunStatus.SUCCEEDED) -> SyncRun:
     """One run of ``connection`` through :func:`syncengine.runner.run_sync`, which must end with ``status``."""
     sync = run_once(connection)
-    assert sync.status == status, sync.error
+    failed = RecordOutcome.objects.filter(run=sync, outcome=Outcome.FAILED).values_list("email", "message")
+    assert sync.status == status, (sync.error, list(failed))
     return sync
 
 

@@ -165,3 +165,42 @@ def test_new_members_from_netsuite_join_subscribed_or_pending_with_double_opt_in
     assert [r["path"] for r in app_writes(app)] == [f"/3.0/lists/{app.config.default_list_id}"]  # one batch
     quiet_run(connection, sandboxes, app)
     assert {ns_status(sandboxes, e) for e in ("ada@lovelace.io", "grace@hopper.io")} == {"Soft Opt-In"}
+
+
+def test_unsubscribed_and_cleaned_members_new_to_netsuite_are_created_there_as_soft_opt_out(
+    sandboxes, mailchimp, mailchimp_connect
+):
+    app, _ = mailchimp
+    connection = mailchimp_connect(subscription_sync=SubscriptionSync.BOTH)
+    app.seed(
+        {
+            "members": [
+                {
+                    "email_address": "carol@shaw.io",
+                    "status": "unsubscribed",
+                    "merge_fields": {"FNAME": "Carol", "LNAME": "S"},
+                },
+                {"email_address": "dan@bounce.io", "status": "cleaned", "merge_fields": {"FNAME": "Dan", "LNAME": "B"}},
+                {"email_address": "eve@subscribed.io", "merge_fields": {"FNAME": "Eve", "LNAME": "S"}},
+            ]
+        }
+    )
+
+    first = run(connection)
+
+    assert outcomes(first) == {
+        (TO_NS, Outcome.CREATED, "carol@shaw.io"),
+        (TO_NS, Outcome.CREATED, "dan@bounce.io"),
+        (TO_NS, Outcome.CREATED, "eve@subscribed.io"),
+    }
+    assert {e: ns_status(sandboxes, e) for e in ("carol@shaw.io", "dan@bounce.io", "eve@subscribed.io")} == {
+        "carol@shaw.io": "Soft Opt-Out",
+        "dan@bounce.io": "Soft Opt-Out",
+        "eve@subscribed.io": "Soft Opt-In",
+    }
+    assert {email: m["status"] for email, m in members(app).items()} == {
+        "carol@shaw.io": "unsubscribed",
+        "dan@bounce.io": "cleaned",
+        "eve@subscribed.io": "subscribed",
+    }
+    quiet_run(connection, sandboxes, app)
