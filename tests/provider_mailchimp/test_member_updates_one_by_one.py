@@ -4,23 +4,11 @@ their results say so, rather than the whole batch being reported failed."""
 
 from __future__ import annotations
 
-import pytest
-
 from connections.providers.base import WriteRequest
 from connections.providers.errors import RateLimited
 from connections.providers.mailchimp.client import MailchimpClient
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
 
 EMAILS = ["ada@lovelace.io", "grace@hopper.io", "linus@torvalds.io"]
-
-
-@pytest.fixture(scope="module")
-def running():
-    app = MailchimpSandbox()
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
 
 
 def test_a_member_refused_with_429_after_the_retries_fails_alone(running):
