@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from .helpers import ns_by_email
 from .mailchimp_checks import app_writes, members, netsuite_writes, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +59,8 @@ def test_a_second_run_right_after_an_initial_sync_of_thousands_writes_nothing_to
     run(mailchimp_connection)  # must succeed
     total = NETSUITE_COUNT + MAILCHIMP_COUNT - SHARED
     assert len(members(app)) == total
+    customers = ns_by_email(sandboxes)
+    assert len(customers) == total and all(len(same) == 1 for same in customers.values())  # no duplicate
     written = app_writes(app)
     assert [r["method"] for r in written].count("POST") == 2  # 750 new members: two batch subscribes (500 + 250)
     assert any(r["method"] == "PATCH" for r in written)  # the phones of the shared ones
@@ -79,3 +82,4 @@ def test_a_second_run_right_after_an_initial_sync_of_thousands_writes_nothing_to
     assert third.outcomes.count() == 0
     assert app_writes(app, app_mark) == []
     assert netsuite_writes(sandboxes, ns_mark) == []
+    assert len(ns_by_email(sandboxes)) == total and len(members(app)) == total
