@@ -160,7 +160,11 @@ def subscriptions(connection: Connection, catalogs, problems: list[str]) -> Subs
                 f"unsubscribes are not carried to {side.app_label}: its field catalog offers no "
                 f"{where.unsubscribe_label} value for {spec.label} (refresh the field catalogs)"
             )
-        sides.append(SideSubscription(where.field_id, where.state_of, value, where.unsubscribe_label, side.app_label))
+        sides.append(
+            SideSubscription(
+                where.field_id, where.state_of, value, where.unsubscribe_label, side.app_label, where.reason_of
+            )
+        )
     return Subscriptions(connection.subscription_sync, *sides)
 
 

@@ -12,7 +12,7 @@ from connections.providers.base import Record
 from . import codec
 from .bulk import is_plain, slices
 from .match_keys import PEOPLE, KeyMaker
-from .models import MirrorRecord
+from .models import MirrorRecord, RecordLink
 
 
 def sync_key_of(record: Record) -> str:
@@ -29,8 +29,10 @@ def store_page(connection_id: int, side: str, records: list[Record], keys: KeyMa
     """Upsert one page of records as pending changes, with their match keys (``keys``: the side's, see
     :mod:`.match_keys`); returns how many were stored.
 
-    Deleted records only flag rows we know (a deletion of a record we never
-    saw concerns no link).
+    Deleted records flag rows we know; a deletion of a record we never saw
+    concerns no link, unless a link holds it: a record the sync created is
+    not in the mirror until a later read brings it back, and its deletion
+    before that read must still reach the policy (a row is added for it).
     """
     live = [r for r in records if not r.deleted]
     deleted_ids = [r.id for r in records if r.deleted]
@@ -57,11 +59,39 @@ def store_page(connection_id: int, side: str, records: list[Record], keys: KeyMa
             )
         _upsert(rows)
     if deleted_ids:
+        deleted = {r.id: r for r in records if r.deleted}
         for ids in slices(deleted_ids):
-            MirrorRecord.objects.filter(connection_id=connection_id, side=side, record_id__in=ids).update(
-                deleted=True, pending=True
-            )
+            known = MirrorRecord.objects.filter(connection_id=connection_id, side=side, record_id__in=ids)
+            if known.update(deleted=True, pending=True) < len(ids):
+                _add_linked_deletions(
+                    connection_id, side, [deleted[i] for i in ids], set(known.values_list("record_id", flat=True))
+                )
     return len(records)
+
+
+def _add_linked_deletions(connection_id: int, side: str, records: list[Record], known: set[str]) -> None:
+    """Mirror rows for deleted ``records`` the mirror never held but a link of the connection does (a record
+    the sync created, deleted before any read brought it back): pending deletions, like any other."""
+    unknown = [r.id for r in records if r.id not in known]
+    held = set(
+        RecordLink.objects.filter(connection_id=connection_id, **{f"{side}_id__in": unknown}).values_list(
+            f"{side}_id", flat=True
+        )
+    )
+    rows = [
+        MirrorRecord(
+            connection_id=connection_id,
+            side=side,
+            record_id=r.id,
+            modified_at=r.modified_at,
+            deleted=True,
+            values=codec.encode_values(r.values),
+            pending=True,
+        )
+        for r in records
+        if r.id in held
+    ]
+    MirrorRecord.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _prep_by(field: models.Field):

@@ -184,13 +184,15 @@ class SubscriptionField:
     :data:`SUBSCRIBED`, :data:`UNSUBSCRIBED` or ``""`` (not known: never asked, no status). The sync only
     ever writes "unsubscribed": ``unsubscribe_value(spec)`` is the value that says it, from the field's
     catalog entry (its options), or None when the catalog does not offer it. An app may count several
-    values as unsubscribed, but writes only this one.
+    values as unsubscribed, but writes only this one; ``reason_of(value)`` then says which, for the outcome
+    ("cleaned in Mailchimp (bounced)"; '' or no ``reason_of``: "unsubscribed in <app>").
     """
 
     field_id: str
     state_of: Callable[[Any], str]
     unsubscribe_value: Callable[[FieldSpec], Any]
     unsubscribe_label: str = "unsubscribed"  # how a message names the value written ("Soft Opt-Out")
+    reason_of: Callable[[Any], str] | None = None
 
 
 def _no_subscription_field(object_type: str) -> SubscriptionField | None:

@@ -44,13 +44,21 @@ _CARRIED = {
 class SideSubscription:
     """Where one side keeps the status (``field_id``), how a value reads (``state_of``), the value that
     writes "unsubscribed" (None: that side's catalog does not offer it, so nothing is carried there), how a
-    message names that value, and the side's name ("NetSuite", the app's label)."""
+    message names that value, the side's name ("NetSuite", the app's label), and why a value counts as
+    unsubscribed (``reason_of``: "cleaned in Mailchimp (bounced)"; None or '': "unsubscribed in <side>")."""
 
     field_id: str
     state_of: Callable[[Any], str]
     unsubscribe_value: Any
     unsubscribe_label: str
     label: str
+    reason_of: Callable[[Any], str] | None = None
+
+    def reason(self, values: Mapping[str, Any] | None) -> str:
+        """Why ``values`` count as unsubscribed, as an outcome's message starts ("Unsubscribed in NetSuite")."""
+        said = self.reason_of(values[self.field_id]) if self.reason_of and values and self.field_id in values else ""
+        said = said or f"unsubscribed in {self.label}"
+        return said[:1].upper() + said[1:]
 
     def state(self, values: Mapping[str, Any] | None) -> str | None:
         """The state in ``values`` (a record's values or its snapshot); None when they do not hold it."""
@@ -125,6 +133,7 @@ def decide(
         APP: observe(subscriptions.app, app_values, app_snapshot),
     }
     steps: dict[str, SubscriptionStep] = {}
+    values = {NS: netsuite_values, APP: app_values}
     for direction, source, target in (
         (SyncDirection.TO_APP.value, NS, APP),
         (SyncDirection.TO_NETSUITE.value, APP, NS),
@@ -132,19 +141,25 @@ def decide(
         if not subscriptions.carries(direction):
             continue
         sides = subscriptions.side(source), subscriptions.side(target)
-        step = _step(direction, *sides, observed[source], observed[target])
+        step = _step(direction, *sides, observed[source], observed[target], values[source])
         if step is not None:
             steps[direction] = step
     return steps
 
 
 def _step(
-    direction: str, source_side: SideSubscription, target_side: SideSubscription, source: Observed, target: Observed
+    direction: str,
+    source_side: SideSubscription,
+    target_side: SideSubscription,
+    source: Observed,
+    target: Observed,
+    source_values: Mapping | None = None,
 ) -> SubscriptionStep | None:
     if source.unsubscribed and not target.unsubscribed and source.last != UNSUBSCRIBED:
         if target_side.unsubscribe_value is None:
             return None  # the target's catalog offers no value to write (a problem of the configuration, said once)
-        message = f"Unsubscribed in {source_side.label}: set to {target_side.unsubscribe_label} in {target_side.label}"
+        reason = source_side.reason(source_values)
+        message = f"{reason}: set to {target_side.unsubscribe_label} in {target_side.label}"
         if target.resubscribed:
             message += " (resubscribed there at the same time: an unsubscribe wins)"
         return SubscriptionStep(

@@ -5,7 +5,12 @@ from connections.providers.netsuite.client import NetSuiteClient
 from .contact_types import CONTACT_TYPES
 from .harness import make_connection
 from .hubspot_setup import hubspot, hubspot_connection, running_hubspot  # noqa: F401 (the HubSpot scenarios' fixtures)
-from .mailchimp_setup import mailchimp, mailchimp_connection, running_mailchimp  # noqa: F401 (the Mailchimp scenarios' fixtures)
+from .mailchimp_setup import (  # noqa: F401 (the Mailchimp scenarios' fixtures)
+    mailchimp,
+    mailchimp_connect,
+    mailchimp_connection,
+    running_mailchimp,
+)
 
 
 @pytest.fixture

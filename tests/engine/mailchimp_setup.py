@@ -52,20 +52,32 @@ def audience(mailchimp) -> str:
 
 
 @pytest.fixture
-def mailchimp_connection(sandboxes, settings, mailchimp) -> Connection:
-    """Individual customers ⇄ the demo audience: a Mailchimp account verified over HTTP, default mappings,
-    the audience's catalog fetched."""
-    netsuite = make_connection(sandboxes, settings)  # the verified NetSuite account and subsidiary
-    account = verified_mailchimp_account(mailchimp)
-    connection = Connection(
-        name="Sandbox ⇄ Mailchimp",
-        netsuite_account=netsuite.netsuite_account,
-        subsidiary=netsuite.subsidiary,
-        contact_type="individual_customers",
-        app_account=account,
-        app_object_type=audience(mailchimp),
-    )
-    connection.full_clean()
-    connection.save()
-    refresh_catalog(account, connection.app_object)
-    return connection
+def mailchimp_connect(sandboxes, settings, mailchimp):
+    """Makes individual customers ⇄ the demo audience connections: a Mailchimp account verified over HTTP,
+    default mappings, the audience's catalog fetched; keyword arguments set the connection's fields
+    (``subscription_sync``, ``double_opt_in``, the deletion policies)."""
+
+    def connect(**fields) -> Connection:
+        netsuite = make_connection(sandboxes, settings)  # the verified NetSuite account and subsidiary
+        account = verified_mailchimp_account(mailchimp)
+        connection = Connection(
+            name="Sandbox ⇄ Mailchimp",
+            netsuite_account=netsuite.netsuite_account,
+            subsidiary=netsuite.subsidiary,
+            contact_type="individual_customers",
+            app_account=account,
+            app_object_type=audience(mailchimp),
+            **fields,
+        )
+        connection.full_clean()
+        connection.save()
+        refresh_catalog(account, connection.app_object)
+        return connection
+
+    return connect
+
+
+@pytest.fixture
+def mailchimp_connection(mailchimp_connect) -> Connection:
+    """Individual customers ⇄ the demo audience, with the defaults (see :func:`mailchimp_connect`)."""
+    return mailchimp_connect()

@@ -120,7 +120,11 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
         change first; the last page carries the new cursor (the latest ``last_changed`` seen, or the old one).
 
         Archived members are not in an unfiltered list (sandbox UNCERTAIN 5), so a read since a cursor also
-        lists those archived since: they are the audience's deletions. A first read has no deletions to see."""
+        lists those archived since: they are the audience's deletions. A first read has no deletions to see.
+        A read that sees no member at all (an empty audience) ends at the time it started: a cursor, so that
+        the next read is one since then, which sees the members archived meanwhile (a read without a cursor
+        would not)."""
+        started = datetime.now(UTC).replace(microsecond=0)
         types = {f.id: f.type for f in catalog or ()}
         params: dict[str, Any] = {"sort_field": "last_changed", "sort_dir": "ASC"}
         since = _since(cursor)
@@ -136,7 +140,8 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
                         stamp = record.modified_at.isoformat()
                         latest = stamp if latest is None or stamp > latest else latest
                 done = last and number == len(passes)
-                yield ChangePage(records, cursor=latest if done else None, last=done, full_read=cursor is None)
+                end = latest or started.isoformat()
+                yield ChangePage(records, cursor=end if done else None, last=done, full_read=cursor is None)
 
 
 def _since(cursor: str | None) -> str | None:

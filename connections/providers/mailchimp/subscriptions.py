@@ -5,7 +5,8 @@ subscribed; *unsubscribed* and *cleaned* (bounced) as unsubscribed, the reason k
 (double opt-in not confirmed yet), *transactional* and *archived* as no status. The policy only ever writes
 *unsubscribed* (:data:`UNSUBSCRIBED_VALUE`); nothing here writes *subscribed* (Mailchimp refuses to subscribe
 a member in a compliance state again, reference C.2).
-To be registered with the provider (issue 19), through the HubSpot issue's :class:`~..registry.SubscriptionField`.
+Registered with the provider through the HubSpot issue's :class:`~..registry.SubscriptionField`; the reason
+(:func:`reason_of`) starts the outcome's message ("Cleaned in Mailchimp (bounced): set to Soft Opt-Out in NetSuite").
 """
 
 from __future__ import annotations
@@ -45,4 +46,4 @@ def unsubscribe_value(spec: FieldSpec) -> Any:
     return UNSUBSCRIBED_VALUE if any(o.id == "unsubscribed" for o in spec.options) else None
 
 
-FIELD = SubscriptionField(STATUS, state_of, unsubscribe_value, unsubscribe_label="Unsubscribed")
+FIELD = SubscriptionField(STATUS, state_of, unsubscribe_value, unsubscribe_label="Unsubscribed", reason_of=reason_of)

@@ -22,6 +22,13 @@ from .translation import member_body, record_of
 
 BATCH = 500  # batch subscribe's maximum (reference C.4)
 NEW_MEMBER_STATUSES = ("subscribed", "pending")  # pending: double opt-in, Mailchimp asks the person first
+# An address permanently deleted from the audience: no call can add it again (reference C.2), so the sync
+# never will; ops staff must know it is not a passing error.
+FORGOTTEN = (
+    "The sync can never add it again: Mailchimp's API refuses a permanently deleted address for good; only the "
+    "person can re-subscribe, through one of the audience's sign-up forms. This record is tried again each run "
+    "until then: skip it to stop that."
+)
 
 
 def _email(request: WriteRequest) -> str:
@@ -109,12 +116,15 @@ class MemberWrites:
                     "written over."
                 ],
             )
-        kind = ForgottenEmail if "permanently deleted" in text else ValidationError
-        return WriteResult(request.key, error=kind(f"Mailchimp refused {_email(request)}: {text}", path=field))
+        said = f"Mailchimp refused {_email(request)}: {text}"
+        if "permanently deleted" in text:
+            return WriteResult(request.key, error=ForgottenEmail(f"{said}. {FORGOTTEN}", path=field))
+        return WriteResult(request.key, error=ValidationError(said, path=field))
 
     def update_members(self, list_id: str, requests: list[WriteRequest]) -> list[WriteResult]:
         """Change members (``record_id``: the member id), only the fields each request names; never a status.
-        One PATCH a member, side by side (:func:`.parallel.in_parallel`)."""
+        One PATCH a member, side by side (:func:`.parallel.in_parallel`). A member's error (a refusal, or a 429
+        or 5xx still there after the retries) fails that member only: the others were written, and say so."""
 
         def update(request: WriteRequest) -> WriteResult:
             body = member_body(request.values, request.fields)
@@ -122,7 +132,7 @@ class MemberWrites:
                 member = self.transport.request(
                     "PATCH", f"/lists/{list_id}/members/{request.record_id}", json_body=body
                 )
-            except (ValidationError, NotFound) as error:
+            except ProviderError as error:
                 return WriteResult(request.key, error=error)
             record = record_of(member) if member else None
             # A new email moves the member to its hash (sandbox UNCERTAIN 16): the link must follow.
