@@ -77,6 +77,16 @@ def running_sandboxes():
     sandboxes.google_server.stop()
 
 
+# The Mailchimp sandbox over HTTP, one per test module (each test resets it as it needs): ``(app, server)``.
+@pytest.fixture(scope="module")
+def running_mailchimp():
+    from sandbox.common.server import SandboxServer
+    from sandbox.mailchimp import MailchimpSandbox
+
+    with SandboxServer(MailchimpSandbox()) as server:
+        yield server.app, server
+
+
 @pytest.fixture
 def sandboxes(running_sandboxes):
     """The running sandboxes, emptied (records, logs, faults) for this test."""

@@ -12,9 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from connections.models import Connection
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-from sandbox.mailchimp import default_config as mailchimp_config
 from syncengine.choices import Outcome, SyncDirection
 from syncengine.models import RecordOutcome, SyncRun
 
@@ -25,19 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEWSLETTER = "b2c3d4e5f6"
 
 
-@pytest.fixture(scope="module")
-def _mailchimp_server():
-    app = MailchimpSandbox(mailchimp_config())
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
-
-
 @pytest.fixture
-def mailchimp(_mailchimp_server, sandboxes):
+def mailchimp(running_mailchimp, sandboxes):
     """A second audience, "Newsletter", with two members: Katherine, a NetSuite customer too (other first
     name), and Linus, new to NetSuite. NetSuite gets Katherine at the same address."""
-    app, server = _mailchimp_server
+    app, server = running_mailchimp
     app.reset()
     app.seed({"lists": [{"id": NEWSLETTER, "name": "Newsletter"}]})
     app.add_member("katherine@nasa-mail.org", list_id=NEWSLETTER, merge_fields={"FNAME": "Kathy", "LNAME": "Johnson"})

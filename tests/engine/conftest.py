@@ -9,7 +9,6 @@ from .mailchimp_setup import (  # noqa: F401 (the Mailchimp scenarios' fixtures)
     mailchimp,
     mailchimp_connect,
     mailchimp_connection,
-    running_mailchimp,
 )
 
 

@@ -12,19 +12,8 @@ import pytest
 from connections.models import ConnectedAccount, Connection
 from connections.services import verify_account
 from mappings.catalog_cache import refresh_catalog
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-from sandbox.mailchimp import default_config as mailchimp_config
 
 from .harness import make_connection
-
-
-@pytest.fixture(scope="module")
-def running_mailchimp():
-    mailchimp = MailchimpSandbox(mailchimp_config())
-    server = SandboxServer(mailchimp).start()
-    yield mailchimp, server
-    server.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import pytest
 from connections.models import ConnectedAccount, Connection, Subsidiary
 
 # A Mailchimp sandbox over HTTP and a connection to its demo audience (the Mailchimp pages' tests).
-from ..engine.mailchimp_setup import mailchimp, mailchimp_connection, running_mailchimp  # noqa: F401
+from ..engine.mailchimp_setup import mailchimp, mailchimp_connect, mailchimp_connection  # noqa: F401
 
 
 @pytest.fixture

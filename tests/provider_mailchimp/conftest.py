@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-
 
 @pytest.fixture(scope="module")
-def running():
-    with SandboxServer(MailchimpSandbox()) as server:
-        yield server.app, server
+def running(running_mailchimp):
+    """``(app, server)``: the root conftest's ``running_mailchimp``."""
+    return running_mailchimp

@@ -14,28 +14,17 @@ from django.urls import reverse
 
 from connections.choices import AccountStatus
 from connections.models import ConnectedAccount, Connection
-from sandbox.common.server import SandboxServer
-from sandbox.mailchimp import MailchimpSandbox
-from sandbox.mailchimp import default_config as mailchimp_config
 
 from .conftest import google_account, walk_to_app, wizard_url
 
 NEWSLETTER = "b2c3d4e5f6"
 
 
-@pytest.fixture(scope="module")
-def _mailchimp_server():
-    app = MailchimpSandbox(mailchimp_config())
-    server = SandboxServer(app).start()
-    yield app, server
-    server.stop()
-
-
 @pytest.fixture
-def mailchimp(_mailchimp_server, settings) -> dict:
+def mailchimp(running_mailchimp, settings) -> dict:
     """The sandbox reset, with a second audience ("Newsletter") holding two members, one of them NetSuite's Ada's
     address at a domain the sandbox accepts; returns its ``print_config``."""
-    app, server = _mailchimp_server
+    app, server = running_mailchimp
     app.reset()
     app.seed({"lists": [{"id": NEWSLETTER, "name": "Newsletter"}]})
     for email, first in (("ada@lovelace-mail.net", "Ada"), ("linus@kernel-mail.org", "Linus")):

@@ -1,16 +1,15 @@
 """Run one sync of a connection in the foreground."""
 
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from connections.models import Connection
-from syncengine.choices import RunStatus, Trigger
+from syncengine.choices import Trigger
 from syncengine.models import SyncRun
 from syncengine.runner import run_sync
 
-EXIT_CODES = {RunStatus.SUCCEEDED: 0, RunStatus.PARTIALLY_FAILED: 2}
+from ._run_summary import exit_code, write_summary
 
 
 class Command(BaseCommand):
@@ -38,18 +37,10 @@ class Command(BaseCommand):
             "counters": run.counters,
             "seconds": run.duration.total_seconds() if run.duration else None,
         }
-        if as_json:
-            self.stdout.write(json.dumps(summary, indent=2, default=str))
-        else:
+        if not as_json:
             sys.stderr.write("\n")
-            self.stdout.write(f"Run {run.pk} of {connection.name}: {run.get_status_display()}")
-            for direction in ("to_app", "to_netsuite"):
-                counts = run.counters.get(direction) or {}
-                if counts:
-                    self.stdout.write(f"  {direction}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-            if run.error:
-                self.stdout.write(f"  {run.error}")
-        code = EXIT_CODES.get(run.status, 1)
+        write_summary(self.stdout, run, f"Run {run.pk} of {connection.name}", summary, as_json=as_json)
+        code = exit_code(run)
         if code:
             sys.exit(code)
 

@@ -1,16 +1,15 @@
 """Undo one finished run in the foreground (issue 20): ``manage.py undo_run <run-id> [--dry-run] [--json]``."""
 
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from syncengine.choices import RunStatus, Trigger, UndoCreated
+from syncengine.choices import Trigger, UndoCreated
 from syncengine.models import SyncRun
 from syncengine.runner import run_sync
 from syncengine.services import undo_problem
 
-EXIT_CODES = {RunStatus.SUCCEEDED: 0, RunStatus.PARTIALLY_FAILED: 2}
+from ._run_summary import exit_code, write_summary
 
 
 class Command(BaseCommand):
@@ -51,17 +50,8 @@ class Command(BaseCommand):
             "error": run.error,
             "counters": run.counters,
         }
-        if as_json:
-            self.stdout.write(json.dumps(summary, indent=2, default=str))
-        else:
-            what = "Preview of the undo" if dry_run else "Undo"
-            self.stdout.write(f"{what} of run {undone.pk} (run {run.pk}): {run.get_status_display()}")
-            for direction in ("to_app", "to_netsuite"):
-                counts = run.counters.get(direction) or {}
-                if counts:
-                    self.stdout.write(f"  {direction}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-            if run.error:
-                self.stdout.write(f"  {run.error}")
-        code = EXIT_CODES.get(run.status, 1)
+        what = "Preview of the undo" if dry_run else "Undo"
+        write_summary(self.stdout, run, f"{what} of run {undone.pk} (run {run.pk})", summary, as_json=as_json)
+        code = exit_code(run)
         if code:
             sys.exit(code)
