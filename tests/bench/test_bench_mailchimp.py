@@ -10,8 +10,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from devtools.bench.sandboxes import summarize_requests
+from devtools.bench.sandboxes import record_census, summarize_requests
 from devtools.management.commands.bench_sync import Command
+from sandbox.mailchimp import MailchimpSandbox
 
 RECORDS = 300
 SIDES = ("netsuite", "mailchimp")
@@ -98,3 +99,12 @@ def test_mailchimp_gets_are_reads_and_a_batch_subscribe_is_a_write():
     assert (summary["read"], summary["write"]) == (2, 3)
     # Member ids (the MD5 of an email) are left out, so that a PATCH of each member counts as one kind of call.
     assert summary["calls"][f"PATCH {MEMBERS}/{{id}}"] == 1
+
+
+def test_the_mailchimp_census_counts_live_members_and_shared_emails():
+    app = MailchimpSandbox()
+    app.add_member("ana@northwind-mail.com", merge_fields={"FNAME": "Ana"})
+    app.add_member("ben@northwind-mail.com")
+    app.add_member("gone@northwind-mail.com", status="archived")  # archived: not a live member
+    # (An email is a member's identity in Mailchimp, so none is ever shared: the census says so all the same.)
+    assert record_census("mailchimp", app) == {"records": {"member": 2}, "shared_emails": {"member": 0}}
