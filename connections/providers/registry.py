@@ -120,8 +120,9 @@ class ApiLimits:
     of changes since a cursor; ``change_read_extra``: requests every read since a cursor adds whatever
     changed (a deletions query, a recycle bin); ``concurrency``: requests in flight at once (None: the
     account's own setting, as NetSuite's); ``window_requests`` per rolling ``window_s`` seconds, for every
-    request; ``change_reads_per_s``: a per-second limit of the change reads alone (a search API's own).
-    None: no such limit.
+    request; ``change_reads_per_s``: a per-second limit of the change reads alone (a search API's own);
+    ``update_batch``: records per update request, when the app's batch is for creates only (1: one call a
+    record; None: the write batch, ``Capabilities.write_batch``). None: no such limit.
     """
 
     full_read_page: int = 1
@@ -131,6 +132,7 @@ class ApiLimits:
     window_requests: int | None = None
     window_s: float = 0.0
     change_reads_per_s: int | None = None
+    update_batch: int | None = None
 
 
 @dataclass(frozen=True)

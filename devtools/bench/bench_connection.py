@@ -10,8 +10,11 @@ from connections.choices import AccountStatus
 from connections.models import ConnectedAccount, Connection, Subsidiary
 from connections.providers.google_contacts.oauth import GoogleOAuthEndpoints, authorization_url, exchange_code
 from connections.services import verify_account
+from mappings.catalog_cache import refresh_catalog
 from sandbox.google.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from sandbox.hubspot import DEMO_TOKEN as HUBSPOT_TOKEN
+from sandbox.mailchimp import DEMO_KEY as MAILCHIMP_KEY
+from sandbox.mailchimp import DEMO_LIST_ID as MAILCHIMP_LIST_ID
 from sandbox.netsuite import NetSuiteSandbox
 from syncengine.models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome, SyncRun
 
@@ -20,6 +23,7 @@ from .options import (
     BENCH_CONNECTION_NAME,
     BENCH_GOOGLE_USER,
     BENCH_HUBSPOT_PORTAL,
+    BENCH_MAILCHIMP_ACCOUNT,
     BENCH_NETSUITE_ACCOUNT,
     REDIRECT_URI,
     SHARED_GOOGLE_USERS,
@@ -37,6 +41,7 @@ def remove_bench_data(log: Log | None = None) -> None:
             provider="google_contacts", account_id__in=[BENCH_GOOGLE_USER, *SHARED_GOOGLE_USERS.values()]
         )
         | ConnectedAccount.objects.filter(provider=APPS["hubspot"], account_id=BENCH_HUBSPOT_PORTAL)
+        | ConnectedAccount.objects.filter(provider=APPS["mailchimp"], account_id=BENCH_MAILCHIMP_ACCOUNT)
     )
     account_ids = list(accounts.values_list("pk", flat=True))
     if not account_ids:
@@ -116,17 +121,41 @@ def connect_hubspot(sandboxes: SandboxProcess) -> ConnectedAccount:
     return hubspot
 
 
+def connect_mailchimp(sandboxes: SandboxProcess) -> ConnectedAccount:
+    """The bench's Mailchimp account: the sandbox's demo API key, verified over HTTP."""
+    mailchimp = ConnectedAccount(
+        provider=APPS["mailchimp"],
+        label="bench_sync Mailchimp sandbox (temporary)",
+        account_id=BENCH_MAILCHIMP_ACCOUNT,
+        api_base_url=sandboxes.urls["mailchimp"].rstrip("/") + "/3.0",
+    )
+    mailchimp.set_credentials({"api_key": MAILCHIMP_KEY})
+    mailchimp.save()
+    result = verify_account(mailchimp)
+    if not result.ok:
+        raise RuntimeError(f"The bench Mailchimp account could not be verified: {result.message}")
+    return mailchimp
+
+
 def create_bench_connection(sandboxes: SandboxProcess, netsuite_concurrency: int, app: str = "google"):
     """The bench's NetSuite account and the app's (verified over HTTP) and a paused connection between
-    them: individual customers of subsidiary 1 ⇄ all the app's contacts, default mappings."""
+    them: individual customers of subsidiary 1 ⇄ all the app's contacts (Mailchimp: the members of the
+    sandbox's audience, its catalog fetched), default mappings."""
     netsuite = connect_netsuite(sandboxes, netsuite_concurrency)
-    other = connect_hubspot(sandboxes) if app == "hubspot" else connect_google(sandboxes)
-    return Connection.objects.create(
+    connect = {"hubspot": connect_hubspot, "mailchimp": connect_mailchimp}.get(app, connect_google)
+    other = connect(sandboxes)
+    connection = Connection.objects.create(
         name=BENCH_CONNECTION_NAME,
         netsuite_account=netsuite,
         subsidiary=netsuite.subsidiaries.get(internal_id="1"),
         contact_type="individual_customers",
         app_account=other,
+        # Mailchimp syncs one audience (its object type names it); the other apps their contacts.
+        app_object_type=f"audience/{MAILCHIMP_LIST_ID}" if app == "mailchimp" else "",
         paused=True,  # never scheduled, whatever cluster runs against this database
         paused_reason="A temporary connection of manage.py bench_sync.",
     )
+    if app == "mailchimp":
+        # The audience's merge fields, as the wizard fetches them when the audience is chosen.
+        refresh_catalog(other, connection.app_object)
+    return connection

@@ -40,8 +40,9 @@ def side_seconds(latency_s: float, side: SideLimits, reads: int, writes: dict[st
     (``{"create": n, "update": m}``), the larger of three bounds:
 
     - latency: read pages one after the other (at least one; a read since a cursor adds the app's extra
-      requests), then write requests ``concurrency`` at a time (creates and updates in batches of their own),
-      each costing ``latency_s``;
+      requests), then write requests ``concurrency`` at a time (creates and updates in batches of their own:
+      the write batch, or for updates the app's ``update_batch`` when it has no batch update), each costing
+      ``latency_s``;
     - the rolling window: request ``k`` cannot start before ``floor((k - 1) / window_requests)`` windows;
     - the change reads' own per-second limit, likewise (a read since a cursor only).
     """
@@ -49,7 +50,10 @@ def side_seconds(latency_s: float, side: SideLimits, reads: int, writes: dict[st
     page = limits.change_read_page if incremental else limits.full_read_page
     read_requests = max(1, math.ceil(reads / page))
     extra = limits.change_read_extra if incremental else 0
-    write_requests = sum(math.ceil(count / side.write_batch) for count in writes.values())
+    batches = {"update": limits.update_batch or side.write_batch}
+    write_requests = sum(
+        math.ceil(count / max(1, batches.get(kind, side.write_batch))) for kind, count in writes.items()
+    )
     bounds = [latency_s * (read_requests + extra + math.ceil(write_requests / side.concurrency))]
     if limits.window_requests:
         total = read_requests + extra + write_requests

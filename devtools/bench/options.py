@@ -13,13 +13,14 @@ SEED_CHUNK = 2000  # records per /_sandbox/seed call
 
 # The app NetSuite syncs with (--app): the name of its side in the figures, and its provider key in the
 # registry, whose capabilities give the limits the minimum time is computed from (figures.side_limits).
-APPS = {"google": "google_contacts", "hubspot": "hubspot"}
+APPS = {"google": "google_contacts", "hubspot": "hubspot", "mailchimp": "mailchimp"}
 
 # The bench's own accounts: ids no real or demo account uses (accounts are unique per provider
 # and account id), so the bench never touches the user's accounts and finds its leftovers again.
 BENCH_NETSUITE_ACCOUNT = "9999999_BENCH"
 BENCH_GOOGLE_USER = "bench.user@bench.example"
 BENCH_HUBSPOT_PORTAL = "99999999"  # the HubSpot sandbox's portal (Hub ID) in the bench
+BENCH_MAILCHIMP_ACCOUNT = "bench_sync Mailchimp"  # the name of the bench's Mailchimp account (a typed name)
 BENCH_CONNECTION_NAME = "bench_sync: temporary benchmark connection (removed after the run)"
 # The shared-account scenario (issue 17): three connections on the bench's NetSuite account, one per
 # contact type, each with a Google user of its own (the Google sandbox has one user per server).

@@ -52,6 +52,19 @@ def hubspot_contact(index: int, records: int) -> dict:
     return {"properties": properties}
 
 
+def mailchimp_member(index: int, records: int) -> dict:
+    """Mailchimp member ``index`` of the bench's audience, subscribed: the same people as :func:`google_person`
+    (the first half share an email with the NetSuite customer of the same index). The default mappings carry
+    email, first and last name and phone, no job title: odd ones have a phone NetSuite lacks instead (even
+    customers have one the member lacks), so each shared pair still differs in one mapped field."""
+    person = google_person(index, records)
+    name = person["names"][0]
+    merge_fields = {"FNAME": name["givenName"], "LNAME": name["familyName"]}
+    if index % 2 == 1:
+        merge_fields["PHONE"] = f"+1 416 555 {index % 10_000:04d}"
+    return {"email_address": person["emailAddresses"][0]["value"], "status": "subscribed", "merge_fields": merge_fields}
+
+
 def netsuite_changed(index: int) -> bool:
     return index % CHANGE_EVERY == 0
 

@@ -20,6 +20,9 @@ from sandbox.google import GoogleSandbox
 from sandbox.google import default_config as google_default
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.hubspot import default_config as hubspot_default
+from sandbox.mailchimp import MailchimpSandbox
+from sandbox.mailchimp import default_config as mailchimp_default
+from sandbox.mailchimp.errors import ApiError as MailchimpError
 from sandbox.netsuite import NetSuiteSandbox
 from sandbox.netsuite import default_config as netsuite_default
 
@@ -39,10 +42,15 @@ def _call_path(path: str) -> str:
     """The path with record ids left out, so that calls of one kind count together."""
     parts = []
     for part in path.split("/"):
-        if part.isdigit() or part.startswith("eid:") or (part[:1] == "c" and part[1:].isdigit()):
+        if part.isdigit() or part.startswith("eid:") or (part[:1] == "c" and part[1:].isdigit()) or _is_md5(part):
             part = "{id}"
         parts.append(part)
     return "/".join(parts)
+
+
+def _is_md5(part: str) -> bool:
+    """A Mailchimp member id (the MD5 of its email)."""
+    return len(part) == 32 and all(c in "0123456789abcdef" for c in part)
 
 
 def summarize_requests(side: str, log: list[dict]) -> dict:
@@ -113,12 +121,14 @@ class BenchControls:
     - ``GET /_bench/requests``: :func:`summarize_requests` of the window;
     - ``GET /_bench/records``: how many records of each kind the sandbox holds, and how many emails
       more than one of them shares (:func:`record_census`);
-    - ``POST /_bench/seed_past`` (HubSpot only): ``{"payload": <seed>, "seconds_ago": N}``, the sandbox's seed
-      with its clock N seconds back;
-    - ``POST /_bench/touch`` (the app's sandbox): ``{"changes": [{"resourceName", "person"}]}`` (Google) or
-      ``{"changes": [{"id", "properties"}]}`` (HubSpot contacts), each applied with the sandbox's ``touch``
-      (a change made by the user in the app; neither sandbox has such a call in its control API, unlike
-      NetSuite's ``/_sandbox/touch``).
+    - ``POST /_bench/seed_past`` (HubSpot): ``{"payload": <seed>, "seconds_ago": N}``, the sandbox's seed
+      with its clock N seconds back; (Mailchimp) ``{"members": [{..., "seconds_ago": N}]}``, each member
+      added to the default audience (as a sign-up form would) with the clock N seconds back;
+    - ``POST /_bench/touch`` (the app's sandbox): ``{"changes": [{"resourceName", "person"}]}`` (Google),
+      ``{"changes": [{"id", "properties"}]}`` (HubSpot contacts), each applied with the sandbox's ``touch``, or
+      ``{"changes": [{"id", "merge_fields"}]}`` (Mailchimp members: the member's update, as its own form
+      makes it) (a change made by the user in the app; no sandbox has such a call in its control API,
+      unlike NetSuite's ``/_sandbox/touch``).
     """
 
     def __init__(self, side: str, app):
@@ -139,12 +149,18 @@ class BenchControls:
             return json_response(summarize_requests(self.side, self.app.requests()[self.mark :]))(start_response)
         if action == "records" and request.method == "GET":
             return json_response(record_census(self.side, self.app))(start_response)
-        if action == "seed_past" and request.method == "POST" and self.side == "hubspot":
-            return json_response(self._seed_past(request.json()))(start_response)
+        if action == "seed_past" and request.method == "POST" and self.side in ("hubspot", "mailchimp"):
+            try:
+                seeded = self._seed_past(request.json())
+            except (KeyError, ValueError, TypeError) as exc:
+                return json_response({"error": f"bad seed: {exc}"}, 400)(start_response)
+            return json_response(seeded)(start_response)
         if action == "touch" and request.method == "POST" and self.side != "netsuite":
             try:
                 for change in request.json()["changes"]:
-                    if self.side == "hubspot":
+                    if self.side == "mailchimp":
+                        self._touch_member(change["id"], change["merge_fields"])
+                    elif self.side == "hubspot":
                         self.app.touch("contacts", change["id"], **change["properties"])
                     else:
                         self.app.touch(change["resourceName"], **change["person"])
@@ -156,7 +172,9 @@ class BenchControls:
     def _seed_past(self, body: dict) -> dict:
         """HubSpot's seed with the sandbox's clock set ``seconds_ago`` back: the records were last changed
         then, as the NetSuite seed's (HubSpot stamps a record when it is stored, and its seed takes no
-        modification time)."""
+        modification time). Mailchimp's members likewise, each at its own time (``{"ids": [member id, ...]}``)."""
+        if self.side == "mailchimp":
+            return {"ids": [self._add_member_past(dict(member)) for member in body["members"]]}
         with self.app.lock:
             clock = self.app.clock
             self.app.clock = lambda: clock() - float(body["seconds_ago"])
@@ -164,6 +182,29 @@ class BenchControls:
                 return self.app.seed(body["payload"])
             finally:
                 self.app.clock = clock
+
+    def _add_member_past(self, member: dict) -> str:
+        """One Mailchimp member added through the sandbox's ``add_member`` (the API's checks), last changed
+        ``seconds_ago`` back."""
+        seconds_ago = float(member.pop("seconds_ago"))
+        with self.app.lock:
+            clock = self.app.clock
+            self.app.clock = lambda: clock() - seconds_ago
+            try:
+                return self.app.add_member(**member)
+            finally:
+                self.app.clock = clock
+
+    def _touch_member(self, member_id: str, merge_fields: dict) -> None:
+        """A Mailchimp member's merge fields changed by the member (its profile form): the update the API
+        would make, last_changed now."""
+        with self.app.lock:
+            account = self.app.account
+            audience = account.lists[self.app.config.default_list_id]
+            try:
+                account.write_member(audience, {"merge_fields": merge_fields}, mode="patch", path_hash=member_id)
+            except MailchimpError as error:
+                raise ValueError(f"{error.title}: {error.detail}") from None
 
 
 def record_census(side: str, app) -> dict:
@@ -186,6 +227,15 @@ def record_census(side: str, app) -> dict:
                     "AND email IS NOT NULL AND email != '' GROUP BY lower(email) HAVING COUNT(*) > 1)"
                 ).fetchone()[0]
         return {"records": records, "shared_emails": shared}
+    if side == "mailchimp":
+        with app.lock:
+            audience = app.account.lists[app.config.default_list_id]
+            members = [m.email.strip().lower() for m in audience.members.values() if m.status != "archived"]
+        counts = Counter(members)
+        return {
+            "records": {"member": len(members)},
+            "shared_emails": {"member": sum(1 for n in counts.values() if n > 1)},
+        }
     if side == "hubspot":
         with app.lock:
             contacts = [
@@ -235,6 +285,14 @@ def serve_sandboxes(
         hubspot_cfg = hubspot_default().replace(portal_id=BENCH_HUBSPOT_PORTAL)
         hubspot_cfg.faults.latency_ms = latency_ms
         servers["hubspot"] = SandboxServer(BenchControls("hubspot", HubSpotSandbox(hubspot_cfg)), host, 0).start()
+        google_users = ()
+    if app == "mailchimp":
+        # Mailchimp's limit stays on: 10 requests in flight per account, the 11th answered 429 (C.7).
+        mailchimp_cfg = mailchimp_default()
+        mailchimp_cfg.faults.latency_ms = latency_ms
+        servers["mailchimp"] = SandboxServer(
+            BenchControls("mailchimp", MailchimpSandbox(mailchimp_cfg)), host, 0
+        ).start()
         google_users = ()
     for side, user in zip(google_sides(len(google_users)) if google_users else (), google_users, strict=True):
         # Google's per-minute quotas are left out: the bench measures the engine against latency,

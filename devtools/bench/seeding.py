@@ -12,6 +12,7 @@ from .records import (
     google_contact,
     google_person,
     hubspot_contact,
+    mailchimp_member,
     netsuite_changed,
     netsuite_customer,
     netsuite_record,
@@ -25,7 +26,7 @@ class Seeded:
     would weigh on the peak RSS being measured)."""
 
     netsuite: dict[int, str] = field(default_factory=dict)  # index → internal id
-    app: dict[int, str] = field(default_factory=dict)  # index → the app's id (a resource name, a HubSpot id)
+    app: dict[int, str] = field(default_factory=dict)  # index → the app's id (a resource name, a HubSpot or member id)
     app_side: str = "google"
 
 
@@ -44,7 +45,13 @@ def seed(sandboxes: SandboxProcess, records: int, app: str = "google") -> Seeded
             {"records": {"customer": [netsuite_customer(i, stamp) for i in indexes]}},
         )["created"]["customer"]
         seeded.netsuite.update({i: str(rid) for i, rid in zip(indexes, created, strict=True) if netsuite_changed(i)})
-        if app == "hubspot":
+        if app == "mailchimp":
+            # Each member changed a second after the one before, the last two days ago: an audience's members
+            # joined over time. (All in one second, every member would stay in the client's overlap window
+            # behind the latest change seen, and each later read would list the whole audience again.)
+            members = [mailchimp_member(i, records) | {"seconds_ago": 2 * 86400 + records - i} for i in indexes]
+            ids = sandboxes.call("mailchimp", "POST", "/_bench/seed_past", {"members": members})["ids"]
+        elif app == "hubspot":
             contacts = [hubspot_contact(i, records) for i in indexes]
             # Stamped two days ago too (see above), like the customers.
             body = {"payload": {"contacts": contacts}, "seconds_ago": 2 * 86400}
@@ -100,13 +107,20 @@ def change_one_percent(sandboxes: SandboxProcess, seeded: Seeded) -> dict[str, i
     # last could carry the same stamp as what that run saw. Start the changes in a new second.
     next_second()
     for index, record_id in seeded.netsuite.items():
-        sandboxes.call(
-            "netsuite",
-            "POST",
-            "/_sandbox/touch",
-            {"type": "customer", "id": int(record_id), "fields": {"title": f"Changed in NetSuite {index}"}},
+        # A field the app's default mappings carry: the job title (Google, HubSpot), else the last name.
+        fields = (
+            {"lastName": f"Renamed in NetSuite {index}"}
+            if seeded.app_side == "mailchimp"
+            else {"title": f"Changed in NetSuite {index}"}
         )
-    if seeded.app_side == "hubspot":
+        sandboxes.call(
+            "netsuite", "POST", "/_sandbox/touch", {"type": "customer", "id": int(record_id), "fields": fields}
+        )
+    if seeded.app_side == "mailchimp":
+        changes = [
+            {"id": rid, "merge_fields": {"LNAME": f"Renamed in Mailchimp {index}"}} for index, rid in seeded.app.items()
+        ]
+    elif seeded.app_side == "hubspot":
         changes = [
             {"id": rid, "properties": {"jobtitle": f"Changed in HubSpot {index}"}} for index, rid in seeded.app.items()
         ]

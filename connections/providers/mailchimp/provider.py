@@ -109,12 +109,16 @@ INFO = register(
             subscription_status=True,
             double_opt_in=True,
             # 1,000 members a page; a read since a cursor also lists the members archived since; 10 requests
-            # in flight per account, no published quota (reference C.3, C.7).
+            # in flight per account, no published quota (reference C.3, C.7). New members go 500 a batch
+            # subscribe (write_batch); a change is one PATCH a member, side by side up to the 10 (C.2): a batch
+            # with update_existing must send each member's status, and could re-subscribe someone who
+            # unsubscribed after the read (writes.py never sends a status but the policy's unsubscribe).
             limits=ApiLimits(
                 full_read_page=PAGE,
                 change_read_page=PAGE,
                 change_read_extra=1,
                 concurrency=CONNECTIONS,
+                update_batch=1,
             ),
         ),
         subscription_field=lambda object_type: SUBSCRIPTION_FIELD if object_kind(object_type) == AUDIENCE else None,

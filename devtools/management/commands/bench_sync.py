@@ -51,8 +51,8 @@ def _rows(report: dict) -> list[tuple[str, dict]]:
 
 class Command(BaseCommand):
     help = (
-        "Benchmark a sync of N NetSuite customers and N Google (or, --app hubspot, HubSpot) contacts (half sharing "
-        "emails) against the "
+        "Benchmark a sync of N NetSuite customers and N Google (or, --app hubspot, HubSpot) contacts (or, --app "
+        "mailchimp, members of a Mailchimp audience) (half sharing emails) against the "
         "sandboxes, started in a child process with the given latency and NetSuite concurrency limit: an "
         "initial sync, a sync after 1%% of the records changed on each side, and a sync with no change. "
         "Uses a temporary, paused connection in the configured database and removes it afterwards. "
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             "--app",
             choices=tuple(APPS),
             default="google",
-            help="The app NetSuite syncs with: google (default) or hubspot (contacts, its rate limits on).",
+            help="The app NetSuite syncs with: google (default), hubspot (contacts, its rate limits on) or mailchimp "
+            "(an audience's members, its 10 requests in flight on).",
         )
         parser.add_argument(
             "--scenario",
