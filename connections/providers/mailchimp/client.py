@@ -9,7 +9,7 @@ audience, for the wizard and the tests.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from ..base import ChangePage, Provider, Record
@@ -17,6 +17,7 @@ from ..errors import NotFound
 from ..fields import FieldSpec
 from .api_errors import malformed
 from .catalog import build_catalog
+from .cursor import load_cursor, lower_bound, next_cursor
 from .member_writes import MemberSeam
 from .objects import audience_object, list_id_of
 from .parallel import in_parallel
@@ -27,9 +28,6 @@ from .writes import MemberWrites
 
 API_KEY = "api_key"
 PAGE = 1000  # count's maximum (reference C.3)
-# Offset paging over a changing audience can skip or repeat members, and last_changed has one-second steps:
-# each read starts this far before the last change seen, and the engine's mirror drops what it already has.
-OVERLAP = timedelta(minutes=5)
 
 
 def _items(answer: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
@@ -116,8 +114,8 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
         return [record for record in found if record is not None]
 
     def read_members(self, list_id: str, cursor: str | None, catalog: list[FieldSpec] | None = None):
-        """Pages of the audience's members changed since ``cursor`` (an ISO time; everything when None), oldest
-        change first; the last page carries the new cursor (the latest ``last_changed`` seen, or the old one).
+        """Pages of the audience's members changed since ``cursor`` (:mod:`.cursor`; everything when None),
+        oldest change first; the last page carries the new cursor.
 
         Archived members are not in an unfiltered list (sandbox UNCERTAIN 5), so a read since a cursor also
         lists those archived since: they are the audience's deletions. A first read has no deletions to see.
@@ -125,32 +123,24 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
         the next read is one since then, which sees the members archived meanwhile (a read without a cursor
         would not)."""
         started = datetime.now(UTC).replace(microsecond=0)
+        previous = load_cursor(cursor)
         types = {f.id: f.type for f in catalog or ()}
         params: dict[str, Any] = {"sort_field": "last_changed", "sort_dir": "ASC"}
-        since = _since(cursor)
-        if since is not None:
-            params["since_last_changed"] = since
-        passes = [params] if since is None else [params, {**params, "status": "archived"}]
-        latest = cursor
+        if previous is not None:
+            params["since_last_changed"] = _stamp(lower_bound(previous))
+        passes = [params] if previous is None else [params, {**params, "status": "archived"}]
+        latest: datetime | None = None
         for number, query in enumerate(passes, start=1):
             for page, last in self._pages(f"/lists/{list_id}/members", "members", query):
                 records = [record_of(member, types) for member in page]
                 for record in records:
-                    if record.modified_at is not None:
-                        stamp = record.modified_at.isoformat()
-                        latest = stamp if latest is None or stamp > latest else latest
+                    if record.modified_at is not None and (latest is None or record.modified_at > latest):
+                        latest = record.modified_at
                 done = last and number == len(passes)
-                end = latest or started.isoformat()
-                yield ChangePage(records, cursor=end if done else None, last=done, full_read=cursor is None)
+                end = next_cursor(previous, latest, started, datetime.now(UTC)).dump() if done else None
+                yield ChangePage(records, cursor=end, last=done, full_read=previous is None)
 
 
-def _since(cursor: str | None) -> str | None:
-    """The ``since_last_changed`` of a read from ``cursor``: the overlap before it, as Mailchimp writes times."""
-    if not cursor:
-        return None
-    try:
-        moment = datetime.fromisoformat(cursor)
-    except ValueError:
-        return None
-    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) - OVERLAP
+def _stamp(moment: datetime) -> str:
+    """A time as Mailchimp writes it in a query (whole seconds, UTC offset)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
