@@ -1,5 +1,6 @@
 """Create a first administrator when the database has no superuser."""
 
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -21,11 +22,12 @@ class Command(BaseCommand):
             self.stdout.write("An administrator exists already; no user created.")
             return
         password = secrets.token_urlsafe(12)
+        port = os.environ.get("PORT") or "8000"  # scripts/run's web admin port
         user = User.objects.create_superuser(username=username, email="", password=password)
         user.groups.add(Group.objects.get(name=ADMINISTRATORS))
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nCreated the administrator. Log in at http://127.0.0.1:8000/admin/ with\n"
+                f"\nCreated the administrator. Log in at http://127.0.0.1:{port}/admin/ with\n"
                 f"  username: {username}\n  password: {password}\n(shown once; change it in the admin)\n"
             )
         )
