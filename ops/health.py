@@ -122,6 +122,12 @@ EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
         "The record belongs elsewhere (e.g. a contact whose company is of another subsidiary): not synced.",
     ),
     (
+        Outcome.EXCLUDED_REFUSED,
+        "Refused by the app",
+        "The app refuses the record as it is, for good (e.g. an address permanently deleted from a Mailchimp "
+        "audience): not tried again until it changes.",
+    ),
+    (
         Outcome.SKIPPED_BY_OPERATOR,
         "Skipped by an operator",
         "A failing record someone chose to skip: left out until it changes (see the change history).",

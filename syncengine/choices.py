@@ -77,6 +77,9 @@ class Outcome(models.TextChoices):
     # The app's provider says the record is outside the connection's scope (a contact whose company is of
     # another subsidiary); the message says why.
     EXCLUDED_OUT_OF_SCOPE = "excluded_out_of_scope", "Excluded: outside the connection's scope"
+    # The app refuses the record as it is, for good (a Mailchimp address permanently deleted): not a failure
+    # retried every run, but excluded, with the app's reason, until the record changes.
+    EXCLUDED_REFUSED = "excluded_refused", "Excluded: the app refuses it (until it changes)"
     DUPLICATE = "duplicate", "Duplicate (email, or an ambiguous company match)"
     CONFLICT_RESOLVED = "conflict_resolved", "Conflict resolved"
     DELETED = "deleted", "Deleted"

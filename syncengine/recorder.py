@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from config.redaction import redact
 from connections.providers.base import WriteResult
+from connections.providers.errors import RefusedUntilChanged
 from mappings.converters import is_empty
 
 from . import codec
@@ -102,6 +104,7 @@ class Recorder:
         cleared: list[int] = []
         requeue: list[int] = []
         links_to_save: list[RecordLink] = []
+        refused: list[int] = []  # mirror rows of records an app refuses until they change
         for op in ops:
             link = op.link
             for direction, outcome, message, diff in op.outcomes:
@@ -153,6 +156,14 @@ class Recorder:
                 if self.dry or result is None:
                     outcomes.append(self._outcome(op, plan.direction, plan.outcome, plan.message, plan.diff(), plan))
                     continue
+                if not result.ok and isinstance(result.error, RefusedUntilChanged):
+                    # Refused for good as it is: excluded (not a failure), the source left alone until it changes.
+                    consumed[source] = False
+                    outcomes.append(
+                        self._outcome(op, plan.direction, Outcome.EXCLUDED_REFUSED, str(result.error), {}, plan)
+                    )
+                    refused.extend(r.id for r in (op.row, op.other) if r is not None and r.side == source and r.pk)
+                    continue
                 if not result.ok:
                     failed = True
                     consumed[source] = False
@@ -200,6 +211,9 @@ class Recorder:
                 MirrorRecord.objects.filter(id__in=ids).update(pending=False)
             for ids in slices(requeue):
                 MirrorRecord.objects.filter(id__in=ids, pending=False).update(pending=True)
+            for ids in slices(refused):
+                # As an operator's Skip: read again unchanged, the record stays out (runner._process_pending).
+                MirrorRecord.objects.filter(id__in=ids).update(skipped_modified_at=F("modified_at"), pending=False)
         self.requeued.update(requeue)
         self._count(outcomes)
 

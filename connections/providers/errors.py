@@ -49,6 +49,11 @@ class ValidationError(ProviderError):
         self.path = path
 
 
+class RefusedUntilChanged(ValidationError):
+    """The app refuses the record as it is, and always will (a Mailchimp address permanently deleted): retrying
+    it is pointless. The engine excludes the record, says why, and tries it again only once it changes."""
+
+
 class Conflict(ProviderError):
     """The record changed since we read it (for example a stale Google etag)."""
 

@@ -7,6 +7,8 @@ that record alone with Mailchimp's words, creates the others, and the next run r
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from connections.clients import client_for
@@ -98,31 +100,38 @@ def test_a_create_sent_by_a_run_that_crashed_before_recording_it_is_linked_on_th
     quiet_run(mailchimp_connection, sandboxes, app)
 
 
-def test_a_permanently_deleted_address_fails_only_its_record_saying_it_cannot_be_added_and_is_never_duplicated(
+def test_a_permanently_deleted_address_is_excluded_saying_it_cannot_be_added_and_tried_again_only_once_changed(
     sandboxes, mailchimp, mailchimp_connection
 ):
     app, _ = mailchimp
     app.seed({"members": [{"email_address": "gone@lovelace.io", "forgotten": True}]})
-    seed(
+    ns_ids, _ = seed(
         sandboxes,
         netsuite=[ns_person("Gone", "G", "gone@lovelace.io"), ns_person("Ada", "Lovelace", "ada@lovelace.io")],
     )
 
-    first = run(mailchimp_connection, RunStatus.PARTIALLY_FAILED)
+    first = run(mailchimp_connection, RunStatus.SUCCEEDED)  # a refusal for good is not a failure
 
     assert outcomes(first) == {
-        (TO_APP, Outcome.FAILED, "gone@lovelace.io"),
+        (TO_APP, Outcome.EXCLUDED_REFUSED, "gone@lovelace.io"),
         (TO_APP, Outcome.CREATED, "ada@lovelace.io"),
     }
-    said = message(first, "gone@lovelace.io", Outcome.FAILED)
+    said = message(first, "gone@lovelace.io", Outcome.EXCLUDED_REFUSED)
     assert "gone@lovelace.io was permanently deleted and cannot be re-imported" in said
-    assert "The sync can never add it again" in said and "skip it" in said
+    assert "The sync can never add it again" in said and "not tried again until it changes" in said
     assert set(members(app)) == {"ada@lovelace.io"}
     assert app.state()["lists"][app.config.default_list_id]["forgotten"] == 1
 
     mark = len(app.requests())
-    second = run(mailchimp_connection, RunStatus.PARTIALLY_FAILED)  # retried, alone; still refused
-    assert outcomes(second) == {(TO_APP, Outcome.FAILED, "gone@lovelace.io")}
+    second = run(mailchimp_connection, RunStatus.SUCCEEDED)  # not tried again: nothing changed
+    assert outcomes(second) == set()
+    assert batch_subscribes(app, mark) == []
+
+    time.sleep(1.1)  # NetSuite's modification times have whole seconds: the change must be a second later
+    sandboxes.netsuite.touch("customer", ns_ids[0], title="Poet")  # it changes: tried again, refused again
+    mark = len(app.requests())
+    third = run(mailchimp_connection, RunStatus.SUCCEEDED)
+    assert outcomes(third) == {(TO_APP, Outcome.EXCLUDED_REFUSED, "gone@lovelace.io")}
     assert len(batch_subscribes(app, mark)) == 1
     assert set(members(app)) == {"ada@lovelace.io"}
     assert len(ns_by_email(sandboxes)) == 2  # nothing else lost or created on NetSuite's side

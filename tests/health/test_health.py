@@ -73,6 +73,7 @@ def test_health_counts_every_record_by_its_latest_outcome_and_links_to_exactly_t
         "No email": 1,  # Noa
         "Linked by another connection": 0,  # one connection only (tests/engine/test_overlap.py has two)
         "Outside the connection's scope": 0,  # no contact of another subsidiary's company (test_contact_company.py)
+        "Refused by the app": 0,  # Google refuses nobody for good (test_mailchimp_member_errors.py: Mailchimp does)
         "Skipped by an operator": 0,  # nobody chose Skip (tests/health/test_error_console.py does)
         "duplicates": 1,  # the other Dee
         "failing": 3,  # Al, Cy, Ed: NetSuite refuses their phone numbers

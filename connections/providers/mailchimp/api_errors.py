@@ -27,6 +27,7 @@ from ..errors import (
     PermissionDenied,
     ProviderError,
     RateLimited,
+    RefusedUntilChanged,
     Unavailable,
     ValidationError,
 )
@@ -38,7 +39,7 @@ class MemberExists(ValidationError):
     """The address is already a member of the audience (a POST): update it instead."""
 
 
-class ForgottenEmail(ValidationError):
+class ForgottenEmail(RefusedUntilChanged):
     """The address was permanently deleted from the audience: the API may never add it again."""
 
 

@@ -26,8 +26,8 @@ NEW_MEMBER_STATUSES = ("subscribed", "pending")  # pending: double opt-in, Mailc
 # never will; ops staff must know it is not a passing error.
 FORGOTTEN = (
     "The sync can never add it again: Mailchimp's API refuses a permanently deleted address for good; only the "
-    "person can re-subscribe, through one of the audience's sign-up forms. This record is tried again each run "
-    "until then: skip it to stop that."
+    "person can re-subscribe, through one of the audience's sign-up forms. The record is not tried again until "
+    "it changes."
 )
 
 
