@@ -124,8 +124,8 @@ EXCLUSION_REASONS: tuple[tuple[str, str, str], ...] = (
     (
         Outcome.EXCLUDED_REFUSED,
         "Refused by the app",
-        "The app refuses the record as it is, for good (e.g. an address permanently deleted from a Mailchimp "
-        "audience): not tried again until it changes.",
+        "The app refuses the record as it is, for good (e.g. an address deleted there for good, which it may "
+        "never take again): not tried again until it changes.",
     ),
     (
         Outcome.SKIPPED_BY_OPERATOR,

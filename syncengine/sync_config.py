@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from connections.choices import ConflictPolicy, DeletionPolicy
-from connections.providers.fields import FieldSpec
+from connections.providers.fields import FieldSpec, FieldType
 from mappings.converters import DEFAULT_OPTIONS, ConversionOptions
 from rules.specs import RuleSpec
 
@@ -51,8 +51,27 @@ class SyncConfig:
 
     def mapped_field_ids(self, side: str) -> tuple[str, ...]:
         """The ids of the fields of ``side`` ("netsuite" or "app") that snapshots and hashes hold: the mapped
-        ones, and the subscription status when the policy syncs it (so a change of it alone is no echo)."""
+        ones, the subscription status when the policy syncs it, and the fields the rules of the direction from
+        ``side`` test (:meth:`condition_field_ids`): a change of any of them alone is no echo."""
         ids = tuple(s.netsuite.id if side == "netsuite" else s.app.id for s in self.slots)
         if self.subscriptions is not None and self.subscriptions.field_id(side) not in ids:
             ids += (self.subscriptions.field_id(side),)
-        return ids
+        return ids + tuple(f for f in self.condition_field_ids(side) if f not in ids)
+
+    def condition_field_ids(self, side: str) -> tuple[str, ...]:
+        """The fields of ``side`` the enabled rules of the direction from it test, mapped or not (a member's tags,
+        a NetSuite comment): a change of one alone may change a rule's verdict, so the pair is planned again.
+        Read-only date-times (a modification time) are left out: every change moves them, our own writes too."""
+        rules = self.rules_to_app if side == "netsuite" else self.rules_to_netsuite
+        catalog = self.netsuite_catalog if side == "netsuite" else self.app_catalog
+        found: list[str] = []
+        for rule in rules:
+            if not rule.enabled:
+                continue
+            for condition in rule.conditions:
+                spec = catalog.get(condition.field_id) if condition.field_id else None
+                if spec is None or (spec.type == FieldType.DATETIME and not spec.writable):
+                    continue
+                if spec.id not in found:
+                    found.append(spec.id)
+        return tuple(found)

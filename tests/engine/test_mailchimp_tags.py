@@ -5,6 +5,8 @@ adds or removes one tag (the group actions), a rule Mailchimp → NetSuite tests
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 from django.core.exceptions import ValidationError
@@ -231,3 +233,31 @@ def test_the_rule_page_offers_tag_conditions_and_tag_actions_for_an_audience(adm
         {"id": "Customer", "name": "Customer"},
     )
     assert not Condition.objects.filter(rule=action.rule).exists()
+
+
+def test_a_rule_on_a_field_that_is_not_mapped_is_tested_again_when_only_that_field_changes(
+    sandboxes, mailchimp, mailchimp_connection
+):
+    """NetSuite's comments are not mapped to Mailchimp: a change of them alone used to read back as an echo, so
+    the rule that tests them was not asked again. The fields rules test are part of what an echo compares."""
+    app, _ = mailchimp
+    rule_from_admin_forms(
+        mailchimp_connection,
+        TO_APP,
+        "Customers are tagged",
+        conditions=[{"field_id": "comments", "operator": Operator.CONTAINS, "value": "customer"}],
+        actions=[{"kind": ActionKind.ADD_TO_GROUP, "value": "Customer"}],
+    )
+    (ada_id,), _ = seed(sandboxes, netsuite=[ns_person("Ada", "Lovelace", "ada@lovelace.io", comments="A prospect")])
+    assert run(mailchimp_connection).status == RunStatus.SUCCEEDED
+    assert tags(app, "ada@lovelace.io") == []
+    run(mailchimp_connection)  # reads back its own writes
+
+    time.sleep(1.1)  # NetSuite's modification times have whole seconds
+    sandboxes.netsuite.touch("customer", ada_id, comments="Now a paying customer")
+    changed = run(mailchimp_connection)
+
+    assert changed.status == RunStatus.SUCCEEDED, changed.error
+    assert tags(app, "ada@lovelace.io") == ["Customer"]
+    quiet = run(mailchimp_connection)  # and then nothing more
+    assert outcomes(quiet, TO_APP) == {}
