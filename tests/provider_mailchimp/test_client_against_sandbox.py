@@ -168,3 +168,36 @@ def test_an_unsubscribe_is_written_as_the_status_and_read_back_with_its_reason(m
 def test_a_member_status_reads_as_a_subscription_state(status, state, reason):
     value = {"id": status, "name": str(status).capitalize()} if status else None
     assert (state_of(value), reason_of(value)) == (state, reason)
+
+
+@pytest.mark.parametrize("change", ["changed", "archived"])
+def test_a_member_changed_or_archived_during_a_paged_read_makes_no_other_one_slip(mailchimp, change):
+    """Pages go by offset sorted by last change: a member read already that changes (moves to the end) or is
+    archived (leaves the listing) meanwhile shifts the rest, and one member would slip between two pages. The
+    read sees the shift (a member twice, or a smaller total) and reads the listing again."""
+    app, info = mailchimp
+    app.seed({"generate": {"members": 2_500, "seed": 3}})
+    list_id = info["list_id"]
+    mc, other = client(info), client(info)  # ``other``: someone else's tool, changing the audience meanwhile
+    everyone = {r.id for p in other.read_members(list_id, None) for r in p.records}
+    assert len(everyone) == 2_500
+    reading = mc.transport.request
+    first_page: list[dict] = []
+
+    def request(method, path, **options):
+        answer = reading(method, path, **options)
+        if method == "GET" and path.endswith("/members") and not first_page:
+            first_page.extend(answer["members"])  # a member of the first page, once it has been read:
+            member = f"/lists/{list_id}/members/{first_page[10]['id']}"
+            if change == "changed":
+                other.transport.request("PATCH", member, json_body={"language": "fr"})
+            else:
+                other.transport.request("DELETE", member)
+        return answer
+
+    mc.transport.request = request
+    pages = list(mc.read_members(list_id, None))
+
+    # Everyone read (the archived member too: it was read before it left), nobody slipped between two pages.
+    assert {r.id for p in pages for r in p.records} == everyone
+    assert pages[-1].last and pages[-1].cursor

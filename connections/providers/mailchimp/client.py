@@ -28,6 +28,7 @@ from .writes import MemberWrites
 
 API_KEY = "api_key"
 PAGE = 1000  # count's maximum (reference C.3)
+EXTRA_PASSES = 2  # listings read again because members changed during the read (see _stable_pages)
 
 
 def _items(answer: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
@@ -52,17 +53,17 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
 
     def _pages(
         self, path: str, key: str, params: dict[str, Any] | None = None
-    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-        """``(items, last)`` for each page of a list endpoint, by ``count``/``offset`` until ``total_items``."""
+    ) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
+        """``(items, total_items)`` for each page of a list endpoint, by ``count``/``offset`` until the total."""
         offset = 0
         while True:
             answer = self.transport.request("GET", path, params={**(params or {}), "count": PAGE, "offset": offset})
             items = _items(answer, key, f"GET {path}")
             offset += len(items)
             total = answer.get("total_items")
-            last = not items or not isinstance(total, int) or offset >= total
-            yield items, last
-            if last:
+            total = total if isinstance(total, int) else None
+            yield items, total
+            if not items or total is None or offset >= total:
                 return
 
     def _paged(self, path: str, key: str, params: dict[str, Any] | None = None) -> Iterator[list[dict[str, Any]]]:
@@ -130,15 +131,39 @@ class MailchimpClient(MemberSeam, MemberWrites, MemberTags, Provider):
             params["since_last_changed"] = _stamp(lower_bound(previous))
         passes = [params] if previous is None else [params, {**params, "status": "archived"}]
         latest: datetime | None = None
-        for number, query in enumerate(passes, start=1):
-            for page, last in self._pages(f"/lists/{list_id}/members", "members", query):
-                records = [record_of(member, types) for member in page]
+        held: list[Record] | None = None  # the last batch is held back: it goes out last, with the cursor
+        for query in passes:
+            for records in self._stable_pages(f"/lists/{list_id}/members", query, types):
                 for record in records:
                     if record.modified_at is not None and (latest is None or record.modified_at > latest):
                         latest = record.modified_at
-                done = last and number == len(passes)
-                end = next_cursor(previous, latest, started, datetime.now(UTC)).dump() if done else None
-                yield ChangePage(records, cursor=end, last=done, full_read=previous is None)
+                if held is not None:
+                    yield ChangePage(held, full_read=previous is None)
+                held = records
+        end = next_cursor(previous, latest, started, datetime.now(UTC)).dump()
+        yield ChangePage(held or [], cursor=end, last=True, full_read=previous is None)
+
+    def _stable_pages(self, path: str, query: dict[str, Any], types: dict) -> Iterator[list[Record]]:
+        """The members of one listing, page by page, read again from the start when the listing shifted while it
+        was read (at most :data:`EXTRA_PASSES` times). Pages go by offset, sorted by ``last_changed``: a member
+        read already that changes meanwhile moves to the end (it comes a second time), and one that leaves the
+        listing (archived) makes the total drop; either way the member after its old place slips into a page
+        already read and would be missed (UNCERTAIN in the reference; the sandbox does so). A member added meanwhile
+        comes at the end and shifts nothing."""
+        for _ in range(EXTRA_PASSES + 1):
+            seen: set[str] = set()
+            first_total: int | None = None
+            shifted = False
+            for page, total in self._pages(path, "members", query):
+                first_total = total if first_total is None else first_total
+                records = [record_of(member, types) for member in page]
+                ids = [record.id for record in records]
+                dropped = total is not None and first_total is not None and total < first_total
+                shifted = shifted or dropped or any(i in seen for i in ids)
+                seen.update(ids)
+                yield records
+            if not shifted:
+                return
 
 
 def _stamp(moment: datetime) -> str:
