@@ -97,6 +97,7 @@ class Recorder:
         self.dry = dry
         self.counters = counters
         self.requeued: set[int] = set()  # mirror rows queued again for the next run (not again in this one)
+        self._field_ids: dict[str, tuple[str, ...]] = {}
 
     def record(self, ops: list[PairOp]) -> None:
         """Save the chunk's links, log its outcomes, clear the pending rows of the pairs that succeeded."""
@@ -222,8 +223,11 @@ class Recorder:
             self.counters[outcome.direction][outcome.outcome] += 1
 
     def field_ids(self, side: str) -> tuple[str, ...]:
-        """The ids of the fields snapshots and hashes hold on ``side`` (:meth:`SyncConfig.mapped_field_ids`)."""
-        return self.config.mapped_field_ids(side)
+        """The ids of the fields snapshots and hashes hold on ``side`` (:meth:`SyncConfig.mapped_field_ids`),
+        worked out once per run (every recorded pair asks)."""
+        if side not in self._field_ids:
+            self._field_ids[side] = self.config.mapped_field_ids(side)
+        return self._field_ids[side]
 
     def _update_snapshots(
         self,

@@ -225,6 +225,11 @@ class Runner:
             for rows in self._pending(side):
                 deleted_ids = rows.filter(deleted=True).values_list("record_id", flat=True)
                 pending += links.filter(**{f"{side}_id__in": deleted_ids}).count()
+        return self._valve_for(pending, linked, state)
+
+    def _valve_for(self, pending: int, linked: int, state: ConnectionState) -> Valve:
+        """The safety valve's verdict on ``pending`` deletions out of ``linked`` links; a verdict that blocks
+        them is noted on the connection (they wait for an operator's confirmation)."""
         valve = deletion_valve(
             pending=pending,
             linked=linked,

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django_q.brokers import get_broker
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
+from changelog.models import ChangeAction, ChangeRecord
 from connections.choices import AccountStatus
 from connections.models import Connection
 
@@ -432,10 +434,6 @@ def queue_undo(run: SyncRun, *, user=None, created: str = "", dry_run: bool = Tr
 
 def _record_undo_request(undo: SyncRun, user) -> None:
     """The change history's entry of an undo asked for: who, when, which run, and what happens to its creates."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from changelog.models import ChangeAction, ChangeRecord
-
     what = "Preview of the undo" if undo.dry_run else "Undo"
     ChangeRecord.objects.create(
         action=ChangeAction.CREATED,

@@ -32,7 +32,7 @@ from . import codec, lease
 from .choices import LinkState, Outcome, Side, other_side, target_of
 from .models import ConnectionState, MirrorRecord, RecordLink, RecordOutcome
 from .pair_op import PairOp, identity
-from .pipeline.deletions import DELETE, MARK, deletion_valve
+from .pipeline.deletions import DELETE, MARK
 from .pipeline.undo import UNDOABLE_OUTCOMES, CreatedPolicy, RecordAction, RecordUndo, plan_record_undo
 from .planner import DirectionPlan, PairPlan
 from .runner import CHUNK_SIZE, Runner
@@ -54,6 +54,7 @@ class UndoRunner(Runner):
         self._prepare()
         self._meta: dict[tuple[str, str], dict] = {}  # the records' meta as read again (an etag to write with)
         self._restores: list[tuple[PairOp, str, str]] = []  # a chunk's records to bring back (marked by the run)
+        self._decide = {side: self._decision_inputs(side) for side in (NS, APP)}
         undone = self.run.undoes
         if undone is None:
             self.config.problems.append("The run to undo no longer exists: nothing was done.")
@@ -107,16 +108,7 @@ class UndoRunner(Runner):
             return self.valve
         pending = undoable_outcomes(run_id).filter(outcome=Outcome.CREATED).count()
         linked = RecordLink.objects.filter(connection=self.connection, state=LinkState.LINKED).count()
-        state = lease.ensure_state(self.connection.pk)
-        valve = deletion_valve(
-            pending=pending,
-            linked=linked,
-            percent=self.config.deletion_safety_percent,
-            confirmed=state.deletions_confirmed,
-        )
-        if valve.blocks and not self.dry:
-            ConnectionState.objects.filter(pk=state.pk).update(deletions_awaiting_confirmation=pending)
-        return valve
+        return self._valve_for(pending, linked, lease.ensure_state(self.connection.pk))
 
     # --- one chunk ----------------------------------------------------------------------------------
     def _plan_chunk(self, outcomes: list[RecordOutcome], created: CreatedPolicy) -> list[PairOp]:
@@ -140,7 +132,7 @@ class UndoRunner(Runner):
         for outcome in outcomes:
             link = links.get(outcome.link_id) if outcome.link_id is not None else None
             if link is None:
-                ops.append(self._logged(outcome, None, None, "The link of this record is gone: nothing to put back."))
+                ops.append(self._logged(outcome, "The link of this record is gone: nothing to put back."))
                 continue
             target = target_of(outcome.direction)
             source = other_side(target)
@@ -150,13 +142,9 @@ class UndoRunner(Runner):
                 outcome.outcome,
                 codec.decode_values(outcome.diff or {}),
                 values,
-                same=self._same(target),
-                subscription_field=self.config.subscription_fields.get(target, "") or self._status_field(target),
                 created=created,
-                can_mark=bool(self._provider(target).capabilities.deletion_mark),
-                can_restore=True,
-                label=self._label(target),
                 remembered=codec.decode_values(getattr(link, f"{target}_snapshot") or {}),
+                **self._decide[target],
             )
             source_row = rows[source].get(getattr(link, f"{source}_id") or "")
             ops.append(self._op(outcome, link, decision, source_row, target, current))
@@ -173,6 +161,7 @@ class UndoRunner(Runner):
                 continue
             target = self.targets[side]
             results: dict[str, WriteResult] = {}
+            supported = True
             if not self.dry:
                 requests = [
                     WriteRequest(key=op.link.key, record_id=getattr(op.link, f"{side}_id")) for op, _, _ in todo
@@ -180,22 +169,23 @@ class UndoRunner(Runner):
                 try:
                     answered = target.client.restore_marked(target.object_type, requests, **target.scope)
                 except NotImplementedError:
-                    answered = [WriteResult(r.key, error=ProviderError(CANNOT_RESTORE)) for r in requests]
+                    supported, answered = False, []
                 except ProviderError as exc:
                     answered = [WriteResult(r.key, error=exc) for r in requests]
                 results = {result.key: result for result in answered}
             for op, direction, message in todo:
                 result = results.get(op.link.key)
-                text = f"Undo of run {self.run.undoes_id}: {message}"
-                if self.dry or (result is not None and result.ok):
-                    op.outcomes.append((direction, Outcome.RESTORED, text, {}))
-                elif result is not None and str(result.error) == CANNOT_RESTORE:
-                    op.outcomes.append(
-                        (direction, Outcome.UNCHANGED, f"Undo of run {self.run.undoes_id}: {CANNOT_RESTORE}", {})
-                    )
+                if not supported:
+                    op.outcomes.append((direction, Outcome.UNCHANGED, self._said(CANNOT_RESTORE), {}))
+                elif self.dry or (result is not None and result.ok):
+                    op.outcomes.append((direction, Outcome.RESTORED, self._said(message), {}))
                 else:
                     error = result.error if result is not None else "no answer"
                     op.outcomes.append((direction, Outcome.FAILED, f"Not restored: {error}", {}))
+
+    def _said(self, message: str) -> str:
+        """An undo outcome's message: which run it undoes, then what happened to the record."""
+        return f"Undo of run {self.run.undoes_id}: {message}"
 
     def _op(self, outcome, link, decision: RecordUndo, source_row, target: str, current) -> PairOp:
         target_id = getattr(link, f"{target}_id")
@@ -230,15 +220,15 @@ class UndoRunner(Runner):
                 outcome=Outcome.UPDATED,
                 writes=dict(decision.writes),
                 before={field_id: values.get(field_id) for field_id in decision.writes},
-                message=f"Undo of run {self.run.undoes_id}: {decision.message}",
+                message=self._said(decision.message),
             )
             op.plan = PairPlan([plan])
         else:
-            message = f"Undo of run {self.run.undoes_id}: {decision.message}"
-            op.outcomes.append((outcome.direction, Outcome.UNCHANGED, message, {}))
+            op.outcomes.append((outcome.direction, Outcome.UNCHANGED, self._said(decision.message), {}))
         return op
 
-    def _logged(self, outcome: RecordOutcome, link, row, message: str) -> PairOp:
+    def _logged(self, outcome: RecordOutcome, message: str) -> PairOp:
+        """An op that only logs ``message`` for ``outcome``'s record (nothing to write, no link to save)."""
         placeholder = MirrorRecord(
             connection=self.connection,
             side=target_of(outcome.direction),
@@ -275,31 +265,23 @@ class UndoRunner(Runner):
         return found
 
     # --- what the pure decision is given ------------------------------------------------------------
-    def _provider(self, side: str):
+    def _decision_inputs(self, side: str) -> dict[str, Any]:
+        """What :func:`plan_record_undo` is told about ``side`` as a target, the same for each of its records:
+        the merge's comparison, the field labels, the subscription field (whatever the policy: an unsubscribe
+        is never undone), and whether the app can mark a record deleted."""
         account = self.connection.netsuite_account if side == NS else self.connection.app_account
-        return get_provider(account.provider)
-
-    def _status_field(self, side: str) -> str:
-        """The side's subscription status field, whatever the policy (an unsubscribe is never undone)."""
-        account = self.connection.netsuite_account if side == NS else self.connection.app_account
-        found = subscription_field(account.provider, self.targets[side].object_type)
-        return found.field_id if found is not None else ""
-
-    def _catalog(self, side: str) -> dict:
-        return self.config.netsuite_catalog if side == NS else self.config.app_catalog
-
-    def _same(self, side: str):
-        catalog = self._catalog(side)
+        catalog = self.config.netsuite_catalog if side == NS else self.config.app_catalog
         region = self.config.conversion.phone_region
+        status = subscription_field(account.provider, self.targets[side].object_type)
 
         def same(field_id: str, a: Any, b: Any) -> bool:
             spec = catalog.get(field_id)
-            if spec is None:
-                return a == b
-            return values_equal(a, b, spec.type, phone_region=region)
+            return a == b if spec is None else values_equal(a, b, spec.type, phone_region=region)
 
-        return same
-
-    def _label(self, side: str):
-        catalog = self._catalog(side)
-        return lambda field_id: catalog[field_id].label if field_id in catalog else field_id
+        return {
+            "same": same,
+            "label": lambda field_id: catalog[field_id].label if field_id in catalog else field_id,
+            "subscription_field": self.config.subscription_fields.get(side, "") or (status.field_id if status else ""),
+            "can_mark": bool(get_provider(account.provider).capabilities.deletion_mark),
+            "can_restore": True,
+        }

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from ..errors import ProviderError
+
 CONNECTIONS = 10  # simultaneous connections per account (reference C.7)
 
 T = TypeVar("T")
@@ -22,3 +24,19 @@ def in_parallel(call: Callable[[T], R], items: Iterable[T], *, workers: int = CO
         return [call(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="mailchimp") as pool:
         return list(pool.map(call, items))
+
+
+def errors_of(
+    call: Callable[[T], object], items: Iterable[T], *, workers: int = CONNECTIONS
+) -> list[ProviderError | None]:
+    """``call`` on each item side by side (:func:`in_parallel`), for its effect: the ``ProviderError`` each one
+    raised, or None, in the items' order. One item's refusal does not stop the others."""
+
+    def attempt(item: T) -> ProviderError | None:
+        try:
+            call(item)
+        except ProviderError as error:
+            return error
+        return None
+
+    return in_parallel(attempt, items, workers=workers)

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import NotFound, ProviderError
 from ..fields import FieldOption
 from .objects import list_id_of
-from .parallel import in_parallel
+from .parallel import errors_of
 
 ACTIVE, INACTIVE = "active", "inactive"
 
@@ -38,16 +38,12 @@ class MemberTags:
             raise ValueError("a tag needs a name")
         changes = [(member_id, ACTIVE) for member_id in add] + [(member_id, INACTIVE) for member_id in remove]
 
-        def change(item: tuple[str, str]) -> ProviderError | None:
+        def change(item: tuple[str, str]) -> None:
             member_id, status = item
             body = {"tags": [{"name": name, "status": status}]}
-            try:
-                self.transport.request("POST", f"/lists/{list_id}/members/{member_id}/tags", json_body=body)
-            except ProviderError as error:
-                return error
-            return None
+            self.transport.request("POST", f"/lists/{list_id}/members/{member_id}/tags", json_body=body)
 
-        errors = in_parallel(change, changes)
+        errors = errors_of(change, changes)
         not_found = [
             member_id for (member_id, _), error in zip(changes, errors, strict=True) if isinstance(error, NotFound)
         ]

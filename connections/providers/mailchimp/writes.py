@@ -17,7 +17,7 @@ from ..errors import MalformedResponse, NotFound, ProviderError, ValidationError
 from .api_errors import ForgottenEmail
 from .catalog import EMAIL
 from .keys import subscriber_hash
-from .parallel import in_parallel
+from .parallel import errors_of, in_parallel
 from .translation import member_body, record_of
 
 BATCH = 500  # batch subscribe's maximum (reference C.4)
@@ -145,16 +145,12 @@ class MemberWrites:
         """Set members to *unsubscribed* (the unsubscribe policy; never any other status): by member id, None
         when done, else the error."""
 
-        def unsubscribe(member_id: str) -> ProviderError | None:
-            try:
-                self.transport.request(
-                    "PATCH", f"/lists/{list_id}/members/{member_id}", json_body={"status": "unsubscribed"}
-                )
-            except ProviderError as error:
-                return error
-            return None
+        def unsubscribe(member_id: str) -> None:
+            self.transport.request(
+                "PATCH", f"/lists/{list_id}/members/{member_id}", json_body={"status": "unsubscribed"}
+            )
 
-        return dict(zip(member_ids, in_parallel(unsubscribe, member_ids), strict=True))
+        return dict(zip(member_ids, errors_of(unsubscribe, member_ids), strict=True))
 
     def archive_members(self, list_id: str, requests: list[WriteRequest]) -> list[WriteResult]:
         """Archive members (the deletion policy's "mark": Mailchimp keeps their history); one already gone
